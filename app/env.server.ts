@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+const DEV_SECRET = "dev-only-secret-change-me";
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().positive().default(3000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: z
+      .string()
+      .startsWith("postgres")
+      .default("postgresql://postgres@127.0.0.1:5432/checkout_upsell"),
+    REDIS_URL: z.string().startsWith("redis").default("redis://127.0.0.1:6379"),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9:_-]+$/i)
+      .default("cua"),
+    SHOPIFY_API_KEY: z.string().min(1).default("local-api-key"),
+    SHOPIFY_API_SECRET: z.string().min(1).default(DEV_SECRET),
+    SHOPIFY_APP_URL: z.url().default("http://localhost:3000"),
+    SCOPES: z.string().default("read_orders,read_all_orders,read_products,write_discounts,write_app_proxy"),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    CUSTOMER_KEY_SECRET: z.string().min(16).default(DEV_SECRET),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const key of ["SHOPIFY_API_SECRET", "CUSTOMER_KEY_SECRET"] as const) {
+      if (env[key] === DEV_SECRET)
+        ctx.addIssue({ code: "custom", path: [key], message: "must be set in production" });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once on first use. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

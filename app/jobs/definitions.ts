@@ -1,0 +1,53 @@
+import type { JobsOptions } from "bullmq";
+import { z } from "zod";
+
+export const QUEUE_NAMES = ["ingest", "backfill", "train"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+interface JobDefinition<S extends z.ZodType> {
+  queue: QueueName;
+  schema: S;
+  options: JobsOptions;
+}
+
+function define<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
+}
+
+const keep = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
+
+/**
+ * Every job the app runs. Payloads carry ids, never secrets or personal data (BullMQ stores them in
+ * clear text); they are validated when enqueued and again in the worker.
+ */
+export const JOBS = {
+  /** Applies one recorded webhook delivery. Job id: the delivery id. */
+  "process-webhook": define({
+    queue: "ingest",
+    schema: z.object({ deliveryId: z.uuid() }),
+    options: { attempts: 8, backoff: { type: "exponential", delay: 1_000 }, ...keep },
+  }),
+  /** Re-enqueues deliveries that were recorded but never processed (e.g. Redis was down). */
+  "sweep-deliveries": define({
+    queue: "ingest",
+    schema: z.object({}),
+    options: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+  }),
+  /** Imports a shop's order and product history through Admin API bulk operations. */
+  "bulk-import": define({
+    queue: "backfill",
+    schema: z.object({ shopDomain: z.string().min(1), importRunId: z.uuid() }),
+    options: { attempts: 6, backoff: { type: "exponential", delay: 30_000 }, ...keep },
+  }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["schema"]>;
+
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOBS[name].schema.parse(data) as JobPayload<N>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}

@@ -1,0 +1,34 @@
+import type { Job } from "bullmq";
+import type { Logger } from "pino";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { processDelivery } from "~/services/process-webhook.server";
+import { runBulkImport } from "~/services/run-bulk-import.server";
+import { sweepDeliveries } from "~/services/sweep-deliveries.server";
+import { shopify } from "~/shopify.server";
+import type { JobName, JobPayload } from "./definitions";
+
+export interface HandlerContext {
+  job: Job;
+  log: Logger;
+  finalAttempt: boolean;
+}
+
+type Handlers = { [N in JobName]: (payload: JobPayload<N>, context: HandlerContext) => Promise<unknown> };
+
+/** What each job does: a call into one service. */
+export const HANDLERS: Handlers = {
+  "process-webhook": ({ deliveryId }, { finalAttempt }) =>
+    processDelivery(db(), { deliveryId, finalAttempt }),
+  "sweep-deliveries": () => sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
+  "bulk-import": async ({ shopDomain, importRunId }, { job, log }) => {
+    const { admin } = await shopify().unauthenticated.admin(shopDomain);
+    return runBulkImport(db(), {
+      shopDomain,
+      importRunId,
+      graphql: admin.graphql,
+      log,
+      onProgress: (progress) => job.updateProgress(progress),
+    });
+  },
+};

@@ -1,0 +1,93 @@
+import { pathToFileURL } from "node:url";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { z } from "zod";
+import { disconnectDb } from "~/db.server";
+import { env } from "~/env.server";
+import { describeError } from "~/lib/errors";
+import { logger } from "~/logger.server";
+import { createRedis } from "~/redis.server";
+import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
+import { HANDLERS } from "./handlers.server";
+import { closeQueues, queue } from "./queues.server";
+
+/** Runs a job through its handler; bad payloads fail for good instead of being retried. */
+async function run(job: Job) {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
+  let payload: unknown;
+  try {
+    payload = parsePayload(job.name, job.data);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new UnrecoverableError(`invalid payload: ${describeError(error)}`);
+    throw error;
+  }
+  const attempts = job.opts.attempts ?? 1;
+  const log = logger().child({ queue: job.queueName, job: job.name, jobId: job.id });
+  const handler = HANDLERS[job.name] as (payload: unknown, context: object) => Promise<unknown>;
+  return handler(payload, { job, log, finalAttempt: job.attemptsMade + 1 >= attempts });
+}
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue. Each job is locked to one worker at a time, so several
+ * processes, here or on other machines, share the queues without running a job twice.
+ */
+export async function startWorkers({
+  queues = QUEUE_NAMES.filter((name) => Object.values(JOBS).some((job) => job.queue === name)),
+  concurrency = env().WORKER_CONCURRENCY,
+}: {
+  queues?: readonly QueueName[];
+  concurrency?: number;
+} = {}): Promise<RunningWorkers> {
+  const log = logger();
+  const workers = queues.map((name) => {
+    const worker = new Worker(name, run, {
+      connection: createRedis("worker"),
+      prefix: env().QUEUE_PREFIX,
+      concurrency: name === "ingest" ? concurrency : 1,
+    });
+    worker.on("failed", (job, error) =>
+      log.warn({ queue: name, job: job?.name, jobId: job?.id, error: describeError(error) }, "job failed"),
+    );
+    worker.on("error", (error) => log.error({ queue: name, error: describeError(error) }, "worker error"));
+    return worker;
+  });
+  if (queues.includes("ingest")) {
+    await queue("ingest").upsertJobScheduler(
+      "sweep-deliveries",
+      { every: env().SWEEP_INTERVAL_MS },
+      { name: "sweep-deliveries", data: {}, opts: JOBS["sweep-deliveries"].options },
+    );
+  }
+  log.info({ queues, concurrency }, "workers started");
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await closeQueues();
+    },
+  };
+}
+
+async function main() {
+  const workers = await startWorkers();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger().info({ signal }, "workers stopping");
+    await workers.close();
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    logger().fatal({ error: describeError(error) }, "worker failed to start");
+    process.exit(1);
+  });
+}

@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { lowestPrice, OFFER_PROPERTY, type OrderSnapshot, type ProductSnapshot } from "./order-snapshot";
+import { numericId } from "./shopify-ids";
+import { type HashCustomer, productStatus } from "./webhook-events";
+
+/**
+ * A bulk operation's JSONL output: every object on its own line, nested connections' nodes carrying
+ * `__parentId`. Lines are grouped by parent id, never by position: a child may come before its parent.
+ */
+export interface BulkObjects {
+  parents: Map<string, Record<string, unknown>>;
+  children: Map<string, Array<Record<string, unknown>>>;
+  badLines: number;
+}
+
+export async function collectBulkObjects(lines: AsyncIterable<string>): Promise<BulkObjects> {
+  const parents = new Map<string, Record<string, unknown>>();
+  const children = new Map<string, Array<Record<string, unknown>>>();
+  let badLines = 0;
+  for await (const line of lines) {
+    if (line.trim() === "") continue;
+    let object: unknown;
+    try {
+      object = JSON.parse(line);
+    } catch {
+      badLines += 1;
+      continue;
+    }
+    if (
+      typeof object !== "object" ||
+      object === null ||
+      typeof (object as { id?: unknown }).id !== "string"
+    ) {
+      badLines += 1;
+      continue;
+    }
+    const record = object as Record<string, unknown>;
+    const parentId = record.__parentId;
+    if (typeof parentId === "string") {
+      const list = children.get(parentId);
+      if (list) list.push(record);
+      else children.set(parentId, [record]);
+    } else {
+      parents.set(record.id as string, record);
+    }
+  }
+  return { parents, children, badLines };
+}
+
+const Money = z.object({ shopMoney: z.object({ amount: z.string() }) });
+
+const BulkOrder = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string().nullish(),
+  cancelledAt: z.string().nullish(),
+  test: z.boolean().nullish(),
+  currencyCode: z.string().nullish(),
+  displayFinancialStatus: z.string().nullish(),
+  customer: z.object({ id: z.string() }).nullish(),
+  totalPriceSet: Money.nullish(),
+});
+
+const BulkLineItem = z.object({
+  id: z.string(),
+  title: z.string().nullish(),
+  quantity: z.number().int().min(0),
+  currentQuantity: z.number().int().min(0).nullish(),
+  product: z.object({ id: z.string() }).nullish(),
+  variant: z.object({ id: z.string() }).nullish(),
+  originalUnitPriceSet: Money.nullish(),
+  customAttributes: z.array(z.object({ key: z.string(), value: z.string().nullish() })).nullish(),
+});
+
+const BulkProduct = z.object({
+  id: z.string(),
+  title: z.string(),
+  handle: z.string().nullish(),
+  productType: z.string().nullish(),
+  vendor: z.string().nullish(),
+  tags: z.array(z.string()).nullish(),
+  status: z.string().nullish(),
+  updatedAt: z.string().nullish(),
+  featuredMedia: z
+    .object({ preview: z.object({ image: z.object({ url: z.string() }).nullish() }).nullish() })
+    .nullish(),
+});
+
+const BulkVariant = z.object({
+  id: z.string(),
+  title: z.string().nullish(),
+  sku: z.string().nullish(),
+  price: z.string().nullish(),
+  compareAtPrice: z.string().nullish(),
+  availableForSale: z.boolean().nullish(),
+});
+
+export interface Assembled<T> {
+  items: T[];
+  rejected: number;
+}
+
+/** Orders with their line items; objects that do not match the query's shape are counted, not stored. */
+export function assembleOrders(objects: BulkObjects, hash: HashCustomer): Assembled<OrderSnapshot> {
+  const items: OrderSnapshot[] = [];
+  let rejected = objects.badLines;
+  for (const [id, raw] of objects.parents) {
+    const order = BulkOrder.safeParse(raw);
+    const externalId = numericId(id);
+    if (!order.success || externalId === null) {
+      rejected += 1;
+      continue;
+    }
+    const customerId = order.data.customer ? numericId(order.data.customer.id) : null;
+    const lines = (objects.children.get(id) ?? []).flatMap((child) => {
+      const line = BulkLineItem.safeParse(child);
+      const lineId = numericId(child.id);
+      if (!line.success || lineId === null) {
+        rejected += 1;
+        return [];
+      }
+      const offer = line.data.customAttributes?.find((a) => a.key === OFFER_PROPERTY)?.value ?? null;
+      return [
+        {
+          externalId: lineId,
+          productId: line.data.product ? numericId(line.data.product.id) : null,
+          variantId: line.data.variant ? numericId(line.data.variant.id) : null,
+          title: line.data.title ?? null,
+          category: null,
+          quantity: line.data.quantity,
+          currentQuantity: Math.min(line.data.quantity, line.data.currentQuantity ?? line.data.quantity),
+          unitPrice: line.data.originalUnitPriceSet?.shopMoney.amount ?? null,
+          offerId: offer && offer.length <= 64 ? offer : null,
+        },
+      ];
+    });
+    items.push({
+      externalId,
+      orderedAt: order.data.createdAt,
+      updatedAt: order.data.updatedAt ?? null,
+      customerKey: customerId ? hash(customerId) : null,
+      currency: order.data.currencyCode ?? null,
+      totalPrice: order.data.totalPriceSet?.shopMoney.amount ?? null,
+      financialStatus: order.data.displayFinancialStatus?.toLowerCase() ?? null,
+      cancelledAt: order.data.cancelledAt ?? null,
+      test: order.data.test ?? false,
+      lines,
+      refunds: [],
+    });
+  }
+  return { items, rejected };
+}
+
+export function assembleProducts(objects: BulkObjects): Assembled<ProductSnapshot> {
+  const items: ProductSnapshot[] = [];
+  let rejected = objects.badLines;
+  for (const [id, raw] of objects.parents) {
+    const product = BulkProduct.safeParse(raw);
+    const externalId = numericId(id);
+    if (!product.success || externalId === null) {
+      rejected += 1;
+      continue;
+    }
+    const variants = (objects.children.get(id) ?? []).flatMap((child) => {
+      const variant = BulkVariant.safeParse(child);
+      const variantId = numericId(child.id);
+      if (!variant.success || variantId === null) {
+        rejected += 1;
+        return [];
+      }
+      return [
+        {
+          externalId: variantId,
+          title: variant.data.title ?? null,
+          sku: variant.data.sku ?? null,
+          price: variant.data.price ?? null,
+          compareAtPrice: variant.data.compareAtPrice ?? null,
+          available: variant.data.availableForSale ?? true,
+        },
+      ];
+    });
+    items.push({
+      externalId,
+      title: product.data.title,
+      handle: product.data.handle ?? null,
+      productType: product.data.productType || null,
+      vendor: product.data.vendor || null,
+      tags: product.data.tags ?? [],
+      price: lowestPrice(variants.map((v) => v.price)),
+      imageUrl: product.data.featuredMedia?.preview?.image?.url ?? null,
+      status: productStatus(product.data.status),
+      available: variants.some((v) => v.available),
+      updatedAt: product.data.updatedAt ?? null,
+      variants,
+    });
+  }
+  return { items, rejected };
+}

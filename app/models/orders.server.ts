@@ -1,0 +1,182 @@
+import type { Db, Tx } from "~/db.server";
+import type { OrderSnapshot, RefundSnapshot } from "~/lib/order-snapshot";
+
+export type OrderSource = "shopify" | "csv";
+
+/**
+ * Inserts or updates orders and their lines in three statements, whatever the batch size. Used by
+ * webhooks (a batch of one), the Admin API backfill and CSV imports alike. An update older than
+ * what is stored (by Shopify's updated_at) leaves the order untouched. Lines are keyed by their
+ * external id, so a replay never adds a line twice. Returns the ids of the orders written.
+ */
+export async function upsertOrderBatch(
+  tx: Tx | Db,
+  { shopId, source, orders }: { shopId: string; source: OrderSource; orders: OrderSnapshot[] },
+): Promise<Map<string, bigint>> {
+  const written = new Map<string, bigint>();
+  if (orders.length === 0) return written;
+  const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
+    INSERT INTO "Order" ("shopId", "source", "externalId", "customerKey", "orderedAt", "sourceUpdatedAt",
+      "currency", "totalPrice", "financialStatus", "cancelledAt", "test", "updatedAt")
+    SELECT ${shopId}::uuid, ${source}, t.external_id, t.customer_key,
+      t.ordered_at::timestamptz AT TIME ZONE 'UTC', t.updated_at::timestamptz AT TIME ZONE 'UTC',
+      t.currency, t.total_price, t.financial_status, t.cancelled_at::timestamptz AT TIME ZONE 'UTC', t.test, now()
+    FROM unnest(
+      ${orders.map((o) => o.externalId)}::text[], ${orders.map((o) => o.customerKey)}::text[],
+      ${orders.map((o) => o.orderedAt)}::text[], ${orders.map((o) => o.updatedAt)}::text[],
+      ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalPrice)}::numeric[],
+      ${orders.map((o) => o.financialStatus)}::text[], ${orders.map((o) => o.cancelledAt)}::text[],
+      ${orders.map((o) => o.test)}::boolean[]
+    ) AS t(external_id, customer_key, ordered_at, updated_at, currency, total_price, financial_status, cancelled_at, test)
+    ON CONFLICT ("shopId", "source", "externalId") DO UPDATE SET
+      "customerKey" = EXCLUDED."customerKey",
+      "orderedAt" = EXCLUDED."orderedAt",
+      "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
+      "currency" = EXCLUDED."currency",
+      "totalPrice" = COALESCE(EXCLUDED."totalPrice", "Order"."totalPrice"),
+      "financialStatus" = EXCLUDED."financialStatus",
+      "cancelledAt" = EXCLUDED."cancelledAt",
+      "test" = EXCLUDED."test",
+      "updatedAt" = now()
+    WHERE "Order"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
+      OR "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+    RETURNING id, "externalId"`;
+  for (const row of rows) written.set(row.externalId, row.id);
+
+  const lines = orders.flatMap((order) => {
+    const orderId = written.get(order.externalId);
+    return orderId === undefined ? [] : order.lines.map((line) => ({ orderId, ...line }));
+  });
+  if (lines.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "OrderLine" ("orderId", "externalId", "productId", "variantId", "title", "category",
+        "quantity", "currentQuantity", "refundedQuantity", "unitPrice", "offerId")
+      SELECT t.order_id, t.external_id, t.product_id, t.variant_id, t.title, t.category,
+        t.quantity, t.current_quantity, GREATEST(0, t.quantity - t.current_quantity), t.unit_price, t.offer_id
+      FROM unnest(
+        ${lines.map((l) => l.orderId)}::bigint[], ${lines.map((l) => l.externalId)}::text[],
+        ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
+        ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
+        ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
+        ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
+      ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)
+      ON CONFLICT ("orderId", "externalId") DO UPDATE SET
+        "productId" = EXCLUDED."productId",
+        "variantId" = EXCLUDED."variantId",
+        "title" = EXCLUDED."title",
+        "category" = EXCLUDED."category",
+        "quantity" = EXCLUDED."quantity",
+        "currentQuantity" = EXCLUDED."currentQuantity",
+        "refundedQuantity" = EXCLUDED."refundedQuantity",
+        "unitPrice" = EXCLUDED."unitPrice",
+        "offerId" = COALESCE(EXCLUDED."offerId", "OrderLine"."offerId")`;
+  }
+
+  const refunds = orders.flatMap((order) => (written.has(order.externalId) ? order.refunds : []));
+  await recordRefunds(tx, { shopId, refunds });
+  if (source === "shopify") await recomputeRefundedQuantities(tx, [...written.values()]);
+  return written;
+}
+
+/** Stores refunds by Shopify refund id (a refund seen twice counts once) and updates their orders' lines. */
+export async function recordRefunds(
+  tx: Tx | Db,
+  { shopId, refunds }: { shopId: string; refunds: RefundSnapshot[] },
+) {
+  if (refunds.length === 0) return;
+  await tx.refund.createMany({
+    data: refunds.map((refund) => ({
+      shopId,
+      externalId: refund.externalId,
+      orderExternalId: refund.orderExternalId,
+      createdAtShop: refund.createdAt ? new Date(refund.createdAt) : null,
+      lines: refund.lines,
+    })),
+    skipDuplicates: true,
+  });
+  const orders = await tx.order.findMany({
+    where: {
+      shopId,
+      source: "shopify",
+      externalId: { in: [...new Set(refunds.map((r) => r.orderExternalId))] },
+    },
+    select: { id: true },
+  });
+  await recomputeRefundedQuantities(
+    tx,
+    orders.map((order) => order.id),
+  );
+}
+
+/**
+ * refundedQuantity = the larger of what the latest order snapshot says was removed and what the
+ * recorded refunds add up to, never more than the quantity ordered. Either may arrive first.
+ */
+async function recomputeRefundedQuantities(tx: Tx | Db, orderIds: bigint[]) {
+  if (orderIds.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "OrderLine" l SET "refundedQuantity" = LEAST(l.quantity, GREATEST(l.quantity - l."currentQuantity", COALESCE((
+      SELECT SUM((e->>'quantity')::int)
+      FROM "Order" o
+      JOIN "Refund" r ON r."shopId" = o."shopId" AND r."orderExternalId" = o."externalId"
+      CROSS JOIN LATERAL jsonb_array_elements(r.lines) e
+      WHERE o.id = l."orderId" AND e->>'lineItemId' = l."externalId"), 0)))
+    WHERE l."orderId" = ANY(${orderIds}::bigint[])`;
+}
+
+/** Sets CSV orders' totals from their lines (their rows may have arrived in several batches). */
+export async function totalCsvOrders(tx: Tx | Db, shopId: string) {
+  await tx.$executeRaw`
+    UPDATE "Order" o SET "totalPrice" = s.total
+    FROM (SELECT l."orderId", SUM(l.quantity * COALESCE(l."unitPrice", 0)) AS total
+          FROM "OrderLine" l JOIN "Order" o2 ON o2.id = l."orderId"
+          WHERE o2."shopId" = ${shopId}::uuid AND o2.source = 'csv' GROUP BY l."orderId") s
+    WHERE o.id = s."orderId" AND o."totalPrice" IS DISTINCT FROM s.total`;
+}
+
+/** Deletes a customer's orders (by key, and the listed Shopify order ids); lines go with them. */
+export async function deleteCustomerOrders(
+  tx: Tx,
+  { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
+): Promise<number> {
+  const byKey = customerKey ? [{ customerKey }] : [];
+  const byId = orderIds.length > 0 ? [{ source: "shopify", externalId: { in: orderIds } }] : [];
+  if (byKey.length + byId.length === 0) return 0;
+  const { count } = await tx.order.deleteMany({ where: { shopId, OR: [...byKey, ...byId] } });
+  await tx.refund.deleteMany({ where: { shopId, orderExternalId: { in: orderIds } } });
+  return count;
+}
+
+/** Everything stored about a customer's orders, for a data request. */
+export async function customerOrders(
+  tx: Tx | Db,
+  { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
+) {
+  const byKey = customerKey ? [{ customerKey }] : [];
+  const byId = orderIds.length > 0 ? [{ source: "shopify", externalId: { in: orderIds } }] : [];
+  if (byKey.length + byId.length === 0) return [];
+  return tx.order.findMany({
+    where: { shopId, OR: [...byKey, ...byId] },
+    orderBy: { orderedAt: "asc" },
+    select: {
+      externalId: true,
+      source: true,
+      orderedAt: true,
+      currency: true,
+      totalPrice: true,
+      financialStatus: true,
+      cancelledAt: true,
+      lines: {
+        select: {
+          productId: true,
+          variantId: true,
+          title: true,
+          quantity: true,
+          refundedQuantity: true,
+          unitPrice: true,
+          offerId: true,
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,78 @@
+import type { Db, Tx } from "~/db.server";
+import type { ProductSnapshot } from "~/lib/order-snapshot";
+
+/**
+ * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
+ * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones.
+ */
+export async function upsertProductBatch(
+  tx: Tx | Db,
+  {
+    shopId,
+    products,
+    replaceVariants,
+  }: { shopId: string; products: ProductSnapshot[]; replaceVariants: boolean },
+): Promise<Map<string, bigint>> {
+  const written = new Map<string, bigint>();
+  if (products.length === 0) return written;
+  const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
+    INSERT INTO "Product" ("shopId", "externalId", "title", "handle", "productType", "vendor", "tags", "price",
+      "imageUrl", "status", "available", "sourceUpdatedAt", "updatedAt")
+    SELECT ${shopId}::uuid, t.external_id, t.title, t.handle, t.product_type, t.vendor,
+      COALESCE((SELECT array_agg(x) FROM jsonb_array_elements_text(t.tags::jsonb) x), '{}'),
+      t.price, t.image_url, t.status, t.available, t.updated_at::timestamptz AT TIME ZONE 'UTC', now()
+    FROM unnest(
+      ${products.map((p) => p.externalId)}::text[], ${products.map((p) => p.title)}::text[],
+      ${products.map((p) => p.handle)}::text[], ${products.map((p) => p.productType)}::text[],
+      ${products.map((p) => p.vendor)}::text[], ${products.map((p) => JSON.stringify(p.tags))}::text[],
+      ${products.map((p) => p.price)}::numeric[], ${products.map((p) => p.imageUrl)}::text[],
+      ${products.map((p) => p.status)}::text[], ${products.map((p) => p.available)}::boolean[],
+      ${products.map((p) => p.updatedAt)}::text[]
+    ) AS t(external_id, title, handle, product_type, vendor, tags, price, image_url, status, available, updated_at)
+    ON CONFLICT ("shopId", "externalId") DO UPDATE SET
+      "title" = EXCLUDED."title",
+      "handle" = COALESCE(EXCLUDED."handle", "Product"."handle"),
+      "productType" = COALESCE(EXCLUDED."productType", "Product"."productType"),
+      "vendor" = COALESCE(EXCLUDED."vendor", "Product"."vendor"),
+      "tags" = EXCLUDED."tags",
+      "price" = COALESCE(EXCLUDED."price", "Product"."price"),
+      "imageUrl" = COALESCE(EXCLUDED."imageUrl", "Product"."imageUrl"),
+      "status" = EXCLUDED."status",
+      "available" = EXCLUDED."available",
+      "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
+      "updatedAt" = now()
+    WHERE "Product"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
+      OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+    RETURNING id, "externalId"`;
+  for (const row of rows) written.set(row.externalId, row.id);
+  if (!replaceVariants || written.size === 0) return written;
+
+  const variants = products.flatMap((product) => {
+    const productId = written.get(product.externalId);
+    return productId === undefined ? [] : product.variants.map((variant) => ({ productId, ...variant }));
+  });
+  await tx.$executeRaw`
+    DELETE FROM "Variant" v WHERE v."productId" = ANY(${[...written.values()]}::bigint[])
+      AND NOT EXISTS (SELECT 1 FROM unnest(${variants.map((v) => v.productId)}::bigint[],
+        ${variants.map((v) => v.externalId)}::text[]) AS k(product_id, external_id)
+        WHERE k.product_id = v."productId" AND k.external_id = v."externalId")`;
+  if (variants.length === 0) return written;
+  await tx.$executeRaw`
+    INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available")
+    SELECT * FROM unnest(
+      ${variants.map((v) => v.productId)}::bigint[], ${variants.map((v) => v.externalId)}::text[],
+      ${variants.map((v) => v.title)}::text[], ${variants.map((v) => v.sku)}::text[],
+      ${variants.map((v) => v.price)}::numeric[], ${variants.map((v) => v.compareAtPrice)}::numeric[],
+      ${variants.map((v) => v.available)}::boolean[])
+    ON CONFLICT ("productId", "externalId") DO UPDATE SET
+      "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
+      "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
+  return written;
+}
+
+export async function deleteProduct(
+  tx: Tx | Db,
+  { shopId, externalId }: { shopId: string; externalId: string },
+) {
+  await tx.product.deleteMany({ where: { shopId, externalId } });
+}

@@ -1,0 +1,71 @@
+import type { Db, Tx } from "~/db.server";
+import { readShopSettings, type ShopSettings, ShopSettingsSchema } from "~/lib/shop-settings";
+
+export interface ShopRecord {
+  id: string;
+  domain: string;
+  uninstalledAt: Date | null;
+}
+
+const shopFields = { id: true, domain: true, uninstalledAt: true } as const;
+
+/** The shop's row, created on first sight (a webhook can precede the first admin visit). */
+export async function ensureShop(tx: Tx | Db, domain: string): Promise<ShopRecord> {
+  return tx.shop.upsert({ where: { domain }, create: { domain }, update: {}, select: shopFields });
+}
+
+export async function findShop(tx: Tx | Db, domain: string): Promise<ShopRecord | null> {
+  return tx.shop.findUnique({ where: { domain }, select: shopFields });
+}
+
+/** Called after authentication: a reinstall clears the uninstall mark. */
+export async function markInstalled(
+  tx: Tx | Db,
+  domain: string,
+): Promise<{ shop: ShopRecord; fresh: boolean }> {
+  const before = await findShop(tx, domain);
+  const shop = await tx.shop.upsert({
+    where: { domain },
+    create: { domain },
+    update: before?.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {},
+    select: shopFields,
+  });
+  return { shop, fresh: before === null || before.uninstalledAt !== null };
+}
+
+export async function markUninstalled(tx: Tx | Db, domain: string) {
+  await tx.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
+  await tx.session.deleteMany({ where: { shop: domain } });
+}
+
+export async function getShopSettings(tx: Tx | Db, shopId: string): Promise<ShopSettings> {
+  const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  return readShopSettings(shop.settings);
+}
+
+export async function updateShopSettings(tx: Tx | Db, shopId: string, settings: ShopSettings) {
+  await tx.shop.update({ where: { id: shopId }, data: { settings: ShopSettingsSchema.parse(settings) } });
+}
+
+/** Counts for the admin home page. */
+export async function shopDataSummary(tx: Tx | Db, shopId: string) {
+  const [orders, lines, products, customers, range] = await Promise.all([
+    tx.order.count({ where: { shopId } }),
+    tx.orderLine.count({ where: { order: { shopId } } }),
+    tx.product.count({ where: { shopId } }),
+    tx.order.findMany({
+      where: { shopId, customerKey: { not: null } },
+      distinct: ["customerKey"],
+      select: { id: true },
+    }),
+    tx.order.aggregate({ where: { shopId }, _min: { orderedAt: true }, _max: { orderedAt: true } }),
+  ]);
+  return {
+    orders,
+    lines,
+    products,
+    customers: customers.length,
+    firstOrderAt: range._min.orderedAt,
+    lastOrderAt: range._max.orderedAt,
+  };
+}

@@ -1,0 +1,65 @@
+import type { Db, Prisma, Tx } from "~/db.server";
+
+export interface NewDelivery {
+  shopDomain: string;
+  topic: string;
+  eventId: string;
+  webhookId: string | null;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  status: "pending" | "rejected";
+  lastError: string | null;
+  payload: Prisma.InputJsonValue | null;
+}
+
+/** Records a delivery once per (shop, event id). Returns the stored row and whether it is new. */
+export async function insertDelivery(
+  tx: Tx | Db,
+  delivery: NewDelivery,
+): Promise<{ id: string; status: string; duplicate: boolean }> {
+  const rows = await tx.$queryRaw<Array<{ id: string; status: string; inserted: boolean }>>`
+    INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt",
+      "status", "lastError", "payload")
+    VALUES (gen_random_uuid(), ${delivery.shopDomain}, ${delivery.topic}, ${delivery.eventId}, ${delivery.webhookId},
+      ${delivery.apiVersion}, ${delivery.triggeredAt}, ${delivery.status}, ${delivery.lastError},
+      ${delivery.payload === null ? null : JSON.stringify(delivery.payload)}::jsonb)
+    ON CONFLICT ("shopDomain", "eventId") DO UPDATE SET "shopDomain" = EXCLUDED."shopDomain"
+    RETURNING id::text, status, (xmax = 0) AS inserted`;
+  const row = rows[0]!;
+  return { id: row.id, status: row.status, duplicate: !row.inserted };
+}
+
+/** Locks a delivery for processing inside a transaction; null when it is gone. */
+export async function lockDelivery(tx: Tx, id: string) {
+  const rows = await tx.$queryRaw<
+    Array<{ id: string; shopDomain: string; topic: string; status: string; payload: unknown }>
+  >`SELECT id::text, "shopDomain", topic, status, payload FROM "WebhookDelivery" WHERE id = ${id}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+export async function markDeliveryProcessed(tx: Tx, id: string) {
+  await tx.webhookDelivery.update({
+    where: { id },
+    data: { status: "processed", processedAt: new Date(), attempts: { increment: 1 }, lastError: null },
+  });
+}
+
+export async function markDeliveryAttemptFailed(
+  tx: Tx | Db,
+  { id, error, final }: { id: string; error: string; final: boolean },
+) {
+  await tx.webhookDelivery.updateMany({
+    where: { id, status: "pending" },
+    data: { attempts: { increment: 1 }, lastError: error, ...(final ? { status: "failed" } : {}) },
+  });
+}
+
+/** Pending deliveries received before `before`, oldest first. */
+export async function pendingDeliveries(tx: Tx | Db, { before, limit }: { before: Date; limit: number }) {
+  return tx.webhookDelivery.findMany({
+    where: { status: "pending", receivedAt: { lt: before } },
+    orderBy: { receivedAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+}

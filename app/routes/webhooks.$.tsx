@@ -1,0 +1,34 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { db } from "~/db.server";
+import { recordWebhook } from "~/services/record-webhook.server";
+import { shopify } from "~/shopify.server";
+
+/**
+ * Every webhook topic (see shopify.app.toml) lands here: verify the HMAC (401 when it is wrong,
+ * before anything is stored), record the delivery durably, then acknowledge. Processing happens in
+ * the ingest worker (app/services/process-webhook.server.ts).
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  const webhook = await shopify()
+    .authenticate.webhook(request)
+    .catch((error: unknown) => {
+      // The signature was valid but the body is not JSON: a client error, never a 5xx.
+      if (error instanceof SyntaxError) throw new Response("Body is not valid JSON", { status: 400 });
+      throw error;
+    });
+  await recordWebhook(db(), {
+    shop: webhook.shop,
+    topic: webhook.topic,
+    payload: webhook.payload,
+    webhookId: webhook.webhookId ?? null,
+    eventId: "eventId" in webhook && typeof webhook.eventId === "string" ? webhook.eventId : null,
+    apiVersion: webhook.apiVersion ?? null,
+    triggeredAt:
+      "triggeredAt" in webhook && typeof webhook.triggeredAt === "string" ? webhook.triggeredAt : null,
+  });
+  return new Response(null, { status: 200 });
+}
+
+export function loader() {
+  return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+}

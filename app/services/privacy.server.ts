@@ -1,0 +1,65 @@
+import type { Tx } from "~/db.server";
+import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
+
+/**
+ * customers/redact: the customer's orders go, with any data-request report about them, and a
+ * redaction mark tells training and per-customer model state to drop them too.
+ */
+export async function redactCustomer(
+  tx: Tx,
+  { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
+) {
+  const deleted = await deleteCustomerOrders(tx, { shopId, customerKey, orderIds });
+  if (customerKey) {
+    await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
+    await tx.customerRedaction.upsert({
+      where: { shopId_customerKey: { shopId, customerKey } },
+      create: { shopId, customerKey },
+      update: { redactedAt: new Date(), appliedToModelsAt: null },
+    });
+  }
+  return { deletedOrders: deleted };
+}
+
+/** customers/data_request: a report of everything we hold about the customer, kept for the merchant. */
+export async function recordCustomerDataRequest(
+  tx: Tx,
+  { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
+) {
+  const orders = await customerOrders(tx, { shopId, customerKey, orderIds });
+  const report = {
+    generatedAt: new Date().toISOString(),
+    identifiers:
+      "The customer is stored only as a keyed hash of their Shopify customer id. No name, email, " +
+      "address or phone number is stored.",
+    orders: orders.map((order) => ({
+      orderId: order.externalId,
+      source: order.source,
+      orderedAt: order.orderedAt?.toISOString() ?? null,
+      currency: order.currency,
+      totalPrice: order.totalPrice?.toString() ?? null,
+      financialStatus: order.financialStatus,
+      cancelledAt: order.cancelledAt?.toISOString() ?? null,
+      lines: order.lines.map((line) => ({
+        productId: line.productId,
+        variantId: line.variantId,
+        title: line.title,
+        quantity: line.quantity,
+        refundedQuantity: line.refundedQuantity,
+        unitPrice: line.unitPrice?.toString() ?? null,
+        fromOffer: line.offerId,
+      })),
+    })),
+  };
+  return tx.customerDataRequest.create({ data: { shopId, customerKey: customerKey ?? "", report } });
+}
+
+/** shop/redact: every row of the shop goes (cascades from the shop row), its sessions and deliveries too. */
+export async function redactShop(
+  tx: Tx,
+  { shopDomain, keepDeliveryId }: { shopDomain: string; keepDeliveryId: string },
+) {
+  await tx.shop.deleteMany({ where: { domain: shopDomain } });
+  await tx.session.deleteMany({ where: { shop: shopDomain } });
+  await tx.webhookDelivery.deleteMany({ where: { shopDomain, id: { not: keepDeliveryId } } });
+}
