@@ -25,6 +25,7 @@ const EnvSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    BULK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
   })
   .superRefine((env, ctx) => {

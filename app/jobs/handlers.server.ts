@@ -28,6 +28,7 @@ export const HANDLERS: Handlers = {
       importRunId,
       graphql: admin.graphql,
       log,
+      pollIntervalMs: env().BULK_POLL_INTERVAL_MS,
       onProgress: (progress) => job.updateProgress(progress),
     });
   },

@@ -1,30 +1,43 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
 
-/** Lines of a stream, gunzipped first when `gzip`; CRLF and LF both end a line. */
-export function linesOf(stream: Readable, { gzip = false }: { gzip?: boolean } = {}): AsyncIterable<string> {
-  const input = gzip ? stream.pipe(createGunzip()) : stream;
-  if (gzip) stream.on("error", (error) => input.destroy(error));
-  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+/**
+ * Lines of a stream, gunzipped first when `gzip`; CRLF and LF both end a line. Nothing is read
+ * until the first line is pulled: readline drops lines emitted before its iterator exists.
+ */
+export async function* linesOf(
+  open: () => Readable,
+  { gzip = false }: { gzip?: boolean } = {},
+): AsyncGenerator<string> {
+  const source = open();
+  const input = gzip ? source.pipe(createGunzip()) : source;
+  if (gzip) source.on("error", (error) => input.destroy(error));
+  yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
 }
 
 /** A file's lines (gunzipped when it ends in .gz) and a counter of the bytes read so far, for progress. */
 export async function fileLines(file: string) {
   const { size } = await stat(file);
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   const progress = { bytesRead: 0, size };
-  stream.on("data", (chunk) => {
-    progress.bytesRead += chunk.length;
-  });
-  return { lines: linesOf(stream, { gzip: file.endsWith(".gz") }), progress };
+  const open = () =>
+    createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          progress.bytesRead += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+  return { lines: linesOf(open, { gzip: file.endsWith(".gz") }), progress };
 }
 
 /** Lines of an HTTP response body (a bulk operation's JSONL download). */
 export function responseLines(response: Response): AsyncIterable<string> {
-  if (!response.body) throw new Error("response has no body");
-  return linesOf(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
+  const body = response.body;
+  if (!body) throw new Error("response has no body");
+  return linesOf(() => Readable.fromWeb(body as WebReadableStream<Uint8Array>));
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { readCsvRecords, splitCsvRecord } from "./csv";
+
+async function* from(lines: string[]) {
+  yield* lines;
+}
+
+describe("splitCsvRecord", () => {
+  it("splits plain and quoted fields, with doubled quotes and commas inside quotes", () => {
+    expect(splitCsvRecord('a,"b, c","say ""hi""",')).toEqual(["a", "b, c", 'say "hi"', ""]);
+  });
+  it("reports an open quoted field as incomplete", () => {
+    expect(splitCsvRecord('a,"b')).toBeNull();
+  });
+});
+
+describe("readCsvRecords", () => {
+  it("joins a quoted field across lines and numbers records by their first line", async () => {
+    const records = [];
+    for await (const record of readCsvRecords(from(["h1,h2", '1,"two', 'lines"', "3,x"])))
+      records.push(record);
+    expect(records).toEqual([
+      { line: 1, fields: ["h1", "h2"] },
+      { line: 2, fields: ["1", "two\nlines"] },
+      { line: 4, fields: ["3", "x"] },
+    ]);
+  });
+  it("reports a quote that never closes", async () => {
+    const records = [];
+    for await (const record of readCsvRecords(from(["h", '"never closed', "more"]))) records.push(record);
+    expect(records.at(-1)).toEqual({ line: 2, error: "unterminated quoted field" });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { normalizeTopic, normalizeWebhook } from "./webhook-events";
+
+const hash = (id: string) => `h(${id})`;
+
+describe("normalizeTopic", () => {
+  it("accepts both the REST and the enum spelling, and nothing else", () => {
+    expect(normalizeTopic("orders/create")).toBe("ORDERS_CREATE");
+    expect(normalizeTopic("CUSTOMERS_DATA_REQUEST")).toBe("CUSTOMERS_DATA_REQUEST");
+    expect(normalizeTopic("orders/bogus")).toBeNull();
+  });
+});
+
+describe("normalizeWebhook", () => {
+  const order = {
+    id: 1,
+    created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
+    customer: { id: 9, email: "a@b.c", first_name: "A" },
+    email: "a@b.c",
+    line_items: [
+      {
+        id: 2,
+        product_id: 3,
+        variant_id: null,
+        quantity: 3,
+        current_quantity: 1,
+        price: "5.00",
+        properties: [
+          { name: "_upsell_offer", value: "off_1" },
+          { name: "Engraving", value: "private text" },
+        ],
+      },
+    ],
+  };
+
+  it("keeps the customer only as a hash and only our own line property", () => {
+    const result = normalizeWebhook("ORDERS_CREATE", order, hash);
+    expect(result.ok && result.event).toEqual({
+      kind: "order",
+      order: expect.objectContaining({
+        externalId: "1",
+        customerKey: "h(9)",
+        lines: [
+          expect.objectContaining({ productId: "3", quantity: 3, currentQuantity: 1, offerId: "off_1" }),
+        ],
+      }),
+    });
+    expect(JSON.stringify(result)).not.toMatch(/a@b\.c|private text|"A"/);
+  });
+
+  it("names the field that is wrong", () => {
+    const result = normalizeWebhook(
+      "ORDERS_UPDATED",
+      { ...order, line_items: [{ id: 2, quantity: -1 }] },
+      hash,
+    );
+    expect(result).toEqual({ ok: false, error: expect.stringContaining("line_items.0.quantity") });
+  });
+
+  it("reads product availability from inventory tracking", () => {
+    const result = normalizeWebhook(
+      "PRODUCTS_UPDATE",
+      {
+        id: 5,
+        title: "T",
+        status: "archived",
+        tags: "a, b ,",
+        variants: [
+          {
+            id: 6,
+            price: "2.00",
+            inventory_management: "shopify",
+            inventory_quantity: 0,
+            inventory_policy: "deny",
+          },
+        ],
+      },
+      hash,
+    );
+    expect(result.ok && result.event).toMatchObject({
+      kind: "product",
+      product: { status: "ARCHIVED", available: false, tags: ["a", "b"], price: "2.00" },
+    });
+  });
+});

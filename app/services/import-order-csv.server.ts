@@ -1,0 +1,99 @@
+import type { Db } from "~/db.server";
+import { isCsvError, readCsvRecords } from "~/lib/csv";
+import { customerHasher } from "~/lib/customer-key.server";
+import { AppError } from "~/lib/errors";
+import { OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
+import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
+import { upsertProductBatch } from "~/models/products.server";
+import { ensureShop } from "~/models/shops.server";
+
+export interface RejectedRow {
+  line: number;
+  reason: string;
+}
+
+export interface CsvImportResult {
+  lines: number;
+  orders: number;
+  products: number;
+  rejected: RejectedRow[];
+}
+
+export interface CsvImportOptions {
+  shopDomain: string;
+  lines: AsyncIterable<string>;
+  batchLines?: number;
+  onProgress?: (progress: { lines: number; rejected: number }) => void;
+}
+
+/**
+ * Imports an order-lines CSV as a stream, in batches of `batchLines`, each batch in one
+ * transaction. Bad rows are reported with their line number and reason; good rows are kept.
+ * Idempotent: a second run of the same file changes nothing.
+ */
+export async function importOrderCsv(
+  database: Db,
+  { shopDomain, lines, batchLines = 5_000, onProgress }: CsvImportOptions,
+): Promise<CsvImportResult> {
+  const shop = await ensureShop(database, shopDomain);
+  const hash = customerHasher(shopDomain);
+  const rejected: RejectedRow[] = [];
+  const orderIds = new Set<string>();
+  const productIds = new Set<string>();
+  let imported = 0;
+  let batch = new OrderCsvBatch();
+  let header: ReturnType<typeof readOrderCsvHeader> | null = null;
+
+  // One batch is written while the next is parsed: Postgres and the parser use different cores.
+  let writing: Promise<void> | null = null;
+  const write = async (current: OrderCsvBatch) => {
+    await database.$transaction(async (tx) => {
+      await upsertProductBatch(tx, {
+        shopId: shop.id,
+        products: [...current.products.values()],
+        replaceVariants: false,
+      });
+      await upsertOrderBatch(tx, { shopId: shop.id, source: "csv", orders: [...current.orders.values()] });
+    });
+    imported += current.lines;
+    onProgress?.({ lines: imported, rejected: rejected.length });
+  };
+  const flush = async () => {
+    if (batch.lines === 0) return;
+    const current = batch;
+    batch = new OrderCsvBatch();
+    if (writing) await writing;
+    writing = write(current);
+    // A failure surfaces at the next await of `writing`; this only keeps it from being unhandled meanwhile.
+    writing.catch(() => {});
+  };
+
+  for await (const record of readCsvRecords(lines)) {
+    if (isCsvError(record)) {
+      rejected.push({ line: record.line, reason: record.error });
+      continue;
+    }
+    if (header === null) {
+      header = readOrderCsvHeader(record.fields);
+      if (!header.ok) throw new AppError("BAD_REQUEST", `Not an order-lines CSV: ${header.error}`);
+      continue;
+    }
+    if (!header.ok) break;
+    if (record.fields.length === 1 && record.fields[0]!.trim() === "") continue;
+    const parsed = parseOrderCsvRow(record.fields, header.index);
+    if (!parsed.ok) {
+      rejected.push({ line: record.line, reason: parsed.reason });
+      continue;
+    }
+    const { row } = parsed;
+    batch.add(row, record.line, row.customer_id ? hash(row.customer_id) : null);
+    orderIds.add(row.order_id);
+    productIds.add(row.product_id);
+    if (batch.lines >= batchLines) await flush();
+  }
+  if (header === null) throw new AppError("BAD_REQUEST", "The file is empty: it has no header line.");
+  await flush();
+  if (writing) await writing;
+  await totalCsvOrders(database, shop.id);
+  return { lines: imported, orders: orderIds.size, products: productIds.size, rejected };
+}

@@ -1,0 +1,105 @@
+import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "~/db.server";
+import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { runBulkImport } from "~/services/run-bulk-import.server";
+import { startHistoryImport } from "~/services/start-history-import.server";
+import { API_VERSION, shopify } from "~/shopify.server";
+import { isolateIntegration } from "../helpers/integration";
+import { TEST_SHOP } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
+
+isolateIntegration();
+process.env.BULK_POLL_INTERVAL_MS = "20";
+
+// The Shopify client keeps the fetch it finds when imported, so the fake must be listening first.
+const admin = await vi.hoisted(async () => {
+  const { fakeAdminApi } = await import("../fixtures/admin-api");
+  const { ORDERS_JSONL, PRODUCTS_JSONL } = await import("../fixtures/bulk");
+  const api = fakeAdminApi({
+    shop: "test-shop.myshopify.com",
+    apiVersion: "2026-10",
+    files: { products: PRODUCTS_JSONL, orders: ORDERS_JSONL },
+    runningPolls: 2,
+  });
+  api.server.listen({ onUnhandledRequest: "error" });
+  return api;
+});
+
+let workers: RunningWorkers;
+beforeAll(async () => {
+  expect(API_VERSION).toBe("2026-10");
+  const session = setUpValidSession({ shop: TEST_SHOP, isOnline: false, expires: undefined });
+  await shopify().sessionStorage.storeSession(session);
+  workers = await startWorkers({ queues: ["backfill"] });
+});
+afterAll(async () => {
+  await workers.close();
+  admin.server.close();
+});
+
+describe("history import through Admin API bulk operations", () => {
+  it("imports products and orders as a job, rebuilding children from __parentId", async () => {
+    const run = await startHistoryImport(db(), { shopDomain: TEST_SHOP, onlyIfFresh: false });
+    const finished = await waitFor(async () => {
+      const current = await db().importRun.findUnique({ where: { id: run!.id } });
+      return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+    });
+    expect(finished.status).toBe("completed");
+    expect(finished.rejected).toBe(1);
+    expect(admin.calls.started).toEqual(["products", "orders"]);
+
+    const products = await db().product.findMany({
+      orderBy: { externalId: "asc" },
+      include: { variants: true },
+    });
+    expect(products.map((p) => [p.externalId, p.status, p.variants.length, p.price?.toString()])).toEqual([
+      ["50", "ACTIVE", 2, "14"],
+      ["60", "DRAFT", 1, "6"],
+    ]);
+
+    const orders = await db().order.findMany({
+      orderBy: { externalId: "asc" },
+      include: { lines: { orderBy: { externalId: "asc" } } },
+    });
+    expect(orders.map((o) => [o.externalId, o.lines.length])).toEqual([
+      ["900", 2],
+      ["901", 1],
+    ]);
+    const [first] = orders;
+    expect(first?.customerKey).toBe(customerKey(TEST_SHOP, "77"));
+    expect(first?.lines.map((l) => [l.externalId, l.refundedQuantity, l.offerId])).toEqual([
+      ["9001", 0, "off_1"],
+      ["9002", 1, null],
+    ]);
+    expect(JSON.stringify(orders, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain("Ann");
+  });
+
+  it("resumes a failed import with the operation it already started, storing nothing twice", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const run = await db().importRun.create({ data: { shopId: shop.id, kind: "bulk" } });
+    const { admin: client } = await shopify().unauthenticated.admin(TEST_SHOP);
+    const options = {
+      shopDomain: TEST_SHOP,
+      importRunId: run.id,
+      graphql: client.graphql,
+      log: pino({ level: "silent" }),
+      pollIntervalMs: 10,
+    };
+    const startedBefore = admin.calls.started.length;
+    admin.failNextDownload();
+    await expect(runBulkImport(db(), options)).rejects.toThrow(/503/);
+    const interrupted = await db().importRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(interrupted.stage).toBe("products");
+    expect(interrupted.bulkOperationId).not.toBeNull();
+
+    await expect(runBulkImport(db(), options)).resolves.toBe("completed");
+    // One products operation and one orders operation: the retry polled the first one again.
+    expect(admin.calls.started.slice(startedBefore)).toEqual(["products", "orders"]);
+    expect(await db().order.count()).toBe(2);
+    expect(await db().orderLine.count()).toBe(3);
+    expect(await db().variant.count()).toBe(3);
+  });
+});

@@ -1,0 +1,90 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { fileLines, linesOf } from "~/lib/text-lines.server";
+import { importOrderCsv } from "~/services/import-order-csv.server";
+import { isolateIntegration } from "../helpers/integration";
+
+isolateIntegration();
+
+const SHOP = "csv-shop.myshopify.com";
+const FIXTURE = path.join(import.meta.dirname, "../fixtures/csv/orders-with-bad-rows.csv");
+
+async function importFixture(batchLines = 2) {
+  return importOrderCsv(db(), {
+    shopDomain: SHOP,
+    lines: linesOf(() => createReadStream(FIXTURE)),
+    batchLines,
+  });
+}
+
+describe("CSV order import", () => {
+  it("keeps the good rows and reports every bad one with its line number and reason", async () => {
+    const result = await importFixture();
+    expect(result.rejected).toEqual([
+      { line: 5, reason: expect.stringMatching(/^quantity must be a whole number/) },
+      { line: 6, reason: "product_id is empty" },
+      { line: 7, reason: expect.stringMatching(/^unit_price must be a non-negative amount/) },
+      { line: 8, reason: expect.stringMatching(/^ordered_at must be an ISO 8601 date/) },
+      { line: 9, reason: "has 5 fields, expected 8" },
+    ]);
+    expect(result).toMatchObject({ lines: 5, orders: 3, products: 4 });
+
+    const orders = await db().order.findMany({
+      orderBy: { externalId: "asc" },
+      include: { lines: { orderBy: { externalId: "asc" } } },
+    });
+    expect(orders.map((o) => [o.externalId, o.lines.length, o.totalPrice?.toString()])).toEqual([
+      ["1001", 2, "19"],
+      ["1002", 2, "7.5"],
+      ["1008", 1, "24"],
+    ]);
+    expect(orders[0]?.customerKey).toBe(customerKey(SHOP, "C1"));
+    expect(orders[1]?.customerKey).toBeNull();
+    expect(orders[2]?.orderedAt?.toISOString()).toBe("2026-01-09T10:00:00.000Z");
+    const tea = await db().product.findFirst({ where: { externalId: "P4" } });
+    expect(tea?.title).toBe('Tea "Sencha"\nLoose leaf');
+    const mug = await db().product.findFirst({ where: { externalId: "P1" } });
+    expect(mug).toMatchObject({ title: "Mug, large", productType: "Mugs" });
+  });
+
+  it("changes nothing when the same file is imported again", async () => {
+    const counts = async () => [
+      await db().order.count(),
+      await db().orderLine.count(),
+      await db().product.count(),
+    ];
+    const before = await counts();
+    await importFixture(3);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("reads gzipped files", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "csv-"));
+    const file = path.join(dir, "orders.csv.gz");
+    const csv =
+      "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category\n2001,C9,P9,1,1.00,2026-02-01T00:00:00Z,Spoon,\n";
+    await writeFile(file, await promisify(gzip)(csv));
+    const { lines } = await fileLines(file);
+    const result = await importOrderCsv(db(), { shopDomain: SHOP, lines });
+    expect(result).toMatchObject({ lines: 1, orders: 1, rejected: [] });
+  });
+
+  it("refuses a file that is not an order-lines CSV, storing nothing", async () => {
+    const before = await db().orderLine.count();
+    async function* lines() {
+      yield "id,name,email";
+      yield "1,Jon,jon@example.com";
+    }
+    await expect(importOrderCsv(db(), { shopDomain: SHOP, lines: lines() })).rejects.toThrow(
+      /the header lacks order_id, customer_id, product_id/,
+    );
+    expect(await db().orderLine.count()).toBe(before);
+  });
+});
