@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env.server";
+import { logger } from "./logger.server";
 
 /**
  * A new Redis connection. Workers block on Redis and need maxRetriesPerRequest: null; producers
@@ -11,5 +12,8 @@ export function createRedis(role: "worker" | "producer"): Redis {
     role === "worker"
       ? { maxRetriesPerRequest: null }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 };
-  return new Redis(env().REDIS_URL, { ...options, lazyConnect: false });
+  const redis = new Redis(env().REDIS_URL, options);
+  // ioredis reconnects by itself; without a listener each failed attempt is an "unhandled error".
+  redis.on("error", (error) => logger().warn({ role, error: error.message }, "redis connection error"));
+  return redis;
 }

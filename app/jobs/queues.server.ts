@@ -11,8 +11,6 @@ export function queue(name: QueueName): Queue {
   let existing = queues.get(name);
   if (!existing) {
     connection ??= createRedis("producer");
-    // Without a listener, ioredis reports every failed reconnect as an unhandled error.
-    connection.on("error", () => {});
     existing = new Queue(name, { connection, prefix: env().QUEUE_PREFIX });
     existing.on("error", () => {});
     queues.set(name, existing);

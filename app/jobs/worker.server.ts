@@ -1,5 +1,6 @@
+import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { z } from "zod";
 import { disconnectDb } from "~/db.server";
 import { env } from "~/env.server";
@@ -8,7 +9,7 @@ import { logger } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
 import { HANDLERS } from "./handlers.server";
-import { closeQueues, queue } from "./queues.server";
+import { closeQueues } from "./queues.server";
 
 /** Runs a job through its handler; bad payloads fail for good instead of being retried. */
 async function run(job: Job) {
@@ -44,6 +45,7 @@ export async function startWorkers({
   const log = logger();
   const workers = queues.map((name) => {
     const worker = new Worker(name, run, {
+      name: `${hostname()}:${process.pid}`,
       connection: createRedis("worker"),
       prefix: env().QUEUE_PREFIX,
       concurrency: name === "ingest" ? concurrency : 1,
@@ -54,17 +56,27 @@ export async function startWorkers({
     worker.on("error", (error) => log.error({ queue: name, error: describeError(error) }, "worker error"));
     return worker;
   });
+  // Scheduling waits for Redis like the workers do, unlike the web's fail-fast producer connection.
+  const scheduler = new Queue("ingest", { connection: createRedis("worker"), prefix: env().QUEUE_PREFIX });
   if (queues.includes("ingest")) {
-    await queue("ingest").upsertJobScheduler(
+    const sweep = JOBS["sweep-deliveries"];
+    await scheduler.upsertJobScheduler(
       "sweep-deliveries",
       { every: env().SWEEP_INTERVAL_MS },
-      { name: "sweep-deliveries", data: {}, opts: JOBS["sweep-deliveries"].options },
+      { name: "sweep-deliveries", data: {}, opts: sweep.options },
+    );
+    // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
+    await scheduler.add(
+      "sweep-deliveries",
+      {},
+      { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` },
     );
   }
   log.info({ queues, concurrency }, "workers started");
   return {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
+      await scheduler.close();
       await closeQueues();
     },
   };

@@ -9,9 +9,15 @@ export interface ShopRecord {
 
 const shopFields = { id: true, domain: true, uninstalledAt: true } as const;
 
-/** The shop's row, created on first sight (a webhook can precede the first admin visit). */
+/**
+ * The shop's row, created on first sight (a webhook can precede the first admin visit). Safe under
+ * concurrency, unlike an upsert, and takes no row lock, so a shop's deliveries never queue on it.
+ */
 export async function ensureShop(tx: Tx | Db, domain: string): Promise<ShopRecord> {
-  return tx.shop.upsert({ where: { domain }, create: { domain }, update: {}, select: shopFields });
+  await tx.$executeRaw`
+    INSERT INTO "Shop" ("id", "domain", "updatedAt") VALUES (gen_random_uuid(), ${domain}, now())
+    ON CONFLICT ("domain") DO NOTHING`;
+  return tx.shop.findUniqueOrThrow({ where: { domain }, select: shopFields });
 }
 
 export async function findShop(tx: Tx | Db, domain: string): Promise<ShopRecord | null> {

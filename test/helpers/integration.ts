@@ -45,7 +45,12 @@ export function isolateIntegration({ redisUrl = "redis://127.0.0.1:6379" }: { re
 }
 
 export async function deleteKeys(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => {});
   try {
     await redis.connect();
     let cursor = "0";

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
+import { action } from "~/routes/webhooks.$";
+import { webhookFixture } from "../fixtures/webhooks";
+import { isolateIntegration } from "../helpers/integration";
+import { freePort, PrivateRedis } from "../helpers/redis-server";
+import { callRoute } from "../helpers/routes";
+import { webhookRequest } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
+
+const redis = new PrivateRedis(await freePort());
+isolateIntegration({ redisUrl: redis.url });
+process.env.SWEEP_GRACE_MS = "0";
+process.env.ENQUEUE_TIMEOUT_MS = "200";
+
+beforeAll(() => redis.start());
+afterAll(() => redis.stop());
+
+function orderPayload(id: number) {
+  return { ...webhookFixture("orders-create"), id };
+}
+
+describe("webhooks while Redis is down", () => {
+  let workers: RunningWorkers | undefined;
+  afterAll(async () => {
+    await workers?.close();
+  });
+
+  it("acknowledges deliveries during the outage and processes them once Redis is back", async () => {
+    const first = await callRoute(
+      action,
+      webhookRequest({ topic: "orders/create", payload: orderPayload(1) }),
+    );
+    expect(first.status).toBe(200);
+
+    await redis.stop();
+    const during = [];
+    for (let id = 2; id <= 6; id++) {
+      during.push(
+        await callRoute(action, webhookRequest({ topic: "orders/create", payload: orderPayload(id) })),
+      );
+    }
+    expect(during.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await db().webhookDelivery.count({ where: { status: "pending" } })).toBe(6);
+
+    // Redis comes back empty (it keeps nothing on disk): even the job queued before the outage is gone.
+    await redis.start();
+    workers = await startWorkers({ queues: ["ingest"] });
+    await waitFor(async () => (await db().webhookDelivery.count({ where: { status: "processed" } })) === 6);
+    expect(await db().order.count()).toBe(6);
+    expect(await db().orderLine.count()).toBe(12);
+  });
+});

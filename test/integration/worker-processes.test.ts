@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { recordWebhook } from "~/services/record-webhook.server";
+import { webhookFixture } from "../fixtures/webhooks";
+import { isolateIntegration } from "../helpers/integration";
+import { TEST_SHOP } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
+
+const context = isolateIntegration();
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const children: ChildProcess[] = [];
+
+/** Starts `npm run worker` as its own process and resolves once its workers are listening. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["app/jobs/worker.server.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "development",
+      LOG_LEVEL: "info",
+      DATABASE_URL: context.databaseUrl,
+      REDIS_URL: context.redisUrl,
+      QUEUE_PREFIX: context.queuePrefix,
+      WORKER_CONCURRENCY: "4",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+    // Its own process group, so stopping it reaches the node process tsx starts too.
+    detached: true,
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes('"workers started"')) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited early with ${code}`)));
+  });
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals) {
+  if (child.pid && child.exitCode === null) process.kill(-child.pid, name);
+}
+
+afterAll(() => {
+  for (const child of children) signal(child, "SIGKILL");
+});
+
+describe("several worker processes on one queue", () => {
+  it("process every job exactly once, even when one of them stops midway", async () => {
+    const [first, second] = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+    const total = 300;
+    for (let id = 1; id <= total; id++) {
+      await recordWebhook(db(), {
+        shop: TEST_SHOP,
+        topic: "orders/create",
+        payload: { ...webhookFixture<Record<string, unknown>>("orders-create"), id },
+        webhookId: crypto.randomUUID(),
+        eventId: crypto.randomUUID(),
+        apiVersion: "2026-10",
+        triggeredAt: null,
+      });
+      if (id === total / 3) {
+        // A clean stop: the process finishes its active jobs, then exits.
+        signal(first!, "SIGTERM");
+      }
+    }
+    const exitCode = await new Promise((resolve) =>
+      first!.exitCode === null ? first!.once("exit", resolve) : resolve(first!.exitCode),
+    );
+    expect(exitCode).toBe(0);
+    await waitFor(
+      async () => (await db().webhookDelivery.count({ where: { status: "processed" } })) === total,
+      60_000,
+    );
+    expect(await db().order.count()).toBe(total);
+    expect(await db().orderLine.count()).toBe(total * 2);
+
+    const ingest = new Queue("ingest", {
+      connection: { url: context.redisUrl },
+      prefix: context.queuePrefix,
+    });
+    const jobs = (await ingest.getJobs(["completed"], 0, -1)).filter((job) => job.name === "process-webhook");
+    await ingest.close();
+    expect(jobs).toHaveLength(total);
+    expect(jobs.every((job) => job.attemptsStarted === 1 && job.returnvalue === "processed")).toBe(true);
+    // Both processes took jobs (a worker's name is host:pid).
+    expect(new Set(jobs.map((job) => job.processedBy)).size).toBe(2);
+    signal(second!, "SIGTERM");
+  });
+});
