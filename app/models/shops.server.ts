@@ -53,25 +53,24 @@ export async function updateShopSettings(tx: Tx | Db, shopId: string, settings: 
   await tx.shop.update({ where: { id: shopId }, data: { settings: ShopSettingsSchema.parse(settings) } });
 }
 
-/** Counts for the admin home page. */
+/** Counts for the admin home page, in one query. */
 export async function shopDataSummary(tx: Tx | Db, shopId: string) {
-  const [orders, lines, products, customers, range] = await Promise.all([
-    tx.order.count({ where: { shopId } }),
-    tx.orderLine.count({ where: { order: { shopId } } }),
-    tx.product.count({ where: { shopId } }),
-    tx.order.findMany({
-      where: { shopId, customerKey: { not: null } },
-      distinct: ["customerKey"],
-      select: { id: true },
-    }),
-    tx.order.aggregate({ where: { shopId }, _min: { orderedAt: true }, _max: { orderedAt: true } }),
-  ]);
+  const [row] = await tx.$queryRaw<
+    Array<{ orders: bigint; lines: bigint; customers: bigint; products: bigint; first: Date | null; last: Date | null }>
+  >`
+    SELECT
+      (SELECT count(*) FROM "Order" WHERE "shopId" = ${shopId}::uuid) AS orders,
+      (SELECT count(*) FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId" WHERE o."shopId" = ${shopId}::uuid) AS lines,
+      (SELECT count(DISTINCT "customerKey") FROM "Order" WHERE "shopId" = ${shopId}::uuid) AS customers,
+      (SELECT count(*) FROM "Product" WHERE "shopId" = ${shopId}::uuid) AS products,
+      (SELECT min("orderedAt") FROM "Order" WHERE "shopId" = ${shopId}::uuid) AS first,
+      (SELECT max("orderedAt") FROM "Order" WHERE "shopId" = ${shopId}::uuid) AS last`;
   return {
-    orders,
-    lines,
-    products,
-    customers: customers.length,
-    firstOrderAt: range._min.orderedAt,
-    lastOrderAt: range._max.orderedAt,
+    orders: Number(row?.orders ?? 0),
+    lines: Number(row?.lines ?? 0),
+    customers: Number(row?.customers ?? 0),
+    products: Number(row?.products ?? 0),
+    firstOrderAt: row?.first ?? null,
+    lastOrderAt: row?.last ?? null,
   };
 }
