@@ -101,7 +101,10 @@ async function main(): Promise<number> {
       seed,
       scopes: config.SCOPES,
       onProgress: ({ lines }) =>
-        bar.update(source ? source.progress.bytesRead / source.progress.size : Math.min(1, lines / 41_000), `${lines.toLocaleString("en")} lines`),
+        bar.update(
+          source ? source.progress.bytesRead / source.progress.size : Math.min(1, lines / 41_000),
+          `${lines.toLocaleString("en")} lines`,
+        ),
     });
     bar.done();
     console.log(
@@ -114,10 +117,16 @@ async function main(): Promise<number> {
 
   if (!existsSync("build/server/index.js")) {
     console.log("Building the app…");
-    const code = await new Promise<number>((resolve) => run("npx", ["remix", "vite:build"]).once("exit", (c) => resolve(c ?? 1)));
+    const code = await new Promise<number>((resolve) =>
+      run("npx", ["remix", "vite:build"]).once("exit", (c) => resolve(c ?? 1)),
+    );
     if (code !== 0) return code;
   }
-  const serverEnv = { NODE_ENV: "production", PORT: String(config.PORT), SHOPIFY_APP_URL: `http://localhost:${config.PORT}` };
+  const serverEnv = {
+    NODE_ENV: "production",
+    PORT: String(config.PORT),
+    SHOPIFY_APP_URL: `http://localhost:${config.PORT}`,
+  };
   const children = [
     run("npx", ["remix-serve", "./build/server/index.js"], serverEnv),
     run("npx", ["tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
@@ -128,7 +137,9 @@ async function main(): Promise<number> {
     secret: config.SHOPIFY_API_SECRET,
     ttlSeconds: 24 * 3600,
   });
-  const host = Buffer.from(`admin.shopify.com/store/${DEMO_SHOP.replace(".myshopify.com", "")}`).toString("base64url");
+  const host = Buffer.from(`admin.shopify.com/store/${DEMO_SHOP.replace(".myshopify.com", "")}`).toString(
+    "base64url",
+  );
   console.log(`
 The demo shop's admin (valid for 24 hours):
   http://localhost:${config.PORT}/app?embedded=1&shop=${DEMO_SHOP}&host=${host}&id_token=${token}

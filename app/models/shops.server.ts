@@ -56,7 +56,14 @@ export async function updateShopSettings(tx: Tx | Db, shopId: string, settings: 
 /** Counts for the admin home page, in one query. */
 export async function shopDataSummary(tx: Tx | Db, shopId: string) {
   const [row] = await tx.$queryRaw<
-    Array<{ orders: bigint; lines: bigint; customers: bigint; products: bigint; first: Date | null; last: Date | null }>
+    Array<{
+      orders: bigint;
+      lines: bigint;
+      customers: bigint;
+      products: bigint;
+      first: Date | null;
+      last: Date | null;
+    }>
   >`
     SELECT
       (SELECT count(*) FROM "Order" WHERE "shopId" = ${shopId}::uuid) AS orders,

@@ -50,14 +50,15 @@ export default function Home() {
                   </InlineGrid>
                   {summary.firstOrderAt && summary.lastOrderAt ? (
                     <Text as="p" tone="subdued">
-                      Orders from {day.format(new Date(summary.firstOrderAt))} to {day.format(new Date(summary.lastOrderAt))}.
+                      Orders from {day.format(new Date(summary.firstOrderAt))} to{" "}
+                      {day.format(new Date(summary.lastOrderAt))}.
                     </Text>
                   ) : null}
                 </>
               ) : (
                 <Text as="p">
-                  No orders yet. Your order history is imported right after installation; new orders arrive as they
-                  are placed.
+                  No orders yet. Your order history is imported right after installation; new orders arrive as
+                  they are placed.
                 </Text>
               )}
             </BlockStack>
@@ -77,7 +78,9 @@ export default function Home() {
                     </Badge>
                     <Text as="p">
                       {number.format(latestImport.processed)} records imported
-                      {latestImport.rejected > 0 ? `, ${number.format(latestImport.rejected)} skipped as unreadable` : ""}
+                      {latestImport.rejected > 0
+                        ? `, ${number.format(latestImport.rejected)} skipped as unreadable`
+                        : ""}
                       {latestImport.stage ? ` (now: ${latestImport.stage})` : ""}.
                     </Text>
                     {latestImport.error ? <Banner tone="critical">{latestImport.error}</Banner> : null}

@@ -32,8 +32,19 @@ export async function seedDemoShop(
   const id = `offline_${DEMO_SHOP}`;
   await database.session.upsert({
     where: { id },
-    create: { id, shop: DEMO_SHOP, state: "demo", isOnline: false, scope: scopes, accessToken: "demo-offline-token" },
+    create: {
+      id,
+      shop: DEMO_SHOP,
+      state: "demo",
+      isOnline: false,
+      scope: scopes,
+      accessToken: "demo-offline-token",
+    },
     update: { scope: scopes, expires: null },
   });
-  return importOrderCsv(database, { shopDomain: DEMO_SHOP, lines: lines ?? syntheticLines(seed), onProgress });
+  return importOrderCsv(database, {
+    shopDomain: DEMO_SHOP,
+    lines: lines ?? syntheticLines(seed),
+    onProgress,
+  });
 }

@@ -10,7 +10,16 @@ export async function getShopOverview(database: Db, shopDomain: string) {
     database.importRun.findFirst({
       where: { shopId: shop.id },
       orderBy: { startedAt: "desc" },
-      select: { kind: true, status: true, stage: true, processed: true, rejected: true, error: true, startedAt: true, finishedAt: true },
+      select: {
+        kind: true,
+        status: true,
+        stage: true,
+        processed: true,
+        rejected: true,
+        error: true,
+        startedAt: true,
+        finishedAt: true,
+      },
     }),
   ]);
   return { shopDomain, summary, latestImport };

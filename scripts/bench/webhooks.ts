@@ -104,11 +104,19 @@ try {
     if (i > 200) throw new Error("server did not start");
     await sleep(100);
   }
-  await phase("warm-up", Array.from({ length: 50 }, (_, i) => 1_000_000 + i), 1);
+  await phase(
+    "warm-up",
+    Array.from({ length: 50 }, (_, i) => 1_000_000 + i),
+    1,
+  );
   const ids = Array.from({ length: deliveries }, (_, i) => i + 1);
   const results = [
     await phase("sequential", ids, 1),
-    await phase(`${concurrency} in flight`, ids.map((id) => id + deliveries), concurrency),
+    await phase(
+      `${concurrency} in flight`,
+      ids.map((id) => id + deliveries),
+      concurrency,
+    ),
   ];
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -30,7 +30,11 @@ describe("the admin home page", () => {
     const response = await callRoute(loader, await adminRequest(true));
     expect(response.status).toBe(200);
     const overview = await response.json();
-    expect(overview.summary).toMatchObject({ orders: seeded.orders, lines: seeded.lines, products: seeded.products });
+    expect(overview.summary).toMatchObject({
+      orders: seeded.orders,
+      lines: seeded.lines,
+      products: seeded.products,
+    });
     expect(overview.summary.customers).toBeGreaterThan(1_000);
   });
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cp, mkdtemp, readFile, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -54,8 +54,12 @@ describe("npm run db:migrate", () => {
       path.join(dir, "20261123000000_broken/migration.sql"),
       `CREATE TABLE "Half" (id int); ALTER TABLE "NoSuchTable" ADD COLUMN x int;`,
     );
-    await expect(migrate({ databaseUrl, migrationsDir: dir })).rejects.toThrow(/20261123000000_broken failed/);
+    await expect(migrate({ databaseUrl, migrationsDir: dir })).rejects.toThrow(
+      /20261123000000_broken failed/,
+    );
     expect(await query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`)).toEqual([]);
-    expect(await query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '20261123000000_broken'`)).toEqual([]);
+    expect(
+      await query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '20261123000000_broken'`),
+    ).toEqual([]);
   });
 });

@@ -1,8 +1,16 @@
-import { AppProvider as PolarisAppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
-import polarisTranslations from "@shopify/polaris/locales/en.json";
-import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import {
+  Button,
+  Card,
+  FormLayout,
+  Page,
+  AppProvider as PolarisAppProvider,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
 import { shopify } from "~/shopify.server";
 
@@ -10,7 +18,9 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 function shopError(errors: { shop?: string } | undefined) {
   if (!errors?.shop) return undefined;
-  return errors.shop === "MISSING_SHOP" ? "Enter your shop domain" : "Enter a valid shop domain (your-shop.myshopify.com)";
+  return errors.shop === "MISSING_SHOP"
+    ? "Enter your shop domain"
+    : "Enter a valid shop domain (your-shop.myshopify.com)";
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
