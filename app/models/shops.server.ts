@@ -39,9 +39,14 @@ export async function markInstalled(
   return { shop, fresh: before === null || before.uninstalledAt !== null };
 }
 
+/** Marks the shop uninstalled, drops its sessions and cancels its imports (their jobs stop at the next stage). */
 export async function markUninstalled(tx: Tx | Db, domain: string) {
   await tx.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
   await tx.session.deleteMany({ where: { shop: domain } });
+  await tx.importRun.updateMany({
+    where: { shop: { domain }, status: { in: ["queued", "running"] } },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
 }
 
 export async function getShopSettings(tx: Tx | Db, shopId: string): Promise<ShopSettings> {

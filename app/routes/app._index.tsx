@@ -1,6 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  InlineGrid,
+  Layout,
+  Link,
+  List,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { db } from "~/db.server";
 import { getShopOverview } from "~/services/shop-overview.server";
 import { shopify } from "~/shopify.server";
@@ -29,7 +40,7 @@ function Stat({ label, value }: { label: string; value: string }) {
 const IMPORT_TONE = { completed: "success", failed: "critical", cancelled: "warning" } as const;
 
 export default function Home() {
-  const { summary, latestImport } = useLoaderData<typeof loader>();
+  const { summary, latestImport, dataRequests } = useLoaderData<typeof loader>();
   const hasData = summary !== null && summary.orders > 0;
   return (
     <Page title="Checkout Upsell AI">
@@ -101,6 +112,18 @@ export default function Home() {
                   <List.Item>Customers are stored only as a keyed hash of their Shopify id.</List.Item>
                   <List.Item>No names, emails, addresses or phone numbers are ever stored.</List.Item>
                 </List>
+                {dataRequests.length > 0 ? (
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm">
+                      Customer data requests
+                    </Text>
+                    {dataRequests.map((request) => (
+                      <Link key={request.id} url={`/app/data-requests/${request.id}`} target="_blank">
+                        {day.format(new Date(request.requestedAt))}: download the report
+                      </Link>
+                    ))}
+                  </BlockStack>
+                ) : null}
               </BlockStack>
             </Card>
           </BlockStack>

@@ -1,4 +1,4 @@
-import type { Tx } from "~/db.server";
+import type { Db, Tx } from "~/db.server";
 import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
 
 /**
@@ -62,4 +62,23 @@ export async function redactShop(
   await tx.shop.deleteMany({ where: { domain: shopDomain } });
   await tx.session.deleteMany({ where: { shop: shopDomain } });
   await tx.webhookDelivery.deleteMany({ where: { shopDomain, id: { not: keepDeliveryId } } });
+}
+
+/** A data-request report of the shop, or null when the id is not one of the shop's. */
+export async function findCustomerDataReport(
+  database: Db,
+  { shopDomain, id }: { shopDomain: string; id: string },
+) {
+  const found = await database.customerDataRequest.findFirst({
+    where: { id, shop: { domain: shopDomain } },
+    select: { id: true, customerKey: true, requestedAt: true, report: true },
+  });
+  return found
+    ? {
+        id: found.id,
+        customerKey: found.customerKey,
+        requestedAt: found.requestedAt,
+        ...(found.report as object),
+      }
+    : null;
 }

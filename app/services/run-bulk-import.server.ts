@@ -61,6 +61,7 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
     const startAt = Math.max(0, STAGES.indexOf((run.stage ?? "products") as Stage));
     let operationId = run.bulkOperationId;
     for (const stage of STAGES.slice(startAt)) {
+      if (await isCancelled(database, run.id)) return "cancelled";
       if (!operationId || run.stage !== stage) {
         operationId = await startBulkQuery(options.graphql, QUERIES[stage]);
         await database.importRun.update({
@@ -75,15 +76,20 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
       operationId = null;
       run.stage = null;
     }
-    await database.importRun.update({
-      where: { id: run.id },
+    const { count } = await database.importRun.updateMany({
+      where: { id: run.id, status: "running" },
       data: { status: "completed", stage: null, bulkOperationId: null, finishedAt: new Date() },
     });
-    return "completed";
+    return count === 1 ? "completed" : "cancelled";
   } catch (error) {
     await database.importRun.update({ where: { id: run.id }, data: { error: describeError(error) } });
     throw error;
   }
+}
+
+async function isCancelled(database: Db, runId: string): Promise<boolean> {
+  const run = await database.importRun.findUnique({ where: { id: runId }, select: { status: true } });
+  return run?.status !== "running";
 }
 
 async function waitForOperation(

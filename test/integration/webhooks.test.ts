@@ -1,12 +1,21 @@
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  BASE64_HOST,
+  getJwt,
+  setUpValidSession,
+} from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { customerKey } from "~/lib/customer-key.server";
+import { loader as dataRequestLoader } from "~/routes/app.data-requests.$id";
 import { action } from "~/routes/webhooks.$";
+import { shopify } from "~/shopify.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
-import { TEST_SHOP, webhookRequest } from "../helpers/shopify";
+import { BROWSER_UA, TEST_SHOP, webhookRequest } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
@@ -202,6 +211,23 @@ describe("privacy webhooks", () => {
     expect(report.orders.map((o) => o.orderId).sort()).toContain("555");
     expect(JSON.stringify(report)).not.toContain("jon.snow");
 
+    // The merchant downloads it from the admin, signed in with a session token.
+    await shopify().sessionStorage.storeSession(
+      setUpValidSession({ shop: TEST_SHOP, isOnline: false, expires: undefined }),
+    );
+    const { token } = await getJwt("test-shop", API_KEY, API_SECRET_KEY);
+    const url = `https://my-test-app.myshopify.io/app/data-requests/${request?.id}?embedded=1&shop=${TEST_SHOP}&host=${BASE64_HOST}&id_token=${token}`;
+    const download = await callRoute(
+      dataRequestLoader,
+      new Request(url, { headers: { "User-Agent": BROWSER_UA } }),
+      {
+        id: request!.id,
+      },
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get("Content-Disposition")).toContain("attachment");
+    expect((await download.json()).orders.map((o: { orderId: string }) => o.orderId)).toContain("555");
+
     await deliverAndProcess("customers/redact", webhookFixture("customers-redact"));
     expect(await db().order.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerDataRequest.count({ where: { customerKey: key } })).toBe(0);
@@ -212,11 +238,16 @@ describe("privacy webhooks", () => {
     await deliverAndProcess("orders/create", order({ id: 666 }));
     await deliverAndProcess("products/update", webhookFixture("products-update"));
     await db().session.create({ data: { id: "offline_test", shop: TEST_SHOP, state: "", accessToken: "x" } });
+    const shopRow = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const running = await db().importRun.create({
+      data: { shopId: shopRow.id, kind: "bulk", status: "running" },
+    });
 
     await deliverAndProcess("app/uninstalled", { id: 954889, domain: TEST_SHOP });
     const shop = await db().shop.findUnique({ where: { domain: TEST_SHOP } });
     expect(shop?.uninstalledAt).not.toBeNull();
     expect(await db().session.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect((await db().importRun.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("cancelled");
 
     const redact = await deliverAndProcess("shop/redact", webhookFixture("shop-redact"));
     expect(redact.status).toBe("processed");
