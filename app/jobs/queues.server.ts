@@ -4,36 +4,61 @@ import { env } from "~/env.server";
 import { createRedis } from "~/redis.server";
 import { JOBS, type JobName, type JobPayload, parsePayload, type QueueName } from "./definitions";
 
-let connection: Redis | undefined;
-const queues = new Map<QueueName, Queue>();
+/**
+ * Two kinds of producers: "worker" waits for Redis (jobs, the command line), "producer" fails fast
+ * (web requests, whose work is already safe in Postgres).
+ */
+type Role = "worker" | "producer";
 
-export function queue(name: QueueName): Queue {
-  let existing = queues.get(name);
+const connections = new Map<Role, Redis>();
+const queues = new Map<string, Queue>();
+
+export function queue(name: QueueName, role: Role = "worker"): Queue {
+  const key = `${role}:${name}`;
+  let existing = queues.get(key);
   if (!existing) {
-    connection ??= createRedis("producer");
+    let connection = connections.get(role);
+    if (!connection) {
+      connection = createRedis(role);
+      connections.set(role, connection);
+    }
     existing = new Queue(name, { connection, prefix: env().QUEUE_PREFIX });
     existing.on("error", () => {});
-    queues.set(name, existing);
+    queues.set(key, existing);
   }
   return existing;
 }
 
-/** Adds a job with its definition's options; the payload is validated first. */
-export async function enqueue<N extends JobName>(
+function add<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
-  { jobId, delay }: { jobId?: string; delay?: number } = {},
+  role: Role,
+  { jobId, delay }: EnqueueOptions,
 ) {
   const definition = JOBS[name];
   const data = parsePayload(name, payload);
-  return queue(definition.queue).add(name, data, { ...definition.options, jobId, delay });
+  return queue(definition.queue, role).add(name, data, { ...definition.options, jobId, delay });
+}
+
+interface EnqueueOptions {
+  jobId?: string;
+  delay?: number;
+}
+
+/** Adds a job with its definition's options, waiting for Redis if it is away; the payload is validated first. */
+export async function enqueue<N extends JobName>(
+  name: N,
+  payload: JobPayload<N>,
+  options: EnqueueOptions = {},
+) {
+  return add(name, payload, "worker", options);
 }
 
 /** Like enqueue, but gives up after `ms` instead of waiting for an unreachable Redis. */
 export async function tryEnqueue<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
-  options: { jobId?: string } = {},
+  options: EnqueueOptions = {},
   ms = env().ENQUEUE_TIMEOUT_MS,
 ): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +66,7 @@ export async function tryEnqueue<N extends JobName>(
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([enqueue(name, payload, options).then(() => true), timeout]);
+    return await Promise.race([add(name, payload, "producer", options).then(() => true), timeout]);
   } catch {
     return false;
   } finally {
@@ -53,6 +78,6 @@ export async function closeQueues() {
   const open = [...queues.values()];
   queues.clear();
   await Promise.allSettled(open.map((q) => q.close()));
-  connection?.disconnect();
-  connection = undefined;
+  for (const connection of connections.values()) connection.disconnect();
+  connections.clear();
 }

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { z } from "zod";
 import { disconnectDb } from "~/db.server";
 import { env } from "~/env.server";
@@ -9,7 +9,7 @@ import { logger } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
 import { HANDLERS } from "./handlers.server";
-import { closeQueues } from "./queues.server";
+import { closeQueues, queue } from "./queues.server";
 
 /** Runs a job through its handler; bad payloads fail for good instead of being retried. */
 async function run(job: Job) {
@@ -56,9 +56,8 @@ export async function startWorkers({
     worker.on("error", (error) => log.error({ queue: name, error: describeError(error) }, "worker error"));
     return worker;
   });
-  // Scheduling waits for Redis like the workers do, unlike the web's fail-fast producer connection.
-  const scheduler = new Queue("ingest", { connection: createRedis("worker"), prefix: env().QUEUE_PREFIX });
   if (queues.includes("ingest")) {
+    const scheduler = queue("ingest");
     const sweep = JOBS["sweep-deliveries"];
     await scheduler.upsertJobScheduler(
       "sweep-deliveries",
@@ -76,7 +75,6 @@ export async function startWorkers({
   return {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
-      await scheduler.close();
       await closeQueues();
     },
   };

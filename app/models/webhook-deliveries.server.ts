@@ -54,12 +54,16 @@ export async function markDeliveryAttemptFailed(
   });
 }
 
-/** Pending deliveries received before `before`, oldest first. */
-export async function pendingDeliveries(tx: Tx | Db, { before, limit }: { before: Date; limit: number }) {
+/** Pending deliveries received before `before`, oldest first, a page at a time after the `after` id. */
+export async function pendingDeliveries(
+  tx: Tx | Db,
+  { before, limit, after }: { before: Date; limit: number; after?: string },
+) {
   return tx.webhookDelivery.findMany({
     where: { status: "pending", receivedAt: { lt: before } },
-    orderBy: { receivedAt: "asc" },
+    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
     take: limit,
+    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
     select: { id: true },
   });
 }

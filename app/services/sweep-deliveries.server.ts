@@ -11,18 +11,16 @@ export async function sweepDeliveries(
   database: Db,
   { graceMs, batchSize = 1_000 }: { graceMs: number; batchSize?: number },
 ): Promise<number> {
+  const before = new Date(Date.now() - graceMs);
   let swept = 0;
-  let before = new Date(Date.now() - graceMs);
+  let after: string | undefined;
   for (;;) {
-    const pending = await pendingDeliveries(database, { before, limit: batchSize });
-    for (const delivery of pending) {
+    const page = await pendingDeliveries(database, { before, limit: batchSize, after });
+    for (const delivery of page) {
       await enqueue("process-webhook", { deliveryId: delivery.id }, { jobId: delivery.id });
     }
-    swept += pending.length;
-    if (pending.length < batchSize) return swept;
-    // Pending rows stay pending until a worker takes them: move the window instead of re-reading them.
-    const last = await database.webhookDelivery.findUnique({ where: { id: pending.at(-1)!.id } });
-    if (!last) return swept;
-    before = last.receivedAt;
+    swept += page.length;
+    if (page.length < batchSize) return swept;
+    after = page.at(-1)!.id;
   }
 }
