@@ -80,7 +80,7 @@ export default function Home() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  History import
+                  Latest import
                 </Text>
                 {latestImport ? (
                   <>

@@ -1,7 +1,7 @@
 import type { Db } from "~/db.server";
 import { isCsvError, readCsvRecords } from "~/lib/csv";
 import { customerHasher } from "~/lib/customer-key.server";
-import { AppError } from "~/lib/errors";
+import { AppError, describeError } from "~/lib/errors";
 import { OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
 import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
@@ -33,9 +33,36 @@ export interface CsvImportOptions {
  */
 export async function importOrderCsv(
   database: Db,
-  { shopDomain, lines, batchLines = 5_000, onProgress }: CsvImportOptions,
+  { shopDomain, lines, batchLines, onProgress }: CsvImportOptions,
 ): Promise<CsvImportResult> {
   const shop = await ensureShop(database, shopDomain);
+  const run = await database.importRun.create({ data: { shopId: shop.id, kind: "csv", status: "running" } });
+  try {
+    const result = await importLines(database, shop.id, { shopDomain, lines, batchLines, onProgress });
+    await database.importRun.update({
+      where: { id: run.id },
+      data: {
+        status: "completed",
+        processed: result.lines,
+        rejected: result.rejected.length,
+        finishedAt: new Date(),
+      },
+    });
+    return result;
+  } catch (error) {
+    await database.importRun.update({
+      where: { id: run.id },
+      data: { status: "failed", error: describeError(error), finishedAt: new Date() },
+    });
+    throw error;
+  }
+}
+
+async function importLines(
+  database: Db,
+  shopId: string,
+  { shopDomain, lines, batchLines = 5_000, onProgress }: CsvImportOptions,
+): Promise<CsvImportResult> {
   const hash = customerHasher(shopDomain);
   const rejected: RejectedRow[] = [];
   const orderIds = new Set<string>();
@@ -49,11 +76,11 @@ export async function importOrderCsv(
   const write = async (current: OrderCsvBatch) => {
     await database.$transaction(async (tx) => {
       await upsertProductBatch(tx, {
-        shopId: shop.id,
+        shopId,
         products: [...current.products.values()],
         replaceVariants: false,
       });
-      await upsertOrderBatch(tx, { shopId: shop.id, source: "csv", orders: [...current.orders.values()] });
+      await upsertOrderBatch(tx, { shopId, source: "csv", orders: [...current.orders.values()] });
     });
     imported += current.lines;
     onProgress?.({ lines: imported, rejected: rejected.length });
@@ -94,6 +121,6 @@ export async function importOrderCsv(
   if (header === null) throw new AppError("BAD_REQUEST", "The file is empty: it has no header line.");
   await flush();
   if (writing) await writing;
-  await totalCsvOrders(database, shop.id);
+  await totalCsvOrders(database, shopId);
   return { lines: imported, orders: orderIds.size, products: productIds.size, rejected };
 }

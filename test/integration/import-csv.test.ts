@@ -35,6 +35,8 @@ describe("CSV order import", () => {
       { line: 9, reason: "has 5 fields, expected 8" },
     ]);
     expect(result).toMatchObject({ lines: 5, orders: 3, products: 4 });
+    const run = await db().importRun.findFirst({ where: { kind: "csv" }, orderBy: { startedAt: "desc" } });
+    expect(run).toMatchObject({ status: "completed", processed: 5, rejected: 5 });
 
     const orders = await db().order.findMany({
       orderBy: { externalId: "asc" },
@@ -86,5 +88,8 @@ describe("CSV order import", () => {
       /the header lacks order_id, customer_id, product_id/,
     );
     expect(await db().orderLine.count()).toBe(before);
+    const run = await db().importRun.findFirst({ where: { kind: "csv" }, orderBy: { startedAt: "desc" } });
+    expect(run?.status).toBe("failed");
+    expect(run?.error).toMatch(/header lacks/);
   });
 });
