@@ -128,7 +128,7 @@ async function main(): Promise<number> {
     SHOPIFY_APP_URL: `http://localhost:${config.PORT}`,
   };
   const children = [
-    run("npx", ["remix-serve", "./build/server/index.js"], serverEnv),
+    run("node", ["server.mjs"], serverEnv),
     run("npx", ["tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
   ];
   const token = signSessionToken({

@@ -82,7 +82,7 @@ try {
   if (!existsSync("build/server/index.js")) throw new Error("Run npm run build first.");
   await ensureDatabase(databaseUrl);
   await migrate({ databaseUrl });
-  server = spawn("node_modules/.bin/remix-serve", ["./build/server/index.js"], {
+  server = spawn("node_modules/.bin/node", ["server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
