@@ -129,7 +129,7 @@ async function main(): Promise<number> {
   };
   const children = [
     run("node", ["server.mjs"], serverEnv),
-    run("npx", ["tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
+    run("node", ["--import", "tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
   ];
   const token = signSessionToken({
     shop: DEMO_SHOP,

@@ -81,18 +81,20 @@ export async function startWorkers({
 }
 
 async function main() {
-  const workers = await startWorkers();
+  // Signal handlers come first: a stop requested during start-up waits for start-up, then closes.
   let stopping = false;
+  const started = startWorkers();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger().info({ signal }, "workers stopping");
-    await workers.close();
+    await (await started).close();
     await disconnectDb();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  await started;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -13,23 +13,27 @@ const context = isolateIntegration();
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
 
-/** Starts `npm run worker` as its own process and resolves once its workers are listening. */
+/** Starts a worker process as `npm run worker` does, and resolves once its workers are listening. */
 function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["app/jobs/worker.server.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      LOG_LEVEL: "info",
-      DATABASE_URL: context.databaseUrl,
-      REDIS_URL: context.redisUrl,
-      QUEUE_PREFIX: context.queuePrefix,
-      WORKER_CONCURRENCY: "4",
+  const child = spawn(
+    path.join(ROOT, "node_modules/.bin/node"),
+    ["--import", "tsx", "app/jobs/worker.server.ts"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        LOG_LEVEL: "info",
+        DATABASE_URL: context.databaseUrl,
+        REDIS_URL: context.redisUrl,
+        QUEUE_PREFIX: context.queuePrefix,
+        WORKER_CONCURRENCY: "4",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+      // Its own process group, so a forced stop reaches anything it started.
+      detached: true,
     },
-    stdio: ["ignore", "pipe", "inherit"],
-    // Its own process group, so stopping it reaches the node process tsx starts too.
-    detached: true,
-  });
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
