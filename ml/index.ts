@@ -1,0 +1,25 @@
+/** The recommendation engine's public surface, used by the app, the worker and the command line. */
+export { type OrderRow, parseOrderRows, readOrderRows } from "./csv";
+export {
+  buildDataset,
+  type Catalog,
+  type Dataset,
+  groupByCustomer,
+  numOrders,
+  numProducts,
+  orderProducts,
+  selectOrders,
+} from "./dataset";
+export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate";
+export { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
+export { BuyAgainRecommender } from "./models/buy-again";
+export { type CoPurchaseOptions, CoPurchaseRecommender } from "./models/co-purchase";
+export { type EaseOptions, EaseRecommender } from "./models/ease";
+export { type HybridOptions, HybridRecommender } from "./models/hybrid";
+export { SIGNALS, type Signal, type Weights } from "./models/hybrid-tuning";
+export { type FactorizationOptions, FactorizationRecommender } from "./models/matrix-factorization";
+export { PopularityRecommender } from "./models/popularity";
+export { describeReason, type Offer, type Reason } from "./models/reasons";
+export { type Query, type Recommender, recommendTop, topK } from "./recommender";
+export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./split";
+export { loadTf, type TfRuntime } from "./tf";

@@ -1,0 +1,29 @@
+import { type Dataset, lastOrderTime } from "../dataset";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Recency weight of each order: 2^(-age / halfLife), age measured from the latest order. Data
+ * without dates gets weight 1 everywhere (file order is not a clock).
+ */
+export function orderWeights(data: Dataset, halfLifeDays: number): Float64Array {
+  const weights = new Float64Array(data.orderIds.length).fill(1);
+  if (!data.dated || !(halfLifeDays > 0)) return weights;
+  const now = lastOrderTime(data);
+  for (let o = 0; o < weights.length; o++) {
+    weights[o] = 2 ** (-(now - data.orderTime[o]!) / (halfLifeDays * DAY_MS));
+  }
+  return weights;
+}
+
+/** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero). */
+export function normalizeMaxAbs(values: Float32Array): void {
+  let max = 0;
+  for (const v of values) if (Math.abs(v) > max) max = Math.abs(v);
+  if (max === 0) return;
+  const inv = 1 / max;
+  for (let i = 0; i < values.length; i++) values[i] = values[i]! * inv;
+}
+
+/** A tiny popularity tie-break so that empty signals still give a sensible order. */
+export const TIE_BREAK = 1e-6;

@@ -1,0 +1,95 @@
+import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
+import { invertSpd } from "../linalg/spd-inverse";
+import type { Query, Recommender } from "../recommender";
+import { TIE_BREAK } from "./decay";
+import { PopularityRecommender } from "./popularity";
+
+export interface EaseOptions {
+  /** L2 strength; default lambdaScale x the mean product order count */
+  lambda?: number;
+  /** used when lambda is not given, default 2 */
+  lambdaScale?: number;
+  /** the most-bought products that get an EASE row (the inverse is cubic), default 2500 */
+  maxItems?: number;
+}
+
+/**
+ * EASE (Steck 2019) over the order x product matrix: B = I - P diag(1/diag(P)) with
+ * P = (XᵀX + λI)⁻¹, diag(B) = 0. A cart scores products by the sum of its rows of B.
+ */
+export class EaseRecommender implements Recommender {
+  readonly name = "ease";
+  /** fitted λ */
+  lambda = 0;
+  /** catalog index of each EASE row/column */
+  private keep = new Int32Array(0);
+  /** catalog index -> EASE row, -1 when the product has none */
+  private position = new Int32Array(0);
+  private weights = new Float32Array(0);
+  private readonly popularity = new PopularityRecommender();
+
+  constructor(private readonly options: EaseOptions = {}) {}
+
+  async fit(train: Dataset): Promise<void> {
+    await this.popularity.fit(train);
+    const n = numProducts(train);
+    const counts = productOrderCounts(train);
+    const ranked = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => counts[i]! > 0)
+      .sort((a, b) => counts[b]! - counts[a]! || a - b)
+      .slice(0, this.options.maxItems ?? 2500);
+    const m = ranked.length;
+    this.keep = Int32Array.from(ranked);
+    this.position = new Int32Array(n).fill(-1);
+    ranked.forEach((item, row) => {
+      this.position[item] = row;
+    });
+    const gram = new Float64Array(m * m);
+    const rows: number[] = [];
+    for (let o = 0; o < train.orderIds.length; o++) {
+      rows.length = 0;
+      for (const item of orderProducts(train, o))
+        if (this.position[item]! >= 0) rows.push(this.position[item]!);
+      for (const a of rows) for (const b of rows) gram[a * m + b]! += 1;
+    }
+    let meanCount = 0;
+    for (let r = 0; r < m; r++) meanCount += gram[r * m + r]! / Math.max(1, m);
+    this.lambda = this.options.lambda ?? (this.options.lambdaScale ?? 2) * Math.max(1, meanCount);
+    for (let r = 0; r < m; r++) gram[r * m + r]! += this.lambda;
+    const p = m > 0 ? invertSpd(gram, m) : new Float64Array(0);
+    this.weights = new Float32Array(m * m);
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < m; c++) {
+        if (r !== c) this.weights[r * m + c] = -p[r * m + c]! / p[c * m + c]!;
+      }
+    }
+  }
+
+  /** Weighted sum of the given products' rows of B, zero for products without a row. */
+  scoreItems(items: ArrayLike<number>, itemWeights: ArrayLike<number> | null, out: Float32Array): void {
+    out.fill(0);
+    const m = this.keep.length;
+    const acc = new Float32Array(m);
+    for (let t = 0; t < items.length; t++) {
+      const row = this.position[items[t]!] ?? -1;
+      if (row < 0) continue;
+      const w = itemWeights ? itemWeights[t]! : 1;
+      const base = row * m;
+      for (let c = 0; c < m; c++) acc[c] = acc[c]! + w * this.weights[base + c]!;
+    }
+    for (let c = 0; c < m; c++) out[this.keep[c]!] = acc[c]!;
+  }
+
+  /** B[from][to], 0 when either product has no row. */
+  weight(from: number, to: number): number {
+    const r = this.position[from] ?? -1;
+    const c = this.position[to] ?? -1;
+    return r < 0 || c < 0 ? 0 : this.weights[r * this.keep.length + c]!;
+  }
+
+  score(query: Query, out: Float32Array): void {
+    this.scoreItems(query.cart, null, out);
+    const pop = this.popularity.scores;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
+  }
+}

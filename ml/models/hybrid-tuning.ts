@@ -1,0 +1,110 @@
+import type { Dataset } from "../dataset";
+import { evaluateModel } from "../evaluate";
+import { ndcg } from "../metrics";
+import { topK } from "../recommender";
+import type { EvalQuery } from "../split";
+import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
+
+export const SIGNALS = [
+  "easeCart",
+  "easeHistory",
+  "coPurchase",
+  "coCustomer",
+  "coRecent",
+  "buyAgain",
+  "popularity",
+] as const;
+export type Signal = (typeof SIGNALS)[number];
+export type Weights = Record<Signal, number>;
+
+export const DEFAULT_WEIGHTS: Weights = {
+  easeCart: 1,
+  easeHistory: 0.25,
+  coPurchase: 1,
+  coCustomer: 0.25,
+  coRecent: 0,
+  buyAgain: 1,
+  popularity: 0.1,
+};
+const ALPHA_GRID = [0.5, 0.6, 0.7, 0.8];
+const GRID = [0, 0.1, 0.25, 0.5, 1, 2, 4];
+const CANDIDATES_PER_SIGNAL = 40;
+
+/** One validation query reduced to its candidates: signal values (row-major) and relevant rows. */
+export interface CandidateTable {
+  values: Float32Array;
+  relevant: Set<number>;
+  count: number;
+}
+
+/**
+ * The union of each signal's top candidates for a query, with every signal's value for each. Weights
+ * only reorder these, so searching over them is far cheaper than ranking the whole catalog.
+ */
+export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQuery): CandidateTable {
+  const candidates = new Set<number>();
+  for (const signal of SIGNALS) {
+    for (const item of topK(signals[signal], CANDIDATES_PER_SIGNAL, q.cart)) candidates.add(item);
+  }
+  const list = [...candidates].sort((a, b) => a - b);
+  const values = new Float32Array(list.length * SIGNALS.length);
+  list.forEach((item, c) => {
+    SIGNALS.forEach((signal, j) => {
+      values[c * SIGNALS.length + j] = signals[signal][item]!;
+    });
+  });
+  const targets = new Set(q.targets);
+  const relevant = new Set<number>();
+  list.forEach((item, c) => {
+    if (targets.has(item)) relevant.add(c);
+  });
+  // Targets outside the candidates still count in the ideal DCG.
+  for (let t = relevant.size; t < targets.size; t++) relevant.add(-1 - t);
+  return { values, relevant, count: list.length };
+}
+
+/** Coordinate search over the weight grid, maximizing mean NDCG@10 over the tables. */
+export function searchWeights(tables: CandidateTable[], start: Weights): Weights {
+  const evaluate = (w: Weights) => {
+    const weights = SIGNALS.map((signal) => w[signal]);
+    let total = 0;
+    for (const { values, relevant, count } of tables) {
+      const scores = new Float32Array(count);
+      for (let c = 0; c < count; c++) {
+        let s = 0;
+        for (let j = 0; j < weights.length; j++) s += weights[j]! * values[c * weights.length + j]!;
+        scores[c] = s;
+      }
+      total += ndcg(topK(scores, 10), relevant, 10);
+    }
+    return total;
+  };
+  let best = { ...start };
+  let bestScore = evaluate(best);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const signal of SIGNALS) {
+      if (signal === "easeCart") continue; // the scale anchor
+      for (const value of GRID) {
+        const trial = { ...best, [signal]: value };
+        const s = evaluate(trial);
+        if (s > bestScore + 1e-9) [best, bestScore] = [trial, s];
+      }
+    }
+  }
+  return best;
+}
+
+/** The co-purchase exponent with the best validation NDCG (an explicit option wins). */
+export async function chooseAlpha(
+  options: CoPurchaseOptions | undefined,
+  train: Dataset,
+  queries: EvalQuery[],
+): Promise<number> {
+  if (options?.alpha !== undefined) return options.alpha;
+  let best = { alpha: 0.5, ndcg: -1 };
+  for (const alpha of ALPHA_GRID) {
+    const report = await evaluateModel(new CoPurchaseRecommender({ ...options, alpha }), train, queries);
+    if (report.overall.ndcg > best.ndcg) best = { alpha, ndcg: report.overall.ndcg };
+  }
+  return best.alpha;
+}

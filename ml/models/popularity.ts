@@ -1,0 +1,26 @@
+import { type Dataset, numProducts, orderProducts } from "../dataset";
+import type { Query, Recommender } from "../recommender";
+import { normalizeMaxAbs, orderWeights } from "./decay";
+
+/** Orders containing each product, recent orders weighted more. The fallback for everything else. */
+export class PopularityRecommender implements Recommender {
+  readonly name = "popularity";
+  /** normalized to max 1 */
+  scores = new Float32Array(0);
+
+  constructor(private readonly options: { halfLifeDays?: number } = {}) {}
+
+  async fit(train: Dataset): Promise<void> {
+    const weights = orderWeights(train, this.options.halfLifeDays ?? 60);
+    const scores = new Float32Array(numProducts(train));
+    for (let o = 0; o < weights.length; o++) {
+      for (const item of orderProducts(train, o)) scores[item]! += weights[o]!;
+    }
+    normalizeMaxAbs(scores);
+    this.scores = scores;
+  }
+
+  score(_query: Query, out: Float32Array): void {
+    out.set(this.scores);
+  }
+}

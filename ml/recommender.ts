@@ -1,0 +1,49 @@
+import type { Dataset } from "./dataset";
+
+/** A checkout to rank for: known customer index (or -1) and the known products in the cart. */
+export interface Query {
+  customer: number;
+  cart: number[];
+}
+
+/**
+ * Every model, from popularity to a TF.js matrix factorization, sits behind this interface. `fit`
+ * is async so that models that train on a backend (TF.js) fit without blocking the event loop;
+ * `score` writes one score per catalog product (higher is better) and must be cheap and pure.
+ */
+export interface Recommender {
+  readonly name: string;
+  fit(train: Dataset): Promise<void>;
+  score(query: Query, out: Float32Array): void;
+}
+
+/**
+ * Indices of the k highest scores, best first, never a cart product. Ties go to the lower index, so
+ * results are deterministic; returns fewer than k only when the catalog is smaller.
+ */
+export function topK(scores: ArrayLike<number>, k: number, exclude: ArrayLike<number> = []): number[] {
+  const excluded = new Set<number>();
+  for (let i = 0; i < exclude.length; i++) excluded.add(exclude[i]!);
+  const best: number[] = [];
+  const bestScore: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (excluded.has(i)) continue;
+    const s = Number.isNaN(scores[i]!) ? Number.NEGATIVE_INFINITY : scores[i]!;
+    if (best.length === k && !(s > bestScore[k - 1]!)) continue;
+    let pos = best.length === k ? k - 1 : best.length;
+    while (pos > 0 && s > bestScore[pos - 1]!) {
+      best[pos] = best[pos - 1]!;
+      bestScore[pos] = bestScore[pos - 1]!;
+      pos--;
+    }
+    best[pos] = i;
+    bestScore[pos] = s;
+  }
+  return best;
+}
+
+/** Ranks the catalog for one query with a fitted model. */
+export function recommendTop(model: Recommender, query: Query, k: number, buffer: Float32Array): number[] {
+  model.score(query, buffer);
+  return topK(buffer, k, query.cart);
+}
