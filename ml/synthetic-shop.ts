@@ -1,3 +1,4 @@
+import { createRng, type Rng } from "./random";
 /**
  * A seeded synthetic coffee-and-tea shop for demos, tests and benchmarks. Its orders carry structure a
  * recommender can learn: Zipf-like popularity, designed complementary pairs, bundles, customer taste,
@@ -59,8 +60,8 @@ export const SYNTHETIC_CSV_HEADER =
 
 export function generateSyntheticShop(options: SyntheticShopOptions = {}): SyntheticShop {
   const config = resolveOptions(options);
-  const catalog = buildCatalog(config.products, mulberry32(streamSeed(config.seed, 1)));
-  const pool = buildCustomers(config, catalog, mulberry32(streamSeed(config.seed, 2)));
+  const catalog = buildCatalog(config.products, createRng(streamSeed(config.seed, 1)));
+  const pool = buildCustomers(config, catalog, createRng(streamSeed(config.seed, 2)));
   return {
     products: catalog.products,
     complements: catalog.complements.flatMap((list, from) =>
@@ -140,19 +141,6 @@ function startOfDay(iso: string): number {
 // ---------------------------------------------------------------------------------------------
 // Random numbers: mulberry32, with independent streams per stage so that changing one stage (say,
 // the number of customers) does not reshuffle the catalog.
-
-type Rng = () => number;
-
-function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function streamSeed(seed: number, stream: number): number {
   let h = (seed ^ Math.imul(stream, 0x9e3779b9)) >>> 0;
@@ -1124,7 +1112,7 @@ function* generateOrders(
   catalog: Catalog,
   pool: CustomerPool,
 ): Generator<SyntheticOrder> {
-  const rng = mulberry32(streamSeed(config.seed, 3));
+  const rng = createRng(streamSeed(config.seed, 3));
   const calendar = buildCalendar(config);
   const perDay = apportion(
     config.orders,

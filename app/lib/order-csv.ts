@@ -1,17 +1,9 @@
 import { z } from "zod";
+import { ORDER_LINES_HEADER } from "~ml/order-lines-csv";
 import type { OrderSnapshot, ProductSnapshot } from "./order-snapshot";
 
 /** The generic order-lines CSV: one row per order line. */
-export const ORDER_CSV_COLUMNS = [
-  "order_id",
-  "customer_id",
-  "product_id",
-  "quantity",
-  "unit_price",
-  "ordered_at",
-  "product_title",
-  "product_category",
-] as const;
+export const ORDER_CSV_COLUMNS = ORDER_LINES_HEADER;
 type Column = (typeof ORDER_CSV_COLUMNS)[number];
 
 export type ColumnIndex = Record<Column, number>;

@@ -1,11 +1,11 @@
 import type { Db } from "~/db.server";
-import { isCsvError, readCsvRecords } from "~/lib/csv";
 import { customerHasher } from "~/lib/customer-key.server";
 import { AppError, describeError } from "~/lib/errors";
 import { OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
 import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
+import { isCsvError, readCsvRecords } from "~ml/order-lines-csv";
 
 export interface RejectedRow {
   line: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readCsvRecords, splitCsvRecord } from "./csv";
+import { readCsvRecords, splitCsvRecord } from "./order-lines-csv";
 
 async function* from(lines: string[]) {
   yield* lines;

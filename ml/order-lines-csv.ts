@@ -1,3 +1,15 @@
+/** The shared order-lines CSV format: one row per order line, this header first. */
+export const ORDER_LINES_HEADER = [
+  "order_id",
+  "customer_id",
+  "product_id",
+  "quantity",
+  "unit_price",
+  "ordered_at",
+  "product_title",
+  "product_category",
+] as const;
+
 export interface CsvRecord {
   /** 1-based line number where the record starts. */
   line: number;
@@ -8,7 +20,9 @@ export interface CsvRecord {
  * Splits text lines into RFC 4180 records: quoted fields may hold commas, doubled quotes and line
  * breaks. A record whose quotes never close is reported with its starting line number.
  */
-export async function* readCsvRecords(lines: AsyncIterable<string>): AsyncGenerator<CsvRecord | CsvError> {
+export async function* readCsvRecords(
+  lines: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<CsvRecord | CsvError> {
   let lineNumber = 0;
   let pending: { line: number; text: string } | null = null;
   for await (const raw of lines) {
