@@ -21,11 +21,14 @@ const keep = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { 
  * clear text); they are validated when enqueued and again in the worker.
  */
 export const JOBS = {
-  /** Applies one recorded webhook delivery. Job id: the delivery id. */
+  /**
+   * Applies one recorded webhook delivery. Job id: the delivery id. Retries span about 18 hours
+   * (2 s doubling, 15 attempts), so a database outage delays deliveries instead of failing them.
+   */
   "process-webhook": define({
     queue: "ingest",
     schema: z.object({ deliveryId: z.uuid() }),
-    options: { attempts: 8, backoff: { type: "exponential", delay: 1_000 }, ...keep },
+    options: { attempts: 15, backoff: { type: "exponential", delay: 2_000 }, ...keep },
   }),
   /** Re-enqueues deliveries that were recorded but never processed (e.g. Redis was down). */
   "sweep-deliveries": define({

@@ -54,6 +54,26 @@ export async function enqueue<N extends JobName>(
   return add(name, payload, "worker", options);
 }
 
+/**
+ * Makes sure a job with this id will run: a waiting, delayed or active one is left alone, a failed
+ * one is retried, a finished one is replaced. Plain `add` with an existing id does nothing, which
+ * would leave work whose first job failed or stalled out stuck until that job expired.
+ */
+export async function ensureQueued<N extends JobName>(
+  name: N,
+  payload: JobPayload<N>,
+  { jobId }: { jobId: string },
+) {
+  const existing = await queue(JOBS[name].queue).getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === "failed") return existing.retry();
+    if (state !== "completed" && state !== "unknown") return;
+    await existing.remove();
+  }
+  await enqueue(name, payload, { jobId });
+}
+
 /** Like enqueue, but gives up after `ms` instead of waiting for an unreachable Redis. */
 export async function tryEnqueue<N extends JobName>(
   name: N,

@@ -54,16 +54,26 @@ export async function markDeliveryAttemptFailed(
   });
 }
 
-/** Pending deliveries received before `before`, oldest first, a page at a time after the `after` id. */
+/** Pending deliveries received before `before`, oldest first, a page at a time after `after` (keyset). */
 export async function pendingDeliveries(
   tx: Tx | Db,
-  { before, limit, after }: { before: Date; limit: number; after?: string },
+  { before, limit, after }: { before: Date; limit: number; after?: { id: string; receivedAt: Date } },
 ) {
   return tx.webhookDelivery.findMany({
-    where: { status: "pending", receivedAt: { lt: before } },
+    where: {
+      status: "pending",
+      receivedAt: { lt: before },
+      ...(after
+        ? {
+            OR: [
+              { receivedAt: { gt: after.receivedAt } },
+              { receivedAt: after.receivedAt, id: { gt: after.id } },
+            ],
+          }
+        : {}),
+    },
     orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
     take: limit,
-    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-    select: { id: true },
+    select: { id: true, receivedAt: true },
   });
 }

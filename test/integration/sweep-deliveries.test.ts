@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
@@ -35,5 +35,35 @@ describe("the delivery sweeper", () => {
       select: { id: true },
     });
     expect(waiting.map((job) => job.id).sort()).toEqual(pendingOld.map((d) => d.id).sort());
+  });
+
+  it("retries a pending delivery whose job already failed for good", async () => {
+    const delivery = await db().webhookDelivery.create({
+      data: {
+        shopDomain: "sweep.myshopify.com",
+        topic: "PRODUCTS_DELETE",
+        eventId: "stuck",
+        receivedAt: new Date(Date.now() - 120_000),
+        payload: { kind: "product-delete", productId: "1" },
+      },
+    });
+    const connection = { url: context.redisUrl };
+    const ingest = new Queue("ingest", { connection, prefix: context.queuePrefix });
+    await ingest.drain();
+    await ingest.add("process-webhook", { deliveryId: delivery.id }, { jobId: delivery.id });
+    const failing = new Worker(
+      "ingest",
+      async () => {
+        throw new UnrecoverableError("database unavailable");
+      },
+      { connection, prefix: context.queuePrefix },
+    );
+    await new Promise((resolve) => failing.once("failed", resolve));
+    await failing.close();
+    expect(await (await ingest.getJob(delivery.id))?.getState()).toBe("failed");
+
+    await sweepDeliveries(db(), { graceMs: 30_000 });
+    expect(await (await ingest.getJob(delivery.id))?.getState()).toBe("waiting");
+    await ingest.close();
   });
 });
