@@ -10,7 +10,10 @@ let client: PrismaClient | undefined;
 
 /** The shared Prisma client, created on first use (importing this module connects to nothing). */
 export function db(): PrismaClient {
-  client ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL }) });
+  // UTC sessions: now() and CURRENT_TIMESTAMP must not depend on the server's time zone setting.
+  client ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, options: "-c TimeZone=UTC" }),
+  });
   return client;
 }
 

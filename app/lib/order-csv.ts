@@ -33,52 +33,59 @@ export function readOrderCsvHeader(
 
 const Id = z.string().trim().min(1, "is empty").max(64, "is longer than 64 characters");
 
-export const OrderCsvRowSchema = z.object({
-  order_id: Id,
-  customer_id: z
-    .string()
-    .trim()
-    .max(64, "is longer than 64 characters")
-    .transform((v) => v || null),
-  product_id: Id,
-  quantity: z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (v === "") return 1;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from 1 to 1000000, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
-  unit_price: z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (v === "") return null;
-      if (!/^\d{1,10}(\.\d+)?$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: `must be a non-negative amount, got "${v}"` });
-        return z.NEVER;
-      }
-      return (Math.round(Number(v) * 100) / 100).toFixed(2);
-    }),
-  ordered_at: z
-    .string()
-    .trim()
-    .transform((v, ctx) => {
-      if (v === "") return null;
-      const time = Date.parse(v);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(time)) {
-        ctx.addIssue({ code: "custom", message: `must be an ISO 8601 date, got "${v}"` });
-        return z.NEVER;
-      }
-      return new Date(time).toISOString();
-    }),
-  product_title: z.string().trim().max(500, "is longer than 500 characters"),
-  product_category: z.string().trim().max(200, "is longer than 200 characters"),
-});
+export const OrderCsvRowSchema = z
+  .object({
+    order_id: Id,
+    customer_id: z
+      .string()
+      .trim()
+      .max(64, "is longer than 64 characters")
+      .transform((v) => v || null),
+    product_id: Id,
+    quantity: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        if (v === "") return 1;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+          ctx.addIssue({ code: "custom", message: `must be a whole number from 1 to 1000000, got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    unit_price: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        if (v === "") return null;
+        if (!/^\d{1,8}(\.\d+)?$/.test(v)) {
+          ctx.addIssue({ code: "custom", message: `must be a non-negative amount, got "${v}"` });
+          return z.NEVER;
+        }
+        return (Math.round(Number(v) * 100) / 100).toFixed(2);
+      }),
+    ordered_at: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        if (v === "") return null;
+        // A time without an offset is UTC, never the importing machine's zone.
+        const zoned = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v}Z` : v;
+        const time = Date.parse(zoned);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(time)) {
+          ctx.addIssue({ code: "custom", message: `must be an ISO 8601 date, got "${v}"` });
+          return z.NEVER;
+        }
+        return new Date(time).toISOString();
+      }),
+    product_title: z.string().trim().max(500, "is longer than 500 characters"),
+    product_category: z.string().trim().max(200, "is longer than 200 characters"),
+  })
+  .refine((row) => row.unit_price === null || row.quantity * Number(row.unit_price) < 1e9, {
+    path: ["quantity"],
+    message: "times unit_price is implausibly large (1,000,000,000 or more)",
+  });
 export type OrderCsvRow = z.infer<typeof OrderCsvRowSchema>;
 
 export type ParsedRow = { ok: true; row: OrderCsvRow } | { ok: false; reason: string };
@@ -95,11 +102,13 @@ export function parseOrderCsvRow(fields: string[], index: ColumnIndex): ParsedRo
 }
 
 /**
- * Accumulates rows into order and product snapshots. A CSV line's id is "L<line number>", so
- * importing the same file again rewrites the same lines instead of adding new ones.
+ * Accumulates rows into order and product snapshots. A CSV line's id is "L<line number>": unique
+ * within one import, whose first batch with an order replaces that order's stored lines.
  */
 export class OrderCsvBatch {
   readonly orders = new Map<string, OrderSnapshot>();
+  /** orders seen for the first time in this import: their stored lines are replaced */
+  readonly firstSeen = new Set<string>();
   readonly products = new Map<string, ProductSnapshot>();
   lines = 0;
 

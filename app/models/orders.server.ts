@@ -11,7 +11,18 @@ export type OrderSource = "shopify" | "csv";
  */
 export async function upsertOrderBatch(
   tx: Tx | Db,
-  { shopId, source, orders }: { shopId: string; source: OrderSource; orders: OrderSnapshot[] },
+  {
+    shopId,
+    source,
+    orders,
+    replaceLinesOf,
+  }: {
+    shopId: string;
+    source: OrderSource;
+    orders: OrderSnapshot[];
+    /** orders whose stored lines are dropped first, so the batch's lines become all of their lines */
+    replaceLinesOf?: ReadonlySet<string>;
+  },
 ): Promise<Map<string, bigint>> {
   const written = new Map<string, bigint>();
   if (orders.length === 0) return written;
@@ -29,8 +40,11 @@ export async function upsertOrderBatch(
       ${orders.map((o) => o.test)}::boolean[]
     ) AS t(external_id, customer_key, ordered_at, updated_at, currency, total_price, financial_status, cancelled_at, test)
     ON CONFLICT ("shopId", "source", "externalId") DO UPDATE SET
-      "customerKey" = EXCLUDED."customerKey",
-      "orderedAt" = EXCLUDED."orderedAt",
+      -- A CSV order's rows may come in several batches, and exports often fill these on one row only.
+      "customerKey" = CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."customerKey", "Order"."customerKey")
+        ELSE EXCLUDED."customerKey" END,
+      "orderedAt" = CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."orderedAt", "Order"."orderedAt")
+        ELSE EXCLUDED."orderedAt" END,
       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
       "currency" = EXCLUDED."currency",
       "totalPrice" = COALESCE(EXCLUDED."totalPrice", "Order"."totalPrice"),
@@ -42,6 +56,11 @@ export async function upsertOrderBatch(
       OR "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
     RETURNING id, "externalId"`;
   for (const row of rows) written.set(row.externalId, row.id);
+
+  const replaced = [...(replaceLinesOf ?? [])].flatMap((id) => written.get(id) ?? []);
+  if (replaced.length > 0) {
+    await tx.$executeRaw`DELETE FROM "OrderLine" WHERE "orderId" = ANY(${replaced}::bigint[])`;
+  }
 
   const lines = orders.flatMap((order) => {
     const orderId = written.get(order.externalId);

@@ -3,7 +3,9 @@ import type { ProductSnapshot } from "~/lib/order-snapshot";
 
 /**
  * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
- * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones.
+ * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
+ * `insertOnly` (products known only from an order file) existing products are left untouched: a
+ * file knows nothing of a product's status, stock or tags.
  */
 export async function upsertProductBatch(
   tx: Tx | Db,
@@ -11,7 +13,8 @@ export async function upsertProductBatch(
     shopId,
     products,
     replaceVariants,
-  }: { shopId: string; products: ProductSnapshot[]; replaceVariants: boolean },
+    insertOnly = false,
+  }: { shopId: string; products: ProductSnapshot[]; replaceVariants: boolean; insertOnly?: boolean },
 ): Promise<Map<string, bigint>> {
   const written = new Map<string, bigint>();
   if (products.length === 0) return written;
@@ -41,8 +44,8 @@ export async function upsertProductBatch(
       "available" = EXCLUDED."available",
       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
       "updatedAt" = now()
-    WHERE "Product"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
-      OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+    WHERE NOT ${insertOnly} AND ("Product"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
+      OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
     RETURNING id, "externalId"`;
   for (const row of rows) written.set(row.externalId, row.id);
   if (!replaceVariants || written.size === 0) return written;

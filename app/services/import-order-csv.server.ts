@@ -28,8 +28,9 @@ export interface CsvImportOptions {
 
 /**
  * Imports an order-lines CSV as a stream, in batches of `batchLines`, each batch in one
- * transaction. Bad rows are reported with their line number and reason; good rows are kept.
- * Idempotent: a second run of the same file changes nothing.
+ * transaction. Bad rows are reported with their line number and reason; good rows are kept. An
+ * order in the file ends up with exactly the file's lines, so importing the same file again, or a
+ * re-export with rows moved, added or removed, never counts a line twice.
  */
 export async function importOrderCsv(
   database: Db,
@@ -75,12 +76,10 @@ async function importLines(
   let writing: Promise<void> | null = null;
   const write = async (current: OrderCsvBatch) => {
     await database.$transaction(async (tx) => {
-      await upsertProductBatch(tx, {
-        shopId,
-        products: [...current.products.values()],
-        replaceVariants: false,
-      });
-      await upsertOrderBatch(tx, { shopId, source: "csv", orders: [...current.orders.values()] });
+      const products = [...current.products.values()];
+      await upsertProductBatch(tx, { shopId, products, replaceVariants: false, insertOnly: true });
+      const orders = [...current.orders.values()];
+      await upsertOrderBatch(tx, { shopId, source: "csv", orders, replaceLinesOf: current.firstSeen });
     });
     imported += current.lines;
     onProgress?.({ lines: imported, rejected: rejected.length });
@@ -113,6 +112,8 @@ async function importLines(
       continue;
     }
     const { row } = parsed;
+    // The first time this run meets an order, its stored lines give way to the file's.
+    if (!orderIds.has(row.order_id)) batch.firstSeen.add(row.order_id);
     batch.add(row, record.line, row.customer_id ? hash(row.customer_id) : null);
     orderIds.add(row.order_id);
     productIds.add(row.product_id);

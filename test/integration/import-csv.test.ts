@@ -92,4 +92,71 @@ describe("CSV order import", () => {
     expect(run?.status).toBe("failed");
     expect(run?.error).toMatch(/header lacks/);
   });
+
+  it("gives an order exactly the lines of a re-exported file, with rows moved, removed or added", async () => {
+    const header =
+      "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+    async function* file(rows: string[]) {
+      yield header;
+      yield* rows;
+    }
+    const first = ["3001,C7,PA,1,2.00,2026-03-01T10:00:00Z,A,", "3001,C7,PB,2,3.00,2026-03-01T10:00:00Z,B,"];
+    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(first) });
+    // A newer export: other orders first, 3001's rows moved down, PB dropped, PC added.
+    const second = [
+      "3002,C8,PA,1,2.00,2026-03-02T10:00:00Z,A,",
+      "3001,C7,PC,1,5.00,2026-03-01T10:00:00Z,C,",
+      "3001,C7,PA,1,2.00,2026-03-01T10:00:00Z,A,",
+    ];
+    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(second), batchLines: 1 });
+    const order = await db().order.findFirstOrThrow({
+      where: { externalId: "3001" },
+      include: { lines: true },
+    });
+    expect(order.lines.map((l) => l.productId).sort()).toEqual(["PA", "PC"]);
+    expect(order.totalPrice?.toString()).toBe("7");
+  });
+
+  it("keeps an order's customer and date when a later row of it leaves them empty", async () => {
+    async function* file() {
+      yield "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+      yield "4001,C9,PA,1,2.00,2026-04-01T08:00:00,A,";
+      yield "4001,,PB,1,3.00,,B,";
+    }
+    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(), batchLines: 1 });
+    const order = await db().order.findFirstOrThrow({ where: { externalId: "4001" } });
+    expect(order.customerKey).toBe(customerKey(SHOP, "C9"));
+    // No offset in the file: read as UTC, whatever the machine's zone.
+    expect(order.orderedAt?.toISOString()).toBe("2026-04-01T08:00:00.000Z");
+  });
+
+  it("never changes a product the shop already has, and rejects implausible amounts", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    await db().product.create({
+      data: {
+        shopId: shop.id,
+        externalId: "PZ",
+        title: "Archived kettle",
+        status: "ARCHIVED",
+        available: false,
+        tags: ["old"],
+      },
+    });
+    async function* file() {
+      yield "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+      yield "5001,C1,PZ,1,9.00,2026-05-01T00:00:00Z,Kettle,Gear";
+      yield "5002,C1,PY,1000000,99999.00,2026-05-01T00:00:00Z,Huge,Gear";
+    }
+    const result = await importOrderCsv(db(), { shopDomain: SHOP, lines: file() });
+    expect(result.rejected).toEqual([
+      { line: 3, reason: expect.stringMatching(/^quantity times unit_price is implausibly large/) },
+    ]);
+    const product = await db().product.findFirstOrThrow({ where: { shopId: shop.id, externalId: "PZ" } });
+    expect(product).toMatchObject({
+      title: "Archived kettle",
+      status: "ARCHIVED",
+      available: false,
+      tags: ["old"],
+    });
+  });
 });
