@@ -21,7 +21,7 @@ export const HANDLERS: Handlers = {
   "process-webhook": ({ deliveryId }, { finalAttempt }) =>
     processDelivery(db(), { deliveryId, finalAttempt }),
   "sweep-deliveries": () => sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
-  "bulk-import": async ({ shopDomain, importRunId }, { job, log }) => {
+  "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
     return runBulkImport(db(), {
       shopDomain,
@@ -29,6 +29,7 @@ export const HANDLERS: Handlers = {
       graphql: admin.graphql,
       log,
       pollIntervalMs: env().BULK_POLL_INTERVAL_MS,
+      finalAttempt,
       onProgress: (progress) => job.updateProgress(progress),
     });
   },

@@ -29,7 +29,11 @@ export async function upsertOrderBatch(
   const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
     INSERT INTO "Order" ("shopId", "source", "externalId", "customerKey", "orderedAt", "sourceUpdatedAt",
       "currency", "totalPrice", "financialStatus", "cancelledAt", "test", "updatedAt")
-    SELECT ${shopId}::uuid, ${source}, t.external_id, t.customer_key,
+    SELECT ${shopId}::uuid, ${source}, t.external_id,
+      -- A customer erased by customers/redact is never linked to an order again.
+      CASE WHEN EXISTS (SELECT 1 FROM "CustomerRedaction" r
+                        WHERE r."shopId" = ${shopId}::uuid AND r."customerKey" = t.customer_key)
+        THEN NULL ELSE t.customer_key END,
       t.ordered_at::timestamptz AT TIME ZONE 'UTC', t.updated_at::timestamptz AT TIME ZONE 'UTC',
       t.currency, t.total_price, t.financial_status, t.cancelled_at::timestamptz AT TIME ZONE 'UTC', t.test, now()
     FROM unnest(

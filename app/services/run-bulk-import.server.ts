@@ -33,6 +33,8 @@ export interface BulkImportOptions {
   importRunId: string;
   graphql: GraphqlClient;
   log: Logger;
+  /** the job's last attempt: a failure now is final, and the run is marked failed */
+  finalAttempt?: boolean;
   onProgress?: (progress: BulkImportProgress) => unknown;
   pollIntervalMs?: number;
   download?: (url: string) => Promise<Response>;
@@ -82,7 +84,13 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
     });
     return count === 1 ? "completed" : "cancelled";
   } catch (error) {
-    await database.importRun.update({ where: { id: run.id }, data: { error: describeError(error) } });
+    await database.importRun.update({
+      where: { id: run.id },
+      data: {
+        error: describeError(error),
+        ...(options.finalAttempt ? { status: "failed", finishedAt: new Date() } : {}),
+      },
+    });
     throw error;
   }
 }

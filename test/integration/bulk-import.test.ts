@@ -96,10 +96,21 @@ describe("history import through Admin API bulk operations", () => {
     expect(interrupted.bulkOperationId).not.toBeNull();
 
     await expect(runBulkImport(db(), options)).resolves.toBe("completed");
+
     // One products operation and one orders operation: the retry polled the first one again.
     expect(admin.calls.started.slice(startedBefore)).toEqual(["products", "orders"]);
     expect(await db().order.count()).toBe(2);
     expect(await db().orderLine.count()).toBe(3);
     expect(await db().variant.count()).toBe(3);
+    // On the job's last attempt a failure is final: the run says so instead of staying "running".
+    const last = await db().importRun.create({ data: { shopId: shop.id, kind: "bulk" } });
+    admin.failNextDownload();
+    await expect(
+      runBulkImport(db(), { ...options, importRunId: last.id, finalAttempt: true }),
+    ).rejects.toThrow();
+    expect(await db().importRun.findUniqueOrThrow({ where: { id: last.id } })).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/503/),
+    });
   });
 });

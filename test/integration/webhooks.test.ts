@@ -232,6 +232,10 @@ describe("privacy webhooks", () => {
     expect(await db().order.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerDataRequest.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerRedaction.count({ where: { customerKey: key } })).toBe(1);
+
+    // A late update of one of their orders stores the order without linking it to them again.
+    await deliverAndProcess("orders/updated", order({ id: 556, updated_at: "2026-11-22T00:00:00Z" }));
+    expect((await storedOrder("556"))?.customerKey).toBeNull();
   });
 
   it("app/uninstalled marks the shop and drops its sessions; shop/redact erases all of its data", async () => {
