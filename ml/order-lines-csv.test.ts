@@ -30,4 +30,14 @@ describe("readCsvRecords", () => {
     for await (const record of readCsvRecords(from(["h", '"never closed', "more"]))) records.push(record);
     expect(records.at(-1)).toEqual({ line: 2, error: "unterminated quoted field" });
   });
+
+  it("reports a quote that never closes and still reads every line after it", async () => {
+    const good = Array.from({ length: 250 }, (_, i) => `${i},ok`);
+    const records = [];
+    for await (const record of readCsvRecords(from(["h,x", '1,"broken', ...good]))) records.push(record);
+    expect(records[1]).toEqual({ line: 2, error: "quoted field not closed within 100 lines" });
+    const fine = records.filter((r) => "fields" in r);
+    expect(fine).toHaveLength(1 + 250);
+    expect(fine.at(-1)).toEqual({ line: 252, fields: ["249", "ok"] });
+  });
 });

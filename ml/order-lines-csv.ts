@@ -16,26 +16,39 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** The most physical lines one record may span: an unclosed quote cannot swallow a whole file. */
+export const MAX_RECORD_LINES = 100;
+
 /**
  * Splits text lines into RFC 4180 records: quoted fields may hold commas, doubled quotes and line
- * breaks. A record whose quotes never close is reported with its starting line number.
+ * breaks. A record whose quote does not close within MAX_RECORD_LINES lines is reported with its
+ * first line number, and reading resumes on the line after it.
  */
 export async function* readCsvRecords(
   lines: AsyncIterable<string> | Iterable<string>,
 ): AsyncGenerator<CsvRecord | CsvError> {
   let lineNumber = 0;
-  let pending: { line: number; text: string } | null = null;
+  let pending: { line: number; parts: string[] } | null = null;
+  const queue: Array<{ line: number; text: string }> = [];
   for await (const raw of lines) {
     lineNumber += 1;
-    const text: string = pending ? `${pending.text}\n${raw}` : raw;
-    const start: number = pending ? pending.line : lineNumber;
-    const fields = splitCsvRecord(text);
-    if (fields === null) {
-      pending = { line: start, text };
-      continue;
+    queue.push({ line: lineNumber, text: raw });
+    while (queue.length > 0) {
+      const next = queue.shift()!;
+      const start: number = pending ? pending.line : next.line;
+      const parts: string[] = pending ? [...pending.parts, next.text] : [next.text];
+      const fields = splitCsvRecord(parts.join("\n"));
+      if (fields !== null) {
+        pending = null;
+        yield { line: start, fields };
+      } else if (parts.length >= MAX_RECORD_LINES) {
+        pending = null;
+        yield { line: start, error: `quoted field not closed within ${MAX_RECORD_LINES} lines` };
+        queue.unshift(...parts.slice(1).map((text, i) => ({ line: start + 1 + i, text })));
+      } else {
+        pending = { line: start, parts };
+      }
     }
-    pending = null;
-    yield { line: start, fields };
   }
   if (pending) yield { line: pending.line, error: "unterminated quoted field" };
 }
