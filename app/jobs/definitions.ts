@@ -30,8 +30,8 @@ export const JOBS = {
     schema: z.object({ deliveryId: z.uuid() }),
     options: { attempts: 15, backoff: { type: "exponential", delay: 2_000 }, ...keep },
   }),
-  /** Re-enqueues deliveries that were recorded but never processed (e.g. Redis was down). */
-  "sweep-deliveries": define({
+  /** Re-enqueues work recorded in Postgres that never reached a worker: deliveries and import runs. */
+  sweep: define({
     queue: "ingest",
     schema: z.object({}),
     options: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },

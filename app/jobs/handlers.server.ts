@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
+import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
 import { shopify } from "~/shopify.server";
 import type { JobName, JobPayload } from "./definitions";
@@ -20,7 +21,10 @@ type Handlers = { [N in JobName]: (payload: JobPayload<N>, context: HandlerConte
 export const HANDLERS: Handlers = {
   "process-webhook": ({ deliveryId }, { finalAttempt }) =>
     processDelivery(db(), { deliveryId, finalAttempt }),
-  "sweep-deliveries": () => sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
+  sweep: async () => ({
+    deliveries: await sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
+    imports: await requeueStrandedImports(db(), { graceMs: env().SWEEP_GRACE_MS }),
+  }),
   "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
     return runBulkImport(db(), {

@@ -58,18 +58,14 @@ export async function startWorkers({
   });
   if (queues.includes("ingest")) {
     const scheduler = queue("ingest");
-    const sweep = JOBS["sweep-deliveries"];
+    const sweep = JOBS.sweep;
     await scheduler.upsertJobScheduler(
-      "sweep-deliveries",
+      "sweep",
       { every: env().SWEEP_INTERVAL_MS },
-      { name: "sweep-deliveries", data: {}, opts: sweep.options },
+      { name: "sweep", data: {}, opts: sweep.options },
     );
     // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
-    await scheduler.add(
-      "sweep-deliveries",
-      {},
-      { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` },
-    );
+    await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
   }
   log.info({ queues, concurrency }, "workers started");
   return {

@@ -1,10 +1,12 @@
 import type { Db } from "~/db.server";
-import { enqueue } from "~/jobs/queues.server";
+import { ensureQueued, tryEnqueue } from "~/jobs/queues.server";
 import { markInstalled } from "~/models/shops.server";
 
 /**
  * Queues the Admin API history import for a shop. With `onlyIfFresh` (the after-install hook) it
  * starts only on a first install or a reinstall, and never while another import of the shop is live.
+ * It never waits for Redis (it runs inside the install request): a run that could not be queued
+ * stays "queued" and the periodic sweep queues it.
  */
 export async function startHistoryImport(
   database: Db,
@@ -17,6 +19,26 @@ export async function startHistoryImport(
   });
   if (live) return live;
   const run = await database.importRun.create({ data: { shopId: shop.id, kind: "bulk" } });
-  await enqueue("bulk-import", { shopDomain, importRunId: run.id }, { jobId: `bulk-${run.id}` });
+  await tryEnqueue("bulk-import", { shopDomain, importRunId: run.id }, { jobId: `bulk-${run.id}` });
   return run;
+}
+
+/** Queues bulk import runs still "queued" after `graceMs` (their first enqueue found no Redis). */
+export async function requeueStrandedImports(
+  database: Db,
+  { graceMs }: { graceMs: number },
+): Promise<number> {
+  const stranded = await database.importRun.findMany({
+    where: { kind: "bulk", status: "queued", startedAt: { lt: new Date(Date.now() - graceMs) } },
+    select: { id: true, shop: { select: { domain: true } } },
+    take: 1_000,
+  });
+  for (const run of stranded) {
+    await ensureQueued(
+      "bulk-import",
+      { shopDomain: run.shop.domain, importRunId: run.id },
+      { jobId: `bulk-${run.id}` },
+    );
+  }
+  return stranded.length;
 }

@@ -1,7 +1,9 @@
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { action } from "~/routes/webhooks.$";
+import { startHistoryImport } from "~/services/start-history-import.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { freePort, PrivateRedis } from "../helpers/redis-server";
@@ -10,7 +12,7 @@ import { webhookRequest } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
 
 const redis = new PrivateRedis(await freePort());
-isolateIntegration({ redisUrl: redis.url });
+const context = isolateIntegration({ redisUrl: redis.url });
 process.env.SWEEP_GRACE_MS = "0";
 process.env.ENQUEUE_TIMEOUT_MS = "200";
 
@@ -42,6 +44,9 @@ describe("webhooks while Redis is down", () => {
       );
     }
     expect(during.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    // An install meanwhile: its history import is recorded without waiting for Redis.
+    const run = await startHistoryImport(db(), { shopDomain: "installing.myshopify.com", onlyIfFresh: true });
+    expect(run?.status).toBe("queued");
     expect(await db().webhookDelivery.count({ where: { status: "pending" } })).toBe(6);
 
     // Redis comes back empty (it keeps nothing on disk): even the job queued before the outage is gone.
@@ -50,5 +55,9 @@ describe("webhooks while Redis is down", () => {
     await waitFor(async () => (await db().webhookDelivery.count({ where: { status: "processed" } })) === 6);
     expect(await db().order.count()).toBe(6);
     expect(await db().orderLine.count()).toBe(12);
+    // The sweep that applied the deliveries queued the stranded import too.
+    const backfill = new Queue("backfill", { connection: { url: redis.url }, prefix: context.queuePrefix });
+    await waitFor(async () => (await backfill.getJob(`bulk-${run!.id}`)) !== undefined);
+    await backfill.close();
   });
 });
