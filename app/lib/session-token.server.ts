@@ -10,19 +10,17 @@ export function signSessionToken({
   secret,
   ttlSeconds = 60,
   subject = "1",
-  audienceOnly = false,
 }: {
   shop: string;
   apiKey: string;
   secret: string;
   ttlSeconds?: number;
   subject?: string;
-  /** Checkout tokens carry `dest` without a scheme and no `iss`. */
-  audienceOnly?: boolean;
 }): string {
   const now = Math.floor(Date.now() / 1000);
   const payload = {
-    ...(audienceOnly ? { dest: shop } : { iss: `https://${shop}/admin`, dest: `https://${shop}` }),
+    iss: `https://${shop}/admin`,
+    dest: `https://${shop}`,
     aud: apiKey,
     sub: subject,
     exp: now + ttlSeconds,

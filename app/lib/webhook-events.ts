@@ -15,22 +15,7 @@ import { numericId } from "./shopify-ids";
  * Shopify webhook payloads (REST shapes) reduced to the events we act on. Reduction happens before
  * anything is stored, so Shopify's personal data (names, emails, addresses) never reaches our disk.
  */
-export type WebhookEvent =
-  | { kind: "order"; order: OrderSnapshot }
-  | { kind: "refund"; refund: RefundSnapshot }
-  | { kind: "product"; product: ProductSnapshot }
-  | { kind: "product-delete"; productId: string }
-  | { kind: "app-uninstalled" }
-  | { kind: "shop-redact" }
-  | { kind: "customer-redact"; customerKey: string | null; orderIds: string[] }
-  | {
-      kind: "customer-data-request";
-      customerKey: string | null;
-      orderIds: string[];
-      requestId: string | null;
-    };
-
-export const WebhookEventSchema: z.ZodType<WebhookEvent> = z.discriminatedUnion("kind", [
+export const WebhookEventSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("order"), order: OrderSnapshotSchema }),
   z.object({ kind: z.literal("refund"), refund: RefundSnapshotSchema }),
   z.object({ kind: z.literal("product"), product: ProductSnapshotSchema }),
@@ -49,6 +34,7 @@ export const WebhookEventSchema: z.ZodType<WebhookEvent> = z.discriminatedUnion(
     requestId: z.string().nullable(),
   }),
 ]);
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 /** Topics we subscribe to, in the enum form `authenticate.webhook` returns. */
 export const WEBHOOK_TOPICS = [

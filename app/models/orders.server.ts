@@ -96,13 +96,33 @@ export async function upsertOrderBatch(
   }
 
   const refunds = orders.flatMap((order) => (written.has(order.externalId) ? order.refunds : []));
-  await recordRefunds(tx, { shopId, refunds });
+  await insertRefunds(tx, { shopId, refunds });
   if (source === "shopify") await recomputeRefundedQuantities(tx, [...written.values()]);
   return written;
 }
 
 /** Stores refunds by Shopify refund id (a refund seen twice counts once) and updates their orders' lines. */
 export async function recordRefunds(
+  tx: Tx | Db,
+  { shopId, refunds }: { shopId: string; refunds: RefundSnapshot[] },
+) {
+  if (refunds.length === 0) return;
+  await insertRefunds(tx, { shopId, refunds });
+  const orders = await tx.order.findMany({
+    where: {
+      shopId,
+      source: "shopify",
+      externalId: { in: [...new Set(refunds.map((r) => r.orderExternalId))] },
+    },
+    select: { id: true },
+  });
+  await recomputeRefundedQuantities(
+    tx,
+    orders.map((order) => order.id),
+  );
+}
+
+async function insertRefunds(
   tx: Tx | Db,
   { shopId, refunds }: { shopId: string; refunds: RefundSnapshot[] },
 ) {
@@ -117,18 +137,6 @@ export async function recordRefunds(
     })),
     skipDuplicates: true,
   });
-  const orders = await tx.order.findMany({
-    where: {
-      shopId,
-      source: "shopify",
-      externalId: { in: [...new Set(refunds.map((r) => r.orderExternalId))] },
-    },
-    select: { id: true },
-  });
-  await recomputeRefundedQuantities(
-    tx,
-    orders.map((order) => order.id),
-  );
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Db, Tx } from "~/db.server";
-import { readShopSettings, type ShopSettings, ShopSettingsSchema } from "~/lib/shop-settings";
 
 export interface ShopRecord {
   id: string;
@@ -47,15 +46,6 @@ export async function markUninstalled(tx: Tx | Db, domain: string) {
     where: { shop: { domain }, status: { in: ["queued", "running"] } },
     data: { status: "cancelled", finishedAt: new Date() },
   });
-}
-
-export async function getShopSettings(tx: Tx | Db, shopId: string): Promise<ShopSettings> {
-  const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
-  return readShopSettings(shop.settings);
-}
-
-export async function updateShopSettings(tx: Tx | Db, shopId: string, settings: ShopSettings) {
-  await tx.shop.update({ where: { id: shopId }, data: { settings: ShopSettingsSchema.parse(settings) } });
 }
 
 /** Counts for the admin home page, in one query. */
