@@ -32,18 +32,19 @@ describe("npm run db:migrate", () => {
   it("creates the database, applies every migration once and keeps Prisma's bookkeeping", async () => {
     expect(await ensureDatabase(databaseUrl)).toBe(true);
     const first = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(first.applied).toEqual(["20261122000000_init"]);
+    expect(first.applied).toEqual(["20261122000000_init", "20261122170000_model_registry"]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
     const [row] = await query<{ checksum: string; finished_at: Date | null; applied_steps_count: number }>(
-      `SELECT checksum, finished_at, applied_steps_count FROM "_prisma_migrations"`,
+      `SELECT checksum, finished_at, applied_steps_count FROM "_prisma_migrations"
+       WHERE migration_name = '20261122000000_init'`,
     );
     expect(row?.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
     expect(row?.finished_at).not.toBeNull();
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 1 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 2 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {
