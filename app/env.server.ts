@@ -27,6 +27,14 @@ const EnvSchema = z
     SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     BULK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
+    TRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    // Five-field cron pattern, read in UTC.
+    TRAIN_NIGHTLY_CRON: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, "a five-field cron pattern")
+      .default("0 3 * * *"),
+    MODEL_ARTIFACTS_KEPT: z.coerce.number().int().min(1).max(1000).default(10),
+    RECOMMEND_REFRESH_MS: z.coerce.number().int().min(50).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

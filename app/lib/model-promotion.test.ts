@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { decidePromotion, type HoldoutMetrics, HoldoutMetricsSchema } from "./model-promotion";
+
+function metrics(ndcg: number, ndcgStdErr: number): HoldoutMetrics {
+  return { queries: 400, ndcg, ndcgStdErr, hitRate: 0.5, recall: 0.4 };
+}
+
+describe("decidePromotion", () => {
+  it("promotes the first model of a shop", () => {
+    const decision = decidePromotion({ candidate: metrics(0.1, 0.01), live: null });
+    expect(decision).toEqual({
+      promote: true,
+      note: "No live model; NDCG 0.1000 ± 0.0100 on 400 holdout checkouts.",
+    });
+  });
+
+  // Standard errors 0.03 and 0.04: noise = 2·√(0.0009 + 0.0016) = 2·0.05 = 0.1, floor = 0.30 − 0.1 = 0.20.
+  it("promotes a candidate that is worse by less than the noise, or exactly at the floor", () => {
+    const live = { version: 3, metrics: metrics(0.3, 0.04) };
+    expect(decidePromotion({ candidate: metrics(0.21, 0.03), live }).promote).toBe(true);
+    const atFloor = decidePromotion({ candidate: metrics(0.2, 0.03), live });
+    expect(atFloor.promote).toBe(true);
+    expect(atFloor.note).toContain("noise 2·√(seC²+seL²) = 0.1000, floor 0.2000");
+  });
+
+  it("rejects a candidate worse by more than the noise, with the numbers", () => {
+    const decision = decidePromotion({
+      candidate: metrics(0.19, 0.03),
+      live: { version: 3, metrics: metrics(0.3, 0.04) },
+    });
+    expect(decision.promote).toBe(false);
+    expect(decision.note).toBe(
+      "Rejected, worse than the live model beyond noise: NDCG 0.1900 ± 0.0300 on 400 holdout checkouts " +
+        "vs live v3 0.3000 ± 0.0400; noise 2·√(seC²+seL²) = 0.1000, floor 0.2000.",
+    );
+  });
+
+  it("promotes a better candidate however noisy", () => {
+    const live = { version: 1, metrics: metrics(0.2, 0) };
+    expect(decidePromotion({ candidate: metrics(0.25, 0), live }).promote).toBe(true);
+    expect(decidePromotion({ candidate: metrics(0.1999, 0), live }).promote).toBe(false);
+  });
+});
+
+describe("HoldoutMetricsSchema", () => {
+  it("refuses metrics that are not numbers in range", () => {
+    expect(HoldoutMetricsSchema.safeParse(metrics(0.2, 0.01)).success).toBe(true);
+    expect(HoldoutMetricsSchema.safeParse({ ...metrics(0.2, 0.01), ndcg: Number.NaN }).success).toBe(false);
+    expect(HoldoutMetricsSchema.safeParse({ ...metrics(0.2, 0.01), ndcg: 1.5 }).success).toBe(false);
+    expect(HoldoutMetricsSchema.safeParse({ ndcg: 0.2 }).success).toBe(false);
+  });
+});

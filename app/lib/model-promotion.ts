@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/** A model version's holdout metrics as stored with it; validated whenever they are read back. */
+export const HoldoutMetricsSchema = z.object({
+  queries: z.number().int().min(0),
+  ndcg: z.number().min(0).max(1),
+  ndcgStdErr: z.number().min(0),
+  hitRate: z.number().min(0).max(1),
+  recall: z.number().min(0).max(1),
+});
+export type HoldoutMetrics = z.infer<typeof HoldoutMetricsSchema>;
+
+export interface PromotionDecision {
+  promote: boolean;
+  note: string;
+}
+
+/**
+ * A candidate replaces the live model unless it is worse by more than the noise of the two
+ * measurements: candidate NDCG >= live NDCG − 2·√(seC² + seL²). Two holdouts of a few hundred
+ * checkouts differ by that much by chance alone, so a stricter rule would keep stale models and a
+ * looser one would let real regressions through.
+ */
+export function decidePromotion({
+  candidate,
+  live,
+}: {
+  candidate: HoldoutMetrics;
+  live: { version: number; metrics: HoldoutMetrics } | null;
+}): PromotionDecision {
+  const measured = `NDCG ${formatNdcg(candidate)} on ${candidate.queries} holdout checkouts`;
+  if (!live) return { promote: true, note: `No live model; ${measured}.` };
+  const noise = 2 * Math.hypot(candidate.ndcgStdErr, live.metrics.ndcgStdErr);
+  const floor = live.metrics.ndcg - noise;
+  const comparison =
+    `${measured} vs live v${live.version} ${formatNdcg(live.metrics)}; ` +
+    `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}`;
+  return candidate.ndcg >= floor
+    ? { promote: true, note: `Promoted: ${comparison}.` }
+    : { promote: false, note: `Rejected, worse than the live model beyond noise: ${comparison}.` };
+}
+
+function formatNdcg(metrics: HoldoutMetrics): string {
+  return `${metrics.ndcg.toFixed(4)} ± ${metrics.ndcgStdErr.toFixed(4)}`;
+}

@@ -1,0 +1,129 @@
+import type { Db, Prisma, Tx } from "~/db.server";
+
+export type ModelStatus = "candidate" | "live" | "rejected" | "retired";
+
+export interface NewModelVersion {
+  id: string;
+  shopId: string;
+  dataFrom: Date | null;
+  dataTo: Date | null;
+  orderCount: number;
+  productCount: number;
+  customerCount: number;
+  params: Prisma.InputJsonValue;
+  metrics: Prisma.InputJsonValue;
+  trainSeconds: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Serialises registry changes of one shop (numbering, promotion, restore) until the transaction
+ * ends. An advisory lock rather than a row lock: the shop row stays free for everything else.
+ */
+export async function lockShopModels(tx: Tx, shopId: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`model-registry:${shopId}`}, 0))`;
+}
+
+export function artifactLocation(modelVersionId: string): string {
+  return `postgres:model_artifact/${modelVersionId}`;
+}
+
+/** Stores a candidate with the next version number of its shop, and its artifact. Call under lockShopModels. */
+export async function insertCandidate(tx: Tx, version: NewModelVersion) {
+  const { bytes, ...fields } = version;
+  const latest = await tx.modelVersion.aggregate({
+    where: { shopId: version.shopId },
+    _max: { version: true },
+  });
+  return tx.modelVersion.create({
+    data: {
+      ...fields,
+      version: (latest._max.version ?? 0) + 1,
+      status: "candidate",
+      artifactLocation: artifactLocation(version.id),
+      artifact: { create: { bytes: new Uint8Array(bytes), sizeBytes: bytes.byteLength } },
+    },
+    select: { id: true, version: true },
+  });
+}
+
+export async function findLiveVersion(tx: Tx | Db, shopId: string) {
+  return tx.modelVersion.findFirst({
+    where: { shopId, status: "live" },
+    select: { id: true, version: true, metrics: true },
+  });
+}
+
+export async function findVersion(tx: Tx | Db, { shopId, version }: { shopId: string; version: number }) {
+  return tx.modelVersion.findUnique({
+    where: { shopId_version: { shopId, version } },
+    select: { id: true, version: true, status: true, decisionNote: true, artifactLocation: true },
+  });
+}
+
+/** Makes a version live, retiring the live one first (the partial unique index allows one live). */
+export async function makeLive(tx: Tx, { shopId, id, note }: { shopId: string; id: string; note: string }) {
+  await tx.modelVersion.updateMany({
+    where: { shopId, status: "live", id: { not: id } },
+    data: { status: "retired" },
+  });
+  await tx.modelVersion.update({
+    where: { id },
+    data: { status: "live", promotedAt: new Date(), decisionNote: note },
+  });
+}
+
+export async function reject(tx: Tx, { id, note }: { id: string; note: string }) {
+  await tx.modelVersion.update({ where: { id }, data: { status: "rejected", decisionNote: note } });
+}
+
+/**
+ * Deletes the artifacts of all but the `keep` most recent versions of a shop, never the live one's;
+ * their metadata stays as history. Returns how many were deleted.
+ */
+export async function pruneArtifacts(tx: Tx | Db, { shopId, keep }: { shopId: string; keep: number }) {
+  return tx.$executeRaw`
+    WITH gone AS (
+      DELETE FROM "ModelArtifact" a USING "ModelVersion" v
+      WHERE a."modelVersionId" = v.id AND v."shopId" = ${shopId}::uuid AND v.status <> 'live'
+        AND v.version NOT IN (SELECT version FROM "ModelVersion" WHERE "shopId" = ${shopId}::uuid
+                              ORDER BY version DESC LIMIT ${keep})
+      RETURNING a."modelVersionId")
+    UPDATE "ModelVersion" SET "artifactLocation" = NULL WHERE id IN (SELECT "modelVersionId" FROM gone)`;
+}
+
+/** A shop's versions, newest first, without their bytes. */
+export async function listVersions(tx: Tx | Db, shopId: string) {
+  return tx.modelVersion.findMany({
+    where: { shopId },
+    orderBy: { version: "desc" },
+    select: {
+      id: true,
+      version: true,
+      status: true,
+      trainedAt: true,
+      dataFrom: true,
+      dataTo: true,
+      orderCount: true,
+      productCount: true,
+      customerCount: true,
+      metrics: true,
+      params: true,
+      trainSeconds: true,
+      artifactLocation: true,
+      promotedAt: true,
+      decisionNote: true,
+      artifact: { select: { sizeBytes: true } },
+    },
+  });
+}
+
+/** The live version of a shop with its artifact's bytes; null when the shop has none. */
+export async function loadLiveArtifact(tx: Tx | Db, shopId: string) {
+  const live = await tx.modelVersion.findFirst({
+    where: { shopId, status: "live" },
+    select: { id: true, version: true, artifact: { select: { bytes: true } } },
+  });
+  if (!live?.artifact) return null;
+  return { id: live.id, version: live.version, bytes: live.artifact.bytes };
+}

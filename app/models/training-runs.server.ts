@@ -1,0 +1,108 @@
+import type { Db, Tx } from "~/db.server";
+
+export type TrainingReason = "import" | "nightly" | "orders" | "manual";
+export type TrainingRunStatus = "stored" | "skipped" | "failed";
+
+export async function startTrainingRun(
+  tx: Tx | Db,
+  { shopId, reason }: { shopId: string; reason: TrainingReason },
+) {
+  return tx.trainingRun.create({ data: { shopId, reason }, select: { id: true } });
+}
+
+export async function finishTrainingRun(
+  tx: Tx | Db,
+  {
+    id,
+    status,
+    note,
+    dataTo = null,
+    orderCount = null,
+    version = null,
+  }: {
+    id: string;
+    status: TrainingRunStatus;
+    note: string;
+    dataTo?: Date | null;
+    orderCount?: number | null;
+    version?: number | null;
+  },
+) {
+  await tx.trainingRun.update({
+    where: { id },
+    data: { status, note, dataTo, orderCount, version, finishedAt: new Date() },
+  });
+}
+
+export async function latestTrainingRuns(tx: Tx | Db, { shopId, take }: { shopId: string; take: number }) {
+  return tx.trainingRun.findMany({ where: { shopId }, orderBy: { startedAt: "desc" }, take });
+}
+
+/**
+ * Orders placed after the data of the shop's last completed training (stored or skipped), counted
+ * up to `limit` only: an index range scan of at most `limit` entries, cheap enough for every order.
+ */
+export async function ordersSinceLastTraining(
+  tx: Tx | Db,
+  { shopId, limit }: { shopId: string; limit: number },
+): Promise<number> {
+  const [row] = await tx.$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM "Order" o
+      WHERE o."shopId" = ${shopId}::uuid AND NOT o.test AND o."cancelledAt" IS NULL
+        AND o."orderedAt" > COALESCE((
+          SELECT r."dataTo" FROM "TrainingRun" r
+          WHERE r."shopId" = ${shopId}::uuid AND r.status IN ('stored', 'skipped')
+          ORDER BY r."startedAt" DESC LIMIT 1), '-infinity')
+      LIMIT ${limit}) s`;
+  return row?.n ?? 0;
+}
+
+/**
+ * Installed shops whose data changed since their last completed training: orders written or
+ * updated, products added, or customers redacted whose data a model may still reflect. A shop whose
+ * last attempt failed counts from the attempt before it, so failures are retried.
+ */
+export async function shopsWithNewData(tx: Tx | Db): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ domain: string }>>`
+    SELECT s.domain FROM "Shop" s
+    LEFT JOIN LATERAL (
+      SELECT r."startedAt" FROM "TrainingRun" r
+      WHERE r."shopId" = s.id AND r.status IN ('stored', 'skipped')
+      ORDER BY r."startedAt" DESC LIMIT 1) last ON true
+    WHERE s."uninstalledAt" IS NULL AND (
+      EXISTS (SELECT 1 FROM "Order" o
+              WHERE o."shopId" = s.id AND o."updatedAt" > COALESCE(last."startedAt", '-infinity'))
+      OR EXISTS (SELECT 1 FROM "Product" p
+                 WHERE p."shopId" = s.id AND p."createdAt" > COALESCE(last."startedAt", '-infinity'))
+      OR EXISTS (SELECT 1 FROM "CustomerRedaction" c
+                 WHERE c."shopId" = s.id AND c."appliedToModelsAt" IS NULL))
+    ORDER BY s.domain`;
+  return rows.map((row) => row.domain);
+}
+
+export interface PendingRedaction {
+  id: bigint;
+  redactedAt: Date;
+}
+
+/**
+ * Redactions not yet reflected in a model. Read before the training data: their orders were deleted
+ * in the transaction that recorded them, so data read afterwards cannot contain them.
+ */
+export async function pendingRedactions(tx: Tx | Db, shopId: string): Promise<PendingRedaction[]> {
+  return tx.customerRedaction.findMany({
+    where: { shopId, appliedToModelsAt: null },
+    select: { id: true, redactedAt: true },
+  });
+}
+
+/** Marks those redactions applied, unless the customer was redacted again meanwhile. */
+export async function markRedactionsApplied(tx: Tx | Db, redactions: PendingRedaction[]): Promise<number> {
+  if (redactions.length === 0) return 0;
+  return tx.$executeRaw`
+    UPDATE "CustomerRedaction" c SET "appliedToModelsAt" = now()
+    FROM unnest(${redactions.map((r) => r.id)}::bigint[], ${redactions.map((r) => r.redactedAt)}::timestamp[])
+      AS t(id, redacted_at)
+    WHERE c.id = t.id AND c."redactedAt" = t.redacted_at AND c."appliedToModelsAt" IS NULL`;
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Prisma } from "~/db.server";
+import { AppError } from "~/lib/errors";
+import { decidePromotion, type HoldoutMetrics, HoldoutMetricsSchema } from "~/lib/model-promotion";
+import {
+  findLiveVersion,
+  findVersion,
+  insertCandidate,
+  listVersions,
+  lockShopModels,
+  makeLive,
+  pruneArtifacts,
+  reject,
+} from "~/models/model-versions.server";
+import { findShop } from "~/models/shops.server";
+
+export interface TrainedModel {
+  metrics: HoldoutMetrics;
+  params: Record<string, unknown>;
+  window: { from: Date | null; to: Date | null; orders: number; products: number; customers: number };
+  trainSeconds: number;
+  bytes: Uint8Array;
+}
+
+export interface Registration {
+  id: string;
+  version: number;
+  status: "live" | "rejected";
+  note: string;
+}
+
+/**
+ * Stores a trained model as the shop's next version and decides, in the same transaction, whether
+ * it goes live (see decidePromotion) or is kept as rejected; the previous live version is retired.
+ * Then drops the artifacts of all but the `keep` most recent versions (never the live one's).
+ */
+export async function registerModel(
+  database: Db,
+  { shopId, model, keep }: { shopId: string; model: TrainedModel; keep: number },
+): Promise<Registration> {
+  const metrics = HoldoutMetricsSchema.parse(model.metrics);
+  return database.$transaction(
+    async (tx) => {
+      await lockShopModels(tx, shopId);
+      const candidate = await insertCandidate(tx, {
+        id: randomUUID(),
+        shopId,
+        dataFrom: model.window.from,
+        dataTo: model.window.to,
+        orderCount: model.window.orders,
+        productCount: model.window.products,
+        customerCount: model.window.customers,
+        params: model.params as Prisma.InputJsonValue,
+        metrics,
+        trainSeconds: model.trainSeconds,
+        bytes: model.bytes,
+      });
+      const live = await findLiveVersion(tx, shopId);
+      const decision = decidePromotion({
+        candidate: metrics,
+        live: live ? { version: live.version, metrics: HoldoutMetricsSchema.parse(live.metrics) } : null,
+      });
+      if (decision.promote) await makeLive(tx, { shopId, id: candidate.id, note: decision.note });
+      else await reject(tx, { id: candidate.id, note: decision.note });
+      await pruneArtifacts(tx, { shopId, keep });
+      return {
+        id: candidate.id,
+        version: candidate.version,
+        status: decision.promote ? "live" : "rejected",
+        note: decision.note,
+      };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * Makes an earlier version live again, whatever became of it (retired or rejected), retiring the
+ * live one; servers pick it up at their next refresh. Its artifact must still be kept.
+ */
+export async function restoreVersion(
+  database: Db,
+  { shopDomain, version }: { shopDomain: string; version: number },
+) {
+  const shop = await findShop(database, shopDomain);
+  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  return database.$transaction(async (tx) => {
+    await lockShopModels(tx, shop.id);
+    const target = await findVersion(tx, { shopId: shop.id, version });
+    if (!target) throw new AppError("NOT_FOUND", `${shopDomain} has no model version ${version}.`);
+    if (target.status === "live") return { version, status: "live" as const, changed: false };
+    if (!target.artifactLocation) {
+      throw new AppError(
+        "CONFLICT",
+        `Version ${version}'s artifact is no longer kept; it cannot be restored.`,
+      );
+    }
+    const note = `Restored by hand (was ${target.status}). Earlier: ${target.decisionNote ?? "no note"}`;
+    await makeLive(tx, { shopId: shop.id, id: target.id, note });
+    return { version, status: "live" as const, changed: true };
+  });
+}
+
+/** A shop's model versions, newest first, with their metrics validated. */
+export async function listModelVersions(database: Db, shopDomain: string) {
+  const shop = await findShop(database, shopDomain);
+  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const versions = await listVersions(database, shop.id);
+  return versions.map(({ artifact, metrics, ...version }) => ({
+    ...version,
+    metrics: HoldoutMetricsSchema.safeParse(metrics).data ?? null,
+    sizeBytes: artifact?.sizeBytes ?? null,
+  }));
+}

@@ -1,0 +1,119 @@
+import type { Logger } from "pino";
+import type { Db } from "~/db.server";
+import { describeError } from "~/lib/errors";
+import { findShop } from "~/models/shops.server";
+import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
+import {
+  finishTrainingRun,
+  markRedactionsApplied,
+  pendingRedactions,
+  startTrainingRun,
+  type TrainingReason,
+} from "~/models/training-runs.server";
+import { trainEngine } from "~ml/engine";
+import { registerModel } from "./model-registry.server";
+
+/** Below these a model cannot be measured, so none is stored. */
+export const MIN_TRAINING_ORDERS = 20;
+export const MIN_HOLDOUT_QUERIES = 10;
+/** Training is deterministic: the same data gives the same model. */
+const TRAINING_SEED = 1;
+
+export type TrainingStage = "loading" | "training" | "evaluating" | "storing";
+
+export interface TrainingOutcome {
+  status: "live" | "rejected" | "skipped";
+  version: number | null;
+  note: string;
+}
+
+export interface TrainShopModelOptions {
+  shopDomain: string;
+  reason: TrainingReason;
+  log: Logger;
+  /** artifacts kept per shop (the live one always is) */
+  keep: number;
+  onProgress?: (progress: { stage: TrainingStage; orders?: number }) => unknown;
+}
+
+/**
+ * Trains a shop's model from its orders in Postgres and registers it: live when it measures at
+ * least as well as the live model, rejected otherwise. A shop with too little data gets a recorded
+ * "skipped" run instead of a model. Every attempt is recorded as a training run.
+ */
+export async function trainShopModel(
+  database: Db,
+  { shopDomain, reason, log, keep, onProgress }: TrainShopModelOptions,
+): Promise<TrainingOutcome> {
+  const shop = await findShop(database, shopDomain);
+  if (!shop || shop.uninstalledAt)
+    return { status: "skipped", version: null, note: "The shop is not installed." };
+  const run = await startTrainingRun(database, { shopId: shop.id, reason });
+  const skip = async (note: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
+    await finishTrainingRun(database, { id: run.id, status: "skipped", note, dataTo, orderCount: orders });
+    log.info({ orders, note }, "training skipped");
+    return { status: "skipped" as const, version: null, note };
+  };
+  try {
+    await onProgress?.({ stage: "loading" });
+    const redactions = await pendingRedactions(database, shop.id);
+    const readAt = new Date();
+    const [data, products] = await Promise.all([
+      loadTrainingRows(database, { shopId: shop.id, upTo: readAt }),
+      loadCatalogProducts(database, shop.id),
+    ]);
+    if (data.orders < MIN_TRAINING_ORDERS) {
+      return skip(
+        `Too little data: ${data.orders} orders, at least ${MIN_TRAINING_ORDERS} are needed.`,
+        data,
+      );
+    }
+
+    await onProgress?.({ stage: "training", orders: data.orders });
+    const result = await trainEngine({ rows: data.rows, products, seed: TRAINING_SEED });
+
+    await onProgress?.({ stage: "evaluating", orders: data.orders });
+    if (result.holdout.queries < MIN_HOLDOUT_QUERIES) {
+      return skip(
+        `Too little data to measure a model: ${result.holdout.queries} holdout checkouts, ` +
+          `at least ${MIN_HOLDOUT_QUERIES} are needed.`,
+        data,
+      );
+    }
+
+    await onProgress?.({ stage: "storing", orders: data.orders });
+    const registration = await registerModel(database, {
+      shopId: shop.id,
+      keep,
+      model: {
+        metrics: result.holdout,
+        params: result.params,
+        window: {
+          ...result.window,
+          from: result.window.from ? new Date(result.window.from) : data.dataFrom,
+          to: result.window.to ? new Date(result.window.to) : data.dataTo,
+        },
+        trainSeconds: result.trainSeconds,
+        bytes: result.engine.encode(),
+      },
+    });
+    // The stored version was trained without the redacted customers, live or not.
+    const applied = await markRedactionsApplied(database, redactions);
+    await finishTrainingRun(database, {
+      id: run.id,
+      status: "stored",
+      note: registration.note,
+      dataTo: data.dataTo,
+      orderCount: data.orders,
+      version: registration.version,
+    });
+    log.info(
+      { version: registration.version, status: registration.status, ndcg: result.holdout.ndcg, applied },
+      "model trained",
+    );
+    return { status: registration.status, version: registration.version, note: registration.note };
+  } catch (error) {
+    await finishTrainingRun(database, { id: run.id, status: "failed", note: describeError(error) });
+    throw error;
+  }
+}
