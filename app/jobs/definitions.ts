@@ -42,6 +42,30 @@ export const JOBS = {
     schema: z.object({ shopDomain: z.string().min(1), importRunId: z.uuid() }),
     options: { attempts: 6, backoff: { type: "exponential", delay: 30_000 }, ...keep },
   }),
+  /**
+   * Trains a shop's model and registers it (live or rejected). Job id: `train-<shop>`, so triggers
+   * collapse while one waits (see requestTraining). Few attempts: a failure that is not transient
+   * would fail again, and the next trigger or the nightly run tries anew.
+   */
+  train: define({
+    queue: "train",
+    schema: z.object({
+      shopDomain: z.string().min(1),
+      reason: z.enum(["import", "nightly", "orders", "manual"]),
+    }),
+    options: { attempts: 2, backoff: { type: "exponential", delay: 60_000 }, ...keep },
+  }),
+  /** Queues a training for every installed shop whose data changed since its last one (nightly). */
+  "schedule-training": define({
+    queue: "train",
+    schema: z.object({}),
+    options: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 60_000 },
+      removeOnComplete: 30,
+      removeOnFail: 100,
+    },
+  }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -3,9 +3,11 @@ import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { processDelivery } from "~/services/process-webhook.server";
+import { requestNightlyTraining } from "~/services/request-training.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
+import { trainShopModel } from "~/services/train-shop-model.server";
 import { shopify } from "~/shopify.server";
 import type { JobName, JobPayload } from "./definitions";
 
@@ -37,4 +39,13 @@ export const HANDLERS: Handlers = {
       onProgress: (progress) => job.updateProgress(progress),
     });
   },
+  train: ({ shopDomain, reason }, { job, log }) =>
+    trainShopModel(db(), {
+      shopDomain,
+      reason,
+      log: log.child({ shop: shopDomain }),
+      keep: env().MODEL_ARTIFACTS_KEPT,
+      onProgress: (progress) => job.updateProgress(progress),
+    }),
+  "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
 };

@@ -63,15 +63,20 @@ export async function ensureQueued<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   { jobId }: { jobId: string },
-) {
+): Promise<"queued" | "retried" | "waiting" | "active"> {
   const existing = await queue(JOBS[name].queue).getJob(jobId);
   if (existing) {
     const state = await existing.getState();
-    if (state === "failed") return existing.retry();
-    if (state !== "completed" && state !== "unknown") return;
+    if (state === "failed") {
+      await existing.retry();
+      return "retried";
+    }
+    if (state === "active") return "active";
+    if (state !== "completed" && state !== "unknown") return "waiting";
     await existing.remove();
   }
   await enqueue(name, payload, { jobId });
+  return "queued";
 }
 
 /** Like enqueue, but gives up after `ms` instead of waiting for an unreachable Redis. */

@@ -48,7 +48,9 @@ export async function startWorkers({
       name: `${hostname()}:${process.pid}`,
       connection: createRedis("worker"),
       prefix: env().QUEUE_PREFIX,
-      concurrency: name === "ingest" ? concurrency : 1,
+      concurrency: { ingest: concurrency, backfill: 1, train: env().TRAIN_CONCURRENCY }[name],
+      // Training holds the CPU for long stretches; a short lock would let another worker take it over.
+      ...(name === "train" ? { lockDuration: 10 * 60_000, stalledInterval: 5 * 60_000 } : {}),
     });
     worker.on("failed", (job, error) =>
       log.warn({ queue: name, job: job?.name, jobId: job?.id, error: describeError(error) }, "job failed"),
@@ -66,6 +68,14 @@ export async function startWorkers({
     );
     // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
     await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
+  }
+  if (queues.includes("train")) {
+    const schedule = JOBS["schedule-training"];
+    await queue("train").upsertJobScheduler(
+      "nightly-training",
+      { pattern: env().TRAIN_NIGHTLY_CRON, tz: "UTC" },
+      { name: "schedule-training", data: {}, opts: schedule.options },
+    );
   }
   log.info({ queues, concurrency }, "workers started");
   return {

@@ -6,6 +6,7 @@ import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
 import { isCsvError, readCsvRecords } from "~ml/order-lines-csv";
+import { requestTrainingSoon } from "./request-training.server";
 
 export interface RejectedRow {
   line: number;
@@ -49,6 +50,7 @@ export async function importOrderCsv(
         finishedAt: new Date(),
       },
     });
+    await requestTrainingSoon({ shopDomain, reason: "import" });
     return result;
   } catch (error) {
     await database.importRun.update({

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { type WebhookEvent, WebhookEventSchema } from "~/lib/webhook-events";
+import { logger } from "~/logger.server";
 import { recordRefunds, upsertOrderBatch } from "~/models/orders.server";
 import { deleteProduct, upsertProductBatch } from "~/models/products.server";
 import { ensureShop, findShop, markUninstalled } from "~/models/shops.server";
@@ -10,6 +11,7 @@ import {
   markDeliveryProcessed,
 } from "~/models/webhook-deliveries.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
+import { requestTrainingAfterOrders } from "./request-training.server";
 
 export type ProcessOutcome = "processed" | "skipped";
 
@@ -22,15 +24,18 @@ export async function processDelivery(
   database: Db,
   { deliveryId, finalAttempt }: { deliveryId: string; finalAttempt: boolean },
 ): Promise<ProcessOutcome> {
+  let outcome: { status: ProcessOutcome; orderOf?: { shopId: string; shopDomain: string } };
   try {
-    return await database.$transaction(
+    outcome = await database.$transaction(
       async (tx) => {
         const delivery = await lockDelivery(tx, deliveryId);
-        if (delivery?.status !== "pending") return "skipped";
+        if (delivery?.status !== "pending") return { status: "skipped" as const };
         const event = WebhookEventSchema.parse(delivery.payload);
-        await applyEvent(tx, { shopDomain: delivery.shopDomain, deliveryId, event });
+        const shopId = await applyEvent(tx, { shopDomain: delivery.shopDomain, deliveryId, event });
         await markDeliveryProcessed(tx, deliveryId);
-        return "processed";
+        const orderOf =
+          event.kind === "order" && shopId ? { shopId, shopDomain: delivery.shopDomain } : undefined;
+        return { status: "processed" as const, orderOf };
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
@@ -42,17 +47,29 @@ export async function processDelivery(
     });
     throw error;
   }
+  if (outcome.orderOf) await retrainAfterOrder(database, outcome.orderOf);
+  return outcome.status;
 }
 
+/** The delivery is processed whatever happens here: a failed check waits for the next order or the nightly run. */
+async function retrainAfterOrder(database: Db, shop: { shopId: string; shopDomain: string }) {
+  try {
+    await requestTrainingAfterOrders(database, shop);
+  } catch (error) {
+    logger().warn({ shop: shop.shopDomain, error: describeError(error) }, "retrain check failed");
+  }
+}
+
+/** Applies the event; returns the shop's id when the event wrote an order. */
 async function applyEvent(
   tx: Tx,
   { shopDomain, deliveryId, event }: { shopDomain: string; deliveryId: string; event: WebhookEvent },
-) {
+): Promise<string | undefined> {
   switch (event.kind) {
     case "order": {
       const shop = await ensureShop(tx, shopDomain);
       await upsertOrderBatch(tx, { shopId: shop.id, source: "shopify", orders: [event.order] });
-      return;
+      return shop.id;
     }
     case "refund": {
       const shop = await ensureShop(tx, shopDomain);

@@ -16,6 +16,7 @@ import {
   PRODUCTS_BULK_QUERY,
   startBulkQuery,
 } from "~/shopify/bulk-operations.server";
+import { requestTrainingSoon } from "./request-training.server";
 
 const STAGES = ["products", "orders"] as const;
 type Stage = (typeof STAGES)[number];
@@ -82,7 +83,9 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
       where: { id: run.id, status: "running" },
       data: { status: "completed", stage: null, bulkOperationId: null, finishedAt: new Date() },
     });
-    return count === 1 ? "completed" : "cancelled";
+    if (count === 0) return "cancelled";
+    await requestTrainingSoon({ shopDomain, reason: "import" });
+    return "completed";
   } catch (error) {
     await database.importRun.update({
       where: { id: run.id },
