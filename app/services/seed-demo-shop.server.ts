@@ -1,12 +1,12 @@
 import type { Db } from "~/db.server";
 import { markInstalled } from "~/models/shops.server";
-import { generateSyntheticShop, syntheticShopCsv } from "~ml/synthetic-shop";
+import { generateSyntheticShop, type SyntheticShopOptions, syntheticShopCsv } from "~ml/synthetic-shop";
 import { type CsvImportResult, importOrderCsv } from "./import-order-csv.server";
 
 export const DEMO_SHOP = "demo-shop.myshopify.com";
 
-async function* syntheticLines(seed: number) {
-  yield* syntheticShopCsv(generateSyntheticShop({ seed }));
+async function* syntheticLines(options: SyntheticShopOptions) {
+  yield* syntheticShopCsv(generateSyntheticShop(options));
 }
 
 /**
@@ -19,11 +19,14 @@ export async function seedDemoShop(
   {
     lines,
     seed = 7,
+    synthetic,
     scopes,
     onProgress,
   }: {
     lines?: AsyncIterable<string>;
     seed?: number;
+    /** the synthetic shop's size (orders, customers, products...) when no lines are given */
+    synthetic?: Omit<SyntheticShopOptions, "seed">;
     scopes: string;
     onProgress?: (progress: { lines: number; rejected: number }) => void;
   },
@@ -44,7 +47,7 @@ export async function seedDemoShop(
   });
   return importOrderCsv(database, {
     shopDomain: DEMO_SHOP,
-    lines: lines ?? syntheticLines(seed),
+    lines: lines ?? syntheticLines({ ...synthetic, seed }),
     onProgress,
   });
 }

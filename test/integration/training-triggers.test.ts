@@ -30,7 +30,11 @@ async function newOrder(id: number) {
   await recordWebhook(db(), {
     shop: TEST_SHOP,
     topic: "orders/create",
-    payload: { ...webhookFixture("orders-create"), id, created_at: `2026-11-2${id % 10}T10:00:00Z` },
+    payload: {
+      ...webhookFixture<Record<string, unknown>>("orders-create"),
+      id,
+      created_at: `2026-11-2${id % 10}T10:00:00Z`,
+    },
     webhookId: eventId,
     eventId,
     apiVersion: "2026-10",

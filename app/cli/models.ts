@@ -1,0 +1,140 @@
+import { parseArgs } from "node:util";
+import { db, disconnectDb } from "~/db.server";
+import { env } from "~/env.server";
+import { closeQueues } from "~/jobs/queues.server";
+import { isAppError } from "~/lib/errors";
+import { normalizeShopDomain } from "~/lib/shopify-ids";
+import { logger } from "~/logger.server";
+import { listModelVersions, restoreVersion } from "~/services/model-registry.server";
+import { requestTraining } from "~/services/request-training.server";
+import { trainShopModel } from "~/services/train-shop-model.server";
+
+const USAGE = `Usage:
+  npm run models -- --shop <shop>.myshopify.com list
+      The shop's model versions, newest first, with their holdout metrics and decisions.
+  npm run models -- --shop <shop>.myshopify.com train [--queue]
+      Train now in this process and register the result (live or rejected);
+      with --queue, queue the training for a worker instead.
+  npm run models -- --shop <shop>.myshopify.com restore <version>
+      Make an earlier version live again; running servers switch within RECOMMEND_REFRESH_MS.`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      shop: { type: "string" },
+      queue: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const shop = values.shop ? normalizeShopDomain(values.shop) : null;
+  if (!shop) return fail(`--shop must be a shop domain like demo-shop.myshopify.com\n\n${USAGE}`);
+  const [command, argument] = positionals;
+  switch (command) {
+    case "list":
+      return list(shop);
+    case "train":
+      return values.queue ? queueTraining(shop) : train(shop);
+    case "restore": {
+      const version = Number(argument);
+      if (!Number.isInteger(version) || version < 1)
+        return fail(`restore needs a version number\n\n${USAGE}`);
+      const result = await restoreVersion(db(), { shopDomain: shop, version });
+      console.log(
+        result.changed ? `Version ${version} is live again.` : `Version ${version} was already live.`,
+      );
+      return list(shop);
+    }
+    default:
+      return fail(USAGE);
+  }
+}
+
+async function train(shop: string): Promise<number> {
+  const started = Date.now();
+  const outcome = await trainShopModel(db(), {
+    shopDomain: shop,
+    reason: "manual",
+    log: logger().child({ shop }),
+    keep: env().MODEL_ARTIFACTS_KEPT,
+    onProgress: ({ stage, orders }) =>
+      process.stderr.write(`${stage}${orders ? ` (${orders.toLocaleString("en")} orders)` : ""}…\n`),
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `${outcome.status}${outcome.version ? ` v${outcome.version}` : ""} in ${seconds} s: ${outcome.note}`,
+  );
+  if (outcome.status === "skipped") return 0;
+  return list(shop);
+}
+
+async function queueTraining(shop: string): Promise<number> {
+  const state = await requestTraining({ shopDomain: shop, reason: "manual" });
+  console.log(
+    state === "waiting"
+      ? `A training of ${shop} is already queued.`
+      : `Training of ${shop} queued; a worker (npm run worker) runs it.`,
+  );
+  return 0;
+}
+
+const date = (value: Date | null) => (value ? value.toISOString().slice(0, 16).replace("T", " ") : "");
+
+async function list(shop: string): Promise<number> {
+  const versions = await listModelVersions(db(), shop);
+  if (versions.length === 0) {
+    console.log(`${shop} has no model yet.`);
+    return 0;
+  }
+  const header = [
+    "version",
+    "status",
+    "trained (UTC)",
+    "orders",
+    "NDCG ± se",
+    "HR",
+    "recall",
+    "queries",
+    "KB",
+  ];
+  const rows = versions.map((v) => [
+    `v${v.version}`,
+    v.status,
+    date(v.trainedAt),
+    v.orderCount.toLocaleString("en"),
+    v.metrics ? `${v.metrics.ndcg.toFixed(4)} ± ${v.metrics.ndcgStdErr.toFixed(4)}` : "?",
+    v.metrics ? v.metrics.hitRate.toFixed(3) : "?",
+    v.metrics ? v.metrics.recall.toFixed(3) : "?",
+    v.metrics ? String(v.metrics.queries) : "?",
+    v.sizeBytes === null ? "pruned" : (v.sizeBytes / 1024).toFixed(0),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  console.log(line(header));
+  for (const [i, row] of rows.entries()) {
+    console.log(line(row));
+    const note = versions[i]!.decisionNote;
+    if (note) console.log(`    ${note}`);
+  }
+  return 0;
+}
+
+function fail(message: string): number {
+  console.error(message);
+  return 1;
+}
+
+main()
+  .catch((error) => {
+    console.error(isAppError(error) ? error.message : error);
+    return 1;
+  })
+  .then(async (code) => {
+    await closeQueues();
+    await disconnectDb();
+    process.exit(code);
+  });
