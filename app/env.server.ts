@@ -27,6 +27,12 @@ const EnvSchema = z
     SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     BULK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
+    // The queues `npm run worker` serves; training holds a CPU for minutes, so production runs it apart.
+    WORKER_QUEUES: z
+      .string()
+      .default("ingest,backfill,train")
+      .transform((value) => value.split(",").map((name) => name.trim()))
+      .pipe(z.array(z.enum(["ingest", "backfill", "train"])).min(1)),
     TRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     // Five-field cron pattern, read in UTC.
     TRAIN_NIGHTLY_CRON: z

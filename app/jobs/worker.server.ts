@@ -89,7 +89,7 @@ export async function startWorkers({
 async function main() {
   // Signal handlers come first: a stop requested during start-up waits for start-up, then closes.
   let stopping = false;
-  const started = startWorkers();
+  const started = startWorkers({ queues: env().WORKER_QUEUES });
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -1,16 +1,20 @@
+import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { queue } from "~/jobs/queues.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { ensureShop } from "~/models/shops.server";
+import { createRedis } from "~/redis.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { recordWebhook } from "~/services/record-webhook.server";
-import { requestNightlyTraining, trainingJobId } from "~/services/request-training.server";
+import { requestNightlyTraining, requestTraining, trainingJobId } from "~/services/request-training.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.TRAIN_NIGHTLY_CRON = "30 2 * * *";
@@ -115,6 +119,30 @@ describe("retrain triggers", () => {
     );
     await requestNightlyTraining(db());
     expect((await trainJob(quiet.domain))?.data).toEqual({ shopDomain: quiet.domain, reason: "nightly" });
+  });
+
+  it("a request while the shop's training runs queues one follow-up, and more requests collapse into it", async () => {
+    await queue("train").obliterate({ force: true });
+    const shopDomain = "busy-shop.myshopify.com";
+    let release = () => {};
+    const running = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const connection = createRedis("worker");
+    const busy = new Worker("train", () => running, { connection, prefix: env().QUEUE_PREFIX });
+    try {
+      expect(await requestTraining({ shopDomain, reason: "manual" })).toBe("queued");
+      await waitFor(async () => (await trainJob(shopDomain))?.isActive());
+      expect(await requestTraining({ shopDomain, reason: "orders" })).toBe("queued");
+      expect(await requestTraining({ shopDomain, reason: "orders" })).toBe("waiting");
+      const followUp = await queue("train").getJob(trainingJobId(shopDomain, "next"));
+      expect(followUp?.data).toEqual({ shopDomain, reason: "orders" });
+      expect(await queue("train").getWaitingCount()).toBe(1);
+    } finally {
+      release();
+      await busy.close();
+      connection.disconnect();
+    }
   });
 
   it("the train worker schedules the nightly run with the configured cron pattern, in UTC", async () => {
