@@ -4,6 +4,7 @@ import { z } from "zod";
 import { readOrderRows } from "./csv";
 import { buildDataset } from "./dataset";
 import { evaluateModel, formatReportTable, type ModelReport } from "./evaluate";
+import { customerHistories } from "./history";
 import { BuyAgainRecommender } from "./models/buy-again";
 import { CoPurchaseRecommender } from "./models/co-purchase";
 import { EaseRecommender } from "./models/ease";
@@ -74,6 +75,25 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
     new EaseRecommender(),
     new BuyAgainRecommender(),
     new FactorizationRecommender({ seed }),
+    // Combinations of the strong baselines, their weights tuned on the same validation split.
+    new HybridRecommender({
+      seed,
+      name: "ease-combo",
+      signals: ["easeCart", "easeUser", "popularity"],
+      ranker: false,
+    }),
+    new HybridRecommender({
+      seed,
+      name: "co-purchase+buy-again",
+      signals: ["coPurchase", "buyAgain", "popularity"],
+      ranker: false,
+    }),
+    new HybridRecommender({
+      seed,
+      name: "ease-combo+buy-again",
+      signals: ["easeCart", "easeUser", "buyAgain", "popularity"],
+      ranker: false,
+    }),
     new HybridRecommender({ seed }),
   ];
   const returning = queries.filter((q) => q.returning).length;
@@ -105,9 +125,8 @@ export async function runRecommend(args: string[], io: Output = stdio): Promise<
   const data = buildDataset(await readOrderRows(required(flags, "train")));
   const model = new HybridRecommender({ seed: integer(flags, "seed", 7) });
   await model.fit(data);
-  io.log(
-    `hybrid weights ${JSON.stringify(model.weights)}, co-purchase alphas ${JSON.stringify(model.alphas)}`,
-  );
+  io.log(`hybrid parameters ${JSON.stringify(model.params)}`);
+  const historyOf = customerHistories(data);
   io.log(
     `trained on ${data.orderIds.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -124,7 +143,7 @@ export async function runRecommend(args: string[], io: Output = stdio): Promise<
     const query = parsed.data;
     const cart = query.cart.map((id) => productIndex.get(id)).filter((i): i is number => i !== undefined);
     const customer = query.customer_id ? (customerIndex.get(query.customer_id) ?? -1) : -1;
-    const offers = model.recommend({ customer, cart }, k);
+    const offers = model.recommend({ cart, history: historyOf(customer) }, k);
     io.out(`${JSON.stringify({ id: query.id, products: offers.map((o) => productIds[o.product]) })}\n`);
     answered++;
   }

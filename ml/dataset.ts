@@ -9,6 +9,8 @@ export interface Catalog {
   productIds: string[];
   productTitles: string[];
   productCategories: string[];
+  /** more words about each product for content similarity (vendor, tags), "" when none */
+  productKeywords: string[];
   productIndex: Map<string, number>;
   customerIds: string[];
   customerIndex: Map<string, number>;
@@ -45,6 +47,7 @@ export function buildDataset(rows: Iterable<OrderRow>): Dataset {
     productIds: [],
     productTitles: [],
     productCategories: [],
+    productKeywords: [],
     productIndex: new Map(),
     customerIds: [],
     customerIndex: new Map(),
@@ -59,6 +62,7 @@ export function buildDataset(rows: Iterable<OrderRow>): Dataset {
       catalog.productIds.push(row.productId);
       catalog.productTitles.push(row.productTitle || row.productId);
       catalog.productCategories.push(row.productCategory);
+      catalog.productKeywords.push("");
     }
     let order = orders.get(row.orderId);
     if (!order) {
@@ -108,6 +112,42 @@ function fromOrders(
   });
   data.orderStart[entries.length] = cursor;
   return data;
+}
+
+/** Product content known beyond the orders: a catalog row nobody bought yet, or better words. */
+export interface ProductContent {
+  id: string;
+  title: string;
+  category: string;
+  keywords: string;
+}
+
+/**
+ * Adds products to the catalog (or refreshes the words of known ones) so that products without
+ * orders can be offered through content similarity. Orders are untouched.
+ */
+export function withProducts(data: Dataset, products: Iterable<ProductContent>): Dataset {
+  const source = data.catalog;
+  const catalog: Catalog = {
+    ...source,
+    productIds: [...source.productIds],
+    productTitles: [...source.productTitles],
+    productCategories: [...source.productCategories],
+    productKeywords: [...source.productKeywords],
+    productIndex: new Map(source.productIndex),
+  };
+  for (const product of products) {
+    let index = catalog.productIndex.get(product.id);
+    if (index === undefined) {
+      index = catalog.productIds.length;
+      catalog.productIndex.set(product.id, index);
+      catalog.productIds.push(product.id);
+    }
+    catalog.productTitles[index] = product.title || product.id;
+    catalog.productCategories[index] = product.category;
+    catalog.productKeywords[index] = product.keywords;
+  }
+  return { ...data, catalog };
 }
 
 /** A dataset over the same catalog holding only the given orders (in the given order). */

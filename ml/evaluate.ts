@@ -1,4 +1,5 @@
 import { type Dataset, numProducts } from "./dataset";
+import { customerHistories } from "./history";
 import { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
 import { type Recommender, recommendTop } from "./recommender";
 import type { EvalQuery } from "./split";
@@ -37,7 +38,10 @@ export async function evaluateModel(
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const scoreStart = performance.now();
   const buffer = new Float32Array(numProducts(train));
-  const lists = queries.map((q) => recommendTop(model, { customer: q.customer, cart: q.cart }, k, buffer));
+  const historyOf = customerHistories(train);
+  const lists = queries.map((q) =>
+    recommendTop(model, { cart: q.cart, history: historyOf(q.customer) }, k, buffer),
+  );
   const scoreSeconds = (performance.now() - scoreStart) / 1000;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const segment = (keep: (q: EvalQuery) => boolean) => aggregate(queries, lists, k, keep);

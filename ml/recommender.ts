@@ -1,9 +1,10 @@
 import type { Dataset } from "./dataset";
+import type { History } from "./history";
 
-/** A checkout to rank for: known customer index (or -1) and the known products in the cart. */
+/** A checkout to rank for: the known products in the cart and the shopper's purchase history. */
 export interface Query {
-  customer: number;
-  cart: number[];
+  cart: readonly number[];
+  history: History;
 }
 
 /**
@@ -16,6 +17,9 @@ export interface Recommender {
   fit(train: Dataset): Promise<void>;
   score(query: Query, out: Float32Array): void;
 }
+
+/** A fitted model's numbers, for storing it and loading it back without refitting. */
+export type ModelArrays = Record<string, Float32Array | Int32Array>;
 
 /**
  * Indices of the k highest scores, best first, never a cart product. Ties go to the lower index, so

@@ -1,5 +1,5 @@
 import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
-import type { Query, Recommender } from "../recommender";
+import type { ModelArrays, Query, Recommender } from "../recommender";
 import { topK } from "../recommender";
 import { orderWeights, TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
@@ -75,6 +75,16 @@ export class CoPurchaseRecommender implements Recommender {
     this.similarity = Float32Array.from(allSims);
   }
 
+  state(): ModelArrays {
+    return { start: this.start, neighbours: this.neighbours, similarity: this.similarity };
+  }
+
+  restore(state: ModelArrays): void {
+    this.start = Int32Array.from(state.start!);
+    this.neighbours = Int32Array.from(state.neighbours!);
+    this.similarity = Float32Array.from(state.similarity!);
+  }
+
   /** Sum of the cart products' neighbour similarities, zero elsewhere. */
   scoreCart(cart: readonly number[], out: Float32Array): void {
     out.fill(0);
@@ -88,18 +98,7 @@ export class CoPurchaseRecommender implements Recommender {
 
   /** Similarity of `item` to the cart product it is closest to, and that product (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
-    let product = -1;
-    let similarity = 0;
-    for (const c of cart) {
-      if (c < 0 || c + 1 >= this.start.length) continue;
-      for (let p = this.start[c]!; p < this.start[c + 1]!; p++) {
-        if (this.neighbours[p] === item && this.similarity[p]! > similarity) {
-          product = c;
-          similarity = this.similarity[p]!;
-        }
-      }
-    }
-    return { product, similarity };
+    return strongestNeighbour(this.state(), cart, item);
   }
 
   score(query: Query, out: Float32Array): void {
@@ -119,4 +118,29 @@ function productOrders(data: Dataset, counts: Float64Array): { start: Int32Array
     for (const item of orderProducts(data, o)) orders[cursor[item]!++] = o;
   }
   return { start, orders };
+}
+
+/** In sparse neighbour lists, the cart product whose list holds `item` with the highest similarity. */
+export function strongestNeighbour(
+  lists: ModelArrays,
+  cart: readonly number[],
+  item: number,
+): { product: number; similarity: number } {
+  const { start, neighbours, similarity } = lists as {
+    start: Int32Array;
+    neighbours: Int32Array;
+    similarity: Float32Array;
+  };
+  let product = -1;
+  let best = 0;
+  for (const c of cart) {
+    if (c < 0 || c + 1 >= start.length) continue;
+    for (let p = start[c]!; p < start[c + 1]!; p++) {
+      if (neighbours[p] === item && similarity[p]! > best) {
+        product = c;
+        best = similarity[p]!;
+      }
+    }
+  }
+  return { product, similarity: best };
 }

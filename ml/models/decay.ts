@@ -16,13 +16,14 @@ export function orderWeights(data: Dataset, halfLifeDays: number): Float64Array 
   return weights;
 }
 
-/** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero). */
-export function normalizeMaxAbs(values: Float32Array): void {
+/** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero); returns that value. */
+export function normalizeMaxAbs(values: Float32Array): number {
   let max = 0;
   for (const v of values) if (Math.abs(v) > max) max = Math.abs(v);
-  if (max === 0) return;
+  if (max === 0) return 0;
   const inv = 1 / max;
   for (let i = 0; i < values.length; i++) values[i] = values[i]! * inv;
+  return max;
 }
 
 /** A tiny popularity tie-break so that empty signals still give a sensible order. */

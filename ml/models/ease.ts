@@ -1,6 +1,6 @@
 import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
 import { invertSpd } from "../linalg/spd-inverse";
-import type { Query, Recommender } from "../recommender";
+import type { ModelArrays, Query, Recommender } from "../recommender";
 import { TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
 
@@ -63,6 +63,16 @@ export class EaseRecommender implements Recommender {
         if (r !== c) this.weights[r * m + c] = -p[r * m + c]! / p[c * m + c]!;
       }
     }
+  }
+
+  state(): ModelArrays {
+    return { keep: this.keep, position: this.position, weights: this.weights };
+  }
+
+  restore(state: ModelArrays): void {
+    this.keep = Int32Array.from(state.keep!);
+    this.position = Int32Array.from(state.position!);
+    this.weights = Float32Array.from(state.weights!);
   }
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */

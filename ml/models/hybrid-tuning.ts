@@ -7,10 +7,13 @@ import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
 
 export const SIGNALS = [
   "easeCart",
+  "easeUser",
   "easeHistory",
   "coPurchase",
   "coCustomer",
   "coRecent",
+  "content",
+  "factorization",
   "buyAgain",
   "popularity",
 ] as const;
@@ -19,16 +22,19 @@ export type Weights = Record<Signal, number>;
 
 export const DEFAULT_WEIGHTS: Weights = {
   easeCart: 1,
+  easeUser: 0.5,
   easeHistory: 0.25,
   coPurchase: 1,
   coCustomer: 0.25,
   coRecent: 0,
+  content: 0,
+  factorization: 0,
   buyAgain: 1,
   popularity: 0.1,
 };
 const ALPHA_GRID = [0.5, 0.6, 0.7, 0.8];
 const GRID = [0, 0.1, 0.25, 0.5, 1, 2, 4];
-const CANDIDATES_PER_SIGNAL = 40;
+const CANDIDATES_PER_SIGNAL = 30;
 
 /** One validation query reduced to its candidates: signal values (row-major) and relevant rows. */
 export interface CandidateTable {
@@ -37,16 +43,21 @@ export interface CandidateTable {
   count: number;
 }
 
-/**
- * The union of each signal's top candidates for a query, with every signal's value for each. Weights
- * only reorder these, so searching over them is far cheaper than ranking the whole catalog.
- */
-export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQuery): CandidateTable {
+/** The union of each signal's top products, never a cart product, in catalog order. */
+export function candidatesOf(signals: Record<Signal, Float32Array>, cart: readonly number[]): number[] {
   const candidates = new Set<number>();
   for (const signal of SIGNALS) {
-    for (const item of topK(signals[signal], CANDIDATES_PER_SIGNAL, q.cart)) candidates.add(item);
+    for (const item of topK(signals[signal], CANDIDATES_PER_SIGNAL, cart)) candidates.add(item);
   }
-  const list = [...candidates].sort((a, b) => a - b);
+  return [...candidates].sort((a, b) => a - b);
+}
+
+/**
+ * A query's candidates with every signal's value for each. Weights only reorder these, so searching
+ * over them is far cheaper than ranking the whole catalog.
+ */
+export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQuery): CandidateTable {
+  const list = candidatesOf(signals, q.cart);
   const values = new Float32Array(list.length * SIGNALS.length);
   list.forEach((item, c) => {
     SIGNALS.forEach((signal, j) => {
@@ -63,31 +74,42 @@ export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQue
   return { values, relevant, count: list.length };
 }
 
-/** Coordinate search over the weight grid, maximizing mean NDCG@10 over the tables. */
-export function searchWeights(tables: CandidateTable[], start: Weights): Weights {
-  const evaluate = (w: Weights) => {
-    const weights = SIGNALS.map((signal) => w[signal]);
-    let total = 0;
-    for (const { values, relevant, count } of tables) {
-      const scores = new Float32Array(count);
-      for (let c = 0; c < count; c++) {
-        let s = 0;
-        for (let j = 0; j < weights.length; j++) s += weights[j]! * values[c * weights.length + j]!;
-        scores[c] = s;
-      }
-      total += ndcg(topK(scores, 10), relevant, 10);
+/** Mean NDCG@10 of the weights over the tables. */
+export function tableNdcg(tables: CandidateTable[], w: Weights): number {
+  const weights = SIGNALS.map((signal) => w[signal]);
+  let total = 0;
+  for (const { values, relevant, count } of tables) {
+    const scores = new Float32Array(count);
+    for (let c = 0; c < count; c++) {
+      let s = 0;
+      for (let j = 0; j < weights.length; j++) s += weights[j]! * values[c * weights.length + j]!;
+      scores[c] = s;
     }
-    return total;
-  };
+    total += ndcg(topK(scores, 10), relevant, 10);
+  }
+  return total / Math.max(1, tables.length);
+}
+
+/**
+ * Coordinate search over the weight grid, maximizing mean NDCG@10 over the tables. A change must
+ * beat the current weights by more than `minGain` (absolute NDCG), so that a signal is switched on
+ * only when it helps by more than validation noise.
+ */
+export function searchWeights(
+  tables: CandidateTable[],
+  start: Weights,
+  allowed: readonly Signal[] = SIGNALS,
+  minGain = 0.001,
+): Weights {
   let best = { ...start };
-  let bestScore = evaluate(best);
+  let bestScore = tableNdcg(tables, best);
   for (let pass = 0; pass < 2; pass++) {
-    for (const signal of SIGNALS) {
-      if (signal === "easeCart") continue; // the scale anchor
+    for (const signal of allowed) {
+      if (signal === allowed[0]) continue; // the scale anchor
       for (const value of GRID) {
         const trial = { ...best, [signal]: value };
-        const s = evaluate(trial);
-        if (s > bestScore + 1e-9) [best, bestScore] = [trial, s];
+        const s = tableNdcg(tables, trial);
+        if (s > bestScore + minGain) [best, bestScore] = [trial, s];
       }
     }
   }

@@ -1,12 +1,15 @@
-import { type Dataset, groupByCustomer } from "../dataset";
-import type { Query, Recommender } from "../recommender";
+import { type Dataset, groupByCustomer, numProducts } from "../dataset";
+import { customerHistories, type History } from "../history";
+import type { ModelArrays, Query, Recommender } from "../recommender";
 import { topK } from "../recommender";
 import { buildQueries, type EvalQuery, temporalSplit } from "../split";
-import { BuyAgainRecommender } from "./buy-again";
+import { scorePersonal } from "./buy-again";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
+import { ContentRecommender } from "./content";
 import { normalizeMaxAbs, TIE_BREAK } from "./decay";
 import { type EaseOptions, EaseRecommender } from "./ease";
 import {
+  type CandidateTable,
   candidateTable,
   chooseAlpha,
   DEFAULT_WEIGHTS,
@@ -15,72 +18,169 @@ import {
   searchWeights,
   type Weights,
 } from "./hybrid-tuning";
+import { type FactorizationOptions, FactorizationRecommender } from "./matrix-factorization";
 import { PopularityRecommender } from "./popularity";
+import { Ranker, type RankingData, trainRanker } from "./ranker";
 import type { Offer, Reason } from "./reasons";
 
 export interface HybridOptions {
+  /** the name in reports, default "hybrid" */
+  name?: string;
+  /** the signals it may use, default all; a restricted hybrid is how combination baselines are built */
+  signals?: readonly Signal[];
   seed?: number;
   ease?: EaseOptions;
   coPurchase?: CoPurchaseOptions;
-  /** validation queries used to choose the weights, default 2000 */
+  /** the TF.js factorization's options; false leaves it out */
+  factorization?: FactorizationOptions | false;
+  /** validation queries used to choose the weights, default 3000 */
   validationQueries?: number;
+  /** learn to rank on top of the weighted sum (gradient-boosted trees), default true */
+  ranker?: boolean;
+  /** reports each training stage */
+  onStage?: (stage: string) => void;
 }
+
+/** What a fitted hybrid needs besides its parts' arrays: chosen weights and exponents. */
+export interface HybridParams {
+  weights: { returning: Weights; newcomer: Weights };
+  alphas: { coPurchase: number; coCustomer: number };
+  factorizationDimensions: number | null;
+}
+
+/**
+ * Per candidate: every signal scaled to the query's maximum, each signal's maximum before scaling (how
+ * strong the evidence is at all), the weighted sum and its rank, and the checkout's shape.
+ */
+const FEATURES = 2 * SIGNALS.length + 5;
+/** lifts ranked candidates above the rest whatever the ranker's scale */
+const RANKED_OFFSET = 1e4;
+/** the candidates, best by weighted sum, that the ranker reorders */
+const RANKED_CANDIDATES = 60;
 
 /** the "what sells together lately" signal: a month's half-life catches seasons and new ranges */
 const RECENT_HALF_LIFE_DAYS = 30;
 
+type Parts = ReturnType<typeof createParts>;
+
+function createParts(options: HybridOptions, params: HybridParams) {
+  const factorization =
+    params.factorizationDimensions === null
+      ? null
+      : new FactorizationRecommender({
+          seed: options.seed ?? 7,
+          ...(options.factorization || {}),
+          dimensions: params.factorizationDimensions,
+        });
+  return {
+    ease: new EaseRecommender(options.ease),
+    easeUser: new EaseRecommender(options.ease),
+    coPurchase: new CoPurchaseRecommender({ alpha: params.alphas.coPurchase, ...options.coPurchase }),
+    coCustomer: new CoPurchaseRecommender({ alpha: params.alphas.coCustomer, ...options.coPurchase }),
+    coRecent: new CoPurchaseRecommender({
+      alpha: params.alphas.coPurchase,
+      halfLifeDays: RECENT_HALF_LIFE_DAYS,
+      ...options.coPurchase,
+    }),
+    content: new ContentRecommender(),
+    factorization,
+    popularity: new PopularityRecommender(),
+  };
+}
+
 /**
- * Weighted sum of max-normalized signals: EASE on the cart, EASE on the customer's history,
- * co-purchase within orders, across a customer's orders and over recent orders, buy-again and
- * popularity. Co-purchase exponents and the weights are chosen on a validation split carved from the
- * end of the training data by time, weights per segment: returning customers (with a history) and
- * newcomers (every validation checkout seen without its history). Unknown customers and products
- * simply contribute no signal, down to popularity alone.
+ * The model of record: a weighted sum of max-normalized signals. From the cart: EASE over orders,
+ * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and
+ * over recent orders, and content similarity. From the shopper's history: EASE over it, the TF.js
+ * factorization's taste embedding and buy-again. Popularity underneath. Co-purchase exponents and the
+ * weights are chosen on a validation split carved from the end of the training data by time, with
+ * separate weights for returning shoppers (with a history) and newcomers (every validation checkout
+ * seen without its history). Unknown shoppers and products simply contribute no signal, down to
+ * popularity alone.
  */
 export class HybridRecommender implements Recommender {
-  readonly name = "hybrid";
-  weights: { returning: Weights; newcomer: Weights } = {
-    returning: { ...DEFAULT_WEIGHTS },
-    newcomer: { ...DEFAULT_WEIGHTS },
-  };
-  /** co-purchase popularity exponents, chosen on the validation split */
-  alphas = { coPurchase: 0.5, coCustomer: 0.5 };
-  private parts: ReturnType<HybridRecommender["createParts"]>;
+  readonly name: string;
+  params: HybridParams;
+  private readonly signals: ReadonlySet<Signal>;
+  private parts: Parts;
+  private ranker = Ranker.empty();
+  private readonly row = new Float32Array(FEATURES);
+  /** each signal's maximum before scaling, for the last computed query */
+  private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
 
   constructor(private readonly options: HybridOptions = {}) {
-    this.parts = this.createParts();
+    this.name = options.name ?? "hybrid";
+    this.signals = new Set(options.signals ?? SIGNALS);
+    const dimensions =
+      options.factorization === false || !this.signals.has("factorization")
+        ? null
+        : (options.factorization?.dimensions ?? 32);
+    const start = { ...DEFAULT_WEIGHTS };
+    for (const signal of SIGNALS) if (!this.signals.has(signal)) start[signal] = 0;
+    this.params = {
+      weights: { returning: { ...start }, newcomer: { ...start } },
+      alphas: { coPurchase: 0.5, coCustomer: 0.5 },
+      factorizationDimensions: dimensions,
+    };
+    this.parts = createParts(options, this.params);
   }
 
   async fit(train: Dataset): Promise<void> {
+    const stage = this.options.onStage ?? (() => {});
     const { train: fitPart, test: validation } = temporalSplit(train, 0.2);
     const queries = buildQueries(fitPart, validation, {
       seed: this.options.seed ?? 7,
-      maxQueries: this.options.validationQueries ?? 2000,
+      maxQueries: this.options.validationQueries ?? 3000,
     });
     if (queries.length >= 20) {
-      const grouped = groupByCustomer(fitPart);
-      this.alphas = {
+      stage("choosing co-purchase exponents");
+      this.params.alphas = {
         coPurchase: await chooseAlpha(this.options.coPurchase, fitPart, queries),
-        coCustomer: await chooseAlpha(this.options.coPurchase, grouped, queries),
+        coCustomer: await chooseAlpha(this.options.coPurchase, groupByCustomer(fitPart), queries),
       };
-      this.parts = this.createParts();
+      stage("fitting on the validation split");
+      this.parts = createParts(this.options, this.params);
       await this.fitParts(fitPart);
-      const returning = queries.filter((q) => q.returning);
-      // Every validation checkout, seen without its history, is a sample of a newcomer's cart.
-      const asNewcomers = queries.map((q) => ({ ...q, customer: -1, returning: false }));
-      const tablesOf = (list: EvalQuery[]) =>
+      stage("choosing weights");
+      const historyOf = customerHistories(fitPart);
+      const examples: Example[] = [];
+      const tablesOf = (list: EvalQuery[], withHistory: boolean) =>
         list.map((q) => {
-          this.computeSignals({ customer: q.customer, cart: q.cart });
-          return candidateTable(this.buffers, q);
+          const query = { cart: q.cart, history: withHistory ? historyOf(q.customer) : historyOf(-1) };
+          this.computeSignals(query);
+          const table = candidateTable(this.buffers, q);
+          examples.push({ query, table, scales: this.scales.slice() });
+          return table;
         });
-      this.weights = {
-        returning: searchWeights(tablesOf(returning.length >= 20 ? returning : queries), DEFAULT_WEIGHTS),
-        newcomer: searchWeights(tablesOf(asNewcomers), DEFAULT_WEIGHTS),
+      const returning = queries.filter((q) => q.returning);
+      const start = this.params.weights.returning;
+      const allowed = [...this.signals];
+      this.params.weights = {
+        returning: searchWeights(
+          tablesOf(returning.length >= 20 ? returning : queries, true),
+          start,
+          allowed,
+        ),
+        // Every validation checkout, seen without its history, is a sample of a newcomer's cart.
+        newcomer: searchWeights(tablesOf(queries, false), start, allowed),
       };
+      if (this.options.ranker ?? true) {
+        stage("learning to rank");
+        this.ranker = trainRanker(this.rankingData(examples), { seed: this.options.seed ?? 7 });
+      }
     }
-    this.parts = this.createParts();
-    await this.fitParts(train);
+    stage("fitting on all orders");
+    await this.refit(train);
+  }
+
+  /**
+   * Fits every part again on `data`, keeping the chosen weights, exponents and ranker: how a model
+   * measured on older orders is brought up to date without choosing everything again.
+   */
+  async refit(data: Dataset): Promise<void> {
+    this.parts = createParts(this.options, this.params);
+    await this.fitParts(data);
   }
 
   score(query: Query, out: Float32Array): void {
@@ -94,18 +194,108 @@ export class HybridRecommender implements Recommender {
     }
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
+    if (this.ranker.trees === 0) return;
+    // The ranker reorders the best candidates; everything else stays below in weighted-sum order.
+    const candidates = topK(out, RANKED_CANDIDATES, query.cart);
+    const ranked = candidates.map((c, rank) => {
+      SIGNALS.forEach((signal, j) => {
+        this.row[j] = this.buffers[signal][c]!;
+      });
+      fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
+      return this.ranker.predict(this.row);
+    });
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
+    candidates.forEach((c, i) => {
+      out[c] = ranked[i]!;
+    });
   }
 
-  /** The top k products with a reason from each one's strongest signal. */
-  recommend(query: Query, k: number): Offer[] {
+  /** The validation candidates as ranking data, with the chosen weights' scores as a feature. */
+  private rankingData(examples: Example[]): RankingData {
+    // Each query keeps its best candidates by weighted sum, as serving does: the ranker reorders the
+    // top of the list, and the long tail of candidates would only slow it down.
+    const kept = examples.map(({ query, table, scales }) => {
+      const segment = this.segmentWeights(query.history);
+      const weights = SIGNALS.map((s) => segment[s]);
+      const linear = Float32Array.from({ length: table.count }, (_, c) => {
+        let sum = 0;
+        for (let j = 0; j < SIGNALS.length; j++) sum += weights[j]! * table.values[c * SIGNALS.length + j]!;
+        return sum;
+      });
+      const order = Array.from({ length: table.count }, (_, c) => c).sort(
+        (a, b) => linear[b]! - linear[a]! || a - b,
+      );
+      const rows = order.slice(0, RANKED_CANDIDATES);
+      return { query, table, scales, linear, rows };
+    });
+    const total = kept.reduce((sum, e) => sum + e.rows.length, 0);
+    const data: RankingData = {
+      featureCount: FEATURES,
+      features: new Float32Array(total * FEATURES),
+      labels: new Uint8Array(total),
+      groups: new Int32Array(examples.length + 1),
+      targets: new Int32Array(examples.length),
+    };
+    let r = 0;
+    kept.forEach(({ query, table, scales, linear, rows }, q) => {
+      data.groups[q] = r;
+      data.targets[q] = table.relevant.size;
+      rows.forEach((c, rank) => {
+        const row = data.features.subarray(r * FEATURES, (r + 1) * FEATURES);
+        for (let j = 0; j < SIGNALS.length; j++) row[j] = table.values[c * SIGNALS.length + j]!;
+        fillQueryFeatures(query, scales, linear[c]!, rank, row);
+        data.labels[r] = table.relevant.has(c) ? 1 : 0;
+        r++;
+      });
+    });
+    data.groups[examples.length] = r;
+    return data;
+  }
+
+  /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
+  recommend(query: Query, k: number, exclude: readonly number[] = []): Offer[] {
     const scores = new Float32Array(this.buffers.popularity.length);
     this.score(query, scores);
-    const weights = this.segmentWeights(query);
-    return topK(scores, k, query.cart).map((product) => ({
+    const weights = this.segmentWeights(query.history);
+    return topK(scores, k, [...query.cart, ...exclude]).map((product) => ({
       product,
       score: scores[product]!,
       reason: this.reason(query, product, weights),
     }));
+  }
+
+  /** The fitted numbers of every part, keyed "part.array". */
+  state(): ModelArrays {
+    const arrays: ModelArrays = {};
+    for (const [key, value] of Object.entries(this.ranker.state())) arrays[`ranker.${key}`] = value;
+    for (const [name, part] of Object.entries(this.parts)) {
+      if (!part) continue;
+      for (const [key, value] of Object.entries(part.state())) arrays[`${name}.${key}`] = value;
+    }
+    return arrays;
+  }
+
+  /** A fitted hybrid from its params and arrays, as `state()` gave them. */
+  static restore(params: HybridParams, arrays: ModelArrays, options: HybridOptions = {}): HybridRecommender {
+    const model = new HybridRecommender(options);
+    model.params = structuredClone(params);
+    model.parts = createParts(options, model.params);
+    for (const [name, part] of Object.entries(model.parts)) {
+      if (!part) continue;
+      const prefix = `${name}.`;
+      const own: ModelArrays = {};
+      for (const [key, value] of Object.entries(arrays)) {
+        if (key.startsWith(prefix)) own[key.slice(prefix.length)] = value;
+      }
+      part.restore(own);
+    }
+    const ranker: ModelArrays = {};
+    for (const [key, value] of Object.entries(arrays)) {
+      if (key.startsWith("ranker.")) ranker[key.slice("ranker.".length)] = value;
+    }
+    model.ranker = Ranker.restore(ranker);
+    model.buffers = emptyBuffers(model.parts.popularity.scores.length);
+    return model;
   }
 
   private reason(query: Query, product: number, weights: Weights): Reason {
@@ -119,75 +309,94 @@ export class HybridRecommender implements Recommender {
       }
     }
     if (best === "buyAgain") return { kind: "bought-before" };
-    if (best === "easeHistory") return { kind: "your-taste" };
-    if (best === "easeCart" || best === "coPurchase" || best === "coCustomer" || best === "coRecent") {
-      const link = this.parts.coPurchase.strongestLink(query.cart, product);
-      if (link.product >= 0) return { kind: "bought-with", product: link.product };
-      let anchor = -1;
-      let strongest = 0;
-      for (const c of query.cart) {
-        const w = this.parts.ease.weight(c, product);
-        if (w > strongest) [anchor, strongest] = [c, w];
-      }
-      if (anchor >= 0) return { kind: "bought-with", product: anchor };
+    if (best === "easeHistory" || best === "factorization") return { kind: "your-taste" };
+    if (best === "content") {
+      const link = this.parts.content.strongestLink(query.cart, product);
+      return link.product >= 0 ? { kind: "similar", product: link.product } : { kind: "popular" };
     }
-    return { kind: "popular" };
-  }
-
-  private createParts() {
-    return {
-      ease: new EaseRecommender(this.options.ease),
-      coPurchase: new CoPurchaseRecommender({ alpha: this.alphas.coPurchase, ...this.options.coPurchase }),
-      coCustomer: new CoPurchaseRecommender({ alpha: this.alphas.coCustomer, ...this.options.coPurchase }),
-      coRecent: new CoPurchaseRecommender({
-        alpha: this.alphas.coPurchase,
-        halfLifeDays: RECENT_HALF_LIFE_DAYS,
-        ...this.options.coPurchase,
-      }),
-      buyAgain: new BuyAgainRecommender(),
-      popularity: new PopularityRecommender(),
-    };
+    if (best === "popularity") return { kind: "popular" };
+    const link = this.parts.coPurchase.strongestLink(query.cart, product);
+    if (link.product >= 0) return { kind: "bought-with", product: link.product };
+    let anchor = -1;
+    let strongest = 0;
+    for (const c of query.cart) {
+      const w = this.parts.ease.weight(c, product);
+      if (w > strongest) [anchor, strongest] = [c, w];
+    }
+    if (anchor >= 0) return { kind: "bought-with", product: anchor };
+    return query.history.items.length > 0 ? { kind: "your-taste" } : { kind: "popular" };
   }
 
   private async fitParts(data: Dataset): Promise<void> {
-    await this.parts.popularity.fit(data);
-    await this.parts.coPurchase.fit(data);
-    await this.parts.coCustomer.fit(groupByCustomer(data));
-    await this.parts.coRecent.fit(data);
-    await this.parts.buyAgain.fit(data);
-    await this.parts.ease.fit(data);
-    this.buffers = emptyBuffers(this.parts.popularity.scores.length);
+    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
+      this.parts;
+    const byCustomer = groupByCustomer(data);
+    const uses = (...signals: Signal[]) => signals.some((s) => this.signals.has(s));
+    await popularity.fit(data);
+    if (uses("coPurchase", "easeCart")) await coPurchase.fit(data);
+    if (uses("coCustomer")) await coCustomer.fit(byCustomer);
+    if (uses("coRecent")) await coRecent.fit(data);
+    if (uses("content")) await content.fit(data);
+    if (uses("easeCart", "easeHistory")) await ease.fit(data);
+    if (uses("easeUser")) await easeUser.fit(byCustomer);
+    await factorization?.fit(data);
+    this.buffers = emptyBuffers(numProducts(data));
   }
 
-  private segmentWeights(query: Query): Weights {
-    const returning = this.parts.buyAgain.history(query.customer).items.length > 0;
-    return returning ? this.weights.returning : this.weights.newcomer;
+  private segmentWeights(history: History): Weights {
+    return history.items.length > 0 ? this.params.weights.returning : this.params.weights.newcomer;
   }
 
   /** Fills the per-signal buffers (each scaled to max |value| 1) and returns the segment's weights. */
   private computeSignals(query: Query): Weights {
-    const { ease, coPurchase, coCustomer, coRecent, buyAgain, popularity } = this.parts;
-    const history = buyAgain.history(query.customer);
-    ease.scoreItems(query.cart, null, this.buffers.easeCart);
-    ease.scoreItems(history.items, history.weights, this.buffers.easeHistory);
-    coPurchase.scoreCart(query.cart, this.buffers.coPurchase);
-    coCustomer.scoreCart(query.cart, this.buffers.coCustomer);
-    coRecent.scoreCart(query.cart, this.buffers.coRecent);
-    buyAgain.scorePersonal(query.customer, this.buffers.buyAgain);
-    this.buffers.popularity.set(popularity.scores);
-    for (const signal of SIGNALS) normalizeMaxAbs(this.buffers[signal]);
-    return history.items.length > 0 ? this.weights.returning : this.weights.newcomer;
+    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
+      this.parts;
+    const { cart, history } = query;
+    const b = this.buffers;
+    ease.scoreItems(cart, null, b.easeCart);
+    ease.scoreItems(history.items, history.weights, b.easeHistory);
+    const both = [...cart, ...history.items];
+    easeUser.scoreItems(both, null, b.easeUser);
+    coPurchase.scoreCart(cart, b.coPurchase);
+    coCustomer.scoreCart(cart, b.coCustomer);
+    coRecent.scoreCart(cart, b.coRecent);
+    content.scoreCart(cart, b.content);
+    if (factorization) factorization.score(query, b.factorization);
+    else b.factorization.fill(0);
+    scorePersonal(history, b.buyAgain);
+    b.popularity.set(popularity.scores);
+    SIGNALS.forEach((signal, j) => {
+      this.scales[j] = normalizeMaxAbs(b[signal]);
+    });
+    return this.segmentWeights(history);
   }
 }
 
+interface Example {
+  query: Query;
+  table: CandidateTable;
+  scales: Float32Array;
+}
+
+/** The features after the signals: their scales, the weighted sum and its rank, the checkout's shape. */
+function fillQueryFeatures(
+  query: Query,
+  scales: Float32Array,
+  linear: number,
+  rank: number,
+  row: Float32Array,
+): void {
+  row.set(scales, SIGNALS.length);
+  const at = 2 * SIGNALS.length;
+  row[at] = linear;
+  row[at + 1] = rank;
+  row[at + 2] = query.history.items.length > 0 ? 1 : 0;
+  row[at + 3] = Math.log1p(query.cart.length);
+  row[at + 4] = Math.log1p(query.history.items.length);
+}
+
 function emptyBuffers(n: number): Record<Signal, Float32Array> {
-  return {
-    easeCart: new Float32Array(n),
-    easeHistory: new Float32Array(n),
-    coPurchase: new Float32Array(n),
-    coCustomer: new Float32Array(n),
-    coRecent: new Float32Array(n),
-    buyAgain: new Float32Array(n),
-    popularity: new Float32Array(n),
-  };
+  const buffers = {} as Record<Signal, Float32Array>;
+  for (const signal of SIGNALS) buffers[signal] = new Float32Array(n);
+  return buffers;
 }

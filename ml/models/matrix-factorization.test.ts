@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
+import { customerHistories, type History, NO_HISTORY } from "../history";
 import { topK } from "../recommender";
 import { rowsOf } from "../test-data";
 import { loadTf } from "../tf";
@@ -33,14 +34,15 @@ describe("FactorizationRecommender", () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
 
     const out = new Float32Array(data.catalog.productIds.length);
-    const rank = (customer: number, cart: string[]) => {
-      const query = { customer, cart: cart.map(index) };
+    const rank = (history: History, cart: string[]) => {
+      const query = { history, cart: cart.map(index) };
       model.score(query, out);
       return topK(out, 2, query.cart).map((i) => data.catalog.productIds[i]);
     };
-    expect(rank(-1, ["kettle"])[0]).toBe("filters");
-    expect(rank(-1, ["tea"])[0]).toBe("teapot");
-    expect(rank(data.catalog.customerIndex.get("loyal")!, [])).toContain("beans");
+    expect(rank(NO_HISTORY, ["kettle"])[0]).toBe("filters");
+    expect(rank(NO_HISTORY, ["tea"])[0]).toBe("teapot");
+    const loyal = customerHistories(data)(data.catalog.customerIndex.get("loyal")!);
+    expect(rank(loyal, [])).toContain("beans");
   });
 
   it("answers unknown customers and products without failing", async () => {
@@ -48,7 +50,8 @@ describe("FactorizationRecommender", () => {
     const model = new FactorizationRecommender({ dimensions: 4, epochs: 1, seed: 1 });
     await model.fit(data);
     const out = new Float32Array(data.catalog.productIds.length);
-    model.score({ customer: 10_000, cart: [99_999, -1] }, out);
+    const history = { items: Int32Array.of(99_999), weights: Float32Array.of(1) };
+    model.score({ history, cart: [99_999, -1] }, out);
     expect(out.every(Number.isFinite)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDataset } from "../dataset";
+import { customerHistories } from "../history";
 import { type Recommender, recommendTop } from "../recommender";
 import { rowsOf } from "../test-data";
 import { BuyAgainRecommender } from "./buy-again";
@@ -22,12 +23,15 @@ function tinyShop() {
 
 const data = tinyShop();
 const id = (p: string) => data.catalog.productIndex.get(p)!;
+const historyOf = customerHistories(data);
 const loyal = data.catalog.customerIndex.get("loyal")!;
 
 async function ranked(model: Recommender, customer: number, cart: string[], k = 3) {
   await model.fit(data);
   const out = new Float32Array(data.catalog.productIds.length);
-  return recommendTop(model, { customer, cart: cart.map(id) }, k, out).map((i) => data.catalog.productIds[i]);
+  return recommendTop(model, { history: historyOf(customer), cart: cart.map(id) }, k, out).map(
+    (i) => data.catalog.productIds[i],
+  );
 }
 
 describe("recommenders on a tiny shop", () => {
@@ -66,11 +70,11 @@ describe("recommenders on a tiny shop", () => {
   it("the hybrid recommends complements for the cart with a reason", async () => {
     const model = new HybridRecommender({ seed: 1 });
     await model.fit(data);
-    const offers = model.recommend({ customer: -1, cart: [id("c")] }, 3);
+    const offers = model.recommend({ history: historyOf(-1), cart: [id("c")] }, 3);
     expect(offers.map((o) => o.product)).not.toContain(id("c"));
     expect(offers[0]!.product).toBe(id("d"));
     expect(describeReason(offers[0]!.reason, data.catalog.productTitles)).toBe("Often bought with Title c");
-    const mine = model.recommend({ customer: loyal, cart: [id("f")] }, 3);
+    const mine = model.recommend({ history: historyOf(loyal), cart: [id("f")] }, 3);
     expect(mine.map((o) => o.product)).toContain(id("e"));
     const reasonForE = mine.find((o) => o.product === id("e"))!.reason;
     expect(describeReason(reasonForE, data.catalog.productTitles)).toBe("You bought this before");

@@ -1,5 +1,5 @@
 import { type Dataset, numProducts, orderProducts } from "../dataset";
-import type { Query, Recommender } from "../recommender";
+import type { ModelArrays, Query, Recommender } from "../recommender";
 import { normalizeMaxAbs, orderWeights } from "./decay";
 
 /** Orders containing each product, recent orders weighted more. The fallback for everything else. */
@@ -18,6 +18,14 @@ export class PopularityRecommender implements Recommender {
     }
     normalizeMaxAbs(scores);
     this.scores = scores;
+  }
+
+  state(): ModelArrays {
+    return { scores: this.scores };
+  }
+
+  restore(state: ModelArrays): void {
+    this.scores = Float32Array.from(state.scores!);
   }
 
   score(_query: Query, out: Float32Array): void {

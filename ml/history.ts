@@ -1,0 +1,70 @@
+import { type Dataset, lastOrderTime, numOrders, orderProducts } from "./dataset";
+
+const DAY_MS = 86_400_000;
+
+/** How long a purchase keeps half its weight in a shopper's history. */
+export const HISTORY_HALF_LIFE_DAYS = 120;
+
+/**
+ * What a shopper bought: distinct products with recency-decayed purchase counts. Every model reads a
+ * shopper through this, never through a customer id, so the same code serves an evaluation (history
+ * from the training orders) and a live checkout (history read from the shop's orders at request
+ * time, which is how a new order counts at once and an erased customer is gone at once).
+ */
+export interface History {
+  items: Int32Array;
+  weights: Float32Array;
+}
+
+export const NO_HISTORY: History = { items: new Int32Array(0), weights: new Float32Array(0) };
+
+/** A past purchase: catalog index and epoch ms. */
+export interface Purchase {
+  product: number;
+  at: number;
+}
+
+/** A history from purchases, each weighted 2^(-age / halfLife) at `now`; future ones count fully. */
+export function historyOf(
+  purchases: Iterable<Purchase>,
+  now: number,
+  halfLifeDays = HISTORY_HALF_LIFE_DAYS,
+): History {
+  const totals = new Map<number, number>();
+  for (const { product, at } of purchases) {
+    if (product < 0) continue;
+    const age = Math.max(0, now - at);
+    const weight = Number.isFinite(age) ? 2 ** (-age / (halfLifeDays * DAY_MS)) : 1;
+    totals.set(product, (totals.get(product) ?? 0) + weight);
+  }
+  return {
+    items: Int32Array.from(totals.keys()),
+    weights: Float32Array.from(totals.values()),
+  };
+}
+
+/**
+ * Every customer's history at the end of the data (undated data: every order counts fully), as a
+ * lookup by customer index; unknown customers and guests get NO_HISTORY.
+ */
+export function customerHistories(
+  data: Dataset,
+  halfLifeDays = HISTORY_HALF_LIFE_DAYS,
+): (customer: number) => History {
+  const purchases = new Map<number, Purchase[]>();
+  for (let o = 0; o < numOrders(data); o++) {
+    const customer = data.orderCustomer[o]!;
+    if (customer < 0) continue;
+    let list = purchases.get(customer);
+    if (!list) {
+      list = [];
+      purchases.set(customer, list);
+    }
+    const at = data.dated ? data.orderTime[o]! : Number.NaN;
+    for (const product of orderProducts(data, o)) list.push({ product, at });
+  }
+  const now = data.dated ? lastOrderTime(data) : Number.NaN;
+  const histories = new Map<number, History>();
+  for (const [customer, list] of purchases) histories.set(customer, historyOf(list, now, halfLifeDays));
+  return (customer) => histories.get(customer) ?? NO_HISTORY;
+}

@@ -1,0 +1,126 @@
+import { type Dataset, numProducts } from "../dataset";
+import type { ModelArrays, Query, Recommender } from "../recommender";
+import { topK } from "../recommender";
+import { strongestNeighbour } from "./co-purchase";
+import { TIE_BREAK } from "./decay";
+import { PopularityRecommender } from "./popularity";
+
+export interface ContentOptions {
+  /** neighbours kept per product, default 50 */
+  neighbours?: number;
+}
+
+const STOP_WORDS = new Set(["and", "the", "for", "with", "of", "in", "on", "to", "set", "pack", "size"]);
+
+/** Lower-case word tokens of a product's text, without numbers, one-letter words and stop words. */
+export function contentTokens(text: string): string[] {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+  return words.filter((w) => w.length > 1 && !/^\d+$/.test(w) && !STOP_WORDS.has(w));
+}
+
+/**
+ * Products alike in words: TF-IDF cosine over the title, type, vendor, tags and category of each
+ * product, kept as each product's top neighbours. It needs no orders, so a product nobody has bought
+ * yet still sits next to its range (and a cart of new products still gets offers). Words on more
+ * than a tenth of the catalog say nothing and are dropped.
+ */
+export class ContentRecommender implements Recommender {
+  readonly name = "content";
+  private start = new Int32Array(1);
+  private neighbours = new Int32Array(0);
+  private similarity = new Float32Array(0);
+  private readonly popularity = new PopularityRecommender();
+
+  constructor(private readonly options: ContentOptions = {}) {}
+
+  async fit(train: Dataset): Promise<void> {
+    await this.popularity.fit(train);
+    const n = numProducts(train);
+    const { productTitles, productCategories, productKeywords } = train.catalog;
+    const docs = Array.from({ length: n }, (_, i) => {
+      const words = contentTokens(`${productTitles[i] ?? ""} ${productKeywords[i] ?? ""}`);
+      const category = (productCategories[i] ?? "").trim().toLowerCase();
+      if (category) words.push(`category:${category}`);
+      return [...new Set(words)];
+    });
+    const postings = new Map<string, number[]>();
+    docs.forEach((words, i) => {
+      for (const w of words) {
+        let list = postings.get(w);
+        if (!list) {
+          list = [];
+          postings.set(w, list);
+        }
+        list.push(i);
+      }
+    });
+    const maxDf = Math.max(20, Math.floor(n / 10));
+    const idf = new Map<string, number>();
+    for (const [w, list] of postings) {
+      if (list.length > 1 && list.length <= maxDf) idf.set(w, Math.log(n / list.length));
+    }
+    const norms = docs.map((words) => Math.sqrt(words.reduce((s, w) => s + (idf.get(w) ?? 0) ** 2, 0)));
+    const keep = this.options.neighbours ?? 50;
+    const dots = new Float64Array(n);
+    const touched: number[] = [];
+    const start = new Int32Array(n + 1);
+    const allNeighbours: number[] = [];
+    const allSims: number[] = [];
+    for (let i = 0; i < n; i++) {
+      start[i] = allNeighbours.length;
+      if (!(norms[i]! > 0)) continue;
+      for (const w of docs[i]!) {
+        const weight = idf.get(w);
+        if (weight === undefined) continue;
+        for (const j of postings.get(w)!) {
+          if (j === i) continue;
+          if (dots[j] === 0) touched.push(j);
+          dots[j]! += weight * weight;
+        }
+      }
+      const sims = Float32Array.from(touched, (j) => dots[j]! / (norms[i]! * norms[j]!));
+      for (const b of topK(sims, keep)) {
+        allNeighbours.push(touched[b]!);
+        allSims.push(sims[b]!);
+      }
+      for (const j of touched) dots[j] = 0;
+      touched.length = 0;
+    }
+    start[n] = allNeighbours.length;
+    this.start = start;
+    this.neighbours = Int32Array.from(allNeighbours);
+    this.similarity = Float32Array.from(allSims);
+  }
+
+  state(): ModelArrays {
+    return { start: this.start, neighbours: this.neighbours, similarity: this.similarity };
+  }
+
+  restore(state: ModelArrays): void {
+    this.start = Int32Array.from(state.start!);
+    this.neighbours = Int32Array.from(state.neighbours!);
+    this.similarity = Float32Array.from(state.similarity!);
+  }
+
+  /** The cart product `item` is most like, and how much (-1 when none). */
+  strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
+    return strongestNeighbour(this.state(), cart, item);
+  }
+
+  /** Sum of the cart products' content similarities, zero elsewhere. */
+  scoreCart(cart: readonly number[], out: Float32Array): void {
+    out.fill(0);
+    for (const item of cart) {
+      if (item < 0 || item + 1 >= this.start.length) continue;
+      for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
+        out[this.neighbours[p]!]! += this.similarity[p]!;
+      }
+    }
+  }
+
+  score(query: Query, out: Float32Array): void {
+    this.scoreCart(query.cart, out);
+    const pop = this.popularity.scores;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
+  }
+}

@@ -1,0 +1,339 @@
+import { createRng, shuffleInPlace } from "../random";
+import type { ModelArrays } from "../recommender";
+
+/**
+ * Learning to rank with gradient-boosted trees and the LambdaMART objective (Burges 2010): each tree
+ * fits the per-item gradients of NDCG over the item pairs of a query, so the ensemble learns how the
+ * signals interact (buy-again matters more to a shopper with a long history, content matters when
+ * co-purchase is silent) instead of one fixed weight per signal.
+ */
+
+/** Queries as groups of candidate rows: `rows[groups[q] .. groups[q + 1])` belong to query q. */
+export interface RankingData {
+  featureCount: number;
+  /** row-major rows x featureCount */
+  features: Float32Array;
+  /** 1 when the candidate is a target */
+  labels: Uint8Array;
+  groups: Int32Array;
+  /** targets of each query, those outside the candidates included (for the ideal DCG) */
+  targets: Int32Array;
+}
+
+export interface RankerOptions {
+  trees?: number;
+  depth?: number;
+  shrinkage?: number;
+  /** smallest number of rows in a leaf */
+  minLeaf?: number;
+  /** L2 on leaf values */
+  lambda?: number;
+  bins?: number;
+  /** share of queries held out to pick the number of trees */
+  holdout?: number;
+  /** stop after this many trees without a better holdout NDCG */
+  patience?: number;
+  seed?: number;
+}
+
+const K = 10;
+
+/** A fitted ensemble: flat node arrays over all trees; a node with feature -1 is a leaf. */
+export class Ranker {
+  constructor(
+    readonly feature: Int32Array,
+    readonly threshold: Float32Array,
+    readonly left: Int32Array,
+    readonly right: Int32Array,
+    readonly value: Float32Array,
+    readonly roots: Int32Array,
+  ) {}
+
+  static empty(): Ranker {
+    return new Ranker(
+      new Int32Array(0),
+      new Float32Array(0),
+      new Int32Array(0),
+      new Int32Array(0),
+      new Float32Array(0),
+      new Int32Array(0),
+    );
+  }
+
+  get trees(): number {
+    return this.roots.length;
+  }
+
+  /** The score of one row of `features` starting at `offset`. */
+  predict(features: ArrayLike<number>, offset = 0): number {
+    let sum = 0;
+    for (let t = 0; t < this.roots.length; t++) {
+      let node = this.roots[t]!;
+      while (this.feature[node]! >= 0) {
+        node =
+          features[offset + this.feature[node]!]! < this.threshold[node]!
+            ? this.left[node]!
+            : this.right[node]!;
+      }
+      sum += this.value[node]!;
+    }
+    return sum;
+  }
+
+  state(): ModelArrays {
+    const { feature, threshold, left, right, value, roots } = this;
+    return { feature, threshold, left, right, value, roots };
+  }
+
+  static restore(state: ModelArrays): Ranker {
+    return new Ranker(
+      Int32Array.from(state.feature ?? []),
+      Float32Array.from(state.threshold ?? []),
+      Int32Array.from(state.left ?? []),
+      Int32Array.from(state.right ?? []),
+      Float32Array.from(state.value ?? []),
+      Int32Array.from(state.roots ?? []),
+    );
+  }
+}
+
+/** Mean NDCG@10 of scores over the given queries. */
+export function rankingNdcg(data: RankingData, scores: Float64Array, queries: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const q = queries[i]!;
+    const from = data.groups[q]!;
+    const order = rankRows(scores, from, data.groups[q + 1]!);
+    let dcg = 0;
+    for (let r = 0; r < Math.min(K, order.length); r++) {
+      if (data.labels[order[r]!]) dcg += 1 / Math.log2(r + 2);
+    }
+    total += dcg / idealDcg(data.targets[q]!);
+  }
+  return total / Math.max(1, queries.length);
+}
+
+function idealDcg(targets: number): number {
+  let ideal = 0;
+  for (let r = 0; r < Math.min(K, targets); r++) ideal += 1 / Math.log2(r + 2);
+  return ideal || 1;
+}
+
+/** Row indices from..to sorted by score, best first (ties to the lower row). */
+function rankRows(scores: Float64Array, from: number, to: number): Int32Array {
+  const rows = new Int32Array(to - from);
+  for (let i = 0; i < rows.length; i++) rows[i] = from + i;
+  return rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/** NDCG@10's discount at a 0-based position: zero beyond the cut, where swaps change nothing. */
+function discount(position: number): number {
+  return position < K ? 1 / Math.log2(position + 2) : 0;
+}
+
+/** Quantile bin edges per feature; a value's bin is the number of edges at or below it. */
+function binEdges(data: RankingData, bins: number): Float32Array[] {
+  const rows = data.labels.length;
+  const f = data.featureCount;
+  const step = Math.max(1, Math.floor(rows / 20_000));
+  const edges: Float32Array[] = [];
+  for (let j = 0; j < f; j++) {
+    const sample: number[] = [];
+    for (let r = 0; r < rows; r += step) sample.push(data.features[r * f + j]!);
+    sample.sort((a, b) => a - b);
+    const cuts = new Set<number>();
+    for (let b = 1; b < bins; b++) {
+      const v = sample[Math.floor((b * sample.length) / bins)];
+      if (v !== undefined && v > sample[0]!) cuts.add(v);
+    }
+    edges.push(Float32Array.from([...cuts].sort((a, b) => a - b)));
+  }
+  return edges;
+}
+
+function binOf(edges: Float32Array, x: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (edges[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** LambdaMART gradients and hessians of NDCG for every row at the current scores. */
+function lambdas(
+  data: RankingData,
+  scores: Float64Array,
+  queries: ArrayLike<number>,
+  grad: Float64Array,
+  hess: Float64Array,
+) {
+  grad.fill(0);
+  hess.fill(0);
+  const position = new Int32Array(data.labels.length);
+  for (let i = 0; i < queries.length; i++) {
+    const q = queries[i]!;
+    const from = data.groups[q]!;
+    const to = data.groups[q + 1]!;
+    const order = rankRows(scores, from, to);
+    const ideal = idealDcg(data.targets[q]!);
+    for (let r = 0; r < order.length; r++) position[order[r]!] = r;
+    for (let a = from; a < to; a++) {
+      if (!data.labels[a]) continue;
+      const discA = discount(position[a]!);
+      // Below the cut, only swaps with items inside it change NDCG@10.
+      const limit = discA === 0 ? Math.min(K, order.length) : order.length;
+      for (let p = 0; p < limit; p++) {
+        const b = order[p]!;
+        if (data.labels[b]) continue;
+        const delta = Math.abs(discA - discount(p)) / ideal;
+        if (delta === 0) continue;
+        const rho = 1 / (1 + Math.exp(scores[a]! - scores[b]!));
+        grad[a]! -= delta * rho;
+        grad[b]! += delta * rho;
+        const h = delta * rho * (1 - rho);
+        hess[a]! += h;
+        hess[b]! += h;
+      }
+    }
+  }
+}
+
+interface Tree {
+  feature: number[];
+  /** the split's bin, for walking binned rows while training */
+  bin: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+}
+
+/** Fits a LambdaMART ensemble; the number of trees is chosen on held-out queries. */
+export function trainRanker(data: RankingData, options: RankerOptions = {}): Ranker {
+  const trees = options.trees ?? 150;
+  const depth = options.depth ?? 4;
+  const shrinkage = options.shrinkage ?? 0.15;
+  const minLeaf = options.minLeaf ?? 50;
+  const lambda = options.lambda ?? 1;
+  const patience = options.patience ?? 15;
+  const queryCount = data.groups.length - 1;
+  const queries = shuffleInPlace(
+    createRng(options.seed ?? 7),
+    Array.from({ length: queryCount }, (_, q) => q),
+  );
+  const holdoutCount = Math.floor(queryCount * (options.holdout ?? 0.2));
+  const holdout = queries.slice(0, holdoutCount).sort((a, b) => a - b);
+  const fitting = queries.slice(holdoutCount).sort((a, b) => a - b);
+  const rows = data.labels.length;
+  const f = data.featureCount;
+  const edges = binEdges(data, options.bins ?? 32);
+  const binned = new Uint8Array(rows * f);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < f; j++) binned[r * f + j] = binOf(edges[j]!, data.features[r * f + j]!);
+  }
+  const fitRows: number[] = [];
+  for (const q of fitting) for (let r = data.groups[q]!; r < data.groups[q + 1]!; r++) fitRows.push(r);
+  const scores = new Float64Array(rows);
+  const grad = new Float64Array(rows);
+  const hess = new Float64Array(rows);
+  const tree: Tree = { feature: [], bin: [], threshold: [], left: [], right: [], value: [] };
+  const roots: number[] = [];
+  let bestNdcg = holdout.length ? rankingNdcg(data, scores, holdout) : 0;
+  let bestTrees = 0;
+  for (let t = 0; t < trees; t++) {
+    lambdas(data, scores, fitting, grad, hess);
+    const root = growTree(tree, Int32Array.from(fitRows), 0);
+    roots.push(root);
+    for (let r = 0; r < rows; r++) scores[r]! += leafValue(tree, root, binned, r, f);
+    if (!holdout.length) {
+      bestTrees = roots.length;
+      continue;
+    }
+    const ndcg = rankingNdcg(data, scores, holdout);
+    if (ndcg > bestNdcg + 1e-6) [bestNdcg, bestTrees] = [ndcg, roots.length];
+    else if (roots.length - bestTrees >= patience) break;
+  }
+  return new Ranker(
+    Int32Array.from(tree.feature),
+    Float32Array.from(tree.threshold),
+    Int32Array.from(tree.left),
+    Int32Array.from(tree.right),
+    Float32Array.from(tree.value),
+    Int32Array.from(roots.slice(0, bestTrees)),
+  );
+
+  function growTree(out: Tree, nodeRows: Int32Array, level: number): number {
+    const node = out.feature.length;
+    out.feature.push(-1);
+    out.bin.push(0);
+    out.threshold.push(0);
+    out.left.push(-1);
+    out.right.push(-1);
+    let g = 0;
+    let h = 0;
+    for (const r of nodeRows) {
+      g += grad[r]!;
+      h += hess[r]!;
+    }
+    out.value.push((-g / (h + lambda)) * shrinkage);
+    if (level >= depth || nodeRows.length < 2 * minLeaf) return node;
+    const split = bestSplit(nodeRows, g, h);
+    if (!split) return node;
+    const leftRows: number[] = [];
+    const rightRows: number[] = [];
+    for (const r of nodeRows) (binned[r * f + split.feature]! <= split.bin ? leftRows : rightRows).push(r);
+    out.feature[node] = split.feature;
+    out.bin[node] = split.bin;
+    out.threshold[node] = edges[split.feature]![split.bin]!;
+    out.left[node] = growTree(out, Int32Array.from(leftRows), level + 1);
+    out.right[node] = growTree(out, Int32Array.from(rightRows), level + 1);
+    return node;
+  }
+
+  function bestSplit(nodeRows: Int32Array, g: number, h: number) {
+    let best: { feature: number; bin: number; gain: number } | null = null;
+    const parent = (g * g) / (h + lambda);
+    for (let j = 0; j < f; j++) {
+      const bins = edges[j]!.length + 1;
+      if (bins < 2) continue;
+      const hg = new Float64Array(bins);
+      const hh = new Float64Array(bins);
+      const hc = new Int32Array(bins);
+      for (const r of nodeRows) {
+        const b = binned[r * f + j]!;
+        hg[b]! += grad[r]!;
+        hh[b]! += hess[r]!;
+        hc[b]! += 1;
+      }
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      // Splitting after bin b sends bins 0..b left; the last bin cannot be a split point.
+      for (let b = 0; b < bins - 1; b++) {
+        gl += hg[b]!;
+        hl += hh[b]!;
+        cl += hc[b]!;
+        const cr = nodeRows.length - cl;
+        if (cl < minLeaf || cr < minLeaf) continue;
+        const gr = g - gl;
+        const hr = h - hl;
+        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
+        if (gain > 1e-9 && (!best || gain > best.gain)) best = { feature: j, bin: b, gain };
+      }
+    }
+    return best;
+  }
+}
+
+/** The leaf a binned row reaches: the same path as Ranker.predict takes on the raw values. */
+function leafValue(tree: Tree, root: number, binned: Uint8Array, row: number, f: number): number {
+  let node = root;
+  while (tree.feature[node]! >= 0) {
+    const j = tree.feature[node]!;
+    node = binned[row * f + j]! <= tree.bin[node]! ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
