@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import type { OrderRow } from "./csv";
+import { decodeEngine, type Engine, trainEngine } from "./engine";
+import { generateSyntheticShop } from "./synthetic-shop";
+import { loadTf } from "./tf";
+
+const shop = generateSyntheticShop({ seed: 11, products: 80, customers: 400, orders: 3000 });
+const rows: OrderRow[] = [...shop.orders()].flatMap((order) =>
+  order.lines.map((line) => ({
+    orderId: order.id,
+    customerId: order.customerId ?? "",
+    productId: line.productId,
+    orderedAt: order.orderedAt,
+    productTitle: shop.products.find((p) => p.id === line.productId)!.title,
+    productCategory: "",
+  })),
+);
+const small = { factorization: { dimensions: 8, epochs: 2 }, validationQueries: 600 } as const;
+
+/** Share of bundle members found in the top 10 when another member of the bundle is in the cart. */
+function bundleRecall(engine: Engine): number {
+  let found = 0;
+  let total = 0;
+  for (const bundle of shop.bundles) {
+    for (const anchor of bundle) {
+      const offered = new Set(engine.recommend({ cart: [anchor], k: 10 }).map((o) => o.productId));
+      for (const mate of bundle) {
+        if (mate === anchor) continue;
+        total++;
+        if (offered.has(mate)) found++;
+      }
+    }
+  }
+  return found / total;
+}
+
+describe("trainEngine", () => {
+  it("recovers the planted bundles, measures itself, and frees every tensor", async () => {
+    const { tf } = await loadTf();
+    const tensors = tf.memory().numTensors;
+    const result = await trainEngine({ rows, seed: 3, model: small });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(bundleRecall(result.engine)).toBeGreaterThan(0.6);
+    expect(result.holdout.queries).toBeGreaterThan(50);
+    expect(result.holdout.ndcg).toBeGreaterThan(0.1);
+    expect(result.holdout.ndcgStdErr).toBeGreaterThan(0);
+    expect(result.window.orders).toBe(3000);
+    expect(result.window.from! < result.window.to!).toBe(true);
+  }, 120_000);
+
+  it("gives the same model for the same seed, and it survives encoding", async () => {
+    const [a, b] = [
+      await trainEngine({ rows, seed: 5, model: small }),
+      await trainEngine({ rows, seed: 5, model: small }),
+    ];
+    expect(Buffer.from(a.engine.encode()).equals(Buffer.from(b.engine.encode()))).toBe(true);
+    const restored = decodeEngine(a.engine.encode());
+    const customer = rows.find((r) => r.customerId)!;
+    const queries = [
+      { cart: [shop.bundles[0]![0]!], k: 5 },
+      { cart: [], history: [{ productId: customer.productId, at: Date.parse("2026-10-01") }], k: 5 },
+    ];
+    for (const query of queries) expect(restored.recommend(query)).toEqual(a.engine.recommend(query));
+  }, 180_000);
+
+  it("answers cold starts, never offers the cart or excluded products, and rejects bad artifacts", async () => {
+    const { engine } = await trainEngine({ rows, seed: 3, model: { ...small, ranker: false } });
+    const unknown = engine.recommend({
+      cart: ["no-such-product"],
+      history: [{ productId: "gone", at: 0 }],
+      k: 4,
+    });
+    expect(unknown).toHaveLength(4);
+    expect(unknown.every((o) => o.reason === "Popular right now")).toBe(true);
+    const anchor = shop.bundles[0]![0]!;
+    const first = engine.recommend({ cart: [anchor], k: 3 });
+    const exclude = new Set(first.map((o) => o.productId));
+    const next = engine.recommend({ cart: [anchor], k: 3, exclude });
+    expect(next).toHaveLength(3);
+    for (const offer of next) {
+      expect(exclude.has(offer.productId)).toBe(false);
+      expect(offer.productId).not.toBe(anchor);
+    }
+    expect(first[0]!.reason).toMatch(/^(Often bought with|Goes with) /);
+    const bytes = engine.encode();
+    expect(() => decodeEngine(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated/);
+    expect(() => decodeEngine(new TextEncoder().encode("not a model at all"))).toThrow(/not an engine/);
+  }, 120_000);
+});
