@@ -10,6 +10,7 @@ process.env.CUSTOMER_KEY_SECRET ??= "demo-customer-key-secret-for-local-use-only
 process.env.SHOPIFY_API_KEY ??= "demo-api-key";
 
 const { db, disconnectDb } = await import("~/db.server");
+const { closeQueues } = await import("~/jobs/queues.server");
 const { ensureDatabase, migrate } = await import("~/db/migrate.server");
 const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
@@ -112,6 +113,8 @@ async function main(): Promise<number> {
         `${result.products.toLocaleString("en")} products${result.rejected.length ? `, ${result.rejected.length} rows rejected` : ""}.`,
     );
   }
+  // Seeding queued the demo shop's first training (the worker started below runs it).
+  await closeQueues();
   await disconnectDb();
   if (values["no-serve"]) return 0;
 
