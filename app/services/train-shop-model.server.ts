@@ -15,7 +15,7 @@ import { registerModel } from "./model-registry.server";
 
 /** Below these a model cannot be measured, so none is stored. */
 export const MIN_TRAINING_ORDERS = 20;
-export const MIN_HOLDOUT_QUERIES = 10;
+export const MIN_HOLDOUT_QUERIES = 20;
 /** Training is deterministic: the same data gives the same model. */
 const TRAINING_SEED = 1;
 
@@ -33,7 +33,7 @@ export interface TrainShopModelOptions {
   log: Logger;
   /** artifacts kept per shop (the live one always is) */
   keep: number;
-  onProgress?: (progress: { stage: TrainingStage; orders?: number }) => unknown;
+  onProgress?: (progress: { stage: TrainingStage; orders?: number; step?: string }) => unknown;
 }
 
 /**
@@ -70,7 +70,12 @@ export async function trainShopModel(
     }
 
     await onProgress?.({ stage: "training", orders: data.orders });
-    const result = await trainEngine({ rows: data.rows, products, seed: TRAINING_SEED });
+    const result = await trainEngine({
+      rows: data.rows,
+      products,
+      seed: TRAINING_SEED,
+      onProgress: (step) => void onProgress?.({ stage: "training", orders: data.orders, step }),
+    });
 
     await onProgress?.({ stage: "evaluating", orders: data.orders });
     if (result.holdout.queries < MIN_HOLDOUT_QUERIES) {

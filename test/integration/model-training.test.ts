@@ -1,0 +1,118 @@
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
+import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
+import { HoldoutMetricsSchema } from "~/lib/model-promotion";
+import { loadLiveArtifact } from "~/models/model-versions.server";
+import { registerModel, restoreVersion } from "~/services/model-registry.server";
+import { redactCustomer } from "~/services/privacy.server";
+import { recommend } from "~/services/recommend.server";
+import { trainingJobId } from "~/services/request-training.server";
+import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { trainShopModel } from "~/services/train-shop-model.server";
+import { isolateIntegration } from "../helpers/integration";
+import { waitFor } from "../helpers/wait";
+
+isolateIntegration();
+process.env.RECOMMEND_REFRESH_MS = "100";
+
+const SYNTHETIC = { orders: 1_500, customers: 300, products: 120 };
+let shopId: string;
+let workers: RunningWorkers | undefined;
+
+beforeAll(async () => {
+  // Seeding is a CSV import, which queues the shop's training; the worker starts after the redaction.
+  await seedDemoShop(db(), { seed: 3, synthetic: SYNTHETIC, scopes: "read_orders" });
+  shopId = (await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
+  const someone = await db().order.findFirstOrThrow({ where: { shopId, customerKey: { not: null } } });
+  await db().$transaction((tx) =>
+    redactCustomer(tx, { shopId, customerKey: someone.customerKey, orderIds: [] }),
+  );
+  workers = await startWorkers({ queues: ["train"] });
+}, 120_000);
+afterAll(async () => {
+  await workers?.close();
+});
+
+async function liveVersion() {
+  return db().modelVersion.findFirst({ where: { shopId, status: "live" }, include: { artifact: true } });
+}
+
+describe("training in the worker", () => {
+  it("trains the imported shop: a live version with holdout metrics, its artifact, and the redaction applied", async () => {
+    const live = await waitFor(async () => (await liveVersion()) ?? undefined, 120_000);
+    expect(live).toMatchObject({
+      version: 1,
+      status: "live",
+      orderCount: expect.any(Number),
+      decisionNote: expect.stringMatching(
+        /^No live model; NDCG 0\.\d{4} ± 0\.\d{4} on \d+ holdout checkouts\.$/,
+      ),
+      artifactLocation: `postgres:model_artifact/${live.id}`,
+      promotedAt: expect.any(Date),
+    });
+    expect(live.orderCount).toBeGreaterThan(1_000);
+    expect(live.dataTo?.getTime()).toBeGreaterThan(live.dataFrom!.getTime());
+    const metrics = HoldoutMetricsSchema.parse(live.metrics);
+    expect(metrics.queries).toBeGreaterThanOrEqual(10);
+    expect(metrics.ndcg).toBeGreaterThan(0);
+    expect(live.artifact?.sizeBytes).toBe(live.artifact?.bytes.byteLength);
+    expect(live.artifact?.sizeBytes).toBeGreaterThan(0);
+
+    const run = await db().trainingRun.findFirstOrThrow({ where: { shopId } });
+    expect(run).toMatchObject({
+      reason: "import",
+      status: "stored",
+      version: 1,
+      orderCount: live.orderCount,
+    });
+    const job = await queue("train").getJob(trainingJobId(DEMO_SHOP));
+    expect(await job?.getState()).toBe("completed");
+    expect(job?.returnvalue).toMatchObject({ status: "live", version: 1 });
+    expect(job?.progress).toMatchObject({ stage: "storing" });
+    expect(await db().customerRedaction.findFirstOrThrow({ where: { shopId } })).toMatchObject({
+      appliedToModelsAt: expect.any(Date),
+    });
+  });
+
+  it("refuses a candidate that measures worse beyond noise, and the live one stays", async () => {
+    const live = (await liveVersion())!;
+    const metrics = HoldoutMetricsSchema.parse(live.metrics);
+    const worse = { ...metrics, ndcg: Math.max(0, metrics.ndcg - 4 * metrics.ndcgStdErr - 0.01) };
+    const registration = await registerModel(db(), {
+      shopId,
+      keep: 10,
+      model: {
+        metrics: worse,
+        params: live.params as Record<string, unknown>,
+        window: { from: null, to: null, orders: 1, products: 1, customers: 1 },
+        trainSeconds: 0,
+        bytes: live.artifact!.bytes,
+      },
+    });
+    expect(registration).toMatchObject({ version: 2, status: "rejected" });
+    expect(registration.note).toContain(`vs live v1 ${metrics.ndcg.toFixed(4)}`);
+    expect((await liveVersion())?.version).toBe(1);
+  });
+
+  it("promotes a retrained model, and a restored version is served without a restart", async () => {
+    const request = { shopDomain: DEMO_SHOP, cart: [] as string[], k: 4 };
+    expect((await recommend(db(), request)).modelVersion).toBe(1);
+
+    const outcome = await trainShopModel(db(), {
+      shopDomain: DEMO_SHOP,
+      reason: "manual",
+      log: pino({ level: "silent" }),
+      keep: 10,
+    });
+    expect(outcome).toMatchObject({ status: "live", version: 3, note: expect.stringMatching(/^Promoted: /) });
+    await waitFor(async () => (await recommend(db(), request)).modelVersion === 3);
+
+    await restoreVersion(db(), { shopDomain: DEMO_SHOP, version: 1 });
+    expect((await loadLiveArtifact(db(), shopId))?.version).toBe(1);
+    await waitFor(async () => (await recommend(db(), request)).modelVersion === 1);
+    const statuses = await db().modelVersion.findMany({ where: { shopId }, orderBy: { version: "asc" } });
+    expect(statuses.map((v) => v.status)).toEqual(["live", "rejected", "retired"]);
+  });
+});
