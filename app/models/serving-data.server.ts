@@ -1,0 +1,66 @@
+import type { Db, Tx } from "~/db.server";
+import type { HistoryEntry } from "~ml/engine";
+
+/** What a server must know to serve a shop: its id, settings and live model version, in one query. */
+export async function servingPointer(tx: Tx | Db, shopDomain: string) {
+  const [row] = await tx.$queryRaw<
+    Array<{ shopId: string; settings: unknown; liveId: string | null; liveVersion: number | null }>
+  >`
+    SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion"
+    FROM "Shop" s LEFT JOIN "ModelVersion" v ON v."shopId" = s.id AND v.status = 'live'
+    WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
+  return row ?? null;
+}
+
+/** Products that may be offered: in the catalog, active and in stock. */
+export async function sellableProductIds(tx: Tx | Db, shopId: string): Promise<Set<string>> {
+  const rows = await tx.product.findMany({
+    where: { shopId, status: "ACTIVE", available: true },
+    select: { externalId: true },
+  });
+  return new Set(rows.map((row) => row.externalId));
+}
+
+/**
+ * The shopper's purchases, newest first, from their most recent `orders` orders: not cancelled, not
+ * test, refunded lines left out. Read at request time, so a new order counts at the next checkout
+ * and a redacted customer (whose orders are gone) has no history at once.
+ */
+export async function customerHistory(
+  tx: Tx | Db,
+  { shopId, customerKey, orders = 50 }: { shopId: string; customerKey: string; orders?: number },
+): Promise<HistoryEntry[]> {
+  const rows = await tx.$queryRaw<Array<{ productId: string; orderedAt: Date }>>`
+    SELECT l."productId", o."orderedAt"
+    FROM (SELECT id, "orderedAt" FROM "Order"
+          WHERE "shopId" = ${shopId}::uuid AND "customerKey" = ${customerKey}
+            AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
+          ORDER BY "orderedAt" DESC LIMIT ${orders}) o
+    JOIN "OrderLine" l ON l."orderId" = o.id
+    WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
+    ORDER BY o."orderedAt" DESC`;
+  return rows.map((row) => ({ productId: row.productId, at: row.orderedAt.getTime() }));
+}
+
+/**
+ * The most ordered sellable products of the 90 days before the shop's latest order (for a live shop,
+ * the last 90 days; for an imported history, the end of it), most ordered first.
+ */
+export async function popularProducts(
+  tx: Tx | Db,
+  { shopId, limit }: { shopId: string; limit: number },
+): Promise<Array<{ productId: string; orders: number }>> {
+  return tx.$queryRaw<Array<{ productId: string; orders: number }>>`
+    WITH recent AS (
+      SELECT o.id FROM "Order" o
+      WHERE o."shopId" = ${shopId}::uuid AND NOT o.test AND o."cancelledAt" IS NULL
+        AND o."orderedAt" >= (SELECT max("orderedAt") FROM "Order" WHERE "shopId" = ${shopId}::uuid)
+                             - interval '90 days')
+    SELECT l."productId", count(DISTINCT l."orderId")::int AS orders
+    FROM recent JOIN "OrderLine" l ON l."orderId" = recent.id
+    JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = l."productId"
+    WHERE l.quantity > l."refundedQuantity" AND p.status = 'ACTIVE' AND p.available
+    GROUP BY l."productId"
+    ORDER BY orders DESC, l."productId"
+    LIMIT ${limit}`;
+}

@@ -1,0 +1,172 @@
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
+import { AppError, describeError } from "~/lib/errors";
+import { readShopSettings } from "~/lib/shop-settings";
+import { logger } from "~/logger.server";
+import { loadLiveArtifact } from "~/models/model-versions.server";
+import {
+  customerHistory,
+  popularProducts,
+  sellableProductIds,
+  servingPointer,
+} from "~/models/serving-data.server";
+import { decodeEngine, type Engine, type EngineOffer } from "~ml/engine";
+
+export interface RecommendOptions {
+  shopDomain: string;
+  /** the shopper's customer key; null or absent for a guest */
+  customerKey?: string | null;
+  cart: readonly string[];
+  k: number;
+}
+
+export interface Recommendation {
+  offers: EngineOffer[];
+  /** the live model version that ranked the offers; null for the popularity fallback */
+  modelVersion: number | null;
+}
+
+/** What one process keeps per shop, replaced as a whole by each refresh. */
+interface ShopState {
+  shopId: string;
+  modelId: string | null;
+  version: number | null;
+  engine: Engine | null;
+  /** products never to offer: the merchant's exclusions and the model's products not on sale */
+  exclude: ReadonlySet<string>;
+  /** the fallback while the shop has no live model */
+  popular: Array<{ productId: string; orders: number }>;
+}
+
+/** A shop's state as of `checkedAt`; null state: no such installed shop. */
+interface Entry {
+  state: ShopState | null;
+  checkedAt: number;
+}
+
+const POPULAR_KEPT = 100;
+const MAX_SHOPS = 1_000;
+const entries = new Map<string, Entry>();
+const loading = new Map<string, Promise<Entry>>();
+
+/**
+ * Ranks offers for a checkout. The shop's live model is decoded once per process and kept; every
+ * RECOMMEND_REFRESH_MS a request starts a background check of the live version, so a promotion or a
+ * restore is served within seconds without a restart, and no request but a shop's first waits for a
+ * load. The shopper's history is read at request time. Without a live model, the shop's most ordered
+ * products of its last 90 days are offered.
+ */
+export async function recommend(
+  database: Db,
+  { shopDomain, customerKey, cart, k }: RecommendOptions,
+): Promise<Recommendation> {
+  const state = await shopState(database, shopDomain);
+  if (!state) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
+  if (k <= 0) return { offers: [], modelVersion: state.version };
+  if (!state.engine) return { offers: popularOffers(state, cart, k), modelVersion: null };
+  const history = customerKey ? await customerHistory(database, { shopId: state.shopId, customerKey }) : [];
+  const exclude = cart.length > 0 ? new Set([...state.exclude, ...cart]) : state.exclude;
+  const offers = state.engine.recommend({ cart, history, k, exclude });
+  return { offers, modelVersion: state.version };
+}
+
+function popularOffers(state: ShopState, cart: readonly string[], k: number): EngineOffer[] {
+  const top = state.popular[0]?.orders ?? 1;
+  const offers: EngineOffer[] = [];
+  for (const { productId, orders } of state.popular) {
+    if (offers.length === k) break;
+    if (state.exclude.has(productId) || cart.includes(productId)) continue;
+    offers.push({ productId, score: orders / top, reason: "Popular right now", reasonKind: "popular" });
+  }
+  return offers;
+}
+
+async function shopState(database: Db, shopDomain: string): Promise<ShopState | null> {
+  const known = entries.get(shopDomain);
+  if (!known) return (await (loading.get(shopDomain) ?? reload(database, shopDomain, null))).state;
+  // Most recently used last, so the first key is the one to evict.
+  entries.delete(shopDomain);
+  entries.set(shopDomain, known);
+  if (Date.now() - known.checkedAt >= env().RECOMMEND_REFRESH_MS && !loading.has(shopDomain)) {
+    void reload(database, shopDomain, known.state);
+  }
+  return known.state;
+}
+
+/** Loads a shop's state (reusing the decoded engine when the live version is the same) and keeps it. */
+function reload(database: Db, shopDomain: string, previous: ShopState | null): Promise<Entry> {
+  const checkedAt = Date.now();
+  const load = loadState(database, shopDomain, previous)
+    .catch((error: unknown) => {
+      logger().error({ shop: shopDomain, error: describeError(error) }, "serving state refresh failed");
+      if (!previous) throw error;
+      return previous;
+    })
+    .then((state) => {
+      const entry = { state, checkedAt };
+      entries.delete(shopDomain);
+      entries.set(shopDomain, entry);
+      if (entries.size > MAX_SHOPS) entries.delete(entries.keys().next().value!);
+      return entry;
+    })
+    .finally(() => loading.delete(shopDomain));
+  loading.set(shopDomain, load);
+  return load;
+}
+
+async function loadState(
+  database: Db,
+  shopDomain: string,
+  previous: ShopState | null,
+): Promise<ShopState | null> {
+  const pointer = await servingPointer(database, shopDomain);
+  if (!pointer) return null;
+  let model = {
+    id: previous?.modelId ?? null,
+    version: previous?.version ?? null,
+    engine: previous?.engine ?? null,
+  };
+  if (pointer.liveId !== model.id)
+    model = await loadModel(database, { shopDomain, shopId: pointer.shopId }, model);
+  const settings = readShopSettings(pointer.settings);
+  const exclude = new Set(settings.excludedProductIds);
+  const [sellable, popular] = await Promise.all([
+    sellableProductIds(database, pointer.shopId),
+    model.engine ? [] : popularProducts(database, { shopId: pointer.shopId, limit: POPULAR_KEPT }),
+  ]);
+  for (const productId of model.engine?.productIds ?? []) {
+    if (!sellable.has(productId)) exclude.add(productId);
+  }
+  return {
+    shopId: pointer.shopId,
+    modelId: model.id,
+    version: model.version,
+    engine: model.engine,
+    exclude,
+    popular,
+  };
+}
+
+/**
+ * Decodes the shop's live artifact. One that cannot be decoded is logged and the previous model (or
+ * the popularity fallback) stays; the next refresh tries again.
+ */
+async function loadModel(
+  database: Db,
+  { shopDomain, shopId }: { shopDomain: string; shopId: string },
+  previous: { id: string | null; version: number | null; engine: Engine | null },
+) {
+  const artifact = await loadLiveArtifact(database, shopId);
+  if (!artifact) return { id: null, version: null, engine: null };
+  try {
+    const engine = decodeEngine(artifact.bytes);
+    logger().info({ shop: shopDomain, version: artifact.version }, "serving model loaded");
+    return { id: artifact.id, version: artifact.version, engine };
+  } catch (error) {
+    logger().error(
+      { shop: shopDomain, version: artifact.version, error: describeError(error) },
+      "model artifact cannot be decoded",
+    );
+    return previous;
+  }
+}

@@ -1,0 +1,148 @@
+import pino from "pino";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { importOrderCsv } from "~/services/import-order-csv.server";
+import { redactCustomer } from "~/services/privacy.server";
+import { type RecommendOptions, recommend } from "~/services/recommend.server";
+import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { trainShopModel } from "~/services/train-shop-model.server";
+import { isolateIntegration } from "../helpers/integration";
+import { waitFor } from "../helpers/wait";
+
+isolateIntegration();
+process.env.RECOMMEND_REFRESH_MS = "100";
+
+const SYNTHETIC = { orders: 1_500, customers: 300, products: 120 };
+let shopId: string;
+
+beforeAll(async () => {
+  await seedDemoShop(db(), { seed: 5, synthetic: SYNTHETIC, scopes: "read_orders" });
+  shopId = (await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
+}, 60_000);
+
+const ask = (options: Omit<RecommendOptions, "shopDomain">) =>
+  recommend(db(), { shopDomain: DEMO_SHOP, ...options });
+const ids = (offers: Array<{ productId: string }>) => offers.map((offer) => offer.productId);
+
+async function setProduct(externalId: string, data: { status?: string; available?: boolean }) {
+  await db().product.update({ where: { shopId_externalId: { shopId, externalId } }, data });
+}
+
+async function setExcluded(excludedProductIds: string[]) {
+  await db().shop.update({ where: { id: shopId }, data: { settings: { excludedProductIds } } });
+}
+
+/** Orders per product over the 90 days before the shop's last order, computed here from the rows. */
+async function mostOrderedRecently(): Promise<string[]> {
+  const last = await db().order.aggregate({ where: { shopId }, _max: { orderedAt: true } });
+  const since = new Date(last._max.orderedAt!.getTime() - 90 * 86_400_000);
+  const orders = await db().order.findMany({
+    where: { shopId, orderedAt: { gte: since }, cancelledAt: null, test: false },
+    select: { lines: { select: { productId: true, quantity: true, refundedQuantity: true } } },
+  });
+  const counts = new Map<string, number>();
+  for (const order of orders) {
+    const bought = new Set(
+      order.lines.filter((l) => l.quantity > l.refundedQuantity).map((l) => l.productId!),
+    );
+    for (const id of bought) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+}
+
+describe("without a live model", () => {
+  it("offers the most ordered products of the shop's last 90 days, minus the cart, exclusions and drafts", async () => {
+    const popular = await mostOrderedRecently();
+    const first = await ask({ cart: [], k: 4 });
+    expect(first).toEqual({
+      modelVersion: null,
+      offers: popular.slice(0, 4).map((productId) => ({
+        productId,
+        score: expect.any(Number),
+        reason: "Popular right now",
+        reasonKind: "popular",
+      })),
+    });
+
+    const [inCart, draft, excluded, ...rest] = popular;
+    await setProduct(draft!, { status: "DRAFT" });
+    await setExcluded([excluded!]);
+    await waitFor(
+      async () => ids((await ask({ cart: [inCart!], k: 4 })).offers).join() === rest.slice(0, 4).join(),
+    );
+    await setProduct(draft!, { status: "ACTIVE" });
+    await setExcluded([]);
+  });
+});
+
+describe("with a live model", () => {
+  beforeAll(async () => {
+    const outcome = await trainShopModel(db(), {
+      shopDomain: DEMO_SHOP,
+      reason: "manual",
+      log: pino({ level: "silent" }),
+      keep: 10,
+    });
+    expect(outcome.status).toBe("live");
+    await waitFor(async () => (await ask({ cart: [], k: 1 })).modelVersion === 1);
+  }, 120_000);
+
+  it("never offers what is in the cart, excluded by the merchant, unpublished or sold out", async () => {
+    const cart = [(await mostOrderedRecently())[0]!];
+    const before = await ask({ cart, k: 8 });
+    expect(before.modelVersion).toBe(1);
+    expect(ids(before.offers)).not.toContain(cart[0]);
+    const [draft, soldOut, excluded] = ids(before.offers);
+    await setProduct(draft!, { status: "DRAFT" });
+    await setProduct(soldOut!, { available: false });
+    await setExcluded([excluded!]);
+    const unwanted = [draft!, soldOut!, excluded!, cart[0]!];
+    const after = await waitFor(async () => {
+      const result = await ask({ cart, k: 8 });
+      return ids(result.offers).some((id) => unwanted.includes(id)) ? undefined : result;
+    });
+    expect(after.offers).toHaveLength(8);
+    await setProduct(draft!, { status: "ACTIVE" });
+    await setProduct(soldOut!, { available: true });
+    await setExcluded([]);
+  });
+
+  it("counts a new order at the customer's next checkout", async () => {
+    const rawId = "C100042";
+    const key = customerKey(DEMO_SHOP, rawId);
+    const cart = [(await mostOrderedRecently())[1]!];
+    const before = await ask({ customerKey: key, cart, k: 6 });
+    const bought = before.offers.at(-1)!.productId;
+    async function* newOrder() {
+      yield "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+      yield `NEW-1,${rawId},${bought},1,9.00,${new Date().toISOString()},,`;
+    }
+    await importOrderCsv(db(), { shopDomain: DEMO_SHOP, lines: newOrder() });
+    const after = await ask({ customerKey: key, cart, k: 6 });
+    expect(after.offers).not.toEqual(before.offers);
+    expect(after.offers.find((offer) => offer.productId === bought)?.reasonKind).toBe("bought-before");
+  });
+
+  it("forgets a customer's history as soon as they are redacted", async () => {
+    const cart = [(await mostOrderedRecently())[2]!];
+    const guest = await ask({ cart, k: 6 });
+    const customers = await db().order.findMany({
+      where: { shopId, customerKey: { not: null } },
+      distinct: ["customerKey"],
+      select: { customerKey: true },
+      take: 50,
+    });
+    let personal: { key: string; offers: unknown } | undefined;
+    for (const { customerKey: key } of customers) {
+      const result = await ask({ customerKey: key, cart, k: 6 });
+      if (JSON.stringify(result.offers) !== JSON.stringify(guest.offers)) {
+        personal = { key: key!, offers: result.offers };
+        break;
+      }
+    }
+    expect(personal, "some customer's history changes their offers").toBeDefined();
+    await db().$transaction((tx) => redactCustomer(tx, { shopId, customerKey: personal!.key, orderIds: [] }));
+    expect(await ask({ customerKey: personal!.key, cart, k: 6 })).toEqual(guest);
+  });
+});
