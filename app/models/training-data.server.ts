@@ -50,7 +50,7 @@ export async function loadTrainingRows(
         SELECT o.id, o."orderedAt", o."customerKey" FROM "Order" o
         WHERE o."shopId" = ${shopId}::uuid AND NOT o.test AND o."cancelledAt" IS NULL
           AND o."orderedAt" IS NOT NULL AND o."orderedAt" <= ${upTo}
-          AND (o."orderedAt", o.id) > (${after.at}, ${after.id})
+          AND o."orderedAt" >= ${after.at} AND (o."orderedAt", o.id) > (${after.at}, ${after.id})
         ORDER BY o."orderedAt", o.id
         LIMIT ${pageSize})
       SELECT page.id, page."orderedAt", page."customerKey", l."productId",

@@ -21,6 +21,13 @@ const TRAINING_SEED = 1;
 
 export type TrainingStage = "loading" | "training" | "evaluating" | "storing";
 
+export interface TrainingProgress {
+  stage: TrainingStage;
+  orders?: number;
+  /** the engine's own step while training */
+  step?: string;
+}
+
 export interface TrainingOutcome {
   status: "live" | "rejected" | "skipped";
   version: number | null;
@@ -33,7 +40,7 @@ export interface TrainShopModelOptions {
   log: Logger;
   /** artifacts kept per shop (the live one always is) */
   keep: number;
-  onProgress?: (progress: { stage: TrainingStage; orders?: number; step?: string }) => unknown;
+  onProgress?: (progress: TrainingProgress) => unknown;
 }
 
 /**
@@ -45,6 +52,14 @@ export async function trainShopModel(
   database: Db,
   { shopDomain, reason, log, keep, onProgress }: TrainShopModelOptions,
 ): Promise<TrainingOutcome> {
+  // Progress is for watching; failing to report it never fails a training.
+  const report = async (progress: TrainingProgress) => {
+    try {
+      await onProgress?.(progress);
+    } catch (error) {
+      log.warn({ error: describeError(error) }, "training progress not reported");
+    }
+  };
   const shop = await findShop(database, shopDomain);
   if (!shop || shop.uninstalledAt)
     return { status: "skipped", version: null, note: "The shop is not installed." };
@@ -55,7 +70,7 @@ export async function trainShopModel(
     return { status: "skipped" as const, version: null, note };
   };
   try {
-    await onProgress?.({ stage: "loading" });
+    await report({ stage: "loading" });
     const redactions = await pendingRedactions(database, shop.id);
     const readAt = new Date();
     const [data, products] = await Promise.all([
@@ -69,15 +84,15 @@ export async function trainShopModel(
       );
     }
 
-    await onProgress?.({ stage: "training", orders: data.orders });
+    await report({ stage: "training", orders: data.orders });
     const result = await trainEngine({
       rows: data.rows,
       products,
       seed: TRAINING_SEED,
-      onProgress: (step) => void onProgress?.({ stage: "training", orders: data.orders, step }),
+      onProgress: (step) => void report({ stage: "training", orders: data.orders, step }),
     });
 
-    await onProgress?.({ stage: "evaluating", orders: data.orders });
+    await report({ stage: "evaluating", orders: data.orders });
     if (result.holdout.queries < MIN_HOLDOUT_QUERIES) {
       return skip(
         `Too little data to measure a model: ${result.holdout.queries} holdout checkouts, ` +
@@ -86,7 +101,7 @@ export async function trainShopModel(
       );
     }
 
-    await onProgress?.({ stage: "storing", orders: data.orders });
+    await report({ stage: "storing", orders: data.orders });
     const registration = await registerModel(database, {
       shopId: shop.id,
       keep,
