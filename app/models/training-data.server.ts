@@ -59,7 +59,7 @@ export async function loadTrainingRows(
       LEFT JOIN "OrderLine" l ON l."orderId" = page.id AND l."productId" IS NOT NULL
         AND l.quantity > l."refundedQuantity"
       LEFT JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = l."productId"
-      ORDER BY page."orderedAt", page.id`;
+      ORDER BY page."orderedAt", page.id, l.id`;
     let lastOrder: bigint | undefined;
     let orderRow: Pick<OrderRow, "orderId" | "customerId" | "orderedAt"> | null = null;
     let orderCounted = false;

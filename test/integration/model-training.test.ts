@@ -107,6 +107,12 @@ describe("training in the worker", () => {
       keep: 10,
     });
     expect(outcome).toMatchObject({ status: "live", version: 3, note: expect.stringMatching(/^Promoted: /) });
+    // The same data reads in the same order, so training again gives the same model.
+    const [first, third] = await db().modelVersion.findMany({
+      where: { shopId, version: { in: [1, 3] } },
+      orderBy: { version: "asc" },
+    });
+    expect(third?.metrics).toEqual(first?.metrics);
     await waitFor(async () => (await recommend(db(), request)).modelVersion === 3);
 
     await restoreVersion(db(), { shopDomain: DEMO_SHOP, version: 1 });
