@@ -121,4 +121,23 @@ describe("training in the worker", () => {
     const statuses = await db().modelVersion.findMany({ where: { shopId }, orderBy: { version: "asc" } });
     expect(statuses.map((v) => v.status)).toEqual(["live", "rejected", "retired"]);
   });
+
+  it("rejects a model trained on scrambled orders, and keeps serving the live one", async () => {
+    // Every line gets an arbitrary product: nothing left to learn, so the holdout score collapses.
+    await db().$executeRaw`
+      UPDATE "OrderLine" l SET "productId" = (
+        SELECT p."externalId" FROM "Product" p WHERE p."shopId" = ${shopId}::uuid
+        ORDER BY md5(l.id::text || p."externalId") LIMIT 1)
+      FROM "Order" o WHERE o.id = l."orderId" AND o."shopId" = ${shopId}::uuid`;
+    const outcome = await trainShopModel(db(), {
+      shopDomain: DEMO_SHOP,
+      reason: "manual",
+      log: pino({ level: "silent" }),
+      keep: 10,
+    });
+    expect(outcome).toMatchObject({ status: "rejected", version: 4 });
+    expect(outcome.note).toMatch(/^Rejected, worse than the live model beyond noise: .* vs live v1 /);
+    expect((await liveVersion())?.version).toBe(1);
+    expect((await recommend(db(), { shopDomain: DEMO_SHOP, cart: [], k: 4 })).modelVersion).toBe(1);
+  });
 });
