@@ -88,7 +88,8 @@ async function shopState(database: Db, shopDomain: string): Promise<ShopState | 
   entries.delete(shopDomain);
   entries.set(shopDomain, known);
   if (Date.now() - known.checkedAt >= env().RECOMMEND_REFRESH_MS && !loading.has(shopDomain)) {
-    void reload(database, shopDomain, known.state);
+    // Failures are logged by reload; the request goes on with what is known.
+    reload(database, shopDomain, known.state).catch(() => {});
   }
   return known.state;
 }
