@@ -10,15 +10,30 @@ export {
   orderProducts,
   selectOrders,
 } from "./dataset";
+export {
+  type CatalogProduct,
+  decodeEngine,
+  type Engine,
+  type EngineOffer,
+  type EngineQuery,
+  type HistoryEntry,
+  type HoldoutMetrics,
+  type TrainingInput,
+  type TrainResult,
+  trainEngine,
+} from "./engine";
 export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate";
+export { customerHistories, type History, historyOf, NO_HISTORY } from "./history";
 export { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
 export { BuyAgainRecommender } from "./models/buy-again";
 export { type CoPurchaseOptions, CoPurchaseRecommender } from "./models/co-purchase";
+export { ContentRecommender } from "./models/content";
 export { type EaseOptions, EaseRecommender } from "./models/ease";
 export { type HybridOptions, HybridRecommender } from "./models/hybrid";
 export { SIGNALS, type Signal, type Weights } from "./models/hybrid-tuning";
 export { type FactorizationOptions, FactorizationRecommender } from "./models/matrix-factorization";
 export { PopularityRecommender } from "./models/popularity";
+export { Ranker, type RankingData, trainRanker } from "./models/ranker";
 export { describeReason, type Offer, type Reason } from "./models/reasons";
 export { type Query, type Recommender, recommendTop, topK } from "./recommender";
 export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./split";

@@ -9,7 +9,7 @@ export interface EaseOptions {
   lambda?: number;
   /** used when lambda is not given, default 2 */
   lambdaScale?: number;
-  /** the most-bought products that get an EASE row (the inverse is cubic), default 2500 */
+  /** the most-bought products that get an EASE row (the inverse is cubic), default 2000 */
   maxItems?: number;
 }
 
@@ -37,7 +37,7 @@ export class EaseRecommender implements Recommender {
     const ranked = Array.from({ length: n }, (_, i) => i)
       .filter((i) => counts[i]! > 0)
       .sort((a, b) => counts[b]! - counts[a]! || a - b)
-      .slice(0, this.options.maxItems ?? 2500);
+      .slice(0, this.options.maxItems ?? 2000);
     const m = ranked.length;
     this.keep = Int32Array.from(ranked);
     this.position = new Int32Array(n).fill(-1);

@@ -32,12 +32,14 @@ export const DEFAULT_WEIGHTS: Weights = {
   buyAgain: 1,
   popularity: 0.1,
 };
-const ALPHA_GRID = [0.5, 0.6, 0.7, 0.8];
+const ALPHA_GRID = [0.5, 0.65, 0.8];
 const GRID = [0, 0.1, 0.25, 0.5, 1, 2, 4];
 const CANDIDATES_PER_SIGNAL = 30;
 
 /** One validation query reduced to its candidates: signal values (row-major) and relevant rows. */
 export interface CandidateTable {
+  /** catalog index of each candidate */
+  products: number[];
   values: Float32Array;
   relevant: Set<number>;
   count: number;
@@ -71,7 +73,7 @@ export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQue
   });
   // Targets outside the candidates still count in the ideal DCG.
   for (let t = relevant.size; t < targets.size; t++) relevant.add(-1 - t);
-  return { values, relevant, count: list.length };
+  return { products: list, values, relevant, count: list.length };
 }
 
 /** Mean NDCG@10 of the weights over the tables. */

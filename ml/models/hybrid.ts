@@ -18,6 +18,7 @@ import {
   searchWeights,
   type Weights,
 } from "./hybrid-tuning";
+import { ItemStats } from "./item-stats";
 import { type FactorizationOptions, FactorizationRecommender } from "./matrix-factorization";
 import { PopularityRecommender } from "./popularity";
 import { Ranker, type RankingData, trainRanker } from "./ranker";
@@ -50,13 +51,14 @@ export interface HybridParams {
 
 /**
  * Per candidate: every signal scaled to the query's maximum, each signal's maximum before scaling (how
- * strong the evidence is at all), the weighted sum and its rank, and the checkout's shape.
+ * strong the evidence is at all), the weighted sum and its rank, the checkout's shape, and facts
+ * about the product (repeat rate, orders, recent sales, the shopper's own purchases of it).
  */
-const FEATURES = 2 * SIGNALS.length + 5;
+const FEATURES = 2 * SIGNALS.length + 9;
 /** lifts ranked candidates above the rest whatever the ranker's scale */
 const RANKED_OFFSET = 1e4;
 /** the candidates, best by weighted sum, that the ranker reorders */
-const RANKED_CANDIDATES = 60;
+const RANKED_CANDIDATES = 50;
 
 /** the "what sells together lately" signal: a month's half-life catches seasons and new ranges */
 const RECENT_HALF_LIFE_DAYS = 30;
@@ -85,6 +87,7 @@ function createParts(options: HybridOptions, params: HybridParams) {
     content: new ContentRecommender(),
     factorization,
     popularity: new PopularityRecommender(),
+    items: new ItemStats(),
   };
 }
 
@@ -134,11 +137,11 @@ export class HybridRecommender implements Recommender {
       maxQueries: this.options.validationQueries ?? 3000,
     });
     if (queries.length >= 20) {
-      stage("choosing co-purchase exponents");
-      this.params.alphas = {
-        coPurchase: await chooseAlpha(this.options.coPurchase, fitPart, queries),
-        coCustomer: await chooseAlpha(this.options.coPurchase, groupByCustomer(fitPart), queries),
-      };
+      if (this.signals.has("coPurchase")) {
+        stage("choosing the co-purchase exponent");
+        const alpha = await chooseAlpha(this.options.coPurchase, fitPart, queries);
+        this.params.alphas = { coPurchase: alpha, coCustomer: alpha };
+      }
       stage("fitting on the validation split");
       this.parts = createParts(this.options, this.params);
       await this.fitParts(fitPart);
@@ -179,8 +182,11 @@ export class HybridRecommender implements Recommender {
    * measured on older orders is brought up to date without choosing everything again.
    */
   async refit(data: Dataset): Promise<void> {
+    const previous = this.parts.factorization;
     this.parts = createParts(this.options, this.params);
-    await this.fitParts(data);
+    // The factorization continues from its embeddings: one pass over the newer orders, not a new fit.
+    if (previous) this.parts.factorization = previous;
+    await this.fitParts(data, previous !== null);
   }
 
   score(query: Query, out: Float32Array): void {
@@ -202,12 +208,25 @@ export class HybridRecommender implements Recommender {
         this.row[j] = this.buffers[signal][c]!;
       });
       fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
+      this.fillItemFeatures(query, c, this.row);
       return this.ranker.predict(this.row);
     });
     for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
     candidates.forEach((c, i) => {
       out[c] = ranked[i]!;
     });
+  }
+
+  private fillItemFeatures(query: Query, product: number, row: Float32Array): void {
+    const { items } = this.parts;
+    const at = 2 * SIGNALS.length + 5;
+    row[at] = items.repeatRate[product] ?? 0;
+    row[at + 1] = items.logOrders[product] ?? 0;
+    row[at + 2] = items.recent[product] ?? 0;
+    let bought = 0;
+    const { items: history, weights } = query.history;
+    for (let h = 0; h < history.length; h++) if (history[h] === product) bought = weights[h]!;
+    row[at + 3] = Math.log1p(bought);
   }
 
   /** The validation candidates as ranking data, with the chosen weights' scores as a feature. */
@@ -244,6 +263,7 @@ export class HybridRecommender implements Recommender {
         const row = data.features.subarray(r * FEATURES, (r + 1) * FEATURES);
         for (let j = 0; j < SIGNALS.length; j++) row[j] = table.values[c * SIGNALS.length + j]!;
         fillQueryFeatures(query, scales, linear[c]!, rank, row);
+        this.fillItemFeatures(query, table.products[c]!, row);
         data.labels[r] = table.relevant.has(c) ? 1 : 0;
         r++;
       });
@@ -309,7 +329,8 @@ export class HybridRecommender implements Recommender {
       }
     }
     if (best === "buyAgain") return { kind: "bought-before" };
-    if (best === "easeHistory" || best === "factorization") return { kind: "your-taste" };
+    const personal = best === "easeHistory" || best === "factorization" || best === "easeUser";
+    if (personal && query.history.items.length > 0) return { kind: "your-taste" };
     if (best === "content") {
       const link = this.parts.content.strongestLink(query.cart, product);
       return link.product >= 0 ? { kind: "similar", product: link.product } : { kind: "popular" };
@@ -327,19 +348,21 @@ export class HybridRecommender implements Recommender {
     return query.history.items.length > 0 ? { kind: "your-taste" } : { kind: "popular" };
   }
 
-  private async fitParts(data: Dataset): Promise<void> {
+  private async fitParts(data: Dataset, warm = false): Promise<void> {
     const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
       this.parts;
     const byCustomer = groupByCustomer(data);
     const uses = (...signals: Signal[]) => signals.some((s) => this.signals.has(s));
     await popularity.fit(data);
+    await this.parts.items.fit(data);
     if (uses("coPurchase", "easeCart")) await coPurchase.fit(data);
     if (uses("coCustomer")) await coCustomer.fit(byCustomer);
     if (uses("coRecent")) await coRecent.fit(data);
     if (uses("content")) await content.fit(data);
     if (uses("easeCart", "easeHistory")) await ease.fit(data);
     if (uses("easeUser")) await easeUser.fit(byCustomer);
-    await factorization?.fit(data);
+    if (warm) await factorization?.update(data);
+    else await factorization?.fit(data);
     this.buffers = emptyBuffers(numProducts(data));
   }
 

@@ -61,6 +61,19 @@ export class FactorizationRecommender implements Recommender {
   }
 
   async fit(train: Dataset): Promise<void> {
+    await this.train(train, this.options.epochs ?? 2, false);
+  }
+
+  /**
+   * Continues training from the current embeddings for `epochs` passes over `train` (same catalog):
+   * how a model fitted on older orders catches up with new ones at a fraction of a full fit.
+   */
+  async update(train: Dataset, epochs = 1): Promise<void> {
+    const fitted = this.productBias.length === numProducts(train) && this.productBias.length > 0;
+    await this.train(train, fitted ? epochs : (this.options.epochs ?? 2), fitted);
+  }
+
+  private async train(train: Dataset, epochs: number, warm: boolean): Promise<void> {
     const { tf, backend } = await loadTf();
     this.backend = backend;
     const d = this.dimensions;
@@ -68,16 +81,21 @@ export class FactorizationRecommender implements Recommender {
     const seed = this.options.seed ?? 7;
     const rng = createRng(seed);
     // Inside tidy the initial values are freed; tidy never disposes the variables themselves.
-    const init = (rows: number, scale: number, offset: number) =>
-      tf.tidy(() => tf.variable(tf.randomNormal([rows, d], 0, scale, "float32", seed + offset)));
+    const init = (rows: number, offset: number, current: Float32Array) =>
+      tf.tidy(() =>
+        tf.variable(
+          warm
+            ? tf.tensor2d(current, [rows, d])
+            : tf.randomNormal([rows, d], 0, 0.1, "float32", seed + offset),
+        ),
+      );
     // One padding row each for "no cart product" and "no history product"; masks keep them out.
-    const productVars = init(products, 0.1, 1);
-    const contextVars = init(products + 1, 0.1, 2);
-    const tasteVars = init(products + 1, 0.1, 3);
-    const biasVars = tf.tidy(() => tf.variable(tf.zeros([products])));
-    const optimizer = tf.train.adam(this.options.learningRate ?? 0.01);
-    const epochs = this.options.epochs ?? 6;
-    const batchSize = this.options.batchSize ?? 2048;
+    const productVars = init(products, 1, this.productVectors);
+    const contextVars = init(products + 1, 2, this.contextVectors);
+    const tasteVars = init(products + 1, 3, this.tasteVectors);
+    const biasVars = tf.tidy(() => tf.variable(warm ? tf.tensor1d(this.productBias) : tf.zeros([products])));
+    const optimizer = tf.train.adam(this.options.learningRate ?? 0.02);
+    const batchSize = this.options.batchSize ?? 4096;
     const l2 = this.options.l2 ?? 1e-4;
     const maxCart = this.options.maxCart ?? 3;
     const maxHistory = this.options.maxHistory ?? 8;

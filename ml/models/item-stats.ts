@@ -1,0 +1,53 @@
+import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
+import type { ModelArrays } from "../recommender";
+import { PopularityRecommender } from "./popularity";
+
+/** Per-product facts the ranker weighs signals by; none of them depends on the shopper. */
+export class ItemStats {
+  /** share of the product's customers who bought it in two or more orders */
+  repeatRate = new Float32Array(0);
+  /** log(1 + orders holding the product) */
+  logOrders = new Float32Array(0);
+  /** popularity with a two-week half-life, max 1: what is selling right now */
+  recent = new Float32Array(0);
+
+  async fit(data: Dataset): Promise<void> {
+    const n = numProducts(data);
+    const orders = new Float64Array(n);
+    const buyers = new Float64Array(n);
+    const repeaters = new Float64Array(n);
+    const seen = new Map<number, Map<number, number>>();
+    for (let o = 0; o < numOrders(data); o++) {
+      const customer = data.orderCustomer[o]!;
+      for (const item of orderProducts(data, o)) {
+        orders[item]! += 1;
+        if (customer < 0) continue;
+        let mine = seen.get(customer);
+        if (!mine) {
+          mine = new Map();
+          seen.set(customer, mine);
+        }
+        const times = (mine.get(item) ?? 0) + 1;
+        mine.set(item, times);
+        if (times === 1) buyers[item]! += 1;
+        if (times === 2) repeaters[item]! += 1;
+      }
+    }
+    // One pseudo-buyer who never came back keeps rare products from a repeat rate of 1.
+    this.repeatRate = Float32Array.from(buyers, (b, i) => repeaters[i]! / (b + 1));
+    this.logOrders = Float32Array.from(orders, (c) => Math.log1p(c));
+    const recent = new PopularityRecommender({ halfLifeDays: 14 });
+    await recent.fit(data);
+    this.recent = recent.scores;
+  }
+
+  state(): ModelArrays {
+    return { repeatRate: this.repeatRate, logOrders: this.logOrders, recent: this.recent };
+  }
+
+  restore(state: ModelArrays): void {
+    this.repeatRate = Float32Array.from(state.repeatRate ?? []);
+    this.logOrders = Float32Array.from(state.logOrders ?? []);
+    this.recent = Float32Array.from(state.recent ?? []);
+  }
+}
