@@ -72,7 +72,8 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
   const models = [
     new PopularityRecommender(),
     new CoPurchaseRecommender(),
-    new EaseRecommender(),
+    // The reference baseline at full strength: more products than the hybrid's EASE, λ tuned.
+    new EaseRecommender({ maxItems: 2500, tuneScales: [0.5, 1, 2, 4] }),
     new BuyAgainRecommender(),
     new FactorizationRecommender({ seed }),
     // Combinations of the strong baselines, their weights tuned on the same validation split.
@@ -80,6 +81,7 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
       seed,
       name: "ease-combo",
       signals: ["easeCart", "easeUser", "popularity"],
+      ease: { maxItems: 2500 },
       ranker: false,
     }),
     new HybridRecommender({
@@ -92,6 +94,7 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
       seed,
       name: "ease-combo+buy-again",
       signals: ["easeCart", "easeUser", "buyAgain", "popularity"],
+      ease: { maxItems: 2500 },
       ranker: false,
     }),
     new HybridRecommender({ seed }),

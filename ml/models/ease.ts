@@ -1,6 +1,8 @@
 import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
+import { evaluateModel } from "../evaluate";
 import { invertSpd } from "../linalg/spd-inverse";
 import type { ModelArrays, Query, Recommender } from "../recommender";
+import { buildQueries, temporalSplit } from "../split";
 import { TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
 
@@ -11,6 +13,11 @@ export interface EaseOptions {
   lambdaScale?: number;
   /** the most-bought products that get an EASE row (the inverse is cubic), default 2000 */
   maxItems?: number;
+  /**
+   * Candidate scales: when given, the one with the best NDCG@10 on a validation split carved from the
+   * end of the training data wins, and lambdaScale is ignored.
+   */
+  tuneScales?: readonly number[];
 }
 
 /**
@@ -31,6 +38,20 @@ export class EaseRecommender implements Recommender {
   constructor(private readonly options: EaseOptions = {}) {}
 
   async fit(train: Dataset): Promise<void> {
+    const scales = this.options.tuneScales;
+    if (scales && scales.length > 1 && this.options.lambda === undefined) {
+      const scale = await chooseScale(train, { ...this.options, tuneScales: undefined }, scales);
+      const tuned = new EaseRecommender({ ...this.options, tuneScales: undefined, lambdaScale: scale });
+      await tuned.fit(train);
+      Object.assign(this, {
+        lambda: tuned.lambda,
+        keep: tuned.keep,
+        position: tuned.position,
+        weights: tuned.weights,
+      });
+      await this.popularity.fit(train);
+      return;
+    }
     await this.popularity.fit(train);
     const n = numProducts(train);
     const counts = productOrderCounts(train);
@@ -102,4 +123,19 @@ export class EaseRecommender implements Recommender {
     const pop = this.popularity.scores;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
   }
+}
+
+async function chooseScale(train: Dataset, options: EaseOptions, scales: readonly number[]): Promise<number> {
+  const { train: fitPart, test } = temporalSplit(train, 0.2);
+  const queries = buildQueries(fitPart, test, { maxQueries: 2000 });
+  let best = { scale: scales[0]!, ndcg: -1 };
+  for (const scale of scales) {
+    const report = await evaluateModel(
+      new EaseRecommender({ ...options, lambdaScale: scale }),
+      fitPart,
+      queries,
+    );
+    if (report.overall.ndcg > best.ndcg) best = { scale, ndcg: report.overall.ndcg };
+  }
+  return best.scale;
 }
