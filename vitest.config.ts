@@ -2,14 +2,23 @@ import tsconfigPaths from "vite-tsconfig-paths";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [tsconfigPaths()],
   test: {
-    include: ["app/**/*.test.ts", "ml/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["test/helpers/global-setup.ts"],
-    setupFiles: ["test/helpers/setup-file.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     // Two cores: integration files each own a database; run two at a time.
     maxWorkers: 2,
+    projects: [
+      {
+        plugins: [tsconfigPaths()],
+        test: {
+          name: "app",
+          include: ["app/**/*.test.ts", "ml/**/*.test.ts", "test/**/*.test.ts"],
+          globalSetup: ["test/helpers/global-setup.ts"],
+          setupFiles: ["test/helpers/setup-file.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      // Extensions test in a DOM of their own, with no database.
+      "extensions/*/vitest.config.ts",
+    ],
   },
 });

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { appUrl, fetchOffers, OFFERS_TIMEOUT_MS, sendEvents } from "./api";
+import type { OffersRequest } from "./offers";
+
+const request: OffersRequest = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
+const getToken = async () => "token";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe("appUrl", () => {
+  it("is the URL compiled in, without a trailing slash", () => {
+    vi.stubEnv("APP_URL", "https://app.example/");
+    expect(appUrl()).toBe("https://app.example");
+  });
+
+  it("is null when none was compiled in, so nothing is requested", async () => {
+    vi.stubEnv("APP_URL", "");
+    const fetch = vi.fn();
+    vi.stubGlobal("fetch", fetch);
+    expect(appUrl()).toBeNull();
+    expect(await fetchOffers(request, { getToken })).toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe("requests to the app", () => {
+  it("posts JSON with the session token", async () => {
+    const fetch = vi.fn(async () => Response.json({ offers: [], modelVersion: null }));
+    vi.stubGlobal("fetch", fetch);
+    expect(await fetchOffers(request, { getToken })).toEqual({ offers: [], modelVersion: null });
+    expect(fetch).toHaveBeenCalledWith(
+      "https://upsell-app.test/api/checkout/offers",
+      expect.objectContaining({
+        method: "POST",
+        headers: { Authorization: "Bearer token", "Content-Type": "application/json" },
+        body: JSON.stringify(request),
+      }),
+    );
+  });
+
+  it("gives up when the session token does not come in time", async () => {
+    vi.useFakeTimers();
+    const fetch = vi.fn();
+    vi.stubGlobal("fetch", fetch);
+    const offers = fetchOffers(request, { getToken: () => new Promise<string>(() => {}) });
+    await vi.advanceTimersByTimeAsync(OFFERS_TIMEOUT_MS);
+    expect(await offers).toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("swallows failures to send events", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(null, { status: 500 })),
+    );
+    await expect(
+      sendEvents([{ type: "click", offerId: "o", surface: "checkout", at: "2026-11-22T10:00:00.000Z" }], {
+        getToken,
+      }),
+    ).resolves.toBeUndefined();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("offline"))),
+    );
+    await expect(sendEvents([], { getToken })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,84 @@
+import type { UpsellEvent } from "./events";
+import { type OffersRequest, type OffersResponse, parseOffersResponse } from "./offers";
+
+// Shopify CLI replaces `process.env.APP_URL` when it bundles the extension: `shopify app dev` with the
+// tunnel URL, `npm run build:extensions` and `npm run deploy` with shopify.app.toml's application_url.
+declare const process: { env: { APP_URL?: string } };
+
+/** Checkout never waits longer than this for offers. */
+export const OFFERS_TIMEOUT_MS = 1_500;
+const EVENTS_TIMEOUT_MS = 5_000;
+
+/** The app's origin, or null when the bundle was built without one (then nothing is requested). */
+export function appUrl(): string | null {
+  let url: string | undefined;
+  try {
+    url = process.env.APP_URL;
+  } catch {
+    // Not replaced at build time, and there is no `process` in the extension's worker.
+    return null;
+  }
+  if (!url || !/^https?:\/\/[^/]/.test(url)) return null;
+  return url.replace(/\/+$/, "");
+}
+
+export interface RequestOptions {
+  getToken: () => Promise<string>;
+  timeoutMs?: number;
+}
+
+/** The offers for a cart, or null on any failure: network, status, timeout or an unexpected body. */
+export async function fetchOffers(
+  request: OffersRequest,
+  { getToken, timeoutMs = OFFERS_TIMEOUT_MS }: RequestOptions,
+): Promise<OffersResponse | null> {
+  try {
+    const body = await postJson("/api/checkout/offers", request, { getToken, timeoutMs }, true);
+    return parseOffersResponse(body);
+  } catch {
+    return null;
+  }
+}
+
+/** Sends a batch of events; failures are dropped, since feedback must never bother the shopper. */
+export async function sendEvents(events: UpsellEvent[], { getToken }: RequestOptions): Promise<void> {
+  try {
+    await postJson("/api/checkout/events", { events }, { getToken, timeoutMs: EVENTS_TIMEOUT_MS }, false);
+  } catch {
+    // Lost feedback is acceptable; a retry loop inside checkout is not.
+  }
+}
+
+async function postJson(
+  path: string,
+  payload: unknown,
+  { getToken, timeoutMs }: Required<RequestOptions>,
+  readBody: boolean,
+): Promise<unknown> {
+  const base = appUrl();
+  if (!base) throw new Error("No app URL");
+  const controller = new AbortController();
+  const timedOut = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(new Error("Timed out")));
+  });
+  // Swallowed here; whoever is racing against it sees the rejection.
+  timedOut.catch(() => {});
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    // The deadline covers the token too: a token that never comes must not hold the skeleton up.
+    const token = await Promise.race([getToken(), timedOut]);
+    const response = await Promise.race([
+      fetch(`${base}${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify(payload),
+        signal: controller.signal,
+      }),
+      timedOut,
+    ]);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return readBody ? await Promise.race([response.json(), timedOut]) : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}

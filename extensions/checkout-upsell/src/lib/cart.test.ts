@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { cartPermalink, type LineLike, offerIdsInCart, offersNotInCart, requestLines } from "./cart";
+import type { Offer } from "./offers";
+
+function line(variant: number, product: number, attributes: LineLike["attributes"] = []): LineLike {
+  return {
+    quantity: 2,
+    merchandise: {
+      id: `gid://shopify/ProductVariant/${variant}`,
+      product: { id: `gid://shopify/Product/${product}` },
+    },
+    attributes,
+  };
+}
+
+function offer(offerId: string, variant: number, product: number): Offer {
+  return {
+    offerId,
+    productId: `gid://shopify/Product/${product}`,
+    variantId: `gid://shopify/ProductVariant/${variant}`,
+    title: offerId,
+    imageUrl: null,
+    price: { amount: 1, currencyCode: "USD" },
+    compareAtPrice: null,
+    reason: "",
+    reasonKind: "popular",
+  };
+}
+
+describe("cart helpers", () => {
+  it("describes the cart lines for the app", () => {
+    expect(requestLines([line(10, 1)])).toEqual([
+      { productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/10", quantity: 2 },
+    ]);
+  });
+
+  it("leaves out offers whose variant or product is already in the cart", () => {
+    const offers = [offer("same-variant", 10, 1), offer("same-product", 11, 2), offer("new", 30, 3)];
+    expect(offersNotInCart(offers, [line(10, 1), line(20, 2)]).map((item) => item.offerId)).toEqual(["new"]);
+  });
+
+  it("finds the offers that cart lines came from", () => {
+    const lines = [
+      line(10, 1, [{ key: "_upsell_offer", value: "o1" }]),
+      line(20, 2, [{ key: "gift", value: "o2" }]),
+    ];
+    expect([...offerIdsInCart(lines)]).toEqual(["o1"]);
+  });
+
+  it("links a variant to a new cart on the storefront", () => {
+    expect(cartPermalink("https://shop.example/", "gid://shopify/ProductVariant/42")).toBe(
+      "https://shop.example/cart/42:1",
+    );
+    expect(cartPermalink("https://shop.example", "gid://shopify/Product/42")).toBeNull();
+  });
+});

@@ -1,0 +1,49 @@
+import type { Offer, OffersRequest } from "./offers";
+
+/** Line item property that attributes an order line to an offer; a leading "_" hides it from the shopper. */
+export const OFFER_ATTRIBUTE = "_upsell_offer";
+
+/** The parts of a checkout line this extension reads (the checkout API's CartLine has more). */
+export interface LineLike {
+  quantity: number;
+  merchandise: { id: string; product: { id: string } };
+  attributes: ReadonlyArray<{ key: string; value: string }>;
+}
+
+export function requestLines(lines: readonly LineLike[]): OffersRequest["cart"]["lines"] {
+  return lines.map((line) => ({
+    productId: line.merchandise.product.id,
+    variantId: line.merchandise.id,
+    quantity: line.quantity,
+  }));
+}
+
+/** Offers whose product or variant is not already in the cart. */
+export function offersNotInCart(offers: readonly Offer[], lines: readonly LineLike[]): Offer[] {
+  const inCart = new Set<string>();
+  for (const line of lines) {
+    inCart.add(line.merchandise.id);
+    inCart.add(line.merchandise.product.id);
+  }
+  return offers.filter((offer) => !inCart.has(offer.variantId) && !inCart.has(offer.productId));
+}
+
+/** Ids of the offers that lines in the cart were added from. */
+export function offerIdsInCart(lines: readonly LineLike[]): Set<string> {
+  const ids = new Set<string>();
+  for (const line of lines) {
+    const attribute = line.attributes.find(({ key }) => key === OFFER_ATTRIBUTE);
+    if (attribute?.value) ids.add(attribute.value);
+  }
+  return ids;
+}
+
+/**
+ * A cart permalink that starts a new checkout with one unit of the variant, for the Thank you page
+ * where the order can no longer change. Null for an id that is not a variant GID.
+ */
+export function cartPermalink(storefrontUrl: string, variantId: string): string | null {
+  const id = /^gid:\/\/shopify\/ProductVariant\/(\d+)$/.exec(variantId)?.[1];
+  if (!id) return null;
+  return `${storefrontUrl.replace(/\/+$/, "")}/cart/${id}:1`;
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { parseOffersResponse } from "./offers";
+
+function offer(overrides: Record<string, unknown> = {}) {
+  return {
+    offerId: "o1.abc",
+    productId: "gid://shopify/Product/7",
+    variantId: "gid://shopify/ProductVariant/70",
+    title: "Ceramic mug",
+    imageUrl: "https://cdn.shopify.com/mug.png",
+    price: { amount: "12.50", currencyCode: "EUR" },
+    compareAtPrice: { amount: "15.00", currencyCode: "EUR" },
+    reason: "Often bought with Coffee beans",
+    reasonKind: "bought-with",
+    ...overrides,
+  };
+}
+
+describe("parseOffersResponse", () => {
+  it("reads the app's answer, amounts as decimal strings or numbers", () => {
+    const parsed = parseOffersResponse({
+      offers: [
+        offer(),
+        offer({
+          offerId: "o2",
+          variantId: "gid://shopify/ProductVariant/71",
+          price: { amount: 3, currencyCode: "EUR" },
+        }),
+      ],
+      modelVersion: 4,
+      experiment: null,
+    });
+    expect(parsed?.modelVersion).toBe(4);
+    expect(parsed?.offers).toEqual([
+      {
+        offerId: "o1.abc",
+        productId: "gid://shopify/Product/7",
+        variantId: "gid://shopify/ProductVariant/70",
+        title: "Ceramic mug",
+        imageUrl: "https://cdn.shopify.com/mug.png",
+        price: { amount: 12.5, currencyCode: "EUR" },
+        compareAtPrice: { amount: 15, currencyCode: "EUR" },
+        reason: "Often bought with Coffee beans",
+        reasonKind: "bought-with",
+      },
+      expect.objectContaining({ offerId: "o2", price: { amount: 3, currencyCode: "EUR" } }),
+    ]);
+  });
+
+  it.each([
+    ["null", null],
+    ["a string", "offers"],
+    ["an array", []],
+    ["no offers", { modelVersion: 1 }],
+    ["offers that are not a list", { offers: {} }],
+    ["a model version that is not a number", { offers: [], modelVersion: "1" }],
+  ])("gives null for %s", (_, value) => {
+    expect(parseOffersResponse(value)).toBeNull();
+  });
+
+  it.each([
+    ["a product id that is not a GID", { productId: "7" }],
+    ["a variant id of another type", { variantId: "gid://shopify/Product/70" }],
+    ["no title", { title: "" }],
+    ["no offer id", { offerId: undefined }],
+    ["a price that is not money", { price: { amount: "free", currencyCode: "EUR" } }],
+    ["a negative price", { price: { amount: -1, currencyCode: "EUR" } }],
+    ["a currency that is not ISO 4217", { price: { amount: 1, currencyCode: "euro" } }],
+    ["a malformed compare-at price", { compareAtPrice: { amount: "" } }],
+  ])("leaves out an offer with %s and keeps the others", (_, overrides) => {
+    const parsed = parseOffersResponse({
+      offers: [offer(overrides), offer({ offerId: "good", variantId: "gid://shopify/ProductVariant/99" })],
+      modelVersion: null,
+    });
+    expect(parsed?.offers.map((item) => item.offerId)).toEqual(["good"]);
+  });
+
+  it("drops a compare-at price that is not above the price, and images not served over https", () => {
+    const [parsed] = parseOffersResponse({
+      offers: [
+        offer({ compareAtPrice: { amount: "12.50", currencyCode: "EUR" }, imageUrl: "http://x/y.png" }),
+      ],
+    })!.offers;
+    expect(parsed?.compareAtPrice).toBeNull();
+    expect(parsed?.imageUrl).toBeNull();
+  });
+
+  it("keeps one offer per offer id and per variant", () => {
+    const parsed = parseOffersResponse({ offers: [offer(), offer(), offer({ offerId: "other" })] });
+    expect(parsed?.offers).toHaveLength(1);
+  });
+});

@@ -1,0 +1,105 @@
+/** Where the extension is rendered; sent with every request and event. */
+export type Surface = "checkout" | "cart-line-list" | "thank-you";
+
+export interface Money {
+  amount: number;
+  currencyCode: string;
+}
+
+export interface Offer {
+  offerId: string;
+  productId: string;
+  variantId: string;
+  title: string;
+  imageUrl: string | null;
+  price: Money;
+  compareAtPrice: Money | null;
+  reason: string;
+  reasonKind: string;
+}
+
+export interface OffersResponse {
+  offers: Offer[];
+  modelVersion: number | null;
+}
+
+export interface OffersRequest {
+  cart: { lines: Array<{ productId: string; variantId: string; quantity: number }> };
+  locale: string;
+  currency: string;
+  surface: Surface;
+}
+
+const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
+const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
+const MAX_OFFERS = 20;
+const MAX_TEXT = 500;
+
+/**
+ * Checks the app's answer by hand (a schema library would not fit the bundle budget). An answer that
+ * is not the expected object gives null; an offer that is malformed is left out, so one bad product
+ * never hides the others. Ids must be Shopify GIDs because they go straight into a cart change.
+ */
+export function parseOffersResponse(value: unknown): OffersResponse | null {
+  if (!isRecord(value) || !Array.isArray(value.offers)) return null;
+  const modelVersion = value.modelVersion;
+  if (modelVersion !== undefined && modelVersion !== null && typeof modelVersion !== "number") return null;
+  const offers: Offer[] = [];
+  const seen = new Set<string>();
+  for (const item of value.offers.slice(0, MAX_OFFERS)) {
+    const offer = parseOffer(item);
+    if (!offer || seen.has(offer.offerId) || seen.has(offer.variantId)) continue;
+    seen.add(offer.offerId);
+    seen.add(offer.variantId);
+    offers.push(offer);
+  }
+  return { offers, modelVersion: modelVersion ?? null };
+}
+
+function parseOffer(value: unknown): Offer | null {
+  if (!isRecord(value)) return null;
+  const { offerId, productId, variantId, title, imageUrl, reason, reasonKind } = value;
+  if (!isText(offerId) || !isText(title)) return null;
+  if (typeof productId !== "string" || !PRODUCT_GID.test(productId)) return null;
+  if (typeof variantId !== "string" || !VARIANT_GID.test(variantId)) return null;
+  const price = parseMoney(value.price);
+  if (!price) return null;
+  const compareAtPrice = value.compareAtPrice == null ? null : parseMoney(value.compareAtPrice);
+  if (value.compareAtPrice != null && !compareAtPrice) return null;
+  return {
+    offerId,
+    productId,
+    variantId,
+    title,
+    imageUrl: typeof imageUrl === "string" && /^https:\/\//.test(imageUrl) ? imageUrl : null,
+    price,
+    // A compare-at price is only worth striking through when it is higher than the price.
+    compareAtPrice:
+      compareAtPrice &&
+      compareAtPrice.currencyCode === price.currencyCode &&
+      compareAtPrice.amount > price.amount
+        ? compareAtPrice
+        : null,
+    reason: typeof reason === "string" && reason.length <= MAX_TEXT ? reason : "",
+    reasonKind: typeof reasonKind === "string" ? reasonKind : "",
+  };
+}
+
+function parseMoney(value: unknown): Money | null {
+  if (!isRecord(value)) return null;
+  const { currencyCode } = value;
+  // The Admin API writes decimals as strings ("14.00"); accept both.
+  const raw = value.amount;
+  const amount = typeof raw === "string" && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return null;
+  if (typeof currencyCode !== "string" || !/^[A-Z]{3}$/.test(currencyCode)) return null;
+  return { amount, currencyCode };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= MAX_TEXT;
+}
