@@ -1,0 +1,60 @@
+// @vitest-environment jsdom
+/// <reference types="@shopify/ui-extensions/purchase.thank-you.block.render" />
+import { getExtension } from "@shopify/ui-extensions-tester";
+import { createCartLine } from "@shopify/ui-extensions-tester/checkout";
+import { fireEvent, waitFor } from "@testing-library/preact";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { fakeApp, text, unmount } from "./helpers";
+
+const extension = getExtension("purchase.thank-you.block.render");
+
+beforeEach(() => {
+  extension.setUp();
+  extension.shopify.settings.value = { heading: undefined, offer_count: undefined };
+  extension.shopify.lines.value = [createCartLine()];
+});
+
+afterEach(() => {
+  unmount();
+  extension.tearDown();
+});
+
+it("links each offer to a new cart on the storefront, since the order cannot change any more", async () => {
+  const app = fakeApp();
+  extension.fetch = app.fetch;
+  extension.shopify.shop.storefrontUrl = "https://coffee.example";
+  await extension.render();
+  await waitFor(() => expect(document.body.querySelectorAll("s-button")).toHaveLength(2));
+
+  const [mug, filters] = [...document.body.querySelectorAll("s-button")];
+  expect(mug!.getAttribute("href")).toBe("https://coffee.example/cart/70:1");
+  expect(filters!.getAttribute("href")).toBe("https://coffee.example/cart/80:1");
+  expect(text(mug)).toBe("buy");
+  expect(app.offerRequests()[0]!.body).toMatchObject({
+    cart: {
+      lines: [
+        { productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/1", quantity: 1 },
+      ],
+    },
+    surface: "thank-you",
+  });
+
+  fireEvent.click(mug!);
+  unmount();
+  await waitFor(() => expect(app.eventBatches()).toHaveLength(1));
+  expect(app.eventBatches()[0]!.map(({ type, offerId, surface }) => [type, offerId, surface])).toEqual([
+    ["impression", "o1.mug", "thank-you"],
+    ["impression", "o1.filter", "thank-you"],
+    ["click", "o1.mug", "thank-you"],
+  ]);
+});
+
+it("falls back to the shop's myshopify domain when it has no storefront URL", async () => {
+  extension.fetch = fakeApp().fetch;
+  extension.shopify.shop.storefrontUrl = undefined;
+  await extension.render();
+  await waitFor(() => expect(document.body.querySelectorAll("s-button")).toHaveLength(2));
+  expect(document.body.querySelector("s-button")!.getAttribute("href")).toBe(
+    "https://mock-shop.myshopify.com/cart/70:1",
+  );
+});
