@@ -6,7 +6,10 @@ import { createRng, type Rng } from "./random";
  */
 
 export interface SyntheticProduct {
+  /** numeric, like a Shopify product id, so the demo shop's products can be offered and added to carts */
   id: string;
+  /** the product's one variant, numeric like a Shopify variant id */
+  variantId: string;
   title: string;
   category: string;
   vendor: string;
@@ -54,6 +57,9 @@ export interface SyntheticShop {
   bundles: string[][];
   orders(): Generator<SyntheticOrder>;
 }
+
+const FIRST_PRODUCT_ID = 8_000_001_001;
+const FIRST_VARIANT_ID = 9_000_001_001;
 
 export const SYNTHETIC_CSV_HEADER =
   "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
@@ -889,7 +895,8 @@ function buildCatalog(size: number, rng: Rng): Catalog {
   const complements = drafts.map((d) => designComplements(d, drafts, byKind, popularity, rng));
   return {
     products: drafts.map((d, i) => ({
-      id: `P${1001 + i}`,
+      id: String(FIRST_PRODUCT_ID + i),
+      variantId: String(FIRST_VARIANT_ID + i),
       title: d.title,
       category: CATEGORIES[d.category]!.name,
       vendor: d.vendor,
