@@ -34,6 +34,11 @@ describe("cart helpers", () => {
     ]);
   });
 
+  it("sends at most the 100 lines the app accepts", () => {
+    const lines = Array.from({ length: 120 }, (_, index) => line(index + 1, index + 1));
+    expect(requestLines(lines)).toHaveLength(100);
+  });
+
   it("leaves out offers whose variant or product is already in the cart", () => {
     const offers = [offer("same-variant", 10, 1), offer("same-product", 11, 2), offer("new", 30, 3)];
     expect(offersNotInCart(offers, [line(10, 1), line(20, 2)]).map((item) => item.offerId)).toEqual(["new"]);

@@ -10,8 +10,11 @@ export interface LineLike {
   attributes: ReadonlyArray<{ key: string; value: string }>;
 }
 
+/** The app refuses a request with more cart lines than this. */
+export const MAX_REQUEST_LINES = 100;
+
 export function requestLines(lines: readonly LineLike[]): OffersRequest["cart"]["lines"] {
-  return lines.map((line) => ({
+  return lines.slice(0, MAX_REQUEST_LINES).map((line) => ({
     productId: line.merchandise.product.id,
     variantId: line.merchandise.id,
     quantity: line.quantity,
