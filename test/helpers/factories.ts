@@ -1,4 +1,4 @@
-import type { OrderLineSnapshot, OrderSnapshot } from "~/lib/order-snapshot";
+import type { OrderLineSnapshot, OrderSnapshot, ProductSnapshot } from "~/lib/order-snapshot";
 
 type LineOverrides = Partial<OrderLineSnapshot> & Pick<OrderLineSnapshot, "productId">;
 
@@ -33,5 +33,42 @@ export function buildOrder({
       offerId: null,
       ...line,
     })),
+  };
+}
+
+type VariantOverrides = Partial<ProductSnapshot["variants"][number]>;
+
+/** A product as the products webhook would store it: active, in stock, one variant per given override. */
+export function buildProduct({
+  externalId,
+  variants = [{}],
+  ...overrides
+}: Partial<Omit<ProductSnapshot, "variants">> & {
+  externalId: string;
+  variants?: VariantOverrides[];
+}): ProductSnapshot {
+  const built = variants.map((variant, index) => ({
+    externalId: `${externalId}${index + 1}`,
+    title: null,
+    sku: null,
+    price: "10.00",
+    compareAtPrice: null,
+    available: true,
+    ...variant,
+  }));
+  return {
+    externalId,
+    title: `Product ${externalId}`,
+    handle: null,
+    productType: null,
+    vendor: null,
+    tags: [],
+    price: built[0]?.price ?? null,
+    imageUrl: `https://cdn.shopify.com/s/files/${externalId}.jpg`,
+    status: "ACTIVE",
+    available: built.some((variant) => variant.available),
+    updatedAt: null,
+    ...overrides,
+    variants: built,
   };
 }

@@ -5,9 +5,10 @@ export async function callRoute(
   handler: (args: ActionFunctionArgs) => unknown,
   request: Request,
   params: Record<string, string> = {},
+  context: AppLoadContext = {},
 ): Promise<Response> {
   try {
-    const result = await handler({ request, params, context: {} as AppLoadContext });
+    const result = await handler({ request, params, context });
     if (result instanceof Response) return result;
     return new Response(JSON.stringify(result), {
       status: 200,

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { API_SECRET_KEY, getHmac, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  getHmac,
+  getJwt,
+  RequestType,
+  setUpValidRequest,
+  TEST_SHOP,
+} from "@shopify/shopify-api/test-helpers";
 
 export { TEST_SHOP };
 
@@ -45,4 +53,82 @@ export function webhookRequest({
       "X-Shopify-Hmac-Sha256": getHmac(body, secret),
     },
   });
+}
+
+/** The origin checkout extensions run at: another origin than the app's, so CORS applies. */
+export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
+
+/**
+ * A checkout session token as `shopify.sessionToken.get()` gives one: HS256 under the app secret,
+ * `dest` the shop domain without a scheme, `aud` the app's client id, `sub` the customer gid only
+ * for a logged-in buyer, and no `sid`.
+ */
+export async function checkoutToken({
+  shop = TEST_SHOP,
+  customerId,
+  apiKey = API_KEY,
+  secret = API_SECRET_KEY,
+  expiresInSeconds = 300,
+}: {
+  shop?: string;
+  customerId?: string;
+  apiKey?: string;
+  secret?: string;
+  expiresInSeconds?: number;
+} = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const { token } = await getJwt(shop.replace(/\.myshopify\.com$/, ""), apiKey, secret, {
+    iss: `https://${shop}`,
+    dest: shop,
+    sub: customerId ? `gid://shopify/Customer/${customerId}` : undefined,
+    iat: Math.min(now, now + expiresInSeconds) - 60,
+    nbf: Math.min(now, now + expiresInSeconds) - 60,
+    exp: now + expiresInSeconds,
+    jti: randomUUID(),
+    sid: undefined,
+  });
+  return token;
+}
+
+/** A request from the checkout extension's worker: its origin, a browser agent, the token as Bearer. */
+export function checkoutRequest(
+  path: string,
+  {
+    token,
+    body,
+    rawBody,
+    method = "POST",
+    headers = {},
+  }: { token?: string; body?: unknown; rawBody?: string; method?: string; headers?: Record<string, string> },
+): Request {
+  return new Request(`https://my-test-app.myshopify.io${path}`, {
+    method,
+    headers: {
+      "User-Agent": BROWSER_UA,
+      Origin: EXTENSION_ORIGIN,
+      "Content-Type": "application/json",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: method === "POST" ? (rawBody ?? JSON.stringify(body)) : undefined,
+  });
+}
+
+/** A storefront request forwarded by Shopify's app proxy, signed as Shopify signs it. */
+export async function appProxyRequest(
+  path: string,
+  {
+    query = {},
+    customerId = "",
+    secret = API_SECRET_KEY,
+  }: { query?: Record<string, string>; customerId?: string; secret?: string } = {},
+): Promise<Request> {
+  const url = new URL(`https://my-test-app.myshopify.io${path}`);
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  url.searchParams.set("logged_in_customer_id", customerId);
+  url.searchParams.set("path_prefix", "/apps/upsell");
+  return setUpValidRequest(
+    { type: RequestType.Public, store: TEST_SHOP.replace(".myshopify.com", ""), apiSecretKey: secret },
+    new Request(url, { headers: { "User-Agent": BROWSER_UA } }),
+  );
 }

@@ -1,0 +1,98 @@
+import { env } from "~/env.server";
+import { logger } from "~/logger.server";
+import { shopify } from "~/shopify.server";
+import { customerKey } from "./customer-key.server";
+import { AppError, describeError, isAppError } from "./errors";
+import { errorResponse, json } from "./http";
+import { normalizeShopDomain, resourceId } from "./shopify-ids";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** the client's IP address, as server.mjs reads it (see TRUST_PROXY) */
+    clientAddress?: string;
+  }
+}
+
+/** Who calls, as a checkout session token says: the shop, and the customer when they are logged in. */
+export interface CheckoutCaller {
+  shopDomain: string;
+  customerKey: string | null;
+}
+
+type Cors = (response: Response) => Response;
+
+/**
+ * Answers the CORS preflight of a checkout API route (Remix sends OPTIONS to the loader); any other
+ * request without an action is told to POST.
+ */
+export async function answerCheckoutPreflight(request: Request): Promise<Response> {
+  const { cors } = await authenticateCheckout(request);
+  return cors(new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST, OPTIONS" } }));
+}
+
+/**
+ * Runs a checkout API handler for a caller with a valid session token. Every answer, errors
+ * included, carries the CORS headers: the extension runs in a worker of another origin, where an
+ * answer without them is an opaque network error.
+ */
+export async function handleCheckoutRequest(
+  request: Request,
+  handler: (caller: CheckoutCaller) => Promise<unknown>,
+): Promise<Response> {
+  const { caller, cors } = await authenticateCheckout(request);
+  try {
+    return cors(json(await handler(caller), { headers: { "Cache-Control": "no-store" } }));
+  } catch (error) {
+    if (isAppError(error)) return cors(errorResponse(error));
+    logger().error({ shop: caller.shopDomain, error: describeError(error) }, "checkout request failed");
+    return cors(json({ error: { code: "INTERNAL", message: "Something went wrong." } }, { status: 500 }));
+  }
+}
+
+/**
+ * Verifies the session token (signature, expiry) with the Shopify library, then what it leaves to
+ * us for extension tokens: that the token was minted for this app (`aud`) and names a shop (`dest`).
+ */
+async function authenticateCheckout(request: Request): Promise<{ caller: CheckoutCaller; cors: Cors }> {
+  let verified: Awaited<ReturnType<ReturnType<typeof shopify>["authenticate"]["public"]["checkout"]>>;
+  try {
+    verified = await shopify().authenticate.public.checkout(request);
+  } catch (thrown) {
+    if (thrown instanceof Response) throw withCorsHeaders(request, thrown);
+    throw thrown;
+  }
+  const { sessionToken, cors } = verified;
+  const audience = [sessionToken.aud].flat();
+  if (!audience.includes(env().SHOPIFY_API_KEY)) {
+    throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token was issued to another app.")));
+  }
+  const shopDomain = normalizeShopDomain(sessionToken.dest ?? "");
+  if (!shopDomain) {
+    throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token names no shop.")));
+  }
+  return { caller: { shopDomain, customerKey: customerOf(shopDomain, sessionToken.sub) }, cors };
+}
+
+/**
+ * `sub` is the buyer's customer gid when they are logged in (and the app may read customers). Only
+ * the gid form counts: an admin token's `sub` is a bare staff user id, never a customer.
+ */
+function customerOf(shopDomain: string, subject: unknown): string | null {
+  if (typeof subject !== "string" || !subject.startsWith("gid://")) return null;
+  const id = resourceId(subject, "Customer");
+  return id ? customerKey(shopDomain, id) : null;
+}
+
+/** The library's own refusals (401, 410) come without CORS headers; the browser would hide them. */
+function withCorsHeaders(request: Request, response: Response): Response {
+  if (request.headers.get("Origin") && !response.headers.has("Access-Control-Allow-Origin")) {
+    response.headers.set("Access-Control-Allow-Origin", "*");
+    response.headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  }
+  return response;
+}
+
+/** The caller's address for per-client limits; "unknown" where the server gives none (the dev server). */
+export function clientAddress(context: { clientAddress?: string } | undefined): string {
+  return context?.clientAddress || "unknown";
+}

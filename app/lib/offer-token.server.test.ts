@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { MAX_OFFER_TOKEN_LENGTH, signOfferToken, verifyOfferToken } from "./offer-token.server";
+
+const SHOP = "a-shop.myshopify.com";
+const SECRET = "offer-token-test-secret";
+const servedAt = new Date("2026-11-22T10:00:00Z");
+
+function sign(overrides: Partial<Parameters<typeof signOfferToken>[0]> = {}) {
+  return signOfferToken(
+    {
+      shopDomain: SHOP,
+      productId: "8123456789099",
+      modelVersion: 7,
+      surface: "checkout",
+      servedAt,
+      ...overrides,
+    },
+    SECRET,
+  );
+}
+
+describe("offer tokens", () => {
+  it("carry product, model version, surface and serving time, verified for their shop only", () => {
+    const token = sign();
+    expect(verifyOfferToken(token, SHOP, SECRET)).toEqual({
+      productId: "8123456789099",
+      modelVersion: 7,
+      surface: "checkout",
+      servedAt,
+    });
+    expect(verifyOfferToken(token, "other-shop.myshopify.com", SECRET)).toBeNull();
+    expect(verifyOfferToken(token, SHOP, "another-secret")).toBeNull();
+  });
+
+  it("keep the popularity fallback's missing model version and every surface", () => {
+    for (const surface of ["checkout", "cart-line-list", "thank-you", "storefront"] as const) {
+      expect(verifyOfferToken(sign({ modelVersion: null, surface }), SHOP, SECRET)).toMatchObject({
+        modelVersion: null,
+        surface,
+      });
+    }
+  });
+
+  it("fit a line property even at the largest ids, and differ for each serving", () => {
+    const largest = sign({ productId: String(Number.MAX_SAFE_INTEGER), modelVersion: 78_364_164_095 });
+    expect(largest.length).toBeLessThanOrEqual(MAX_OFFER_TOKEN_LENGTH);
+    expect(verifyOfferToken(largest, SHOP, SECRET)?.productId).toBe(String(Number.MAX_SAFE_INTEGER));
+    expect(sign()).not.toBe(sign());
+  });
+
+  it("reject any changed part, and anything that is not a token", () => {
+    const token = sign();
+    const parts = token.split(".");
+    for (let index = 1; index < parts.length; index++) {
+      const changed = [...parts];
+      const part = changed[index]!;
+      changed[index] = (part[0] === "c" ? "l" : "c") + part.slice(1);
+      expect(verifyOfferToken(changed.join("."), SHOP, SECRET), `part ${index}`).toBeNull();
+    }
+    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o1/, "o2")]) {
+      expect(verifyOfferToken(value, SHOP, SECRET)).toBeNull();
+    }
+  });
+
+  it("are only made for numeric product ids", () => {
+    expect(() => sign({ productId: "SKU-1" })).toThrow(/numeric product id/);
+  });
+});

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { resourceId } from "./shopify-ids";
+
+/** Where an offer is shown: the checkout extension's targets and storefront pages (app proxy). */
+export const SURFACES = ["checkout", "cart-line-list", "thank-you", "storefront"] as const;
+export type Surface = (typeof SURFACES)[number];
+
+export const OFFER_EVENT_TYPES = ["impression", "click", "add", "remove"] as const;
+export type OfferEventType = (typeof OFFER_EVENT_TYPES)[number];
+
+export const MAX_CART_LINES = 100;
+export const MAX_EVENTS_PER_REQUEST = 50;
+
+const SurfaceSchema = z.enum(SURFACES, { error: `must be one of ${SURFACES.join(", ")}` });
+
+/** A Shopify id as a gid of the type or bare digits (strings, or numbers in JSON). */
+function shopifyIdSchema(type: "Product" | "ProductVariant") {
+  return z.union([z.string(), z.number().transform(String)]).pipe(shopifyIdStringSchema(type));
+}
+
+function shopifyIdStringSchema(type: "Product" | "ProductVariant") {
+  return z
+    .string()
+    .max(64)
+    .transform((value, ctx) => {
+      const id = resourceId(value, type);
+      if (id === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a ${type} id ("gid://shopify/${type}/123" or "123")`,
+        });
+        return z.NEVER;
+      }
+      return id;
+    });
+}
+
+const LocaleSchema = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "fr-CA"');
+const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
+
+export const CartLineSchema = z.object({
+  productId: shopifyIdSchema("Product"),
+  variantId: shopifyIdSchema("ProductVariant").nullish(),
+  quantity: z.number().int().min(1).max(100_000).optional(),
+});
+
+/** Body of POST /api/checkout/offers. */
+export const OffersRequestSchema = z.object({
+  cart: z.object({
+    lines: z.array(CartLineSchema).max(MAX_CART_LINES, `must have at most ${MAX_CART_LINES} lines`),
+  }),
+  locale: LocaleSchema,
+  currency: CurrencySchema,
+  surface: SurfaceSchema,
+});
+export type OffersRequest = z.infer<typeof OffersRequestSchema>;
+
+export const OfferEventSchema = z.object({
+  type: z.enum(OFFER_EVENT_TYPES, { error: `must be one of ${OFFER_EVENT_TYPES.join(", ")}` }),
+  offerId: z.string().min(1).max(128),
+  surface: SurfaceSchema,
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export type OfferEventInput = z.infer<typeof OfferEventSchema>;
+
+/** Body of POST /api/checkout/events. */
+export const OfferEventsRequestSchema = z.object({
+  events: z
+    .array(OfferEventSchema)
+    .min(1, "must have at least one event")
+    .max(MAX_EVENTS_PER_REQUEST, `must have at most ${MAX_EVENTS_PER_REQUEST} events`),
+});
+export type OfferEventsRequest = z.infer<typeof OfferEventsRequestSchema>;
+
+/** Query of GET /proxy/offers (storefront pages, through the app proxy): the cart as comma-separated product ids. */
+export const ProxyOffersQuerySchema = z.object({
+  products: z
+    .string()
+    .max(MAX_CART_LINES * 40)
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(shopifyIdStringSchema("Product"))
+        .max(MAX_CART_LINES, `must list at most ${MAX_CART_LINES} products`),
+    ),
+  currency: CurrencySchema.optional(),
+  locale: LocaleSchema.optional(),
+});
+export type ProxyOffersQuery = z.infer<typeof ProxyOffersQuerySchema>;

@@ -1,0 +1,24 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "~/db.server";
+import { answerCheckoutPreflight, handleCheckoutRequest } from "~/lib/checkout-api.server";
+import { parseInput, readJsonBody } from "~/lib/http";
+import { OffersRequestSchema } from "~/lib/offers";
+import { getCheckoutOffers } from "~/services/checkout-offers.server";
+
+/** CORS preflight (Remix hands OPTIONS to the loader). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return answerCheckoutPreflight(request);
+}
+
+/** The checkout extension asks for offers for its cart, with its session token (README: Checkout offers). */
+export function action({ request }: ActionFunctionArgs) {
+  return handleCheckoutRequest(request, async (caller) => {
+    const input = parseInput(OffersRequestSchema, await readJsonBody(request, { maxBytes: 64 * 1024 }));
+    return getCheckoutOffers(db(), {
+      ...caller,
+      cart: input.cart.lines.map((line) => line.productId),
+      surface: input.surface,
+      currency: input.currency,
+    });
+  });
+}

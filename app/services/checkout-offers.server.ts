@@ -1,0 +1,159 @@
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
+import { AppError } from "~/lib/errors";
+import { signOfferToken } from "~/lib/offer-token.server";
+import type { Surface } from "~/lib/offers";
+import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
+import { gid } from "~/lib/shopify-ids";
+import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
+import type { EngineOffer } from "~ml/engine";
+import { recommend } from "./recommend.server";
+
+export interface Money {
+  amount: string;
+  currencyCode: string;
+}
+
+export interface CheckoutOffer {
+  /** signed token to send back with events and to put on the cart line (`_upsell_offer`) */
+  offerId: string;
+  productId: string;
+  variantId: string;
+  title: string;
+  imageUrl: string | null;
+  price: Money;
+  compareAtPrice: Money | null;
+  reason: string;
+  reasonKind: EngineOffer["reasonKind"];
+}
+
+export interface CheckoutOffers {
+  offers: CheckoutOffer[];
+  modelVersion: number | null;
+  experiment: null;
+}
+
+export interface CheckoutOffersOptions {
+  shopDomain: string;
+  customerKey: string | null;
+  /** numeric product ids of the cart */
+  cart: readonly string[];
+  surface: Surface;
+  /** the buyer's currency: used only when the shop's own is not known yet */
+  currency?: string | null;
+}
+
+interface ShopContext {
+  shopId: string;
+  settings: ShopSettings;
+  currency: string | null;
+}
+
+interface ShopEntry {
+  context: ShopContext | null;
+  loadedAt: number;
+  products: Map<string, { product: OfferProduct | null; loadedAt: number }>;
+}
+
+const MAX_SHOPS = 1_000;
+const MAX_PRODUCTS_PER_SHOP = 10_000;
+const entries = new Map<string, ShopEntry>();
+
+/**
+ * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
+ * a signed offer id. Ranking is recommend()'s (the live model, or the popularity fallback); a
+ * ranked product is offered only when it has an available variant with a price. No Admin API call
+ * and nothing written: a shop's settings and the details of its offered products are kept in
+ * memory for RECOMMEND_REFRESH_MS, so a warm request costs recommend()'s work and at most one query.
+ */
+export async function getCheckoutOffers(
+  database: Db,
+  { shopDomain, customerKey, cart, surface, currency }: CheckoutOffersOptions,
+): Promise<CheckoutOffers> {
+  const entry = await shopEntry(database, shopDomain);
+  const shop = entry.context;
+  if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
+  const currencyCode = shop.currency ?? currency ?? null;
+  // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
+  if (!shop.settings.enabled || currencyCode === null)
+    return { offers: [], modelVersion: null, experiment: null };
+  const wanted = shop.settings.maxOffers;
+  // A few spare candidates for ranked products that turn out not to be offerable.
+  const ranked = await recommend(database, { shopDomain, customerKey, cart, k: Math.min(wanted * 3, 30) });
+  const products = await productsOf(database, entry, shop.shopId, ranked.offers);
+  const servedAt = new Date();
+  const offers: CheckoutOffer[] = [];
+  for (const offer of ranked.offers) {
+    if (offers.length === wanted) break;
+    const product = products.get(offer.productId);
+    if (!product) continue;
+    offers.push({
+      offerId: signOfferToken({
+        shopDomain,
+        productId: product.productId,
+        modelVersion: ranked.modelVersion,
+        surface,
+        servedAt,
+      }),
+      productId: gid("Product", product.productId),
+      variantId: gid("ProductVariant", product.variantId),
+      title: product.title,
+      imageUrl: product.imageUrl,
+      price: { amount: product.price, currencyCode },
+      compareAtPrice: product.compareAtPrice ? { amount: product.compareAtPrice, currencyCode } : null,
+      reason: offer.reason,
+      reasonKind: offer.reasonKind,
+    });
+  }
+  return { offers, modelVersion: ranked.modelVersion, experiment: null };
+}
+
+async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
+  const now = Date.now();
+  const known = entries.get(shopDomain);
+  entries.delete(shopDomain);
+  if (known && now - known.loadedAt < env().RECOMMEND_REFRESH_MS) {
+    entries.set(shopDomain, known);
+    return known;
+  }
+  const row = await offerShopContext(database, shopDomain);
+  const context = row
+    ? { shopId: row.shopId, settings: readShopSettings(row.settings), currency: row.currency }
+    : null;
+  // The product cache survives a settings refresh unless the shop itself changed.
+  const products = known && known.context?.shopId === context?.shopId ? known.products : new Map();
+  const entry = { context, loadedAt: now, products };
+  entries.set(shopDomain, entry);
+  if (entries.size > MAX_SHOPS) entries.delete(entries.keys().next().value!);
+  return entry;
+}
+
+/** Details of the ranked products, from memory when fresh, the rest in one query. */
+async function productsOf(
+  database: Db,
+  entry: ShopEntry,
+  shopId: string,
+  ranked: readonly EngineOffer[],
+): Promise<Map<string, OfferProduct>> {
+  const now = Date.now();
+  const ttl = env().RECOMMEND_REFRESH_MS;
+  const found = new Map<string, OfferProduct>();
+  const missing: string[] = [];
+  for (const { productId } of ranked) {
+    const cached = entry.products.get(productId);
+    if (!cached || now - cached.loadedAt >= ttl) missing.push(productId);
+    else if (cached.product) found.set(productId, cached.product);
+  }
+  if (missing.length === 0) return found;
+  const loaded = await offerProducts(database, { shopId, productIds: missing });
+  if (entry.products.size + missing.length > MAX_PRODUCTS_PER_SHOP) entry.products.clear();
+  const byId = new Map(loaded.map((product) => [product.productId, product]));
+  for (const productId of missing) {
+    const product = byId.get(productId);
+    // Gids need numeric ids; anything else (a product known only from a CSV) cannot be offered.
+    const offerable = product && /^\d+$/.test(product.productId) && /^\d+$/.test(product.variantId);
+    entry.products.set(productId, { product: offerable ? product : null, loadedAt: now });
+    if (offerable) found.set(productId, product);
+  }
+  return found;
+}

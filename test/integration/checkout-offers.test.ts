@@ -1,0 +1,226 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { verifyOfferToken } from "~/lib/offer-token.server";
+import { markInstalled, markUninstalled } from "~/models/shops.server";
+import { action, loader } from "~/routes/api.checkout.offers";
+import { loader as proxyLoader } from "~/routes/proxy.offers";
+import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from "../fixtures/offer-shop";
+import { isolateIntegration } from "../helpers/integration";
+import { callRoute } from "../helpers/routes";
+import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+
+isolateIntegration();
+process.env.RECOMMEND_REFRESH_MS = "50";
+
+let shopId: string;
+beforeAll(async () => {
+  ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
+});
+
+const line = (productId: string) => ({
+  productId: `gid://shopify/Product/${productId}`,
+  variantId: `gid://shopify/ProductVariant/${productId}1`,
+  quantity: 1,
+});
+const body = (overrides: Record<string, unknown> = {}) => ({
+  cart: { lines: [] as unknown[] },
+  locale: "en",
+  currency: "EUR",
+  surface: "checkout",
+  ...overrides,
+});
+
+async function askOffers(requestBody: unknown = body(), token?: string) {
+  const request = checkoutRequest("/api/checkout/offers", {
+    token: token ?? (await checkoutToken()),
+    body: requestBody,
+  });
+  return callRoute(action, request);
+}
+
+const productIds = (offers: Array<{ productId: string }>) =>
+  offers.map((offer) => offer.productId.replace("gid://shopify/Product/", ""));
+
+async function setSettings(settings: { enabled?: boolean; maxOffers?: number }) {
+  await db().shop.update({ where: { id: shopId }, data: { settings } });
+  // Settings are kept in memory for RECOMMEND_REFRESH_MS.
+  await new Promise((resolve) => setTimeout(resolve, 60));
+}
+
+describe("POST /api/checkout/offers", () => {
+  it("answers a valid checkout session token with the shop's offers, ready to add to the cart", async () => {
+    const response = await askOffers(body({ cart: { lines: [line(POPULAR[5]!)] } }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const answer = await response.json();
+    expect(answer).toEqual({
+      modelVersion: null,
+      experiment: null,
+      offers: [
+        {
+          offerId: expect.any(String),
+          productId: `gid://shopify/Product/${POPULAR[0]}`,
+          // The cheaper variant is sold out.
+          variantId: `gid://shopify/ProductVariant/${POPULAR[0]}2`,
+          title: "Pour-over Kettle",
+          imageUrl: `https://cdn.shopify.com/s/files/${POPULAR[0]}.jpg`,
+          price: { amount: "12.50", currencyCode: "EUR" },
+          compareAtPrice: { amount: "15.00", currencyCode: "EUR" },
+          reason: "Popular right now",
+          reasonKind: "popular",
+        },
+        expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[1]}`, compareAtPrice: null }),
+        expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[2]}` }),
+      ],
+    });
+    const offer = verifyOfferToken(answer.offers[0].offerId, TEST_SHOP);
+    expect(offer).toMatchObject({ productId: POPULAR[0], modelVersion: null, surface: "checkout" });
+    expect(answer.offers[0].offerId.length).toBeLessThanOrEqual(64);
+  });
+
+  it("serves logged-in customers (sub) and guests alike", async () => {
+    const response = await askOffers(body(), await checkoutToken({ customerId: "7012345678901" }));
+    expect(response.status).toBe(200);
+    expect((await response.json()).offers).toHaveLength(3);
+  });
+
+  it("never offers what is in the cart, a draft, a sold-out product or one without an available variant", async () => {
+    await setSettings({ maxOffers: 10 });
+    const cart = [POPULAR[0]!, POPULAR[3]!];
+    const response = await askOffers(body({ cart: { lines: cart.map(line) } }));
+    const offered = productIds((await response.json()).offers);
+    expect(offered).toEqual(POPULAR.filter((id) => !cart.includes(id)).slice(0, 10));
+    for (const never of [...cart, DRAFT, SOLD_OUT, NO_AVAILABLE_VARIANT])
+      expect(offered).not.toContain(never);
+    await setSettings({});
+  });
+
+  it("still offers when the cart holds products the shop does not know", async () => {
+    const response = await askOffers(body({ cart: { lines: [line("999999999"), line("888888888")] } }));
+    expect(response.status).toBe(200);
+    expect(productIds((await response.json()).offers)).toEqual(POPULAR.slice(0, 3));
+  });
+
+  it("offers nothing when the merchant turned offers off, and at most maxOffers otherwise", async () => {
+    await setSettings({ enabled: false });
+    expect(await (await askOffers()).json()).toEqual({ offers: [], modelVersion: null, experiment: null });
+    await setSettings({ maxOffers: 1 });
+    expect((await (await askOffers()).json()).offers).toHaveLength(1);
+    await setSettings({});
+  });
+
+  it("refuses expired, forged and other apps' tokens, and requests without one, with 401", async () => {
+    const refused = {
+      expired: await checkoutToken({ expiresInSeconds: -60 }),
+      forged: await checkoutToken({ secret: "not-the-app-secret" }),
+      "other app": await checkoutToken({ apiKey: "another-apps-client-id" }),
+    };
+    for (const [kind, token] of Object.entries(refused)) {
+      const response = await askOffers(body(), token);
+      expect(response.status, kind).toBe(401);
+      expect(response.headers.get("Access-Control-Allow-Origin"), kind).toBe("*");
+    }
+    const anonymous = await callRoute(action, checkoutRequest("/api/checkout/offers", { body: body() }));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("answers the CORS preflight in the loader", async () => {
+    const preflight = checkoutRequest("/api/checkout/offers", {
+      method: "OPTIONS",
+      headers: {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
+    });
+    const response = await callRoute(loader, preflight);
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(response.headers.get("Access-Control-Allow-Headers")).toMatch(/Authorization.*Content-Type/);
+    expect(response.headers.get("Access-Control-Max-Age")).toBe("7200");
+
+    const get = await callRoute(
+      loader,
+      checkoutRequest("/api/checkout/offers", { method: "GET", token: await checkoutToken() }),
+    );
+    expect(get.status).toBe(405);
+    expect(get.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("answers bad input with 400 naming the field, with CORS headers", async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [body({ cart: { lines: [{ productId: "gid://shopify/Order/5" }] } }), /cart\.lines\.0\.productId/],
+      [body({ surface: "email" }), /surface: must be one of checkout, cart-line-list, thank-you, storefront/],
+      [body({ currency: undefined }), /currency/],
+      [body({ cart: { lines: Array.from({ length: 101 }, (_, i) => line(String(i + 1))) } }), /cart\.lines/],
+      [[1, 2, 3], /body/],
+    ];
+    for (const [input, message] of cases) {
+      const response = await askOffers(input);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      const { error } = await response.json();
+      expect(error.code).toBe("BAD_REQUEST");
+      expect(error.message).toMatch(message);
+    }
+    const token = await checkoutToken();
+    const notJson = await callRoute(
+      action,
+      checkoutRequest("/api/checkout/offers", { token, rawBody: "{cart: nope" }),
+    );
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.message).toBe("The body is not valid JSON.");
+    const huge = await callRoute(
+      action,
+      checkoutRequest("/api/checkout/offers", {
+        token,
+        rawBody: JSON.stringify({ pad: "x".repeat(70_000) }),
+      }),
+    );
+    expect(huge.status).toBe(413);
+  });
+
+  it("answers 404 for a shop that never installed the app or uninstalled it", async () => {
+    const stranger = await askOffers(body(), await checkoutToken({ shop: "stranger.myshopify.com" }));
+    expect(stranger.status).toBe(404);
+    expect((await stranger.json()).error.message).toMatch(/Unknown or uninstalled shop/);
+
+    await markInstalled(db(), "gone.myshopify.com");
+    await markUninstalled(db(), "gone.myshopify.com");
+    const gone = await askOffers(body(), await checkoutToken({ shop: "gone.myshopify.com" }));
+    expect(gone.status).toBe(404);
+  });
+});
+
+describe("GET /proxy/offers (app proxy)", () => {
+  it("answers a request signed by Shopify's proxy with storefront offers for the listed products", async () => {
+    const request = await appProxyRequest("/proxy/offers", {
+      query: { products: `${POPULAR[0]},gid://shopify/Product/${POPULAR[2]}` },
+      customerId: "7012345678901",
+    });
+    const response = await callRoute(proxyLoader, request);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toMatch(/application\/json/);
+    const answer = await response.json();
+    expect(productIds(answer.offers)).toEqual([POPULAR[1], POPULAR[3], POPULAR[4]]);
+    expect(answer.modelVersion).toBeNull();
+    expect(verifyOfferToken(answer.offers[0].offerId, TEST_SHOP)?.surface).toBe("storefront");
+  });
+
+  it("refuses a wrong signature and names a bad product list", async () => {
+    const forged = await appProxyRequest("/proxy/offers", { secret: "not-the-app-secret" });
+    expect((await callRoute(proxyLoader, forged)).status).toBe(400);
+
+    const tampered = await appProxyRequest("/proxy/offers", { query: { products: POPULAR[0]! } });
+    const url = new URL(tampered.url);
+    url.searchParams.set("logged_in_customer_id", "1");
+    const response = await callRoute(proxyLoader, new Request(url, { headers: tampered.headers }));
+    expect(response.status).toBe(400);
+
+    const bad = await appProxyRequest("/proxy/offers", { query: { products: "1,two" } });
+    const answer = await callRoute(proxyLoader, bad);
+    expect(answer.status).toBe(400);
+    expect((await answer.json()).error.message).toMatch(/products\.1: must be a Product id/);
+  });
+});
