@@ -1,0 +1,150 @@
+/**
+ * HTTP load for the benches: child servers started and stopped by port, and autocannon runs that
+ * cycle through prepared requests and time every response themselves (autocannon's own histogram
+ * keeps whole milliseconds and has no p95).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import autocannon from "autocannon";
+
+export interface PreparedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LoadResult {
+  label: string;
+  connections: number;
+  seconds: number;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** 2xx answers whose body failed the check */
+  mismatches: number;
+}
+
+/** Starts `node <args>` and resolves once something answers HTTP on the port. */
+export async function startServer({
+  args,
+  env,
+  port,
+}: {
+  args: string[];
+  env: Record<string, string>;
+  port: number;
+}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`${args.join(" ")} exited with ${code} before listening`);
+  });
+  exited.catch(() => {});
+  for (let i = 0; i < 600; i++) {
+    const up = await Promise.race([
+      fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (up) return child;
+    await sleep(100);
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${args.join(" ")} did not listen on port ${port} within a minute`);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within five seconds. */
+export async function stopServer(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function percentile(sorted: Float64Array, p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * POSTs the prepared requests in turn to `url` for `seconds`, at `overallRate` requests per second
+ * in total or, without it, as fast as the connections allow. Latency is each 2xx response's time
+ * from the request written to the response read, on the sender's clock.
+ */
+export async function drive({
+  label,
+  url,
+  pool,
+  connections,
+  seconds,
+  overallRate,
+  verifyBody,
+}: {
+  label: string;
+  url: string;
+  pool: PreparedRequest[];
+  connections: number;
+  seconds: number;
+  overallRate?: number;
+  verifyBody: (body: string) => boolean;
+}): Promise<LoadResult> {
+  let next = 0;
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        // Its correction for a rate assumes requests 1 ms apart whatever the rate; the times below are the real ones.
+        ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
+        verifyBody: (body) => verifyBody(String(body)),
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => {
+              const prepared = pool[next++ % pool.length]!;
+              return {
+                ...request,
+                headers: { ...request.headers, ...prepared.headers },
+                body: prepared.body,
+              };
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
+    });
+  });
+  const sorted = Float64Array.from(times).sort();
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    label,
+    connections: result.connections,
+    seconds: result.duration,
+    requests: result.requests.total,
+    perSecond: Math.round(result["2xx"] / result.duration),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * The checkout latency budget: POST /api/checkout/offers on the production server (server.mjs) over
+ * a shop of 10,000 products, 100,000 customers and about 1,000,000 order lines with a live model,
+ * driven by autocannon with signed checkout session tokens (guests and logged-in customers) and
+ * carts taken from the shop's orders: at a fixed 500 req/s, then at saturation. A bare Node http
+ * server driven the same way gives the machine's ceiling.
+ *
+ *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--lines 1000000]
+ *                    [--keep] [--reuse <database>] [--profile <dir>]
+ *
+ * --keep leaves the scratch database; --reuse <database> seeds and trains it the first time, then
+ * only serves it (a run on a seeded database takes a couple of minutes). --profile writes the
+ * server's CPU profile there.
+ */
+import type { ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { BROWSER_UA } from "../../test/helpers/shopify";
+import { drive, type LoadResult, type PreparedRequest, startServer, stopServer } from "./load";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    rate: { type: "string", default: "500" },
+    "rate-connections": { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
+    lines: { type: "string", default: "1000000" },
+    products: { type: "string", default: "10000" },
+    customers: { type: "string", default: "100000" },
+    "customer-share": { type: "string", default: "0.5" },
+    pool: { type: "string", default: "2000" },
+    seed: { type: "string", default: "7" },
+    reuse: { type: "string" },
+    keep: { type: "boolean", default: false },
+    profile: { type: "string" },
+  },
+});
+const seconds = Number(values.seconds);
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const API_KEY = "bench-api-key";
+const API_SECRET = "bench-api-secret";
+const SHOP = "bench-offers.myshopify.com";
+const APP_PORT = 3900 + Math.floor(Math.random() * 40);
+const BARE_PORT = APP_PORT + 50;
+const suffix = randomBytes(4).toString("hex");
+const databaseName = values.reuse ?? `cua_bench_${suffix}`;
+const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
+const queuePrefix = `cua-bench-${suffix}`;
+const serverEnv = {
+  NODE_ENV: "production",
+  DATABASE_URL: databaseUrl,
+  QUEUE_PREFIX: queuePrefix,
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET,
+  CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
+  LOG_LEVEL: "error",
+};
+// Set before the app's modules read the environment: the bench and the server hash customers alike.
+Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
+
+const { db, disconnectDb } = await import("~/db.server");
+const { closeQueues } = await import("~/jobs/queues.server");
+const { logger } = await import("~/logger.server");
+const { trainShopModel } = await import("~/services/train-shop-model.server");
+const { checkoutRequests, ordersForLines, seedBenchShop } = await import("./offers-shop");
+
+const shopSize = {
+  shopDomain: SHOP,
+  seed: Number(values.seed),
+  products: Number(values.products),
+  customers: Number(values.customers),
+};
+
+/** A checkout extension's session token: `dest` is the bare shop domain, `sub` only for a logged-in buyer. */
+function checkoutToken(customerId: string | null): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: `https://${SHOP}`,
+    dest: SHOP,
+    aud: API_KEY,
+    ...(customerId ? { sub: `gid://shopify/Customer/${customerId}` } : {}),
+    exp: now + 3600,
+    nbf: now - 5,
+    iat: now,
+    jti: randomUUID(),
+  };
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const unsigned = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac("sha256", API_SECRET).update(unsigned).digest("base64url")}`;
+}
+
+/** The scratch database has the shop with a live model (a --reuse database seeded before). */
+async function isSeeded() {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]);
+  await admin.end();
+  if (!rowCount) return false;
+  const live = await db().modelVersion.count({ where: { shop: { domain: SHOP }, status: "live" } });
+  return live > 0;
+}
+
+async function seedAndTrain(orders: number) {
+  await ensureDatabase(databaseUrl);
+  await migrate({ databaseUrl });
+  let started = performance.now();
+  const seeded = await seedBenchShop({ ...shopSize, orders });
+  const seedSeconds = (performance.now() - started) / 1000;
+  console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders in ${seedSeconds.toFixed(1)} s`);
+  started = performance.now();
+  const trained = await trainShopModel(db(), { shopDomain: SHOP, reason: "manual", log: logger(), keep: 10 });
+  const trainSeconds = (performance.now() - started) / 1000;
+  console.error(`trained v${trained.version} (${trained.status}) in ${trainSeconds.toFixed(1)} s`);
+  if (trained.status !== "live") throw new Error(`the trained model is ${trained.status}: ${trained.note}`);
+  return {
+    lines: seeded.lines,
+    orders: seeded.orders,
+    products: seeded.catalog,
+    seedSeconds: +seedSeconds.toFixed(1),
+    linesPerSecond: Math.round(seeded.lines / seedSeconds),
+    trainSeconds: +trainSeconds.toFixed(1),
+  };
+}
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the app when its server build is missing or older than its sources. */
+function ensureBuild() {
+  const built = "build/server/index.js";
+  const sources = ["app", "ml", "vite.config.ts", "package-lock.json"].filter(existsSync);
+  if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestChange))) return;
+  console.error("building the app (remix vite:build)");
+  const build = spawnSync("node_modules/.bin/remix", ["vite:build"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (build.status !== 0) throw new Error("the app build failed");
+}
+
+/** Asks for offers once per prepared request, in turn: every answer a 200, and customers recognised. */
+async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean }>) {
+  const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
+  let empty = 0;
+  for (const request of pool.slice(0, 200)) {
+    const response = await fetch(`http://127.0.0.1:${APP_PORT}/api/checkout/offers`, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`offers answered ${response.status}: ${text.slice(0, 300)}`);
+    const answer = JSON.parse(text) as { offers: Array<{ reasonKind: string }>; modelVersion: number | null };
+    if (answer.modelVersion === null) throw new Error("offers came from the fallback, not the live model");
+    if (answer.offers.length === 0) empty++;
+    const counts = reasons[request.customer ? "customer" : "guest"];
+    for (const offer of answer.offers) counts[offer.reasonKind] = (counts[offer.reasonKind] ?? 0) + 1;
+  }
+  if (empty > 20) throw new Error(`${empty} of 200 checkouts got no offers`);
+  const personal = (reasons.customer["bought-before"] ?? 0) + (reasons.customer["your-taste"] ?? 0);
+  if (personal === 0)
+    throw new Error("no customer got a personal offer: are their session tokens recognised?");
+  return { empty, reasons };
+}
+
+/** Removes the jobs the seeding queued (its import requests a training). */
+async function deleteQueueKeys() {
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${queuePrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } catch {
+    // No Redis: nothing was queued.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function failures(result: LoadResult) {
+  return result.non2xx + result.errors + result.timeouts + result.mismatches;
+}
+
+let app: ChildProcess | undefined;
+let bare: ChildProcess | undefined;
+try {
+  const orders = ordersForLines(shopSize, Number(values.lines));
+  const shop = (await isSeeded()) ? null : await seedAndTrain(orders);
+  if (!shop) console.error(`reusing the seeded database ${databaseName}`);
+  ensureBuild();
+
+  const { requests, customers, known } = await checkoutRequests({
+    ...shopSize,
+    orders,
+    count: Number(values.pool),
+    customerShare: Number(values["customer-share"]),
+  });
+  if (known !== customers) throw new Error(`only ${known} of ${customers} customers' keys are stored`);
+  const pool = requests.map((request) => ({
+    customer: request.customerId !== null,
+    body: request.body,
+    headers: {
+      Authorization: `Bearer ${checkoutToken(request.customerId)}`,
+      "Content-Type": "application/json",
+      Origin: "https://extensions.shopifycdn.com",
+      "User-Agent": BROWSER_UA,
+    },
+  }));
+
+  const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
+  app = await startServer({ args: [...profile, "server.mjs"], env: serverEnv, port: APP_PORT });
+  const checked = await checkAnswers(pool);
+  const url = `http://127.0.0.1:${APP_PORT}/api/checkout/offers`;
+  const offers = { url, pool, verifyBody: (body: string) => body.includes('"offerId"') };
+  const saturated = { connections: Number(values.connections), seconds };
+  const loadBefore = loadavg();
+  await drive({ ...offers, ...saturated, label: "warm-up", seconds: 5 });
+  const atRate = await drive({
+    ...offers,
+    label: `offers at ${values.rate} req/s`,
+    connections: Number(values["rate-connections"]),
+    seconds,
+    overallRate: Number(values.rate),
+  });
+  const atSaturation = await drive({ ...offers, ...saturated, label: "offers at saturation" });
+  await stopServer(app);
+
+  bare = await startServer({ args: ["scripts/bench/bare-server.mjs"], env: {}, port: BARE_PORT });
+  const ceiling = { url: `http://127.0.0.1:${BARE_PORT}/`, pool, verifyBody: () => true };
+  await drive({ ...ceiling, ...saturated, label: "warm-up", seconds: 3 });
+  const bareResult = await drive({ ...ceiling, ...saturated, label: "bare http at saturation" });
+  const loadAfter = loadavg();
+
+  const results = [atRate, atSaturation, bareResult];
+  const ratio = +(atSaturation.perSecond / bareResult.perSecond).toFixed(3);
+  const goals = {
+    p99At500: { goal: "p99 <= 20 ms at 500 req/s", value: atRate.p99, holds: atRate.p99 <= 20 },
+    saturated: { goal: "saturated >= 25% of bare", value: ratio, holds: ratio >= 0.25 },
+  };
+  console.table(
+    results.map(({ label, p50, p95, p99, max, perSecond, requests, non2xx, errors, mismatches }) => ({
+      label,
+      p50,
+      p95,
+      p99,
+      max,
+      "req/s": perSecond,
+      requests,
+      failed: non2xx + errors + mismatches,
+    })),
+  );
+  console.log(`saturated / bare: ${(ratio * 100).toFixed(1)}%`);
+  for (const goal of Object.values(goals))
+    console.log(`${goal.holds ? "holds" : "MISSED"}: ${goal.goal} (${goal.value})`);
+  console.log(
+    `load average (1, 5, 15 min): before ${loadBefore.map((n) => n.toFixed(2)).join(", ")}; after ${loadAfter.map((n) => n.toFixed(2)).join(", ")}`,
+  );
+  console.log(
+    JSON.stringify({
+      shop,
+      database: values.reuse ? databaseName : undefined,
+      checked,
+      results,
+      ratio,
+      goals,
+      loadavg: { before: loadBefore, after: loadAfter },
+    }),
+  );
+  for (const result of results) {
+    if (failures(result) > result.requests * 0.01) {
+      throw new Error(`${result.label}: ${failures(result)} of ${result.requests} requests failed`);
+    }
+  }
+} finally {
+  await stopServer(app);
+  await stopServer(bare);
+  await closeQueues();
+  await deleteQueueKeys();
+  await disconnectDb();
+  if (values.reuse || values.keep) {
+    console.error(`kept the database ${databaseName} (npm run bench -- --reuse ${databaseName})`);
+  } else {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
