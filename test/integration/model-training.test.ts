@@ -67,8 +67,11 @@ describe("training in the worker", () => {
       version: 1,
       orderCount: live.orderCount,
     });
-    const job = await queue("train").getJob(trainingJobId(DEMO_SHOP));
-    expect(await job?.getState()).toBe("completed");
+    // The version is committed before the worker marks its job completed: wait for the job too.
+    const job = await waitFor(async () => {
+      const current = await queue("train").getJob(trainingJobId(DEMO_SHOP));
+      return (await current?.getState()) === "completed" ? current : undefined;
+    }, 30_000);
     expect(job?.returnvalue).toMatchObject({ status: "live", version: 1 });
     expect(job?.progress).toMatchObject({ stage: "storing" });
     expect(await db().customerRedaction.findFirstOrThrow({ where: { shopId } })).toMatchObject({
