@@ -10,6 +10,10 @@ const quiet = process.env.LOG_LEVEL === "silent" || process.env.LOG_LEVEL === "e
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a load balancer, TRUST_PROXY (a hop count, or Express's "trust proxy" addresses) makes
+// req.ip the client's address from X-Forwarded-For; the events API limits guests by it.
+const trustProxy = process.env.TRUST_PROXY;
+if (trustProxy) app.set("trust proxy", /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
 app.use(compression());
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
@@ -24,7 +28,14 @@ app.use((request, response, next) => {
   });
   next();
 });
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (request) => ({ clientAddress: request.ip }),
+  }),
+);
 
 const server = app.listen(port, () => {
   process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), port, msg: "server listening" })}\n`);

@@ -41,6 +41,8 @@ const EnvSchema = z
       .default("0 3 * * *"),
     MODEL_ARTIFACTS_KEPT: z.coerce.number().int().min(1).max(1000).default(10),
     RECOMMEND_REFRESH_MS: z.coerce.number().int().min(50).default(5_000),
+    // Requests a shopper (customer, or address for guests) may make to the events API per minute and shop.
+    OFFER_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

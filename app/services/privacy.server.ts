@@ -1,9 +1,10 @@
 import type { Db, Tx } from "~/db.server";
+import { customerOfferEvents, deleteCustomerOfferEvents } from "~/models/offer-events.server";
 import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
 
 /**
- * customers/redact: the customer's orders go, with any data-request report about them, and a
- * redaction mark tells training and per-customer model state to drop them too.
+ * customers/redact: the customer's orders go, with their offer events and any data-request report
+ * about them, and a redaction mark tells training and per-customer model state to drop them too.
  */
 export async function redactCustomer(
   tx: Tx,
@@ -12,6 +13,7 @@ export async function redactCustomer(
   const deleted = await deleteCustomerOrders(tx, { shopId, customerKey, orderIds });
   if (customerKey) {
     await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
+    await deleteCustomerOfferEvents(tx, { shopId, customerKey });
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
       create: { shopId, customerKey },
@@ -27,6 +29,7 @@ export async function recordCustomerDataRequest(
   { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
 ) {
   const orders = await customerOrders(tx, { shopId, customerKey, orderIds });
+  const offerEvents = customerKey ? await customerOfferEvents(tx, { shopId, customerKey }) : [];
   const report = {
     generatedAt: new Date().toISOString(),
     identifiers:
@@ -49,6 +52,12 @@ export async function recordCustomerDataRequest(
         unitPrice: line.unitPrice?.toString() ?? null,
         fromOffer: line.offerId,
       })),
+    })),
+    offerEvents: offerEvents.map((event) => ({
+      productId: event.productId,
+      surface: event.surface,
+      type: event.type,
+      occurredAt: event.occurredAt.toISOString(),
     })),
   };
   return tx.customerDataRequest.create({ data: { shopId, customerKey: customerKey ?? "", report } });

@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { disconnectDb } from "../../app/db.server";
 import { closeQueues } from "../../app/jobs/queues.server";
+import { closeRequestRedis } from "../../app/redis.server";
 import { withDatabase } from "./global-setup";
 
 export interface IntegrationContext {
@@ -34,6 +35,7 @@ export function isolateIntegration({ redisUrl = "redis://127.0.0.1:6379" }: { re
   });
   afterAll(async () => {
     await closeQueues();
+    closeRequestRedis();
     await disconnectDb();
     await deleteKeys("redis://127.0.0.1:6379", context.queuePrefix);
     const admin = new pg.Client({ connectionString: inject("adminDatabaseUrl") });

@@ -32,7 +32,11 @@ describe("npm run db:migrate", () => {
   it("creates the database, applies every migration once and keeps Prisma's bookkeeping", async () => {
     expect(await ensureDatabase(databaseUrl)).toBe(true);
     const first = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(first.applied).toEqual(["20261122000000_init", "20261122170000_model_registry"]);
+    expect(first.applied).toEqual([
+      "20261122000000_init",
+      "20261122170000_model_registry",
+      "20261122180000_offer_events",
+    ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
     const [row] = await query<{ checksum: string; finished_at: Date | null; applied_steps_count: number }>(
@@ -44,7 +48,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 2 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 3 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {

@@ -1,0 +1,105 @@
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
+import { AppError } from "~/lib/errors";
+import { type OfferClaims, verifyOfferToken } from "~/lib/offer-token.server";
+import type { OfferEventInput } from "~/lib/offers";
+import { hitRateLimit } from "~/lib/rate-limit.server";
+import { logger } from "~/logger.server";
+import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
+import { findShop } from "~/models/shops.server";
+
+/** Events are accepted for offers served in the last day. */
+export const OFFER_EVENT_MAX_AGE_MS = 24 * 3_600_000;
+
+export interface RecordOfferEventsResult {
+  /** events stored, or already stored by an earlier request */
+  accepted: number;
+  rejected: number;
+  /** why each rejected event was refused, by its index in the request */
+  errors: Array<{ index: number; message: string }>;
+}
+
+/**
+ * Counts a request against the shopper's limit (the customer when logged in, else the client's
+ * address) before its body is even read; over the limit, a RATE_LIMITED error says when to retry.
+ */
+export async function limitOfferEventRequests({
+  shopDomain,
+  customerKey,
+  clientAddress,
+}: {
+  shopDomain: string;
+  customerKey: string | null;
+  clientAddress: string;
+}) {
+  const who = customerKey ? `customer:${customerKey}` : `address:${clientAddress}`;
+  const result = await hitRateLimit({
+    bucket: `offer-events:${shopDomain}:${who}`,
+    limit: env().OFFER_EVENTS_PER_MINUTE,
+    windowMs: 60_000,
+  });
+  if (!result.allowed) {
+    throw new AppError("RATE_LIMITED", "Too many event requests; retry later.", {
+      retryAfterSeconds: result.retryAfterSeconds,
+    });
+  }
+}
+
+/**
+ * Stores what shoppers did with offers. Each event's offer id must be a token we served to this
+ * shop in the last day, on the surface the event names; the others are refused one by one and the
+ * rest are stored. Product and model version come from the verified token, never from the client;
+ * a client's timestamp is kept when it falls between serving and now.
+ */
+export async function recordOfferEvents(
+  database: Db,
+  {
+    shopDomain,
+    customerKey,
+    events,
+    now = new Date(),
+  }: { shopDomain: string; customerKey: string | null; events: OfferEventInput[]; now?: Date },
+): Promise<RecordOfferEventsResult> {
+  const shop = await findShop(database, shopDomain);
+  if (!shop || shop.uninstalledAt) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
+  const rows: OfferEventRow[] = [];
+  const errors: RecordOfferEventsResult["errors"] = [];
+  for (const [index, event] of events.entries()) {
+    const checked = checkEvent(event, shopDomain, now);
+    if ("error" in checked) {
+      errors.push({ index, message: checked.error });
+      continue;
+    }
+    const { offer } = checked;
+    const at = event.at ? new Date(event.at) : now;
+    rows.push({
+      offerId: event.offerId,
+      productId: offer.productId,
+      modelVersion: offer.modelVersion,
+      surface: offer.surface,
+      type: event.type,
+      customerKey,
+      occurredAt: at < offer.servedAt || at > now ? now : at,
+    });
+  }
+  const inserted = await insertOfferEvents(database, { shopId: shop.id, events: rows });
+  logger().info(
+    { shop: shopDomain, accepted: rows.length, inserted, rejected: errors.length },
+    "offer events recorded",
+  );
+  return { accepted: rows.length, rejected: errors.length, errors };
+}
+
+function checkEvent(
+  event: OfferEventInput,
+  shopDomain: string,
+  now: Date,
+): { offer: OfferClaims } | { error: string } {
+  const offer = verifyOfferToken(event.offerId, shopDomain);
+  if (!offer) return { error: "offerId is not an offer served to this shop" };
+  if (now.getTime() - offer.servedAt.getTime() > OFFER_EVENT_MAX_AGE_MS)
+    return { error: "offerId has expired" };
+  if (offer.surface !== event.surface)
+    return { error: `surface does not match the offer's (${offer.surface})` };
+  return { offer };
+}

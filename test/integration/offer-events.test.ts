@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { signOfferToken } from "~/lib/offer-token.server";
+import { action as eventsAction, loader as eventsLoader } from "~/routes/api.checkout.events";
+import { action as offersAction } from "~/routes/api.checkout.offers";
+import { redactCustomer } from "~/services/privacy.server";
+import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { isolateIntegration } from "../helpers/integration";
+import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+
+isolateIntegration();
+process.env.OFFER_EVENTS_PER_MINUTE = "5";
+
+let shopId: string;
+beforeAll(async () => {
+  ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
+});
+
+interface Offer {
+  offerId: string;
+  productId: string;
+}
+
+async function serveOffers(surface = "checkout"): Promise<Offer[]> {
+  const request = checkoutRequest("/api/checkout/offers", {
+    token: await checkoutToken(),
+    body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface },
+  });
+  const response = await callRoute(offersAction, request);
+  expect(response.status).toBe(200);
+  return (await response.json()).offers;
+}
+
+let address = 0;
+/** Posts events as a guest from a fresh address (or as `customerId`), so limits of other tests never apply. */
+async function postEvents(body: unknown, { customerId }: { customerId?: string } = {}) {
+  const request = checkoutRequest("/api/checkout/events", {
+    token: await checkoutToken({ customerId }),
+    body,
+  });
+  address += 1;
+  return callRoute(eventsAction, request, {}, { clientAddress: `198.51.100.${address}` });
+}
+
+const event = (type: string, offerId: string, surface = "checkout") => ({
+  type,
+  offerId,
+  surface,
+  at: new Date().toISOString(),
+});
+
+describe("POST /api/checkout/events", () => {
+  it("stores events of served offers and refuses the others one by one", async () => {
+    const [first] = await serveOffers();
+    const product = POPULAR[0]!;
+    const sign = (overrides: Partial<Parameters<typeof signOfferToken>[0]>, secret?: string) =>
+      signOfferToken(
+        { shopDomain: TEST_SHOP, productId: product, modelVersion: null, surface: "checkout", ...overrides },
+        secret,
+      );
+    const events = [
+      event("impression", first!.offerId),
+      event("click", "off_3f9a2c"),
+      event("click", sign({}, "not-the-app-secret")),
+      event("click", sign({ shopDomain: "other-shop.myshopify.com" })),
+      event("click", first!.offerId, "thank-you"),
+      event("click", sign({ servedAt: new Date(Date.now() - 2 * 86_400_000) })),
+    ];
+    const response = await postEvents({ events });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(await response.json()).toEqual({
+      accepted: 1,
+      rejected: 5,
+      errors: [
+        { index: 1, message: "offerId is not an offer served to this shop" },
+        { index: 2, message: "offerId is not an offer served to this shop" },
+        { index: 3, message: "offerId is not an offer served to this shop" },
+        { index: 4, message: "surface does not match the offer's (checkout)" },
+        { index: 5, message: "offerId has expired" },
+      ],
+    });
+    const stored = await db().offerEvent.findMany({ where: { shopId } });
+    expect(stored).toEqual([
+      expect.objectContaining({
+        offerId: first!.offerId,
+        productId: product,
+        modelVersion: null,
+        surface: "checkout",
+        type: "impression",
+        customerKey: null,
+      }),
+    ]);
+
+    // A batch sent again (a retry) is accepted and stored once.
+    const again = await postEvents({ events: events.slice(0, 1) });
+    expect((await again.json()).accepted).toBe(1);
+    expect(await db().offerEvent.count({ where: { shopId } })).toBe(1);
+  });
+
+  it("answers bad input with 400 naming the field, and an oversized body with 413", async () => {
+    const [offer] = await serveOffers();
+    const cases: Array<[unknown, RegExp]> = [
+      [
+        { events: [event("view", offer!.offerId)] },
+        /events\.0\.type: must be one of impression, click, add, remove/,
+      ],
+      [{ events: [] }, /events: must have at least one event/],
+      [
+        { events: Array(51).fill(event("impression", offer!.offerId)) },
+        /events: must have at most 50 events/,
+      ],
+      [{ events: [{ ...event("click", offer!.offerId), at: "yesterday" }] }, /events\.0\.at/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await postEvents(body);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.message).toMatch(message);
+    }
+    const huge = await postEvents({ events: [event("click", "x".repeat(40_000))] });
+    expect(huge.status).toBe(413);
+  });
+
+  it("limits each shopper to OFFER_EVENTS_PER_MINUTE requests, with Retry-After", async () => {
+    const [offer] = await serveOffers();
+    const body = { events: [event("impression", offer!.offerId)] };
+    for (let n = 0; n < 5; n++) {
+      expect((await postEvents(body, { customerId: "4001" })).status).toBe(200);
+    }
+    const limited = await postEvents(body, { customerId: "4001" });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await limited.json()).error.code).toBe("RATE_LIMITED");
+    // Bad bodies count too: the limit is checked before the body is read.
+    expect((await postEvents("not even an object", { customerId: "4001" })).status).toBe(429);
+    // Another customer, and guests (by address), have their own windows.
+    expect((await postEvents(body, { customerId: "4002" })).status).toBe(200);
+    expect((await postEvents(body)).status).toBe(200);
+  });
+
+  it("answers the CORS preflight in the loader", async () => {
+    const preflight = checkoutRequest("/api/checkout/events", { method: "OPTIONS" });
+    const response = await callRoute(eventsLoader, preflight);
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("forgets a customer's events when they are redacted", async () => {
+    const [offer] = await serveOffers();
+    await postEvents({ events: [event("click", offer!.offerId)] }, { customerId: "4003" });
+    const key = customerKey(TEST_SHOP, "4003");
+    expect(await db().offerEvent.count({ where: { customerKey: key } })).toBe(1);
+    await db().$transaction((tx) => redactCustomer(tx, { shopId, customerKey: key, orderIds: [] }));
+    expect(await db().offerEvent.count({ where: { customerKey: key } })).toBe(0);
+  });
+});
