@@ -1,21 +1,31 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { signOfferToken } from "~/lib/offer-token.server";
 import { action as eventsAction, loader as eventsLoader } from "~/routes/api.checkout.events";
 import { action as offersAction } from "~/routes/api.checkout.offers";
+import { action as webhookAction } from "~/routes/webhooks.$";
+import { offerReport } from "~/services/offer-report.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
-import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+import { checkoutRequest, checkoutToken, TEST_SHOP, webhookRequest } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.OFFER_EVENTS_PER_MINUTE = "5";
 
 let shopId: string;
+let workers: RunningWorkers;
 beforeAll(async () => {
   ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
+  workers = await startWorkers({ queues: ["ingest"], concurrency: 1 });
+});
+afterAll(async () => {
+  await workers.close();
 });
 
 interface Offer {
@@ -157,5 +167,92 @@ describe("POST /api/checkout/events", () => {
     expect(await db().offerEvent.count({ where: { customerKey: key } })).toBe(1);
     await db().$transaction((tx) => redactCustomer(tx, { shopId, customerKey: key, orderIds: [] }));
     expect(await db().offerEvent.count({ where: { customerKey: key } })).toBe(0);
+  });
+});
+
+describe("the offer report", () => {
+  it("attributes a purchase carrying a served offer id, net of refunds, and never a forged one", async () => {
+    const since = new Date();
+    const [kettle, second] = await serveOffers("cart-line-list");
+    const accepted = await postEvents({
+      events: [
+        event("impression", kettle!.offerId, "cart-line-list"),
+        event("impression", second!.offerId, "cart-line-list"),
+        event("click", kettle!.offerId, "cart-line-list"),
+        event("add", kettle!.offerId, "cart-line-list"),
+      ],
+    });
+    expect((await accepted.json()).accepted).toBe(4);
+
+    const forged = signOfferToken(
+      { shopDomain: TEST_SHOP, productId: POPULAR[4]!, modelVersion: null, surface: "cart-line-list" },
+      "not-the-app-secret",
+    );
+    const numeric = (gid: string) => Number(gid.split("/").pop());
+    const lineItem = (id: number, productId: number, offerId: string, quantity = 1, current = quantity) => ({
+      id,
+      product_id: productId,
+      variant_id: productId * 10 + 1,
+      title: "Offered",
+      quantity,
+      current_quantity: current,
+      price: "12.50",
+      properties: [{ name: "_upsell_offer", value: offerId }],
+    });
+    const placedAt = new Date().toISOString();
+    const order = {
+      ...webhookFixture("orders-create"),
+      id: 9_100_000_001,
+      created_at: placedAt,
+      updated_at: placedAt,
+      currency: "EUR",
+      line_items: [
+        // Two added from the offer, one of them since removed from the order.
+        lineItem(1, numeric(kettle!.productId), kettle!.offerId, 2, 1),
+        lineItem(2, Number(POPULAR[4]), forged),
+        // A real offer id copied onto another product.
+        lineItem(3, Number(POPULAR[5]), second!.offerId),
+        lineItem(4, Number(POPULAR[6]), "off_3f9a2c"),
+      ],
+    };
+    const eventId = crypto.randomUUID();
+    const delivered = await callRoute(
+      webhookAction,
+      webhookRequest({ topic: "orders/create", payload: order, eventId }),
+    );
+    expect(delivered.status).toBe(200);
+    await waitFor(async () => {
+      const delivery = await db().webhookDelivery.findFirst({ where: { eventId } });
+      return delivery?.status === "processed";
+    });
+
+    const report = await offerReport(db(), { shopDomain: TEST_SHOP, since });
+    expect(report.currency).toBe("EUR");
+    expect(report.unattributedLines).toBe(3);
+    expect(report.rows).toEqual([
+      {
+        productId: String(numeric(kettle!.productId)),
+        title: "Pour-over Kettle",
+        modelVersion: null,
+        surface: "cart-line-list",
+        impressions: 1,
+        clicks: 1,
+        adds: 1,
+        removes: 0,
+        clickRate: 1,
+        purchases: 1,
+        takeRate: 1,
+        revenue: "12.50",
+      },
+      expect.objectContaining({
+        productId: String(numeric(second!.productId)),
+        impressions: 1,
+        clicks: 0,
+        clickRate: 0,
+        purchases: 0,
+        takeRate: 0,
+        revenue: "0.00",
+      }),
+    ]);
   });
 });
