@@ -75,6 +75,8 @@ export interface EngineOffer {
   score: number;
   reason: string;
   reasonKind: "bought-with" | "bought-before" | "your-taste" | "similar" | "popular";
+  /** the cart product a "bought-with" or "similar" reason names, so callers can word it in any language */
+  reasonProductId: string | null;
 }
 
 export interface Engine {
@@ -194,6 +196,7 @@ class HybridEngine implements Engine {
       score: offer.score,
       reason: describeReason(offer.reason, this.titles),
       reasonKind: offer.reason.kind,
+      reasonProductId: "product" in offer.reason ? (this.productIds[offer.reason.product] ?? null) : null,
     }));
   }
 

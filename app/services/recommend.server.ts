@@ -76,7 +76,13 @@ function popularOffers(state: ShopState, cart: readonly string[], k: number): En
   for (const { productId, orders } of state.popular) {
     if (offers.length === k) break;
     if (state.exclude.has(productId) || cart.includes(productId)) continue;
-    offers.push({ productId, score: orders / top, reason: "Popular right now", reasonKind: "popular" });
+    offers.push({
+      productId,
+      score: orders / top,
+      reason: "Popular right now",
+      reasonKind: "popular",
+      reasonProductId: null,
+    });
   }
   return offers;
 }

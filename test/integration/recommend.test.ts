@@ -62,6 +62,7 @@ describe("without a live model", () => {
         score: expect.any(Number),
         reason: "Popular right now",
         reasonKind: "popular",
+        reasonProductId: null,
       })),
     });
 
