@@ -22,6 +22,7 @@ export default function EmbeddedApp() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/preview">Preview offers</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
