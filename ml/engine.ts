@@ -77,6 +77,8 @@ export interface EngineOffer {
   reasonKind: "bought-with" | "bought-before" | "your-taste" | "similar" | "popular";
   /** the cart product a "bought-with" or "similar" reason names, so callers can word it in any language */
   reasonProductId: string | null;
+  /** that product's title as the model knows it */
+  reasonProductTitle: string | null;
 }
 
 export interface Engine {
@@ -197,6 +199,7 @@ class HybridEngine implements Engine {
       reason: describeReason(offer.reason, this.titles),
       reasonKind: offer.reason.kind,
       reasonProductId: "product" in offer.reason ? (this.productIds[offer.reason.product] ?? null) : null,
+      reasonProductTitle: "product" in offer.reason ? (this.titles[offer.reason.product] ?? null) : null,
     }));
   }
 

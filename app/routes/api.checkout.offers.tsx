@@ -19,6 +19,7 @@ export function action({ request }: ActionFunctionArgs) {
       cart: input.cart.lines.map((line) => line.productId),
       surface: input.surface,
       currency: input.currency,
+      locale: input.locale,
     });
   });
 }

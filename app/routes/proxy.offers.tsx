@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         cart: query.products,
         surface: "storefront",
         currency: query.currency,
+        locale: query.locale,
       });
     },
     { headers: { "Cache-Control": "private, no-store" } },

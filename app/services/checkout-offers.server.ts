@@ -3,6 +3,7 @@ import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
 import { signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
+import { reasonText } from "~/lib/reason-text";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
@@ -41,6 +42,8 @@ export interface CheckoutOffersOptions {
   surface: Surface;
   /** the buyer's currency: used only when the shop's own is not known yet */
   currency?: string | null;
+  /** the shopper's language, for the reasons' wording */
+  locale?: string | null;
 }
 
 interface ShopContext {
@@ -68,7 +71,7 @@ const entries = new Map<string, ShopEntry>();
  */
 export async function getCheckoutOffers(
   database: Db,
-  { shopDomain, customerKey, cart, surface, currency }: CheckoutOffersOptions,
+  { shopDomain, customerKey, cart, surface, currency, locale }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
   const shop = entry.context;
@@ -101,7 +104,7 @@ export async function getCheckoutOffers(
       imageUrl: product.imageUrl,
       price: { amount: product.price, currencyCode },
       compareAtPrice: product.compareAtPrice ? { amount: product.compareAtPrice, currencyCode } : null,
-      reason: offer.reason,
+      reason: reasonText(offer, locale),
       reasonKind: offer.reasonKind,
     });
   }

@@ -82,6 +82,7 @@ function popularOffers(state: ShopState, cart: readonly string[], k: number): En
       reason: "Popular right now",
       reasonKind: "popular",
       reasonProductId: null,
+      reasonProductTitle: null,
     });
   }
   return offers;

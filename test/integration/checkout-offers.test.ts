@@ -96,6 +96,15 @@ describe("POST /api/checkout/offers", () => {
     await setSettings({});
   });
 
+  it("words the reasons in the shopper's language", async () => {
+    const answer = await (await askOffers(body({ locale: "fr-CA" }))).json();
+    expect(answer.offers.map((offer: { reason: string }) => offer.reason)).toEqual([
+      "Populaire en ce moment",
+      "Populaire en ce moment",
+      "Populaire en ce moment",
+    ]);
+  });
+
   it("still offers when the cart holds products the shop does not know", async () => {
     const response = await askOffers(body({ cart: { lines: [line("999999999"), line("888888888")] } }));
     expect(response.status).toBe(200);

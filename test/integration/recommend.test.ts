@@ -63,6 +63,7 @@ describe("without a live model", () => {
         reason: "Popular right now",
         reasonKind: "popular",
         reasonProductId: null,
+        reasonProductTitle: null,
       })),
     });
 
