@@ -143,9 +143,14 @@ async function main(): Promise<number> {
   const host = Buffer.from(`admin.shopify.com/store/${DEMO_SHOP.replace(".myshopify.com", "")}`).toString(
     "base64url",
   );
+  const query = `embedded=1&shop=${DEMO_SHOP}&host=${host}&id_token=${token}`;
   console.log(`
 The demo shop's admin (valid for 24 hours):
-  http://localhost:${config.PORT}/app?embedded=1&shop=${DEMO_SHOP}&host=${host}&id_token=${token}
+  http://localhost:${config.PORT}/app?${query}
+
+What the checkout offers a chosen customer and cart (the first model is trained in the background
+after seeding; until it is live, offers are the shop's popular products):
+  http://localhost:${config.PORT}/app/preview?${query}
 
 Press Ctrl-C to stop the server and the worker.`);
   await new Promise<void>((resolve) => {
