@@ -1,7 +1,7 @@
 import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
 import type { ModelArrays, Query, Recommender } from "../recommender";
-import { topK } from "../recommender";
 import { orderWeights, TIE_BREAK } from "./decay";
+import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
 
 export interface CoPurchaseOptions {
@@ -19,9 +19,7 @@ export interface CoPurchaseOptions {
  */
 export class CoPurchaseRecommender implements Recommender {
   readonly name = "co-purchase";
-  private start = new Int32Array(1);
-  private neighbours = new Int32Array(0);
-  private similarity = new Float32Array(0);
+  private lists = new NeighbourLists();
   private readonly popularity = new PopularityRecommender();
 
   constructor(private readonly options: CoPurchaseOptions = {}) {}
@@ -40,12 +38,8 @@ export class CoPurchaseRecommender implements Recommender {
     }
     const co = new Float64Array(n);
     const touched: number[] = [];
-    this.start = new Int32Array(n + 1);
-    const allNeighbours: number[] = [];
-    const allSims: number[] = [];
-    const sims = new Float32Array(n);
+    const builder = new NeighbourListBuilder(n, keep);
     for (let i = 0; i < n; i++) {
-      this.start[i] = allNeighbours.length;
       for (let p = ordersOf.start[i]!; p < ordersOf.start[i + 1]!; p++) {
         const order = ordersOf.orders[p]!;
         const w = orderWeight[order]!;
@@ -57,48 +51,33 @@ export class CoPurchaseRecommender implements Recommender {
       }
       if (touched.length === 0) continue;
       const ni = counts[i]! ** alpha;
-      for (const j of touched) sims[j] = co[j]! / (ni * counts[j]! ** (1 - alpha));
-      const best = topK(
-        Float32Array.from(touched, (j) => sims[j]!),
-        keep,
+      builder.add(
+        i,
+        touched,
+        Float32Array.from(touched, (j) => co[j]! / (ni * counts[j]! ** (1 - alpha))),
       );
-      for (const b of best) {
-        const j = touched[b]!;
-        allNeighbours.push(j);
-        allSims.push(sims[j]!);
-      }
       for (const j of touched) co[j] = 0;
       touched.length = 0;
     }
-    this.start[n] = allNeighbours.length;
-    this.neighbours = Int32Array.from(allNeighbours);
-    this.similarity = Float32Array.from(allSims);
+    this.lists = builder.build();
   }
 
   state(): ModelArrays {
-    return { start: this.start, neighbours: this.neighbours, similarity: this.similarity };
+    return this.lists.state();
   }
 
   restore(state: ModelArrays): void {
-    this.start = Int32Array.from(state.start!);
-    this.neighbours = Int32Array.from(state.neighbours!);
-    this.similarity = Float32Array.from(state.similarity!);
+    this.lists = NeighbourLists.restore(state);
   }
 
   /** Sum of the cart products' neighbour similarities, zero elsewhere. */
   scoreCart(cart: readonly number[], out: Float32Array): void {
-    out.fill(0);
-    for (const item of cart) {
-      if (item < 0 || item + 1 >= this.start.length) continue;
-      for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
-        out[this.neighbours[p]!]! += this.similarity[p]!;
-      }
-    }
+    this.lists.scoreCart(cart, out);
   }
 
   /** Similarity of `item` to the cart product it is closest to, and that product (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
-    return strongestNeighbour(this.state(), cart, item);
+    return this.lists.strongestLink(cart, item);
   }
 
   score(query: Query, out: Float32Array): void {
@@ -118,29 +97,4 @@ function productOrders(data: Dataset, counts: Float64Array): { start: Int32Array
     for (const item of orderProducts(data, o)) orders[cursor[item]!++] = o;
   }
   return { start, orders };
-}
-
-/** In sparse neighbour lists, the cart product whose list holds `item` with the highest similarity. */
-export function strongestNeighbour(
-  lists: ModelArrays,
-  cart: readonly number[],
-  item: number,
-): { product: number; similarity: number } {
-  const { start, neighbours, similarity } = lists as {
-    start: Int32Array;
-    neighbours: Int32Array;
-    similarity: Float32Array;
-  };
-  let product = -1;
-  let best = 0;
-  for (const c of cart) {
-    if (c < 0 || c + 1 >= start.length) continue;
-    for (let p = start[c]!; p < start[c + 1]!; p++) {
-      if (neighbours[p] === item && similarity[p]! > best) {
-        product = c;
-        best = similarity[p]!;
-      }
-    }
-  }
-  return { product, similarity: best };
 }

@@ -1,8 +1,7 @@
 import { type Dataset, numProducts } from "../dataset";
 import type { ModelArrays, Query, Recommender } from "../recommender";
-import { topK } from "../recommender";
-import { strongestNeighbour } from "./co-purchase";
 import { TIE_BREAK } from "./decay";
+import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
 
 export interface ContentOptions {
@@ -26,9 +25,7 @@ export function contentTokens(text: string): string[] {
  */
 export class ContentRecommender implements Recommender {
   readonly name = "content";
-  private start = new Int32Array(1);
-  private neighbours = new Int32Array(0);
-  private similarity = new Float32Array(0);
+  private lists = new NeighbourLists();
   private readonly popularity = new PopularityRecommender();
 
   constructor(private readonly options: ContentOptions = {}) {}
@@ -63,11 +60,8 @@ export class ContentRecommender implements Recommender {
     const keep = this.options.neighbours ?? 50;
     const dots = new Float64Array(n);
     const touched: number[] = [];
-    const start = new Int32Array(n + 1);
-    const allNeighbours: number[] = [];
-    const allSims: number[] = [];
+    const builder = new NeighbourListBuilder(n, keep);
     for (let i = 0; i < n; i++) {
-      start[i] = allNeighbours.length;
       if (!(norms[i]! > 0)) continue;
       for (const w of docs[i]!) {
         const weight = idf.get(w);
@@ -78,44 +72,33 @@ export class ContentRecommender implements Recommender {
           dots[j]! += weight * weight;
         }
       }
-      const sims = Float32Array.from(touched, (j) => dots[j]! / (norms[i]! * norms[j]!));
-      for (const b of topK(sims, keep)) {
-        allNeighbours.push(touched[b]!);
-        allSims.push(sims[b]!);
-      }
+      builder.add(
+        i,
+        touched,
+        Float32Array.from(touched, (j) => dots[j]! / (norms[i]! * norms[j]!)),
+      );
       for (const j of touched) dots[j] = 0;
       touched.length = 0;
     }
-    start[n] = allNeighbours.length;
-    this.start = start;
-    this.neighbours = Int32Array.from(allNeighbours);
-    this.similarity = Float32Array.from(allSims);
+    this.lists = builder.build();
   }
 
   state(): ModelArrays {
-    return { start: this.start, neighbours: this.neighbours, similarity: this.similarity };
+    return this.lists.state();
   }
 
   restore(state: ModelArrays): void {
-    this.start = Int32Array.from(state.start!);
-    this.neighbours = Int32Array.from(state.neighbours!);
-    this.similarity = Float32Array.from(state.similarity!);
+    this.lists = NeighbourLists.restore(state);
   }
 
   /** The cart product `item` is most like, and how much (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
-    return strongestNeighbour(this.state(), cart, item);
+    return this.lists.strongestLink(cart, item);
   }
 
   /** Sum of the cart products' content similarities, zero elsewhere. */
   scoreCart(cart: readonly number[], out: Float32Array): void {
-    out.fill(0);
-    for (const item of cart) {
-      if (item < 0 || item + 1 >= this.start.length) continue;
-      for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
-        out[this.neighbours[p]!]! += this.similarity[p]!;
-      }
-    }
+    this.lists.scoreCart(cart, out);
   }
 
   score(query: Query, out: Float32Array): void {

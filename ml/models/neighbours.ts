@@ -1,0 +1,87 @@
+import type { ModelArrays } from "../recommender";
+import { topK } from "../recommender";
+
+/**
+ * Each product's strongest neighbours with a similarity, stored CSR: the neighbours of product i are
+ * `neighbours[start[i] .. start[i + 1])`. Co-purchase and content similarity both rank a cart by
+ * summing its products' lists.
+ */
+export class NeighbourLists {
+  constructor(
+    private readonly start: Int32Array = new Int32Array(1),
+    private readonly neighbours: Int32Array = new Int32Array(0),
+    private readonly similarity: Float32Array = new Float32Array(0),
+  ) {}
+
+  /** Sum of the cart products' neighbour similarities, zero elsewhere. */
+  scoreCart(cart: readonly number[], out: Float32Array): void {
+    out.fill(0);
+    for (const item of cart) {
+      if (item < 0 || item + 1 >= this.start.length) continue;
+      for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
+        out[this.neighbours[p]!]! += this.similarity[p]!;
+      }
+    }
+  }
+
+  /** The cart product whose list holds `item` with the highest similarity (-1 when none). */
+  strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
+    let product = -1;
+    let best = 0;
+    for (const c of cart) {
+      if (c < 0 || c + 1 >= this.start.length) continue;
+      for (let p = this.start[c]!; p < this.start[c + 1]!; p++) {
+        if (this.neighbours[p] === item && this.similarity[p]! > best) {
+          product = c;
+          best = this.similarity[p]!;
+        }
+      }
+    }
+    return { product, similarity: best };
+  }
+
+  state(): ModelArrays {
+    return { start: this.start, neighbours: this.neighbours, similarity: this.similarity };
+  }
+
+  static restore(state: ModelArrays): NeighbourLists {
+    return new NeighbourLists(
+      Int32Array.from(state.start ?? [0]),
+      Int32Array.from(state.neighbours ?? []),
+      Float32Array.from(state.similarity ?? []),
+    );
+  }
+}
+
+/** Collects lists product by product, in catalog order, keeping each one's `keep` best. */
+export class NeighbourListBuilder {
+  private readonly start: Int32Array;
+  private readonly neighbours: number[] = [];
+  private readonly similarity: number[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly products: number,
+    private readonly keep: number,
+  ) {
+    this.start = new Int32Array(products + 1);
+  }
+
+  /** Product i's list from its candidates and their similarities (parallel arrays). */
+  add(i: number, candidates: readonly number[], similarities: Float32Array): void {
+    while (this.next <= i) this.start[this.next++] = this.neighbours.length;
+    for (const b of topK(similarities, this.keep)) {
+      this.neighbours.push(candidates[b]!);
+      this.similarity.push(similarities[b]!);
+    }
+  }
+
+  build(): NeighbourLists {
+    while (this.next <= this.products) this.start[this.next++] = this.neighbours.length;
+    return new NeighbourLists(
+      this.start,
+      Int32Array.from(this.neighbours),
+      Float32Array.from(this.similarity),
+    );
+  }
+}
