@@ -24,6 +24,8 @@ export interface OfferProduct {
   price: string;
   /** only when above the price, as Shopify shows it */
   compareAtPrice: string | null;
+  /** the product's tags, for the shop's tag exclusions */
+  tags: string[];
 }
 
 /**
@@ -38,7 +40,7 @@ export async function offerProducts(
   return tx.$queryRaw<OfferProduct[]>`
     SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
       v.price::text AS price,
-      CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice"
+      CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice", p.tags
     FROM "Product" p
     JOIN LATERAL (
       SELECT "externalId", COALESCE(price, p.price) AS price, "compareAtPrice" FROM "Variant"

@@ -64,8 +64,9 @@ const entries = new Map<string, ShopEntry>();
 
 /**
  * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
- * a signed offer id. Ranking is recommend()'s (the live model, or the popularity fallback); a
- * ranked product is offered only when it has an available variant with a price. No Admin API call
+ * a signed offer id; none on a surface the shop turned off. Ranking is recommend()'s (the live
+ * model, or the popularity fallback); a ranked product is offered only when it has an available
+ * variant with a price and none of the shop's excluded tags. No Admin API call
  * and nothing written: a shop's settings and the details of its offered products are kept in
  * memory for RECOMMEND_REFRESH_MS, so a warm request costs recommend()'s work and at most one query.
  */
@@ -78,8 +79,9 @@ export async function getCheckoutOffers(
   if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   const currencyCode = shop.currency ?? currency ?? null;
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
-  if (!shop.settings.enabled || currencyCode === null)
+  if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
     return { offers: [], modelVersion: null, experiment: null };
+  const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));
   const wanted = shop.settings.maxOffers;
   // A few spare candidates for ranked products that turn out not to be offerable.
   const ranked = await recommend(database, { shopDomain, customerKey, cart, k: Math.min(wanted * 3, 30) });
@@ -89,7 +91,7 @@ export async function getCheckoutOffers(
   for (const offer of ranked.offers) {
     if (offers.length === wanted) break;
     const product = products.get(offer.productId);
-    if (!product) continue;
+    if (!product || product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
     offers.push({
       offerId: signOfferToken({
         shopDomain,
@@ -109,6 +111,11 @@ export async function getCheckoutOffers(
     });
   }
   return { offers, modelVersion: ranked.modelVersion, experiment: null };
+}
+
+/** Shopify compares tags without regard to case or surrounding spaces. */
+function normalizeTag(tag: string): string {
+  return tag.trim().toLowerCase();
 }
 
 async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {

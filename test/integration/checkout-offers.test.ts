@@ -41,7 +41,12 @@ async function askOffers(requestBody: unknown = body(), token?: string) {
 const productIds = (offers: Array<{ productId: string }>) =>
   offers.map((offer) => offer.productId.replace("gid://shopify/Product/", ""));
 
-async function setSettings(settings: { enabled?: boolean; maxOffers?: number }) {
+async function setSettings(settings: {
+  enabled?: boolean;
+  maxOffers?: number;
+  surfaces?: string[];
+  excludedTags?: string[];
+}) {
   await db().shop.update({ where: { id: shopId }, data: { settings } });
   // Settings are kept in memory for RECOMMEND_REFRESH_MS.
   await new Promise((resolve) => setTimeout(resolve, 60));
@@ -116,6 +121,21 @@ describe("POST /api/checkout/offers", () => {
     expect(await (await askOffers()).json()).toEqual({ offers: [], modelVersion: null, experiment: null });
     await setSettings({ maxOffers: 1 });
     expect((await (await askOffers()).json()).offers).toHaveLength(1);
+    await setSettings({});
+  });
+
+  it("offers nothing on a surface the merchant turned off, and never a product with an excluded tag", async () => {
+    await setSettings({ surfaces: ["thank-you"] });
+    expect((await (await askOffers()).json()).offers).toEqual([]);
+    expect((await (await askOffers(body({ surface: "thank-you" }))).json()).offers).toHaveLength(3);
+
+    await db().product.updateMany({
+      where: { shopId, externalId: POPULAR[0] },
+      data: { tags: ["Clearance"] },
+    });
+    await setSettings({ excludedTags: [" clearance"] });
+    expect(productIds((await (await askOffers()).json()).offers)).toEqual(POPULAR.slice(1, 4));
+    await db().product.updateMany({ where: { shopId, externalId: POPULAR[0] }, data: { tags: [] } });
     await setSettings({});
   });
 
