@@ -30,9 +30,9 @@ const EnvSchema = z
     // The queues `npm run worker` serves; training holds a CPU for minutes, so production runs it apart.
     WORKER_QUEUES: z
       .string()
-      .default("ingest,backfill,train")
+      .default("ingest,backfill,train,discounts")
       .transform((value) => value.split(",").map((name) => name.trim()))
-      .pipe(z.array(z.enum(["ingest", "backfill", "train"])).min(1)),
+      .pipe(z.array(z.enum(["ingest", "backfill", "train", "discounts"])).min(1)),
     TRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     // Five-field cron pattern, read in UTC.
     TRAIN_NIGHTLY_CRON: z
@@ -43,6 +43,11 @@ const EnvSchema = z
     RECOMMEND_REFRESH_MS: z.coerce.number().int().min(50).default(5_000),
     // Requests a shopper (customer, or address for guests) may make to the events API per minute and shop.
     OFFER_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    // Single-use discount codes kept ready per (product, percent), and the stock that asks for more.
+    DISCOUNT_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(5),
+    DISCOUNT_POOL_LOW_WATER: z.coerce.number().int().min(0).max(1_000).default(2),
+    // How long a code can be used after it is created; one is handed out only with a day left.
+    DISCOUNT_CODE_DAYS: z.coerce.number().int().min(2).max(90).default(7),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

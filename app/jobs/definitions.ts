@@ -1,7 +1,7 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 
-export const QUEUE_NAMES = ["ingest", "backfill", "train"] as const;
+export const QUEUE_NAMES = ["ingest", "backfill", "train", "discounts"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 interface JobDefinition<S extends z.ZodType> {
@@ -64,6 +64,21 @@ export const JOBS = {
       backoff: { type: "exponential", delay: 60_000 },
       removeOnComplete: 30,
       removeOnFail: 100,
+    },
+  }),
+  /**
+   * Creates single-use discount codes in Shopify for the shop's wanted pools (see
+   * replenishDiscountCodes). Job id: `discounts-<shop>`, removed once done, so serving can ask for a
+   * run on every low pool and asks collapse into one while it waits.
+   */
+  "replenish-discount-codes": define({
+    queue: "discounts",
+    schema: z.object({ shopDomain: z.string().min(1) }),
+    options: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 10_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 3_600 },
     },
   }),
 } as const;

@@ -3,11 +3,13 @@ import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { processDelivery } from "~/services/process-webhook.server";
+import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyTraining } from "~/services/request-training.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
+import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { shopify } from "~/shopify.server";
 import type { JobName, JobPayload } from "./definitions";
 
@@ -48,4 +50,17 @@ export const HANDLERS: Handlers = {
       onProgress: (progress) => job.updateProgress(progress),
     }),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
+  "replenish-discount-codes": async ({ shopDomain }, { log }) => {
+    const { admin } = await shopify().unauthenticated.admin(shopDomain);
+    const child = log.child({ shop: shopDomain });
+    return replenishDiscountCodes(db(), {
+      shopDomain,
+      admin: adminGraphql(admin.graphql, {
+        onWait: ({ ms, reason }) => child.debug({ ms, reason }, "waiting for the Admin API bucket"),
+      }),
+      log: child,
+      poolSize: env().DISCOUNT_POOL_SIZE,
+      codeLifetimeMs: env().DISCOUNT_CODE_DAYS * 86_400_000,
+    });
+  },
 };

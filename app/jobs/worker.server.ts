@@ -48,7 +48,8 @@ export async function startWorkers({
       name: `${hostname()}:${process.pid}`,
       connection: createRedis("worker"),
       prefix: env().QUEUE_PREFIX,
-      concurrency: { ingest: concurrency, backfill: 1, train: env().TRAIN_CONCURRENCY }[name],
+      // Discount jobs of different shops run side by side: Shopify's cost bucket is per shop.
+      concurrency: { ingest: concurrency, backfill: 1, train: env().TRAIN_CONCURRENCY, discounts: 2 }[name],
       // Training holds the CPU for long stretches; a short lock would let another worker take it over.
       ...(name === "train" ? { lockDuration: 10 * 60_000, stalledInterval: 5 * 60_000 } : {}),
     });

@@ -36,6 +36,7 @@ describe("npm run db:migrate", () => {
       "20261122000000_init",
       "20261122170000_model_registry",
       "20261122180000_offer_events",
+      "20261122190000_discount_codes",
     ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
@@ -48,7 +49,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 3 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 4 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {
