@@ -130,6 +130,7 @@ describe("decideDiscount", () => {
     );
     expect(decideDiscount({ ...base, budgetLeft: 0 }).percent).toBe(0);
     expect(decideDiscount({ ...base, budgetLeft: Number.NaN }).percent).toBe(0);
+    expect(decideDiscount({ ...base, budgetLeft: Number.POSITIVE_INFINITY }).percent).toBe(25);
   });
 
   it("caps custom levels at maxPercent and keeps 0 available", () => {

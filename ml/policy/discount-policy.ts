@@ -160,7 +160,8 @@ export function decideDiscount(input: {
     return decision(0, 0, 0, "No discount: the offer has no price.");
   const knownCost = input.unitCost !== null && Number.isFinite(input.unitCost) && input.unitCost >= 0;
   const cost = knownCost ? input.unitCost! : (finite(settings.assumedCostPercent, 100) / 100) * price;
-  const budget = Math.max(finite(input.budgetLeft, 0), 0);
+  // An infinite budget means no budget; a missing (NaN) one means nothing to spend.
+  const budget = Number.isNaN(input.budgetLeft) ? 0 : Math.max(input.budgetLeft, 0);
   const levels = buildLevels(price, cost, settings, outcomes, budget);
   const rates = takeRates(levels);
   const allowed = levels.flatMap((level, i) => (level.blocked === null ? [i] : []));
