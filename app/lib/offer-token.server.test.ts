@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MAX_OFFER_TOKEN_LENGTH, signOfferToken, verifyOfferToken } from "./offer-token.server";
 
@@ -27,6 +28,8 @@ describe("offer tokens", () => {
       modelVersion: 7,
       surface: "checkout",
       servedAt,
+      discountPercent: 0,
+      experiment: null,
     });
     expect(verifyOfferToken(token, "other-shop.myshopify.com", SECRET)).toBeNull();
     expect(verifyOfferToken(token, SHOP, "another-secret")).toBeNull();
@@ -41,8 +44,42 @@ describe("offer tokens", () => {
     }
   });
 
+  it("carry the discount offered and the experiment variant that served it", () => {
+    const token = sign({ discountPercent: 15, experiment: { id: "k3x9", variant: 2 } });
+    expect(verifyOfferToken(token, SHOP, SECRET)).toMatchObject({
+      discountPercent: 15,
+      experiment: { id: "k3x9", variant: 2 },
+    });
+    expect(() => sign({ discountPercent: 12.5 })).toThrow(/whole percent/);
+    expect(() => sign({ experiment: { id: "K3X9", variant: 2 } })).toThrow(/experiment id/);
+    expect(() => sign({ experiment: { id: "k3x9", variant: 10 } })).toThrow(/experiment id/);
+  });
+
+  it("still verify the first format, signed before discounts and experiments", () => {
+    const body = `o1.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.AbCdEf`;
+    const signature = createHmac("sha256", SECRET)
+      .update(`offer-token\u0000${SHOP}\u0000${body}`)
+      .digest()
+      .subarray(0, 12)
+      .toString("base64url");
+    expect(verifyOfferToken(`${body}.${signature}`, SHOP, SECRET)).toEqual({
+      productId: "8123456789099",
+      modelVersion: 7,
+      surface: "checkout",
+      servedAt,
+      discountPercent: 0,
+      experiment: null,
+    });
+    expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
+  });
+
   it("fit a line property even at the largest ids, and differ for each serving", () => {
-    const largest = sign({ productId: String(Number.MAX_SAFE_INTEGER), modelVersion: 78_364_164_095 });
+    const largest = sign({
+      productId: String(Number.MAX_SAFE_INTEGER),
+      modelVersion: 78_364_164_095,
+      discountPercent: 100,
+      experiment: { id: "zzzz", variant: 9 },
+    });
     expect(largest.length).toBeLessThanOrEqual(MAX_OFFER_TOKEN_LENGTH);
     expect(verifyOfferToken(largest, SHOP, SECRET)?.productId).toBe(String(Number.MAX_SAFE_INTEGER));
     expect(sign()).not.toBe(sign());
@@ -57,7 +94,7 @@ describe("offer tokens", () => {
       changed[index] = (part[0] === "c" ? "l" : "c") + part.slice(1);
       expect(verifyOfferToken(changed.join("."), SHOP, SECRET), `part ${index}`).toBeNull();
     }
-    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o1/, "o2")]) {
+    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o2/, "o1")]) {
       expect(verifyOfferToken(value, SHOP, SECRET)).toBeNull();
     }
   });

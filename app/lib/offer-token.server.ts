@@ -3,11 +3,15 @@ import { env } from "~/env.server";
 import type { Surface } from "./offers";
 
 /**
- * An offer id is a signed token: "o1.<product>.<model version>.<surface>.<served at>.<nonce>.<mac>",
- * numbers in base 36, the MAC a truncated HMAC-SHA256 under the app secret of the shop and the rest.
- * It lets an event or a purchase be attributed to what was served without writing anything when
- * serving, and it fits the 64 characters a line property may carry (app/lib/webhook-events.ts).
- * The shop is not written in the token but bound by the MAC: a token verifies only for its own shop.
+ * An offer id is a signed token:
+ * "o2.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<nonce>.<mac>",
+ * numbers in base 36, the experiment "0" or its 4-character id followed by the variant's index, the
+ * MAC a truncated HMAC-SHA256 under the app secret of the shop and the rest. It lets an event or a
+ * purchase be attributed to what was served (and how: which discount, which experiment variant)
+ * without writing anything when serving, and it fits the 64 characters a line property may carry
+ * (app/lib/webhook-events.ts). The shop is not written in the token but bound by the MAC: a token
+ * verifies only for its own shop. Tokens of the first format ("o1", without discount and
+ * experiment) still verify: they ride on orders placed long after serving.
  */
 export interface OfferClaims {
   productId: string;
@@ -15,10 +19,22 @@ export interface OfferClaims {
   modelVersion: number | null;
   surface: Surface;
   servedAt: Date;
+  /** the discount offered with it, 0 for none */
+  discountPercent: number;
+  /** the experiment variant that served it; null outside any experiment */
+  experiment: OfferExperiment | null;
 }
 
-const FORMAT = "o1";
+export interface OfferExperiment {
+  /** 4 characters [0-9a-z] */
+  id: string;
+  /** the variant's index in the experiment, 0 to 9 */
+  variant: number;
+}
+
+const FORMAT = "o2";
 const MAC_BYTES = 12;
+const NONCE_BYTES = 3;
 const SURFACE_CODES: Record<Surface, string> = {
   checkout: "c",
   "cart-line-list": "l",
@@ -28,7 +44,11 @@ const SURFACE_CODES: Record<Surface, string> = {
 const SURFACE_BY_CODE = new Map(
   Object.entries(SURFACE_CODES).map(([surface, code]) => [code, surface as Surface]),
 );
-const TOKEN = /^o1\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([\w-]{6})\.([\w-]{16})$/;
+const TOKEN_V1 =
+  /^o1\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([\w-]{6})\.([\w-]{16})$/;
+const TOKEN_V2 =
+  /^o2\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
+const EXPERIMENT_ID = /^[0-9a-z]{4}$/;
 
 export const MAX_OFFER_TOKEN_LENGTH = 64;
 
@@ -39,12 +59,16 @@ export function signOfferToken(
     modelVersion,
     surface,
     servedAt = new Date(),
+    discountPercent = 0,
+    experiment = null,
   }: {
     shopDomain: string;
     productId: string;
     modelVersion: number | null;
     surface: Surface;
     servedAt?: Date;
+    discountPercent?: number;
+    experiment?: OfferExperiment | null;
   },
   secret = env().SHOPIFY_API_SECRET,
 ): string {
@@ -52,13 +76,21 @@ export function signOfferToken(
   if (!/^\d+$/.test(productId) || !Number.isSafeInteger(product)) {
     throw new Error(`An offer needs a numeric product id, not ${productId}`);
   }
+  if (!Number.isInteger(discountPercent) || discountPercent < 0 || discountPercent > 100) {
+    throw new Error(`A discount is a whole percent from 0 to 100, not ${discountPercent}`);
+  }
+  if (experiment && (!EXPERIMENT_ID.test(experiment.id) || !/^\d$/.test(String(experiment.variant)))) {
+    throw new Error("An experiment id is 4 characters [0-9a-z] and its variant index 0 to 9");
+  }
   const body = [
     FORMAT,
     product.toString(36),
     (modelVersion ?? 0).toString(36),
     SURFACE_CODES[surface],
     Math.floor(servedAt.getTime() / 1000).toString(36),
-    randomBytes(4).toString("base64url"),
+    discountPercent.toString(36),
+    experiment ? `${experiment.id}${experiment.variant}` : "0",
+    randomBytes(NONCE_BYTES).toString("base64url"),
   ].join(".");
   return `${body}.${mac(secret, shopDomain, body).toString("base64url")}`;
 }
@@ -70,18 +102,25 @@ export function verifyOfferToken(
   secret = env().SHOPIFY_API_SECRET,
 ): OfferClaims | null {
   if (typeof token !== "string" || token.length > MAX_OFFER_TOKEN_LENGTH) return null;
-  const match = TOKEN.exec(token);
-  if (!match) return null;
-  const [, product, version, surfaceCode, served, , signature] = match;
+  const v2 = TOKEN_V2.exec(token);
+  const v1 = v2 ? null : TOKEN_V1.exec(token);
+  if (!v1 && !v2) return null;
+  const [, product, version, surfaceCode, served] = (v2 ?? v1)!;
+  const signature = v2 ? v2[8] : v1![6];
   const given = Buffer.from(signature!, "base64url");
   const expected = mac(secret, shopDomain, token.slice(0, token.lastIndexOf(".")));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   const modelVersion = Number.parseInt(version!, 36);
+  const discountPercent = v2 ? Number.parseInt(v2[5]!, 36) : 0;
+  const experiment = v2?.[6] && v2[6] !== "0" ? { id: v2[6].slice(0, 4), variant: Number(v2[6][4]) } : null;
+  if (discountPercent > 100) return null;
   return {
     productId: String(Number.parseInt(product!, 36)),
     modelVersion: modelVersion === 0 ? null : modelVersion,
     surface: SURFACE_BY_CODE.get(surfaceCode!)!,
     servedAt: new Date(Number.parseInt(served!, 36) * 1000),
+    discountPercent,
+    experiment,
   };
 }
 

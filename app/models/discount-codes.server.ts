@@ -188,3 +188,27 @@ export async function availableCount(
     where: { shopId, productId, percent, status: "available", expiresAt: { gt: goodUntil } },
   });
 }
+
+/** The codes issued to a customer, for their data request. */
+export async function customerCodes(
+  tx: Tx | Db,
+  { shopId, customerKey }: { shopId: string; customerKey: string },
+) {
+  return tx.discountCode.findMany({
+    where: { shopId, issuedTo: customerKey },
+    orderBy: { issuedAt: "asc" },
+    select: { code: true, productId: true, percent: true, status: true, issuedAt: true, expiresAt: true },
+  });
+}
+
+/** Unlinks a redacted customer from their codes; the codes stay, counted against the budget. */
+export async function forgetCustomerCodes(
+  tx: Tx | Db,
+  { shopId, customerKey }: { shopId: string; customerKey: string },
+): Promise<number> {
+  const { count } = await tx.discountCode.updateMany({
+    where: { shopId, issuedTo: customerKey },
+    data: { issuedTo: null },
+  });
+  return count;
+}

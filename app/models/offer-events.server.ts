@@ -7,6 +7,11 @@ export interface OfferEventRow {
   modelVersion: number | null;
   surface: Surface;
   type: OfferEventType;
+  /** the discount offered with it; 0 when absent */
+  discountPercent?: number;
+  /** the experiment variant that served it; null when absent */
+  experimentId?: string | null;
+  variant?: number | null;
   customerKey: string | null;
   occurredAt: Date;
 }
@@ -43,6 +48,19 @@ export async function countOfferEvents(
   }));
 }
 
+/** Events per UTC day ("2026-11-21"), surface and type, of events that occurred in [since, until). */
+export async function countOfferEventsByDay(
+  tx: Tx | Db,
+  { shopId, since, until, surface }: { shopId: string; since: Date; until: Date; surface: Surface | null },
+) {
+  return tx.$queryRaw<Array<{ day: string; surface: string; type: string; count: number }>>`
+    SELECT to_char(date_trunc('day', "occurredAt"), 'YYYY-MM-DD') AS day, surface, type, count(*)::int AS count
+    FROM "OfferEvent"
+    WHERE "shopId" = ${shopId}::uuid AND "occurredAt" >= ${since} AND "occurredAt" < ${until}
+      AND (${surface}::text IS NULL OR surface = ${surface}::text)
+    GROUP BY 1, 2, 3`;
+}
+
 export async function customerOfferEvents(
   tx: Tx | Db,
   { shopId, customerKey }: { shopId: string; customerKey: string },
@@ -60,4 +78,33 @@ export async function deleteCustomerOfferEvents(
 ): Promise<number> {
   const { count } = await tx.offerEvent.deleteMany({ where: { shopId, customerKey } });
   return count;
+}
+
+export interface LevelOutcomeRow {
+  productId: string;
+  percent: number;
+  impressions: number;
+  /** impressions whose offer id is on a kept order line of the offered product */
+  takes: number;
+}
+
+/**
+ * How each product's offers did at each discount level, for impressions since `since`: what the
+ * discount policy learns from. A purchase counts when an order line of the product carries the
+ * impression's offer id; the id was verified for this shop when the impression was stored, so a
+ * forged or copied id on an order never matches.
+ */
+export async function levelOutcomes(
+  tx: Tx | Db,
+  { shopId, since }: { shopId: string; since: Date },
+): Promise<LevelOutcomeRow[]> {
+  return tx.$queryRaw<LevelOutcomeRow[]>`
+    SELECT e."productId", e."discountPercent" AS percent, count(*)::int AS impressions,
+      count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
+        WHERE l."offerId" = e."offerId" AND l."productId" = e."productId" AND o."shopId" = e."shopId"
+          AND NOT o.test AND o."cancelledAt" IS NULL AND l.quantity > l."refundedQuantity"))::int AS takes
+    FROM "OfferEvent" e
+    WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
+    GROUP BY e."productId", e."discountPercent"`;
 }

@@ -8,6 +8,7 @@ import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
 import type { EngineOffer } from "~ml/engine";
+import { offerDiscount } from "./offer-discounts.server";
 import { recommend } from "./recommend.server";
 
 export interface Money {
@@ -26,6 +27,10 @@ export interface CheckoutOffer {
   compareAtPrice: Money | null;
   reason: string;
   reasonKind: EngineOffer["reasonKind"];
+  /** a single-use code for this shopper, to apply once the line is added; null for none */
+  discount: { code: string; percent: number } | null;
+  /** the price once the code applies; `price` stays the variant's own */
+  discountedPrice: Money | null;
 }
 
 export interface CheckoutOffers {
@@ -44,7 +49,15 @@ export interface CheckoutOffersOptions {
   currency?: string | null;
   /** the shopper's language, for the reasons' wording */
   locale?: string | null;
+  /**
+   * Whether the caller may receive discount codes: only a checkout session token's logged-in buyer,
+   * never a storefront (app proxy) request, whose caller anyone can be.
+   */
+  mayIssueCodes?: boolean;
 }
+
+/** Surfaces where the extension can apply a code to the checkout. */
+const CODE_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
 
 interface ShopContext {
   shopId: string;
@@ -66,13 +79,14 @@ const entries = new Map<string, ShopEntry>();
  * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
  * a signed offer id; none on a surface the shop turned off. Ranking is recommend()'s (the live
  * model, or the popularity fallback); a ranked product is offered only when it has an available
- * variant with a price and none of the shop's excluded tags. No Admin API call
- * and nothing written: a shop's settings and the details of its offered products are kept in
- * memory for RECOMMEND_REFRESH_MS, so a warm request costs recommend()'s work and at most one query.
+ * variant with a price and none of the shop's excluded tags. A logged-in checkout buyer may also get
+ * a single-use discount code per offer (offerDiscount), the only write. No Admin API call: a shop's
+ * settings and the details of its offered products are kept in memory for RECOMMEND_REFRESH_MS, so
+ * a warm request without discounts costs recommend()'s work and at most one query.
  */
 export async function getCheckoutOffers(
   database: Db,
-  { shopDomain, customerKey, cart, surface, currency, locale }: CheckoutOffersOptions,
+  { shopDomain, customerKey, cart, surface, currency, locale, mayIssueCodes = false }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
   const shop = entry.context;
@@ -88,18 +102,34 @@ export async function getCheckoutOffers(
   const products = await productsOf(database, entry, shop.shopId, ranked.offers);
   const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
+  const discounts = shop.settings.discounts;
+  const discountsFor = mayIssueCodes && customerKey && CODE_SURFACES.has(surface) ? customerKey : null;
   for (const offer of ranked.offers) {
     if (offers.length === wanted) break;
     const product = products.get(offer.productId);
     if (!product || product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
-    offers.push({
-      offerId: signOfferToken({
+    const signOffer = (discountPercent: number) =>
+      signOfferToken({
         shopDomain,
         productId: product.productId,
         modelVersion: ranked.modelVersion,
         surface,
         servedAt,
-      }),
+        discountPercent,
+      });
+    const { offerId, discount } = discountsFor
+      ? await offerDiscount(database, {
+          shopId: shop.shopId,
+          shopDomain,
+          settings: discounts,
+          customerKey: discountsFor,
+          productId: product.productId,
+          price: product.price,
+          signOffer,
+        })
+      : { offerId: signOffer(0), discount: null };
+    offers.push({
+      offerId,
       productId: gid("Product", product.productId),
       variantId: gid("ProductVariant", product.variantId),
       title: product.title,
@@ -108,9 +138,19 @@ export async function getCheckoutOffers(
       compareAtPrice: product.compareAtPrice ? { amount: product.compareAtPrice, currencyCode } : null,
       reason: reasonText(offer, locale),
       reasonKind: offer.reasonKind,
+      discount,
+      discountedPrice: discount
+        ? { amount: discountedAmount(product.price, discount.percent), currencyCode }
+        : null,
     });
   }
   return { offers, modelVersion: ranked.modelVersion, experiment: null };
+}
+
+/** The price with the percent off, rounded to the cent as Shopify rounds a line's discount. */
+function discountedAmount(price: string, percent: number): string {
+  const cents = Math.round(Number(price) * 100);
+  return ((cents - Math.round((cents * percent) / 100)) / 100).toFixed(2);
 }
 
 /** Shopify compares tags without regard to case or surrounding spaces. */

@@ -1,10 +1,12 @@
 import type { Db, Tx } from "~/db.server";
+import { customerCodes, forgetCustomerCodes } from "~/models/discount-codes.server";
 import { customerOfferEvents, deleteCustomerOfferEvents } from "~/models/offer-events.server";
 import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
 
 /**
  * customers/redact: the customer's orders go, with their offer events and any data-request report
- * about them, and a redaction mark tells training and per-customer model state to drop them too.
+ * about them, their discount codes forget them, and a redaction mark tells training and
+ * per-customer model state to drop them too.
  */
 export async function redactCustomer(
   tx: Tx,
@@ -14,6 +16,7 @@ export async function redactCustomer(
   if (customerKey) {
     await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
     await deleteCustomerOfferEvents(tx, { shopId, customerKey });
+    await forgetCustomerCodes(tx, { shopId, customerKey });
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
       create: { shopId, customerKey },
@@ -30,6 +33,7 @@ export async function recordCustomerDataRequest(
 ) {
   const orders = await customerOrders(tx, { shopId, customerKey, orderIds });
   const offerEvents = customerKey ? await customerOfferEvents(tx, { shopId, customerKey }) : [];
+  const codes = customerKey ? await customerCodes(tx, { shopId, customerKey }) : [];
   const report = {
     generatedAt: new Date().toISOString(),
     identifiers:
@@ -58,6 +62,14 @@ export async function recordCustomerDataRequest(
       surface: event.surface,
       type: event.type,
       occurredAt: event.occurredAt.toISOString(),
+    })),
+    discountCodes: codes.map((code) => ({
+      code: code.code,
+      productId: code.productId,
+      percent: code.percent,
+      status: code.status,
+      issuedAt: code.issuedAt?.toISOString() ?? null,
+      expiresAt: code.expiresAt.toISOString(),
     })),
   };
   return tx.customerDataRequest.create({ data: { shopId, customerKey: customerKey ?? "", report } });
@@ -90,4 +102,14 @@ export async function findCustomerDataReport(
         ...(found.report as object),
       }
     : null;
+}
+
+/** The shop's customer data requests, newest first, for the merchant to download. */
+export async function listCustomerDataRequests(database: Db, shopDomain: string, take = 20) {
+  return database.customerDataRequest.findMany({
+    where: { shop: { domain: shopDomain } },
+    orderBy: { requestedAt: "desc" },
+    take,
+    select: { id: true, requestedAt: true },
+  });
 }

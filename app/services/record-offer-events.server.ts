@@ -48,8 +48,8 @@ export async function limitOfferEventRequests({
 /**
  * Stores what shoppers did with offers. Each event's offer id must be a token we served to this
  * shop in the last day, on the surface the event names; the others are refused one by one and the
- * rest are stored. Product and model version come from the verified token, never from the client;
- * a client's timestamp is kept when it falls between serving and now.
+ * rest are stored. Product, model version, discount and experiment variant come from the verified
+ * token, never from the client; a client's timestamp is kept when it falls between serving and now.
  */
 export async function recordOfferEvents(
   database: Db,
@@ -78,6 +78,9 @@ export async function recordOfferEvents(
       modelVersion: offer.modelVersion,
       surface: offer.surface,
       type: event.type,
+      discountPercent: offer.discountPercent,
+      experimentId: offer.experiment?.id ?? null,
+      variant: offer.experiment?.variant ?? null,
       customerKey,
       occurredAt: at < offer.servedAt || at > now ? now : at,
     });

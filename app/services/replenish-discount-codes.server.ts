@@ -66,8 +66,9 @@ export async function replenishDiscountCodes(
   const excluded = new Set(discounts.excludedProductIds);
   const combinesWith = {
     orderDiscounts: discounts.combinesWithOrderDiscounts,
-    // Two product discounts on one line would stack beyond what the policy priced.
-    productDiscounts: false,
+    // Several offers' codes in one checkout, each on its own product: Shopify applies one product
+    // discount per line unless the merchant tags discounts to stack.
+    productDiscounts: true,
     shippingDiscounts: true,
   };
 

@@ -74,6 +74,8 @@ describe("POST /api/checkout/offers", () => {
           compareAtPrice: { amount: "15.00", currencyCode: "EUR" },
           reason: "Popular right now",
           reasonKind: "popular",
+          discount: null,
+          discountedPrice: null,
         },
         expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[1]}`, compareAtPrice: null }),
         expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[2]}` }),

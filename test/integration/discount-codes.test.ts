@@ -122,7 +122,7 @@ describe("replenish-discount-codes", () => {
         items: { products: { productsToAdd: [`gid://shopify/Product/${MUG}`] } },
         value: { percentage: 0.1 },
       },
-      combinesWith: { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true },
+      combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: true },
     });
     const days = (mugCode.expiresAt.getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.9);

@@ -37,6 +37,7 @@ describe("npm run db:migrate", () => {
       "20261122170000_model_registry",
       "20261122180000_offer_events",
       "20261122190000_discount_codes",
+      "20261122191000_offer_treatments",
     ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
@@ -49,7 +50,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 4 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 5 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {

@@ -204,11 +204,28 @@ describe("product webhooks", () => {
 describe("privacy webhooks", () => {
   it("customers/data_request records what we hold; customers/redact erases it and marks the customer", async () => {
     await deliverAndProcess("orders/create", order({ id: 555 }));
-    await deliverAndProcess("customers/data_request", webhookFixture("customers-data-request"));
     const key = customerKey(TEST_SHOP, "7012345678901");
+    const shopRow = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    await db().discountCode.create({
+      data: {
+        shopId: shopRow.id,
+        code: "UP-THEIRCODE",
+        productId: "8123456789099",
+        percent: 10,
+        status: "issued",
+        issuedTo: key,
+        issuedAt: new Date(),
+        expiresAt: new Date(Date.now() + 86_400_000 * 3),
+      },
+    });
+    await deliverAndProcess("customers/data_request", webhookFixture("customers-data-request"));
     const request = await db().customerDataRequest.findFirst({ where: { customerKey: key } });
-    const report = request?.report as { orders: Array<{ orderId: string; lines: unknown[] }> };
+    const report = request?.report as {
+      orders: Array<{ orderId: string; lines: unknown[] }>;
+      discountCodes: Array<{ code: string }>;
+    };
     expect(report.orders.map((o) => o.orderId).sort()).toContain("555");
+    expect(report.discountCodes.map((c) => c.code)).toEqual(["UP-THEIRCODE"]);
     expect(JSON.stringify(report)).not.toContain("jon.snow");
 
     // The merchant downloads it from the admin, signed in with a session token.
@@ -232,6 +249,11 @@ describe("privacy webhooks", () => {
     expect(await db().order.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerDataRequest.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerRedaction.count({ where: { customerKey: key } })).toBe(1);
+    expect(
+      await db().discountCode.findUniqueOrThrow({
+        where: { shopId_code: { shopId: shopRow.id, code: "UP-THEIRCODE" } },
+      }),
+    ).toMatchObject({ issuedTo: null, status: "issued" });
 
     // A late update of one of their orders stores the order without linking it to them again.
     await deliverAndProcess("orders/updated", order({ id: 556, updated_at: "2026-11-22T00:00:00Z" }));
