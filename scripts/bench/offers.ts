@@ -151,8 +151,10 @@ async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean }>
   }
   if (empty > 20) throw new Error(`${empty} of 200 checkouts got no offers`);
   const personal = (reasons.customer["bought-before"] ?? 0) + (reasons.customer["your-taste"] ?? 0);
-  if (personal === 0)
+  const customers = pool.slice(0, 200).some((request) => request.customer);
+  if (customers && personal === 0) {
     throw new Error("no customer got a personal offer: are their session tokens recognised?");
+  }
   return { firstAnswerMs, empty, reasons };
 }
 
