@@ -1,17 +1,27 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
+  Box,
+  Button,
   Card,
+  Divider,
   InlineGrid,
+  InlineStack,
   Layout,
   Link,
   List,
   Page,
   Text,
 } from "@shopify/polaris";
+import type { ReactNode } from "react";
+import { useEmbeddedHref } from "~/components/embedded";
+import { ModelQuality } from "~/components/model-quality";
+import { PageError } from "~/components/page-error";
+import { ImportProgress, TrainingProgress, useSetupStatus } from "~/components/setup-progress";
+import { Stat } from "~/components/stat";
 import { db } from "~/db.server";
 import { getShopOverview } from "~/services/shop-overview.server";
 import { shopify } from "~/shopify.server";
@@ -24,106 +34,233 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const number = new Intl.NumberFormat("en");
 const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
-function Stat({ label, value }: { label: string; value: string }) {
+type StepState = "done" | "running" | "todo" | "problem";
+const STEP_BADGE: Record<StepState, { tone: "success" | "info" | "attention" | "critical"; text: string }> = {
+  done: { tone: "success", text: "Done" },
+  running: { tone: "info", text: "In progress" },
+  todo: { tone: "attention", text: "To do" },
+  problem: { tone: "critical", text: "Needs attention" },
+};
+
+function Step({
+  number: position,
+  title,
+  state,
+  children,
+}: {
+  number: number;
+  title: string;
+  state: StepState;
+  children: ReactNode;
+}) {
+  const badge = STEP_BADGE[state];
   return (
-    <BlockStack gap="100">
-      <Text as="p" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg">
-        {value}
-      </Text>
-    </BlockStack>
+    <Box as="section" paddingBlock="300">
+      <BlockStack gap="200">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h3" variant="headingSm">
+            {position}. {title}
+          </Text>
+          <Badge tone={badge.tone} progress={state === "done" ? "complete" : "incomplete"}>
+            {badge.text}
+          </Badge>
+        </InlineStack>
+        {children}
+      </BlockStack>
+    </Box>
   );
 }
 
-const IMPORT_TONE = { completed: "success", failed: "critical", cancelled: "warning" } as const;
-
 export default function Home() {
-  const { summary, latestImport, dataRequests } = useLoaderData<typeof loader>();
-  const hasData = summary !== null && summary.orders > 0;
+  const overview = useLoaderData<typeof loader>();
+  const status = useSetupStatus(overview.status);
+  const href = useEmbeddedHref();
+  const train = useFetcher<{ ok: boolean; message: string }>();
+  const { summary } = overview;
+  const run = status.import;
+  const hasOrders = summary !== null && summary.orders > 0;
+  const importState: StepState =
+    run && (run.status === "queued" || run.status === "running")
+      ? "running"
+      : run?.status === "failed" && !hasOrders
+        ? "problem"
+        : hasOrders
+          ? "done"
+          : "todo";
+  const { training, liveModel } = status;
+  const trainingState: StepState =
+    training.state !== "idle"
+      ? "running"
+      : liveModel
+        ? "done"
+        : training.lastRun?.status === "failed"
+          ? "problem"
+          : "todo";
+  const editor = `https://admin.shopify.com/store/${overview.storeHandle}/settings/checkout/editor`;
   return (
-    <Page title="Checkout Upsell AI">
+    <Page
+      title="Checkout Upsell AI"
+      subtitle="Offers each shopper what they are most likely to add, learned from your orders"
+    >
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">
-                Your shop's order history
-              </Text>
-              {hasData ? (
-                <>
-                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                    <Stat label="Orders" value={number.format(summary.orders)} />
-                    <Stat label="Order lines" value={number.format(summary.lines)} />
-                    <Stat label="Customers" value={number.format(summary.customers)} />
-                    <Stat label="Products" value={number.format(summary.products)} />
-                  </InlineGrid>
-                  {summary.firstOrderAt && summary.lastOrderAt ? (
-                    <Text as="p" tone="subdued">
-                      Orders from {day.format(new Date(summary.firstOrderAt))} to{" "}
-                      {day.format(new Date(summary.lastOrderAt))}.
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  Set up
+                </Text>
+                <Step number={1} title="Import your order history" state={importState}>
+                  {run ? <ImportProgress run={run} /> : null}
+                  {importState === "done" && summary ? (
+                    <Text as="p">
+                      {number.format(summary.orders)} orders with {number.format(summary.lines)} lines
+                      imported
+                      {summary.firstOrderAt && summary.lastOrderAt
+                        ? `, placed ${day.format(new Date(summary.firstOrderAt))} – ${day.format(new Date(summary.lastOrderAt))}`
+                        : ""}
+                      . New orders arrive as they are placed.
                     </Text>
                   ) : null}
-                </>
-              ) : (
-                <Text as="p">
-                  No orders yet. Your order history is imported right after installation; new orders arrive as
-                  they are placed.
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
+                  {importState === "todo" ? (
+                    <Text as="p" tone="subdued">
+                      Your order history is imported right after installation; new orders arrive as they are
+                      placed.
+                    </Text>
+                  ) : null}
+                  {run?.status === "failed" && run.error ? (
+                    <Banner tone="critical" title="The last import failed">
+                      {run.error}
+                    </Banner>
+                  ) : null}
+                  {run && run.rejected > 0 ? (
+                    <Text as="p" tone="subdued">
+                      {number.format(run.rejected)} records were skipped as unreadable.
+                    </Text>
+                  ) : null}
+                </Step>
+                <Divider />
+                <Step number={2} title="Train your first model" state={trainingState}>
+                  <TrainingProgress training={training} />
+                  {training.state === "idle" && !liveModel ? (
+                    <BlockStack gap="200">
+                      <Text as="p" tone="subdued">
+                        {training.lastRun?.note ??
+                          "A model is trained once your history is imported. Until one is live, shoppers are offered your most popular products."}
+                      </Text>
+                      {hasOrders ? (
+                        <train.Form method="post" action={href("/app/models")}>
+                          <input type="hidden" name="intent" value="retrain" />
+                          <Button submit loading={train.state !== "idle"}>
+                            Train now
+                          </Button>
+                        </train.Form>
+                      ) : null}
+                    </BlockStack>
+                  ) : null}
+                  {train.data && !train.data.ok ? <Banner tone="warning">{train.data.message}</Banner> : null}
+                  {liveModel && training.state === "idle" ? (
+                    <Text as="p">
+                      Version {liveModel.version} is live. It is retrained every night when new orders arrive.
+                    </Text>
+                  ) : null}
+                </Step>
+                <Divider />
+                <Step
+                  number={3}
+                  title="Show the offers to your shoppers"
+                  state={overview.offersShown ? "done" : "todo"}
+                >
+                  <List>
+                    <List.Item>
+                      <Text as="span" fontWeight="semibold">
+                        Checkout (Shopify Plus):
+                      </Text>{" "}
+                      add the “Checkout Upsell AI” block in the{" "}
+                      <Link url={editor} target="_top">
+                        checkout editor
+                      </Link>
+                      . Blocks inside checkout need Shopify Plus.
+                    </List.Item>
+                    <List.Item>
+                      <Text as="span" fontWeight="semibold">
+                        Thank you page (every plan):
+                      </Text>{" "}
+                      in the same editor, choose the Thank you page and add the block there.
+                    </List.Item>
+                    <List.Item>
+                      <Text as="span" fontWeight="semibold">
+                        Storefront (every plan):
+                      </Text>{" "}
+                      your theme can ask <code>/apps/upsell/offers?products=…</code> for offers on any page.
+                    </List.Item>
+                  </List>
+                  <InlineStack gap="200">
+                    <Button url={editor} target="_top" variant="primary">
+                      Open the checkout editor
+                    </Button>
+                    <Link url={href("/app/preview")}>Preview what shoppers see</Link>
+                  </InlineStack>
+                </Step>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Live model
+                  </Text>
+                  <Link url={href("/app/models")}>All versions</Link>
+                </InlineStack>
+                {liveModel ? (
+                  <ModelQuality model={liveModel} />
+                ) : (
+                  <Text as="p" tone="subdued">
+                    No model is live yet. Until one is, shoppers are offered your most popular products.
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <Card>
-              <BlockStack gap="200">
+              <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Latest import
+                  Your data
                 </Text>
-                {latestImport ? (
-                  <>
-                    <Badge tone={IMPORT_TONE[latestImport.status as keyof typeof IMPORT_TONE] ?? "info"}>
-                      {latestImport.status}
-                    </Badge>
-                    <Text as="p">
-                      {number.format(latestImport.processed)} records imported
-                      {latestImport.rejected > 0
-                        ? `, ${number.format(latestImport.rejected)} skipped as unreadable`
-                        : ""}
-                      {latestImport.stage ? ` (now: ${latestImport.stage})` : ""}.
-                    </Text>
-                    {latestImport.error ? <Banner tone="critical">{latestImport.error}</Banner> : null}
-                  </>
+                {hasOrders ? (
+                  <InlineGrid columns={2} gap="400">
+                    <Stat label="Orders" value={number.format(summary.orders)} />
+                    <Stat label="Customers" value={number.format(summary.customers)} />
+                    <Stat label="Products" value={number.format(summary.products)} />
+                    <Stat label="Order lines" value={number.format(summary.lines)} />
+                  </InlineGrid>
                 ) : (
                   <Text as="p" tone="subdued">
-                    No import has run for this shop.
+                    No orders yet.
                   </Text>
                 )}
+                <Link url={href("/app/privacy")}>What is stored, and customer data requests</Link>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  Privacy
+                  Next
                 </Text>
                 <List>
-                  <List.Item>Customers are stored only as a keyed hash of their Shopify id.</List.Item>
-                  <List.Item>No names, emails, addresses or phone numbers are ever stored.</List.Item>
+                  <List.Item>
+                    <Link url={href("/app/performance")}>See how offers perform</Link>
+                  </List.Item>
+                  <List.Item>
+                    <Link url={href("/app/settings")}>Choose where offers appear, and how many</Link>
+                  </List.Item>
+                  <List.Item>
+                    <Link url={href("/app/preview")}>Preview offers for a customer</Link>
+                  </List.Item>
                 </List>
-                {dataRequests.length > 0 ? (
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      Customer data requests
-                    </Text>
-                    {dataRequests.map((request) => (
-                      <Link key={request.id} url={`/app/data-requests/${request.id}`} target="_blank">
-                        {day.format(new Date(request.requestedAt))}: download the report
-                      </Link>
-                    ))}
-                  </BlockStack>
-                ) : null}
               </BlockStack>
             </Card>
           </BlockStack>
@@ -131,4 +268,8 @@ export default function Home() {
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <PageError title="Checkout Upsell AI" />;
 }

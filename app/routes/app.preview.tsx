@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -19,6 +19,8 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
+import { useEmbeddedParams } from "~/components/embedded";
+import { PageError } from "~/components/page-error";
 import { db } from "~/db.server";
 import { previewOffers } from "~/services/offer-preview.server";
 import { shopify } from "~/shopify.server";
@@ -59,16 +61,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? `Ignored the address: ${problem.path.join(".")} ${problem.message}.`
     : preview.notice;
   return { ...preview, notice, order, query: q };
-}
-
-/** The embedded admin's own query parameters, kept on every link and form of the page. */
-function useEmbeddedParams(): Array<[string, string]> {
-  const { search } = useLocation();
-  const params = new URLSearchParams(search);
-  return ["embedded", "shop", "host", "id_token", "locale"].flatMap((name) => {
-    const value = params.get(name);
-    return value === null ? [] : [[name, value] as [string, string]];
-  });
 }
 
 const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
@@ -257,4 +249,8 @@ export default function Preview() {
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <PageError title="Preview offers" />;
 }

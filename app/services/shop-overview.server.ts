@@ -1,32 +1,30 @@
 import type { Db } from "~/db.server";
 import { findShop, shopDataSummary } from "~/models/shops.server";
+import { getSetupStatus, type SetupStatus } from "./setup-status.server";
 
-/** What the admin home page shows: the shop's data and its latest import. */
-export async function getShopOverview(database: Db, shopDomain: string) {
+export interface ShopOverview {
+  shopDomain: string;
+  /** the shop's handle in admin.shopify.com/store/<handle> addresses */
+  storeHandle: string;
+  summary: Awaited<ReturnType<typeof shopDataSummary>> | null;
+  status: SetupStatus;
+  /** offers were shown somewhere in the last 30 days: a block is placed */
+  offersShown: boolean;
+}
+
+/** What the admin home page shows: the shop's data, its setup (import, training, live model) and next steps. */
+export async function getShopOverview(database: Db, shopDomain: string): Promise<ShopOverview> {
+  const storeHandle = shopDomain.replace(/\.myshopify\.com$/, "");
   const shop = await findShop(database, shopDomain);
-  if (!shop) return { shopDomain, summary: null, latestImport: null, dataRequests: [] };
-  const [summary, latestImport, dataRequests] = await Promise.all([
-    shopDataSummary(database, shop.id),
-    database.importRun.findFirst({
-      where: { shopId: shop.id },
-      orderBy: { startedAt: "desc" },
-      select: {
-        kind: true,
-        status: true,
-        stage: true,
-        processed: true,
-        rejected: true,
-        error: true,
-        startedAt: true,
-        finishedAt: true,
-      },
-    }),
-    database.customerDataRequest.findMany({
-      where: { shopId: shop.id },
-      orderBy: { requestedAt: "desc" },
-      take: 5,
-      select: { id: true, requestedAt: true },
-    }),
+  const [summary, status, shown] = await Promise.all([
+    shop ? shopDataSummary(database, shop.id) : null,
+    getSetupStatus(database, shopDomain),
+    shop
+      ? database.offerEvent.findFirst({
+          where: { shopId: shop.id, occurredAt: { gte: new Date(Date.now() - 30 * 86_400_000) } },
+          select: { id: true },
+        })
+      : null,
   ]);
-  return { shopDomain, summary, latestImport, dataRequests };
+  return { shopDomain, storeHandle, summary, status, offersShown: shown !== null };
 }
