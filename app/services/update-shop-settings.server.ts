@@ -1,0 +1,51 @@
+import type { Db, Prisma } from "~/db.server";
+import { AppError } from "~/lib/errors";
+import { SettingsFormSchema, settingsErrors } from "~/lib/settings-form";
+import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
+import { productTitles } from "~/models/preview-data.server";
+
+export type SettingsUpdate =
+  | { ok: true; settings: ShopSettings }
+  | { ok: false; errors: Record<string, string> };
+
+async function storedSettings(database: Db, shopDomain: string) {
+  const shop = await database.shop.findUnique({
+    where: { domain: shopDomain },
+    select: { id: true, settings: true },
+  });
+  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  return { shopId: shop.id, settings: readShopSettings(shop.settings) };
+}
+
+/** The settings page: the shop's settings, and the titles of the products it excludes (by id). */
+export async function getShopSettings(database: Db, shopDomain: string) {
+  const { shopId, settings } = await storedSettings(database, shopDomain);
+  const ids = [...new Set([...settings.excludedProductIds, ...settings.discounts.excludedProductIds])];
+  const titles = await productTitles(database, { shopId, productIds: ids });
+  return { settings, productTitles: Object.fromEntries(titles) as Record<string, string> };
+}
+
+/**
+ * Saves what the merchant submitted, over the stored settings (so a field the form does not show
+ * keeps its value), after checking it against the settings schema and the rules between fields.
+ * Servers pick the new settings up within RECOMMEND_REFRESH_MS.
+ */
+export async function updateShopSettings(
+  database: Db,
+  { shopDomain, input }: { shopDomain: string; input: Record<string, unknown> },
+): Promise<SettingsUpdate> {
+  const { shopId, settings } = await storedSettings(database, shopDomain);
+  const merged = {
+    ...settings,
+    ...input,
+    discounts: { ...settings.discounts, ...(input.discounts as object | undefined) },
+    experiment: { ...settings.experiment, ...(input.experiment as object | undefined) },
+  };
+  const parsed = SettingsFormSchema.safeParse(merged);
+  if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error) };
+  await database.shop.update({
+    where: { id: shopId },
+    data: { settings: parsed.data as unknown as Prisma.InputJsonValue },
+  });
+  return { ok: true, settings: parsed.data };
+}
