@@ -1,0 +1,286 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import { ModelQuality } from "~/components/model-quality";
+import { PageError } from "~/components/page-error";
+import { TrainingProgress, useSetupStatus } from "~/components/setup-progress";
+import { db } from "~/db.server";
+import { isAppError } from "~/lib/errors";
+import { getModelOverview } from "~/services/model-overview.server";
+import { restoreVersion } from "~/services/model-registry.server";
+import { requestTrainingSoon } from "~/services/request-training.server";
+import { shopify } from "~/shopify.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { session } = await shopify().authenticate.admin(request);
+  return getModelOverview(db(), session.shop);
+}
+
+const ModelActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("retrain") }),
+  z.object({ intent: z.literal("restore"), version: z.coerce.number().int().min(1) }),
+]);
+
+/** How long the retrain button waits for the job queue before saying it is unreachable. */
+const ENQUEUE_WAIT_MS = 2_000;
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { session } = await shopify().authenticate.admin(request);
+  const parsed = ModelActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "That request was not understood; reload the page." };
+  const input = parsed.data;
+  if (input.intent === "retrain") {
+    const queued = await requestTrainingSoon({ shopDomain: session.shop, reason: "manual" }, ENQUEUE_WAIT_MS);
+    return queued
+      ? { ok: true, message: "Training queued. Its progress shows here; it takes a few minutes." }
+      : {
+          ok: false,
+          message:
+            "The training queue did not answer. The nightly training will run instead; try again later.",
+        };
+  }
+  try {
+    const result = await restoreVersion(db(), { shopDomain: session.shop, version: input.version });
+    return {
+      ok: true,
+      message: result.changed
+        ? `Version ${input.version} is live again. Checkout switches to it within seconds.`
+        : `Version ${input.version} was already live.`,
+    };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+type ActionResult = { ok: boolean; message: string };
+
+const number = new Intl.NumberFormat("en");
+const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const time = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+const STATUS_BADGE = {
+  live: { tone: "success", text: "Live" },
+  retired: { tone: undefined, text: "Retired" },
+  rejected: { tone: "warning", text: "Rejected" },
+  candidate: { tone: "info", text: "Being decided" },
+} as const;
+
+const RUN_TEXT: Record<string, string> = {
+  running: "Running",
+  stored: "Stored a version",
+  skipped: "Skipped",
+  failed: "Failed",
+};
+const REASON_TEXT: Record<string, string> = {
+  import: "after the history import",
+  nightly: "nightly",
+  orders: "after new orders",
+  manual: "by hand",
+};
+
+export default function Models() {
+  const data = useLoaderData<typeof loader>();
+  const status = useSetupStatus(data.status);
+  const action = useFetcher<ActionResult>();
+  const [restoring, setRestoring] = useState<number | null>(null);
+  const live = data.versions.find((version) => version.status === "live");
+  const submitting = action.state !== "idle";
+  const retrain = () => action.submit({ intent: "retrain" }, { method: "post" });
+  const restore = (version: number) => {
+    action.submit({ intent: "restore", version: String(version) }, { method: "post" });
+    setRestoring(null);
+  };
+  const busyTraining = status.training.state !== "idle";
+  const rows = data.versions.map((version) => {
+    const badge = STATUS_BADGE[version.status as keyof typeof STATUS_BADGE] ?? STATUS_BADGE.retired;
+    const metrics = version.metrics;
+    return [
+      <BlockStack key="v" gap="100">
+        <Text as="span" fontWeight="semibold">
+          v{version.version}
+        </Text>
+        <Badge tone={badge.tone}>{badge.text}</Badge>
+      </BlockStack>,
+      <BlockStack key="w" gap="100">
+        <Text as="span">{time.format(new Date(version.trainedAt))}</Text>
+        <Text as="span" tone="subdued" variant="bodySm">
+          {number.format(version.orderCount)} orders
+          {version.dataFrom && version.dataTo
+            ? `, ${day.format(new Date(version.dataFrom))} – ${day.format(new Date(version.dataTo))}`
+            : ""}
+        </Text>
+      </BlockStack>,
+      metrics ? `${metrics.ndcg.toFixed(3)} ± ${metrics.ndcgStdErr.toFixed(3)}` : "–",
+      metrics ? `${(metrics.hitRate * 100).toFixed(1)}%` : "–",
+      metrics ? `${(metrics.recall * 100).toFixed(1)}%` : "–",
+      <Box key="n" maxWidth="28rem">
+        <Text as="p" variant="bodySm">
+          {version.decisionNote ?? "–"}
+        </Text>
+      </Box>,
+      version.restorable ? (
+        <Button
+          key="r"
+          size="slim"
+          onClick={() => setRestoring(version.version)}
+          accessibilityLabel={`Restore version ${version.version}`}
+          disabled={submitting}
+        >
+          Restore
+        </Button>
+      ) : version.status === "live" ? (
+        ""
+      ) : (
+        <Text key="r" as="span" tone="subdued" variant="bodySm">
+          no longer kept
+        </Text>
+      ),
+    ];
+  });
+  return (
+    <Page
+      title="Models"
+      subtitle="Every trained version, how it measured on recent orders it had not seen, and why it went live or not"
+      primaryAction={{
+        content: "Retrain now",
+        onAction: retrain,
+        loading: submitting && action.formData?.get("intent") === "retrain",
+        disabled: busyTraining,
+      }}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {action.data ? (
+              <Banner tone={action.data.ok ? "success" : "warning"}>{action.data.message}</Banner>
+            ) : null}
+            {busyTraining ? (
+              <Card>
+                <TrainingProgress training={status.training} />
+              </Card>
+            ) : null}
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Live model
+                </Text>
+                {status.liveModel ? (
+                  <ModelQuality model={status.liveModel} />
+                ) : (
+                  <Text as="p" tone="subdued">
+                    No model is live; shoppers are offered your most popular products.
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+            <Card padding="0">
+              {data.versions.length === 0 ? (
+                <EmptyState
+                  heading="No model trained yet"
+                  action={{ content: "Train now", onAction: retrain, disabled: busyTraining }}
+                  image=""
+                >
+                  <p>
+                    A model is trained after your history is imported, then every night when new orders
+                    arrive. A new version goes live only if it ranks at least as well as the live one.
+                  </p>
+                </EmptyState>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text", "text"]}
+                  headings={[
+                    "Version",
+                    "Trained on",
+                    "NDCG@10 ± se",
+                    "Hit rate@10",
+                    "Recall@10",
+                    "Decision",
+                    "",
+                  ]}
+                  rows={rows}
+                  verticalAlign="top"
+                />
+              )}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Training attempts
+              </Text>
+              {data.runs.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  None yet.
+                </Text>
+              ) : (
+                data.runs.map((run) => (
+                  <BlockStack key={run.id} gap="050">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="span" fontWeight="semibold">
+                        {time.format(new Date(run.startedAt))}
+                      </Text>
+                      <Badge
+                        tone={
+                          run.status === "failed" ? "critical" : run.status === "running" ? "info" : undefined
+                        }
+                      >
+                        {RUN_TEXT[run.status] ?? run.status}
+                      </Badge>
+                    </InlineStack>
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {REASON_TEXT[run.reason] ?? run.reason}
+                      {run.version ? ` · v${run.version}` : ""}
+                      {run.note ? ` · ${run.note}` : ""}
+                    </Text>
+                  </BlockStack>
+                ))
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+      <Modal
+        open={restoring !== null}
+        onClose={() => setRestoring(null)}
+        title={`Restore version ${restoring}?`}
+        primaryAction={{
+          content: `Restore version ${restoring}`,
+          destructive: true,
+          onAction: () => restoring !== null && restore(restoring),
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setRestoring(null) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            Version {restoring} becomes the live model
+            {live ? ` and version ${live.version} is retired` : ""}. Checkout switches within seconds. You can
+            restore any kept version again later.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <PageError title="Models" />;
+}

@@ -1,0 +1,50 @@
+import type { Db } from "~/db.server";
+import { HoldoutMetricsSchema } from "~/lib/model-promotion";
+import { listVersions } from "~/models/model-versions.server";
+import { findShop } from "~/models/shops.server";
+import { latestTrainingRuns } from "~/models/training-runs.server";
+import { getSetupStatus } from "./setup-status.server";
+
+const RUNS_SHOWN = 10;
+
+/**
+ * The models page: every version with its holdout metrics, data window and decision, whether it can
+ * be restored (its artifact is still kept), the latest training attempts, and any training under way.
+ */
+export async function getModelOverview(database: Db, shopDomain: string) {
+  const shop = await findShop(database, shopDomain);
+  const [versions, runs, status] = await Promise.all([
+    shop ? listVersions(database, shop.id) : [],
+    shop ? latestTrainingRuns(database, { shopId: shop.id, take: RUNS_SHOWN }) : [],
+    getSetupStatus(database, shopDomain),
+  ]);
+  return {
+    versions: versions.map((version) => ({
+      version: version.version,
+      status: version.status,
+      trainedAt: version.trainedAt,
+      promotedAt: version.promotedAt,
+      dataFrom: version.dataFrom,
+      dataTo: version.dataTo,
+      orderCount: version.orderCount,
+      productCount: version.productCount,
+      customerCount: version.customerCount,
+      trainSeconds: version.trainSeconds,
+      metrics: HoldoutMetricsSchema.safeParse(version.metrics).data ?? null,
+      decisionNote: version.decisionNote,
+      restorable:
+        (version.status === "retired" || version.status === "rejected") && version.artifactLocation !== null,
+    })),
+    runs: runs.map((run) => ({
+      id: run.id,
+      reason: run.reason,
+      status: run.status,
+      note: run.note,
+      version: run.version,
+      orderCount: run.orderCount,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+    })),
+    status,
+  };
+}
