@@ -108,7 +108,8 @@ export async function offerReport(
   return { shopDomain, since, until, currency, rows, unattributedLines };
 }
 
-function attributedOffer(line: OfferedOrderLine, shopDomain: string) {
+/** The offer an order line was added from, when its id verifies for the shop, names the line's product and was served within the window. */
+export function attributedOffer(line: OfferedOrderLine, shopDomain: string) {
   const offer = verifyOfferToken(line.offerId, shopDomain);
   if (!offer || offer.productId !== line.productId) return null;
   const after = line.orderedAt.getTime() - offer.servedAt.getTime();
