@@ -16,6 +16,7 @@ const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
 const { fileLines } = await import("~/lib/text-lines.server");
 const { DEMO_SHOP, seedDemoShop } = await import("~/services/seed-demo-shop.server");
+const { simulateOfferActivity } = await import("~/services/simulate-offer-activity.server");
 const { progressBar } = await import("./progress");
 
 const USAGE = `Usage: npm run demo [-- --file <orders.csv[.gz]>] [--seed N] [--reset] [--no-serve]
@@ -111,6 +112,12 @@ async function main(): Promise<number> {
     console.log(
       `${DEMO_SHOP}: ${result.lines.toLocaleString("en")} order lines, ${result.orders.toLocaleString("en")} orders, ` +
         `${result.products.toLocaleString("en")} products${result.rejected.length ? `, ${result.rejected.length} rows rejected` : ""}.`,
+    );
+    // Made-up shoppers seeing and buying offers, so the performance page has figures to show.
+    const activity = await simulateOfferActivity(db(), { seed });
+    console.log(
+      `Simulated 30 days of shoppers: ${activity.events.toLocaleString("en")} offer events, ` +
+        `${activity.orders.toLocaleString("en")} orders from offers.`,
     );
   }
   // Seeding queued the demo shop's first training (the worker started below runs it).

@@ -22,7 +22,11 @@ export default function EmbeddedApp() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/performance">Performance</Link>
+        <Link to="/app/models">Models</Link>
         <Link to="/app/preview">Preview offers</Link>
+        <Link to="/app/settings">Settings</Link>
+        <Link to="/app/privacy">Data and privacy</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
