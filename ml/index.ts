@@ -35,6 +35,52 @@ export { type FactorizationOptions, FactorizationRecommender } from "./models/ma
 export { PopularityRecommender } from "./models/popularity";
 export { Ranker, type RankingData, trainRanker } from "./models/ranker";
 export { describeReason, type Offer, type Reason } from "./models/reasons";
+export {
+  type ArmStats,
+  type BanditCandidate,
+  type ChosenOffer,
+  chooseOffers,
+  DEFAULT_EXPLORE,
+  type ExploreOptions,
+  eligibleCandidates,
+  type OfferChoice,
+} from "./policy/bandit";
+export {
+  DEFAULT_DISCOUNT_LEVELS,
+  type DiscountDecision,
+  type DiscountSettings,
+  decideDiscount,
+  type LevelOutcome,
+  MIN_IMPRESSIONS,
+} from "./policy/discount-policy";
+export {
+  type Assignment,
+  assignVariant,
+  DEFAULT_HOLDOUT_SHARE,
+  HOLDOUT,
+  hashToUnit,
+  type Variant,
+} from "./policy/experiment-assignment";
+export {
+  bootstrapMeanDifference,
+  type Comparison,
+  describeSample,
+  type MeanSample,
+  type ProportionComparison,
+  type ProportionSample,
+  sampleSizePerArm,
+  twoProportionZTest,
+  type WelchComparison,
+  welchTest,
+} from "./policy/experiment-stats";
+export {
+  checkGuardrail,
+  experimentVerdict,
+  type GuardrailCheck,
+  type Metric,
+  type Verdict,
+  type VerdictStatus,
+} from "./policy/experiment-verdict";
 export { type Query, type Recommender, recommendTop, topK } from "./recommender";
 export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./split";
 export { loadTf, type TfRuntime } from "./tf";
