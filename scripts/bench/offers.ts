@@ -5,12 +5,13 @@
  * carts taken from the shop's orders: at a fixed 500 req/s, then at saturation. A bare Node http
  * server driven the same way gives the machine's ceiling.
  *
- *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--lines 1000000]
- *                    [--keep] [--reuse <database>] [--profile <dir>]
+ *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--customer-share 0.5]
+ *                    [--lines 1000000] [--keep] [--reuse <database>] [--profile <dir>]
  *
- * --keep leaves the scratch database; --reuse <database> seeds and trains it the first time, then
- * only serves it (a run on a seeded database takes a couple of minutes). --profile writes the
- * server's CPU profile there.
+ * --keep leaves the scratch database; --reuse <database> seeds and trains it the first time, keeps
+ * it, and only serves it on later runs (under 2 minutes). --customer-share is the share of requests
+ * from logged-in customers (their history is read per request). --profile writes the server's CPU
+ * profile (node --cpu-prof) there.
  */
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
