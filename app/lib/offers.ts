@@ -55,6 +55,11 @@ export const OffersRequestSchema = z.object({
   locale: LocaleSchema,
   currency: CurrencySchema,
   surface: SurfaceSchema,
+  /** the checkout's own key (the extension sends Shopify's checkout token), for a guest's experiment arm */
+  unitKey: z
+    .string()
+    .regex(/^[\w-]{1,128}$/, "must be 1 to 128 letters, digits, _ or -")
+    .optional(),
 });
 export type OffersRequest = z.infer<typeof OffersRequestSchema>;
 

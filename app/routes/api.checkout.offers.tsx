@@ -20,6 +20,7 @@ export function action({ request }: ActionFunctionArgs) {
       surface: input.surface,
       currency: input.currency,
       locale: input.locale,
+      unitKey: input.unitKey,
       mayIssueCodes: true,
     });
   });

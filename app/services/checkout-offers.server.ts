@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
+import { type ExperimentPlan, experimentPlan } from "~/lib/experiments";
 import { signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
@@ -8,6 +9,7 @@ import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
 import type { EngineOffer } from "~ml/engine";
+import { assignArm } from "./experiment-arms.server";
 import { offerDiscount } from "./offer-discounts.server";
 import { recommend } from "./recommend.server";
 
@@ -36,7 +38,8 @@ export interface CheckoutOffer {
 export interface CheckoutOffers {
   offers: CheckoutOffer[];
   modelVersion: number | null;
-  experiment: null;
+  /** the experiment arm that served the checkout ("holdout": shown nothing); null outside any */
+  experiment: { id: string; variant: string } | null;
 }
 
 export interface CheckoutOffersOptions {
@@ -49,6 +52,10 @@ export interface CheckoutOffersOptions {
   currency?: string | null;
   /** the shopper's language, for the reasons' wording */
   locale?: string | null;
+  /** the checkout's own key, for a guest's experiment assignment (a logged-in buyer's is their customer key) */
+  unitKey?: string | null;
+  /** false for a merchant's preview: served outside the experiment, and counted in none */
+  inExperiment?: boolean;
   /**
    * Whether the caller may receive discount codes: only a checkout session token's logged-in buyer,
    * never a storefront (app proxy) request, whose caller anyone can be.
@@ -62,6 +69,7 @@ const CODE_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list
 interface ShopContext {
   shopId: string;
   settings: ShopSettings;
+  plan: ExperimentPlan;
   currency: string | null;
 }
 
@@ -86,7 +94,17 @@ const entries = new Map<string, ShopEntry>();
  */
 export async function getCheckoutOffers(
   database: Db,
-  { shopDomain, customerKey, cart, surface, currency, locale, mayIssueCodes = false }: CheckoutOffersOptions,
+  {
+    shopDomain,
+    customerKey,
+    cart,
+    surface,
+    currency,
+    locale,
+    unitKey,
+    inExperiment = true,
+    mayIssueCodes = false,
+  }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
   const shop = entry.context;
@@ -95,15 +113,31 @@ export async function getCheckoutOffers(
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
   if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
     return { offers: [], modelVersion: null, experiment: null };
+  const { shopId, plan } = shop;
+  const arm = inExperiment
+    ? await assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey })
+    : null;
+  if (arm && !arm.variant) return { offers: [], modelVersion: null, experiment: arm.experiment };
+  const variant = arm?.variant ?? null;
   const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));
   const wanted = shop.settings.maxOffers;
   // A few spare candidates for ranked products that turn out not to be offerable.
-  const ranked = await recommend(database, { shopDomain, customerKey, cart, k: Math.min(wanted * 3, 30) });
+  const ranked = await recommend(database, {
+    shopDomain,
+    customerKey,
+    cart,
+    k: Math.min(wanted * 3, 30),
+    ranking: variant?.ranking ?? "model",
+  });
   const products = await productsOf(database, entry, shop.shopId, ranked.offers);
   const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
-  const discountsFor = mayIssueCodes && customerKey && CODE_SURFACES.has(surface) ? customerKey : null;
+  const discountsFor =
+    mayIssueCodes && customerKey && CODE_SURFACES.has(surface) && (variant?.discounts ?? true)
+      ? customerKey
+      : null;
+  const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;
   for (const offer of ranked.offers) {
     if (offers.length === wanted) break;
     const product = products.get(offer.productId);
@@ -116,6 +150,7 @@ export async function getCheckoutOffers(
         surface,
         servedAt,
         discountPercent,
+        experiment,
       });
     const { offerId, discount } = discountsFor
       ? await offerDiscount(database, {
@@ -144,7 +179,7 @@ export async function getCheckoutOffers(
         : null,
     });
   }
-  return { offers, modelVersion: ranked.modelVersion, experiment: null };
+  return { offers, modelVersion: ranked.modelVersion, experiment: arm?.experiment ?? null };
 }
 
 /** The price with the percent off, rounded to the cent as Shopify rounds a line's discount. */
@@ -167,9 +202,11 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
     return known;
   }
   const row = await offerShopContext(database, shopDomain);
-  const context = row
-    ? { shopId: row.shopId, settings: readShopSettings(row.settings), currency: row.currency }
-    : null;
+  const settings = row ? readShopSettings(row.settings) : null;
+  const context =
+    row && settings
+      ? { shopId: row.shopId, settings, plan: experimentPlan(settings.experiment), currency: row.currency }
+      : null;
   // The product cache survives a settings refresh unless the shop itself changed.
   const products = known && known.context?.shopId === context?.shopId ? known.products : new Map();
   const entry = { context, loadedAt: now, products };

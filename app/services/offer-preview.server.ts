@@ -74,6 +74,7 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       cart: cartIds,
       surface: "checkout",
       currency: PREVIEW_CURRENCY,
+      inExperiment: false,
     }),
   ]);
   return {

@@ -1,12 +1,13 @@
 import type { Db, Tx } from "~/db.server";
 import { customerCodes, forgetCustomerCodes } from "~/models/discount-codes.server";
+import { customerExposures, deleteCustomerExposures } from "~/models/experiments.server";
 import { customerOfferEvents, deleteCustomerOfferEvents } from "~/models/offer-events.server";
 import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
 
 /**
  * customers/redact: the customer's orders go, with their offer events and any data-request report
- * about them, their discount codes forget them, and a redaction mark tells training and
- * per-customer model state to drop them too.
+ * about them and their experiment exposures, their discount codes forget them, and a redaction mark
+ * tells training and per-customer model state to drop them too.
  */
 export async function redactCustomer(
   tx: Tx,
@@ -17,6 +18,7 @@ export async function redactCustomer(
     await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
     await deleteCustomerOfferEvents(tx, { shopId, customerKey });
     await forgetCustomerCodes(tx, { shopId, customerKey });
+    await deleteCustomerExposures(tx, { shopId, customerKey });
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
       create: { shopId, customerKey },
@@ -34,6 +36,7 @@ export async function recordCustomerDataRequest(
   const orders = await customerOrders(tx, { shopId, customerKey, orderIds });
   const offerEvents = customerKey ? await customerOfferEvents(tx, { shopId, customerKey }) : [];
   const codes = customerKey ? await customerCodes(tx, { shopId, customerKey }) : [];
+  const exposures = customerKey ? await customerExposures(tx, { shopId, customerKey }) : [];
   const report = {
     generatedAt: new Date().toISOString(),
     identifiers:
@@ -70,6 +73,11 @@ export async function recordCustomerDataRequest(
       status: code.status,
       issuedAt: code.issuedAt?.toISOString() ?? null,
       expiresAt: code.expiresAt.toISOString(),
+    })),
+    experiments: exposures.map((exposure) => ({
+      experimentId: exposure.experimentId,
+      variant: exposure.variant,
+      firstSeenAt: exposure.firstSeenAt.toISOString(),
     })),
   };
   return tx.customerDataRequest.create({ data: { shopId, customerKey: customerKey ?? "", report } });

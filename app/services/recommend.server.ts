@@ -18,6 +18,8 @@ export interface RecommendOptions {
   customerKey?: string | null;
   cart: readonly string[];
   k: number;
+  /** "popularity" ranks by the shop's recent orders even with a live model (an experiment's variant) */
+  ranking?: "model" | "popularity";
 }
 
 export interface Recommendation {
@@ -34,7 +36,7 @@ interface ShopState {
   engine: Engine | null;
   /** products never to offer: the merchant's exclusions and the model's products not on sale */
   exclude: ReadonlySet<string>;
-  /** the fallback while the shop has no live model */
+  /** the fallback while the shop has no live model, and the ranking of popularity variants */
   popular: Array<{ productId: string; orders: number }>;
 }
 
@@ -54,16 +56,18 @@ const loading = new Map<string, Promise<Entry>>();
  * RECOMMEND_REFRESH_MS a request starts a background check of the live version, so a promotion or a
  * restore is served within seconds without a restart, and no request but a shop's first waits for a
  * load. The shopper's history is read at request time. Without a live model, the shop's most ordered
- * products of its last 90 days are offered.
+ * products of its last 90 days are offered, as they are to an experiment variant ranking by popularity.
  */
 export async function recommend(
   database: Db,
-  { shopDomain, customerKey, cart, k }: RecommendOptions,
+  { shopDomain, customerKey, cart, k, ranking = "model" }: RecommendOptions,
 ): Promise<Recommendation> {
   const state = await shopState(database, shopDomain);
   if (!state) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   if (k <= 0) return { offers: [], modelVersion: state.version };
-  if (!state.engine) return { offers: popularOffers(state, cart, k), modelVersion: null };
+  // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
+  const byPopularity = ranking === "popularity" && (!state.engine || state.popular.length > 0);
+  if (!state.engine || byPopularity) return { offers: popularOffers(state, cart, k), modelVersion: null };
   const history = customerKey ? await customerHistory(database, { shopId: state.shopId, customerKey }) : [];
   const exclude = cart.length > 0 ? new Set([...state.exclude, ...cart]) : state.exclude;
   const offers = state.engine.recommend({ cart, history, k, exclude });
@@ -138,9 +142,11 @@ async function loadState(
     model = await loadModel(database, { shopDomain, shopId: pointer.shopId }, model);
   const settings = readShopSettings(pointer.settings);
   const exclude = new Set(settings.excludedProductIds);
+  const popularWanted =
+    !model.engine || settings.experiment.variants.some((variant) => variant.ranking === "popularity");
   const [sellable, popular] = await Promise.all([
     sellableProductIds(database, pointer.shopId),
-    model.engine ? [] : popularProducts(database, { shopId: pointer.shopId, limit: POPULAR_KEPT }),
+    popularWanted ? popularProducts(database, { shopId: pointer.shopId, limit: POPULAR_KEPT }) : [],
   ]);
   for (const productId of model.engine?.productIds ?? []) {
     if (!sellable.has(productId)) exclude.add(productId);

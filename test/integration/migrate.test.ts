@@ -38,6 +38,7 @@ describe("npm run db:migrate", () => {
       "20261122180000_offer_events",
       "20261122190000_discount_codes",
       "20261122191000_offer_treatments",
+      "20261122192000_experiments",
     ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
@@ -50,7 +51,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 5 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 6 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {

@@ -28,6 +28,8 @@ const DISCOUNTS = {
   defaultPercent: 10,
   monthlyBudget: 10,
 };
+// Every shopper is served: these tests are about discounts, not the experiment's holdout.
+const NO_HOLDOUT = { holdoutPercent: 0 };
 
 let shopId: string;
 beforeAll(async () => {
@@ -35,7 +37,10 @@ beforeAll(async () => {
 });
 
 async function setDiscounts(discounts: Record<string, number | boolean> = DISCOUNTS) {
-  await db().shop.update({ where: { id: shopId }, data: { settings: { maxOffers: 1, discounts } } });
+  await db().shop.update({
+    where: { id: shopId },
+    data: { settings: { maxOffers: 1, discounts, experiment: NO_HOLDOUT } },
+  });
   // Settings are kept in memory for RECOMMEND_REFRESH_MS.
   await new Promise((resolve) => setTimeout(resolve, 60));
 }
@@ -185,7 +190,13 @@ describe("discounts in checkout offers", () => {
     expect((await firstOffer("7008")).discount).toBeNull();
     await db().shop.update({
       where: { id: shopId },
-      data: { settings: { maxOffers: 1, discounts: { ...DISCOUNTS, excludedProductIds: [KETTLE] } } },
+      data: {
+        settings: {
+          maxOffers: 1,
+          discounts: { ...DISCOUNTS, excludedProductIds: [KETTLE] },
+          experiment: NO_HOLDOUT,
+        },
+      },
     });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect((await firstOffer("7008")).discount).toBeNull();

@@ -110,6 +110,31 @@ describe("with a live model", () => {
     await setExcluded([]);
   });
 
+  it("ranks by the shop's recent orders for an experiment variant that asks for popularity", async () => {
+    await db().shop.update({
+      where: { id: shopId },
+      data: {
+        settings: {
+          experiment: {
+            variants: [
+              { key: "model", share: 50, ranking: "model", discounts: true },
+              { key: "popular", share: 50, ranking: "popularity", discounts: true },
+            ],
+          },
+        },
+      },
+    });
+    const popular = await mostOrderedRecently();
+    const byPopularity = await waitFor(async () => {
+      const result = await ask({ cart: [popular[0]!], k: 4, ranking: "popularity" });
+      return result.modelVersion === null ? result : undefined;
+    });
+    expect(ids(byPopularity.offers)).toEqual(popular.slice(1, 5));
+    expect(byPopularity.offers.every((offer) => offer.reasonKind === "popular")).toBe(true);
+    expect((await ask({ cart: [], k: 4, ranking: "model" })).modelVersion).toBe(1);
+    await setExcluded([]);
+  });
+
   it("counts a new order at the customer's next checkout", async () => {
     const rawId = "C100042";
     const key = customerKey(DEMO_SHOP, rawId);

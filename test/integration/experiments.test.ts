@@ -1,0 +1,177 @@
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { experimentPlan } from "~/lib/experiments";
+import { verifyOfferToken } from "~/lib/offer-token.server";
+import { ExperimentSettingsSchema } from "~/lib/shop-settings";
+import { action } from "~/routes/api.checkout.offers";
+import { recordOfferEvents } from "~/services/record-offer-events.server";
+import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
+import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { isolateIntegration } from "../helpers/integration";
+import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+
+isolateIntegration();
+process.env.RECOMMEND_REFRESH_MS = "50";
+
+const EXPERIMENT = {
+  holdoutPercent: 30,
+  variants: [
+    { key: "with-discounts", share: 50, ranking: "model", discounts: true },
+    { key: "no-discounts", share: 50, ranking: "popularity", discounts: false },
+  ],
+};
+const DISCOUNTS = {
+  enabled: true,
+  maxPercent: 20,
+  marginFloorPercent: 10,
+  assumedCostPercent: 50,
+  defaultPercent: 10,
+  monthlyBudget: 1000,
+};
+const PLAN = experimentPlan(ExperimentSettingsSchema.parse(EXPERIMENT));
+const CUSTOMERS = Array.from({ length: 40 }, (_, i) => String(9100 + i));
+
+let shopId: string;
+beforeAll(async () => {
+  ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
+  await db().shop.update({
+    where: { id: shopId },
+    data: { settings: { maxOffers: 1, experiment: EXPERIMENT, discounts: DISCOUNTS } },
+  });
+  // Codes for every shopper who may ask, so only the variant decides who gets one.
+  await db().discountCode.createMany({
+    data: CUSTOMERS.map((id) => ({
+      shopId,
+      productId: POPULAR[0]!,
+      percent: 10,
+      code: `UP-EXP${id}`,
+      status: "available",
+      expiresAt: new Date(Date.now() + 7 * 86_400_000),
+    })),
+  });
+});
+
+beforeEach(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 60));
+});
+
+async function askOffers({ customerId, unitKey }: { customerId?: string; unitKey?: string }) {
+  const token = await checkoutToken({ customerId });
+  const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout", unitKey };
+  const response = await callRoute(action, checkoutRequest("/api/checkout/offers", { token, body }));
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** The arm ml/policy's assignment gives a unit, computed here independently of serving. */
+function expectedArm(unit: string): string {
+  return assignVariant({
+    experimentId: TEST_SHOP,
+    unitKey: unit,
+    variants: EXPERIMENT.variants.map((v) => ({ id: v.key, weight: v.share })),
+    holdoutShare: EXPERIMENT.holdoutPercent / 100,
+  }).arm;
+}
+
+describe("experiments in checkout offers", () => {
+  it("puts each shopper in one arm for good; the holdout is shown nothing", async () => {
+    const arms = new Map<string, string>();
+    for (const id of CUSTOMERS) {
+      const first = await askOffers({ customerId: id });
+      const again = await askOffers({ customerId: id });
+      expect(again.experiment).toEqual(first.experiment);
+      expect(first.experiment).toEqual({ id: PLAN.id, variant: expectedArm(customerKey(TEST_SHOP, id)) });
+      arms.set(id, first.experiment.variant);
+      if (first.experiment.variant === HOLDOUT) {
+        expect(first).toEqual({
+          offers: [],
+          modelVersion: null,
+          experiment: { id: PLAN.id, variant: HOLDOUT },
+        });
+      } else {
+        expect(first.offers).toHaveLength(1);
+      }
+    }
+    const seen = new Set(arms.values());
+    expect([...seen].sort()).toEqual(["holdout", "no-discounts", "with-discounts"]);
+
+    // Each unit's first checkout is recorded once, for the report's denominators.
+    const exposures = await db().experimentExposure.findMany({ where: { experimentId: PLAN.id } });
+    expect(exposures).toHaveLength(CUSTOMERS.length);
+    for (const exposure of exposures) expect(exposure.customerKey).toBe(exposure.unitKey);
+    const stored = await db().experiment.findUniqueOrThrow({ where: { shopId_id: { shopId, id: PLAN.id } } });
+    expect(stored.variants).toEqual(PLAN.variants);
+  });
+
+  it("lets a variant turn discounts off, and says in each offer id which variant served it", async () => {
+    const offers = [];
+    for (const id of CUSTOMERS) {
+      const answer = await askOffers({ customerId: id });
+      if (answer.experiment.variant !== HOLDOUT)
+        offers.push({ variant: answer.experiment.variant, ...answer.offers[0] });
+    }
+    const withDiscounts = offers.filter((offer) => offer.variant === "with-discounts");
+    const without = offers.filter((offer) => offer.variant === "no-discounts");
+    expect(withDiscounts.length).toBeGreaterThan(0);
+    expect(without.length).toBeGreaterThan(0);
+    for (const offer of withDiscounts) {
+      expect(offer.discount).toMatchObject({ percent: 10 });
+      expect(verifyOfferToken(offer.offerId, TEST_SHOP)).toMatchObject({
+        discountPercent: 10,
+        experiment: { id: PLAN.id, variant: 0 },
+      });
+    }
+    for (const offer of without) {
+      expect(offer.discount).toBeNull();
+      expect(verifyOfferToken(offer.offerId, TEST_SHOP)).toMatchObject({
+        discountPercent: 0,
+        modelVersion: null,
+        experiment: { id: PLAN.id, variant: 1 },
+      });
+    }
+
+    // Events carry the variant from the verified offer id, so reports can split by it.
+    await recordOfferEvents(db(), {
+      shopDomain: TEST_SHOP,
+      customerKey: null,
+      events: offers.map((offer) => ({
+        type: "impression" as const,
+        offerId: offer.offerId,
+        surface: "checkout",
+      })),
+    });
+    const events = await db().offerEvent.groupBy({
+      by: ["experimentId", "variant", "discountPercent"],
+      _count: { _all: true },
+      orderBy: { variant: "asc" },
+    });
+    expect(events).toEqual([
+      { experimentId: PLAN.id, variant: 0, discountPercent: 10, _count: { _all: withDiscounts.length } },
+      { experimentId: PLAN.id, variant: 1, discountPercent: 0, _count: { _all: without.length } },
+    ]);
+  });
+
+  it("assigns a guest by the checkout key it sends, and serves a guest without one outside the experiment", async () => {
+    const answers = await Promise.all(
+      ["checkout-a1", "checkout-b2", "checkout-c3", "checkout-d4"].map(async (unitKey) => [
+        await askOffers({ unitKey }),
+        await askOffers({ unitKey }),
+      ]),
+    );
+    for (const [first, again] of answers) {
+      expect(first.experiment).toMatchObject({ id: PLAN.id });
+      expect(again.experiment).toEqual(first.experiment);
+      expect(first.offers.every((offer: { discount: unknown }) => offer.discount === null)).toBe(true);
+    }
+    const guestUnits = await db().experimentExposure.findMany({ where: { customerKey: null } });
+    expect(guestUnits).toHaveLength(4);
+    // Only a hash of the key is kept.
+    for (const unit of guestUnits) expect(unit.unitKey).toMatch(/^u-[\w-]{22}$/);
+
+    const unkeyed = await askOffers({});
+    expect(unkeyed.experiment).toBeNull();
+    expect(unkeyed.offers).toHaveLength(1);
+  });
+});
