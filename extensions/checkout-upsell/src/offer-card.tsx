@@ -22,12 +22,24 @@ export function OfferCard({ offer, action, failed = false }: OfferCardProps) {
         <s-stack gap="small-500">
           <s-text type="strong">{offer.title}</s-text>
           <s-stack direction="inline" gap="small-300">
-            {offer.compareAtPrice && (
-              <s-text type="redundant" color="subdued">
-                {formatMoney(offer.compareAtPrice)}
-              </s-text>
+            {offer.discount ? (
+              <>
+                <s-text type="redundant" color="subdued">
+                  {formatMoney(offer.price)}
+                </s-text>
+                <s-text>{formatMoney(offer.discount.price)}</s-text>
+                <s-badge>{translate("discount", { percent: offer.discount.percent })}</s-badge>
+              </>
+            ) : (
+              <>
+                {offer.compareAtPrice && (
+                  <s-text type="redundant" color="subdued">
+                    {formatMoney(offer.compareAtPrice)}
+                  </s-text>
+                )}
+                <s-text>{formatMoney(offer.price)}</s-text>
+              </>
             )}
-            <s-text>{formatMoney(offer.price)}</s-text>
           </s-stack>
           {reason && <s-text color="subdued">{reason}</s-text>}
         </s-stack>

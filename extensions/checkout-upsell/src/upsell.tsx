@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fetchOffers, sendEvents } from "./lib/api";
-import { cartPermalink, OFFER_ATTRIBUTE, offerIdsInCart, offersNotInCart, requestLines } from "./lib/cart";
+import {
+  cartPermalink,
+  OFFER_ATTRIBUTE,
+  offeredLinesInCart,
+  offersNotInCart,
+  requestLines,
+} from "./lib/cart";
+import { codeToRemove } from "./lib/discounts";
 import { createEventQueue, type UpsellEventType } from "./lib/events";
 import type { Offer, Surface } from "./lib/offers";
 import { readSettings } from "./lib/settings";
@@ -32,11 +39,13 @@ export function Upsell({ surface }: { surface: Surface }) {
   useLayoutEffect(() => {
     if (!enabled) return;
     let current = true;
+    const unitKey = api.checkoutToken.value;
     const request = {
       cart: { lines: requestLines(lines) },
       locale: api.localization.language.value.isoCode,
       currency: api.localization.currency.value.isoCode,
       surface,
+      ...(unitKey ? { unitKey } : {}),
     };
     void fetchOffers(request, { getToken: () => api.sessionToken.get() }).then((response) => {
       if (!current) return;
@@ -48,14 +57,24 @@ export function Upsell({ surface }: { surface: Surface }) {
   }, []);
 
   // Feedback is recorded as the change is committed, not a frame later, so none is lost when
-  // checkout takes the extension away. An offered line leaving the cart is feedback too.
-  const offeredInCart = useRef<Set<string> | null>(null);
+  // checkout takes the extension away. An offered line leaving the cart is feedback too, and takes
+  // its discount code with it.
+  const offeredInCart = useRef<Map<string, string> | null>(null);
+  const offers = state.status === "ready" ? state.offers : [];
+  const offersRef = useRef(offers);
+  offersRef.current = offers;
   useLayoutEffect(() => {
-    const now = offerIdsInCart(lines);
+    const now = offeredLinesInCart(lines);
     const before = offeredInCart.current;
     offeredInCart.current = now;
     if (!before || surface === "thank-you") return;
-    for (const offerId of before) if (!now.has(offerId)) track("remove", offerId);
+    for (const [offerId, productId] of before) {
+      if (now.has(offerId)) continue;
+      track("remove", offerId);
+      if (!("applyDiscountCodeChange" in api)) continue;
+      const code = codeToRemove({ offerId, productId }, offersRef.current, api.discountCodes.value);
+      if (code) void changeCode(api, { type: "removeDiscountCode", code });
+    }
   }, [lines, surface, track]);
 
   const visible =
@@ -104,6 +123,10 @@ export function Upsell({ surface }: { surface: Surface }) {
       ok = result.type === "success";
     } catch {
       ok = false;
+    }
+    if (ok && offer.discount && api.instructions.value.discounts.canUpdateDiscountCodes) {
+      // The line is in; a code the checkout refuses leaves it at its full price, nothing worse.
+      await changeCode(api, { type: "addDiscountCode", code: offer.discount.code });
     }
     setPending((ids) => withoutId(ids, offer.offerId));
     if (ok) {
@@ -178,6 +201,20 @@ function useEventTracking(surface: Surface) {
       queue.push({ type, offerId, surface, at: new Date().toISOString() }),
     [queue, surface],
   );
+}
+
+type CodeChange = { type: "addDiscountCode" | "removeDiscountCode"; code: string };
+
+/** Applies or removes a code; a refusal or a host error is not the shopper's problem. */
+async function changeCode(
+  api: { applyDiscountCodeChange(change: CodeChange): Promise<{ type: string }> },
+  change: CodeChange,
+): Promise<boolean> {
+  try {
+    return (await api.applyDiscountCodeChange(change)).type === "success";
+  } catch {
+    return false;
+  }
 }
 
 function withId(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {

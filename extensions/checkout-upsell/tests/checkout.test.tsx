@@ -1,13 +1,18 @@
 // @vitest-environment jsdom
 /// <reference types="@shopify/ui-extensions/purchase.checkout.block.render" />
-import type { CartLineChange, CartLineChangeResult } from "@shopify/ui-extensions/checkout";
+import type {
+  CartLineChange,
+  CartLineChangeResult,
+  DiscountCodeChange,
+  DiscountCodeChangeResult,
+} from "@shopify/ui-extensions/checkout";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { createCartLine, createResult } from "@shopify/ui-extensions-tester/checkout";
 import { fireEvent, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OFFERS_TIMEOUT_MS } from "../src/lib/api";
 import { EVENTS_INTERVAL_MS } from "../src/lib/events";
-import { APP_URL, fakeApp, liveSignal, OFFERS, text, unmount } from "./helpers";
+import { APP_URL, DISCOUNTED_OFFERS, fakeApp, liveSignal, OFFERS, text, unmount } from "./helpers";
 
 const extension = getExtension("purchase.checkout.block.render");
 
@@ -279,5 +284,115 @@ describe("feedback events", () => {
       ["remove", "o1.mug"],
       ["impression", "o1.mug"],
     ]);
+  });
+});
+
+describe("discounts", () => {
+  const discountedApp = () => fakeApp({ offers: { offers: DISCOUNTED_OFFERS, modelVersion: 3 } });
+
+  /** Records cart and code changes in the order checkout receives them. */
+  function recordChanges() {
+    const changes: Array<CartLineChange | DiscountCodeChange> = [];
+    extension.shopify.applyCartLinesChange = vi.fn(async (change: CartLineChange) => {
+      changes.push(change);
+      return createResult("applyCartLinesChange", { type: "success" }) as CartLineChangeResult;
+    });
+    extension.shopify.applyDiscountCodeChange = vi.fn(async (change: DiscountCodeChange) => {
+      changes.push(change);
+      return createResult("applyDiscountCodeChange", { type: "success" }) as DiscountCodeChangeResult;
+    });
+    return changes;
+  }
+
+  it("sends the checkout's key, so a guest stays in one experiment arm", async () => {
+    extension.shopify.checkoutToken.value = "a1b2c3d4e5";
+    const app = await renderOffers();
+    expect(app.offerRequests()[0]!.body).toMatchObject({ unitKey: "a1b2c3d4e5", surface: "checkout" });
+  });
+
+  it("shows a discounted offer's price struck through beside the price with the code", async () => {
+    await renderOffers(discountedApp());
+    const [mug, filters] = [...document.body.querySelectorAll("s-grid")];
+    expect(text(mug!.querySelector("s-text[type=redundant]"))).toBe("12.5");
+    expect(text(mug)).toContain("11.25");
+    expect(text(mug!.querySelector("s-badge"))).toBe("discount");
+    // The compare-at price gives way to the discount: one struck price is enough.
+    expect(text(mug)).not.toContain("15");
+    expect(filters!.querySelector("s-badge")).toBeNull();
+  });
+
+  it("applies the offer's code once its line is in the cart", async () => {
+    const changes = recordChanges();
+    await renderOffers(discountedApp());
+
+    fireEvent.click(buttons()[0]!);
+    await waitFor(() => expect(changes).toHaveLength(2));
+    expect(changes).toEqual([
+      expect.objectContaining({ type: "addCartLine", merchandiseId: "gid://shopify/ProductVariant/70" }),
+      { type: "addDiscountCode", code: "UP-MUG10" },
+    ]);
+
+    // An offer without a discount adds its line and nothing else.
+    fireEvent.click(buttons()[0]!);
+    await waitFor(() => expect(changes).toHaveLength(3));
+    expect(changes[2]).toMatchObject({
+      type: "addCartLine",
+      merchandiseId: "gid://shopify/ProductVariant/80",
+    });
+  });
+
+  it("applies no code when checkout refuses the line or cannot take codes", async () => {
+    const changes = recordChanges();
+    extension.shopify.applyCartLinesChange = vi
+      .fn()
+      .mockResolvedValue(createResult("applyCartLinesChange", { type: "error", message: "Out of stock" }));
+    await renderOffers(discountedApp());
+    fireEvent.click(buttons()[0]!);
+    await waitFor(() => expect(text(document.body)).toContain("addFailed"));
+    expect(changes).toEqual([]);
+    unmount();
+
+    const accepted = recordChanges();
+    extension.shopify.instructions.value = {
+      ...extension.shopify.instructions.value,
+      discounts: { canUpdateDiscountCodes: false },
+    };
+    await renderOffers(discountedApp());
+    fireEvent.click(buttons()[0]!);
+    await waitFor(() => expect(text(document.body)).not.toContain("Ceramic mug"));
+    expect(accepted.map((change) => change.type)).toEqual(["addCartLine"]);
+  });
+
+  it("keeps the added line when checkout refuses the code", async () => {
+    recordChanges();
+    extension.shopify.applyDiscountCodeChange = vi.fn().mockRejectedValue(new Error("host went away"));
+    await renderOffers(discountedApp());
+    fireEvent.click(buttons()[0]!);
+    await waitFor(() => expect(text(document.body)).not.toContain("Ceramic mug"));
+    expect(extension.shopify.applyDiscountCodeChange).toHaveBeenCalledTimes(1);
+    expect(text(document.body)).not.toContain("addFailed");
+  });
+
+  it("removes the code when the offered line leaves the cart", async () => {
+    const changes = recordChanges();
+    const lines = liveSignal([cartLine(1, 1), cartLine(70, 7, "o1.mug")]);
+    extension.shopify.lines = lines;
+    extension.shopify.discountCodes.value = [{ code: "UP-MUG10" }];
+    await renderOffers(discountedApp());
+
+    lines.value = [cartLine(1, 1)];
+    await waitFor(() => expect(changes).toEqual([{ type: "removeDiscountCode", code: "UP-MUG10" }]));
+  });
+
+  it("leaves the shopper's other codes alone when a line without one of ours leaves", async () => {
+    const changes = recordChanges();
+    const lines = liveSignal([cartLine(1, 1), cartLine(80, 8, "o1.filter")]);
+    extension.shopify.lines = lines;
+    extension.shopify.discountCodes.value = [{ code: "SUMMER" }];
+    await renderOffers(discountedApp());
+
+    lines.value = [cartLine(1, 1)];
+    await waitFor(() => expect(text(document.body)).toContain("Paper filters"));
+    expect(changes).toEqual([]);
   });
 });

@@ -42,6 +42,17 @@ export const OFFERS = [
   },
 ];
 
+/** The same offers as a logged-in shopper may get them: the mug with a single-use code. */
+export const DISCOUNTED_OFFERS = OFFERS.map((offer) =>
+  offer.offerId === "o1.mug"
+    ? {
+        ...offer,
+        discount: { code: "UP-MUG10", percent: 10 },
+        discountedPrice: { amount: "11.25", currencyCode: "USD" },
+      }
+    : { ...offer, discount: null, discountedPrice: null },
+);
+
 export interface FakeAppOptions {
   /** what POST /api/checkout/offers answers; a function for anything but JSON */
   offers?: unknown | (() => Response);

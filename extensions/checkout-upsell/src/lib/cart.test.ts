@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cartPermalink, type LineLike, offerIdsInCart, offersNotInCart, requestLines } from "./cart";
+import { cartPermalink, type LineLike, offeredLinesInCart, offersNotInCart, requestLines } from "./cart";
 import type { Offer } from "./offers";
 
 function line(variant: number, product: number, attributes: LineLike["attributes"] = []): LineLike {
@@ -24,6 +24,7 @@ function offer(offerId: string, variant: number, product: number): Offer {
     compareAtPrice: null,
     reason: "",
     reasonKind: "popular",
+    discount: null,
   };
 }
 
@@ -44,12 +45,12 @@ describe("cart helpers", () => {
     expect(offersNotInCart(offers, [line(10, 1), line(20, 2)]).map((item) => item.offerId)).toEqual(["new"]);
   });
 
-  it("finds the offers that cart lines came from", () => {
+  it("finds the offers that cart lines came from, with their products", () => {
     const lines = [
       line(10, 1, [{ key: "_upsell_offer", value: "o1" }]),
       line(20, 2, [{ key: "gift", value: "o2" }]),
     ];
-    expect([...offerIdsInCart(lines)]).toEqual(["o1"]);
+    expect([...offeredLinesInCart(lines)]).toEqual([["o1", "gid://shopify/Product/1"]]);
   });
 
   it("links a variant to a new cart on the storefront", () => {

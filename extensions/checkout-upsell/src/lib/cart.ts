@@ -31,14 +31,14 @@ export function offersNotInCart(offers: readonly Offer[], lines: readonly LineLi
   return offers.filter((offer) => !inCart.has(offer.variantId) && !inCart.has(offer.productId));
 }
 
-/** Ids of the offers that lines in the cart were added from. */
-export function offerIdsInCart(lines: readonly LineLike[]): Set<string> {
-  const ids = new Set<string>();
+/** The offers that lines in the cart were added from: offer id → product id. */
+export function offeredLinesInCart(lines: readonly LineLike[]): Map<string, string> {
+  const offered = new Map<string, string>();
   for (const line of lines) {
     const attribute = line.attributes.find(({ key }) => key === OFFER_ATTRIBUTE);
-    if (attribute?.value) ids.add(attribute.value);
+    if (attribute?.value) offered.set(attribute.value, line.merchandise.product.id);
   }
-  return ids;
+  return offered;
 }
 
 /**

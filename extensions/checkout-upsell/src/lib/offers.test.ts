@@ -42,9 +42,50 @@ describe("parseOffersResponse", () => {
         compareAtPrice: { amount: 15, currencyCode: "EUR" },
         reason: "Often bought with Coffee beans",
         reasonKind: "bought-with",
+        discount: null,
       },
       expect.objectContaining({ offerId: "o2", price: { amount: 3, currencyCode: "EUR" } }),
     ]);
+  });
+
+  it("reads a discount: its code, percent and the price once it applies", () => {
+    const parsed = parseOffersResponse({
+      offers: [
+        offer({
+          discount: { code: "UP-7KQ2M9XW4T", percent: 10 },
+          discountedPrice: { amount: "11.25", currencyCode: "EUR" },
+        }),
+      ],
+    });
+    expect(parsed?.offers[0]?.discount).toEqual({
+      code: "UP-7KQ2M9XW4T",
+      percent: 10,
+      price: { amount: 11.25, currencyCode: "EUR" },
+    });
+  });
+
+  it.each([
+    [
+      "a code that is not one",
+      { code: "UP 7KQ2; drop", percent: 10 },
+      { amount: "11.25", currencyCode: "EUR" },
+    ],
+    ["a percent out of range", { code: "UP-1", percent: 0 }, { amount: "11.25", currencyCode: "EUR" }],
+    ["no discounted price", { code: "UP-1", percent: 10 }, null],
+    [
+      "a discounted price that is not lower",
+      { code: "UP-1", percent: 10 },
+      { amount: "12.50", currencyCode: "EUR" },
+    ],
+    [
+      "a discounted price in another currency",
+      { code: "UP-1", percent: 10 },
+      { amount: "11.25", currencyCode: "USD" },
+    ],
+  ])("keeps the offer without its discount for %s", (_, discount, discountedPrice) => {
+    const parsed = parseOffersResponse({ offers: [offer({ discount, discountedPrice })] });
+    expect(parsed?.offers).toHaveLength(1);
+    expect(parsed?.offers[0]?.discount).toBeNull();
   });
 
   it.each([

@@ -16,6 +16,15 @@ export interface Offer {
   compareAtPrice: Money | null;
   reason: string;
   reasonKind: string;
+  /** a single-use code for this shopper, applied once the line is added */
+  discount: OfferDiscount | null;
+}
+
+export interface OfferDiscount {
+  code: string;
+  percent: number;
+  /** the price once the code applies */
+  price: Money;
 }
 
 export interface OffersResponse {
@@ -28,12 +37,15 @@ export interface OffersRequest {
   locale: string;
   currency: string;
   surface: Surface;
+  /** the checkout's own key, so a guest stays in one experiment arm */
+  unitKey?: string;
 }
 
 const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
 const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
 const MAX_OFFERS = 20;
 const MAX_TEXT = 500;
+const DISCOUNT_CODE = /^[\w-]{1,64}$/;
 
 /**
  * Checks the app's answer by hand (a schema library would not fit the bundle budget). An answer that
@@ -82,7 +94,21 @@ function parseOffer(value: unknown): Offer | null {
         : null,
     reason: typeof reason === "string" && reason.length <= MAX_TEXT ? reason : "",
     reasonKind: typeof reasonKind === "string" ? reasonKind : "",
+    discount: parseDiscount(value.discount, value.discountedPrice, price),
   };
+}
+
+/** A discount worth showing: a plausible code, a percent, and a lower price in the same currency. */
+function parseDiscount(value: unknown, discountedPrice: unknown, price: Money): OfferDiscount | null {
+  if (!isRecord(value)) return null;
+  const { code, percent } = value;
+  if (typeof code !== "string" || !DISCOUNT_CODE.test(code)) return null;
+  if (typeof percent !== "number" || !(percent > 0 && percent <= 100)) return null;
+  const discounted = parseMoney(discountedPrice);
+  if (!discounted || discounted.currencyCode !== price.currencyCode || !(discounted.amount < price.amount)) {
+    return null;
+  }
+  return { code, percent, price: discounted };
 }
 
 function parseMoney(value: unknown): Money | null {
