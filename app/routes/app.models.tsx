@@ -4,10 +4,9 @@ import {
   Badge,
   Banner,
   BlockStack,
-  Box,
   Button,
   Card,
-  DataTable,
+  Divider,
   EmptyState,
   InlineStack,
   Layout,
@@ -108,51 +107,57 @@ export default function Models() {
     setRestoring(null);
   };
   const busyTraining = status.training.state !== "idle";
-  const rows = data.versions.map((version) => {
+  const versions = data.versions.map((version, index) => {
     const badge = STATUS_BADGE[version.status as keyof typeof STATUS_BADGE] ?? STATUS_BADGE.retired;
     const metrics = version.metrics;
-    return [
-      <BlockStack key="v" gap="100">
-        <Text as="span" fontWeight="semibold">
-          v{version.version}
+    return (
+      <BlockStack key={version.version} gap="200">
+        {index > 0 ? <Divider /> : null}
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h3" variant="headingSm">
+              Version {version.version}
+            </Text>
+            <Badge tone={badge.tone}>{badge.text}</Badge>
+            <Text as="span" tone="subdued">
+              trained {time.format(new Date(version.trainedAt))}
+            </Text>
+          </InlineStack>
+          {version.restorable ? (
+            <Button
+              size="slim"
+              onClick={() => setRestoring(version.version)}
+              accessibilityLabel={`Restore version ${version.version}`}
+              disabled={submitting}
+            >
+              Restore
+            </Button>
+          ) : version.status !== "live" ? (
+            <Text as="span" tone="subdued" variant="bodySm">
+              No longer kept
+            </Text>
+          ) : null}
+        </InlineStack>
+        <Text as="p">
+          {metrics
+            ? `NDCG@10 ${metrics.ndcg.toFixed(3)} ± ${metrics.ndcgStdErr.toFixed(3)} · hit rate@10 ${(metrics.hitRate * 100).toFixed(1)}% · recall@10 ${(metrics.recall * 100).toFixed(1)}% · ${number.format(metrics.queries)} holdout checkouts`
+            : "Metrics unreadable"}
         </Text>
-        <Badge tone={badge.tone}>{badge.text}</Badge>
-      </BlockStack>,
-      <BlockStack key="w" gap="100">
-        <Text as="span">{time.format(new Date(version.trainedAt))}</Text>
-        <Text as="span" tone="subdued" variant="bodySm">
-          {number.format(version.orderCount)} orders
+        <Text as="p" tone="subdued">
+          Learned from {number.format(version.orderCount)} orders
           {version.dataFrom && version.dataTo
-            ? `, ${day.format(new Date(version.dataFrom))} – ${day.format(new Date(version.dataTo))}`
+            ? ` placed ${day.format(new Date(version.dataFrom))} – ${day.format(new Date(version.dataTo))}`
             : ""}
+          , {number.format(version.productCount)} products, {number.format(version.customerCount)} customers,
+          in {version.trainSeconds.toFixed(1)} s.
         </Text>
-      </BlockStack>,
-      metrics ? `${metrics.ndcg.toFixed(3)} ± ${metrics.ndcgStdErr.toFixed(3)}` : "–",
-      metrics ? `${(metrics.hitRate * 100).toFixed(1)}%` : "–",
-      metrics ? `${(metrics.recall * 100).toFixed(1)}%` : "–",
-      <Box key="n" maxWidth="28rem">
-        <Text as="p" variant="bodySm">
-          {version.decisionNote ?? "–"}
-        </Text>
-      </Box>,
-      version.restorable ? (
-        <Button
-          key="r"
-          size="slim"
-          onClick={() => setRestoring(version.version)}
-          accessibilityLabel={`Restore version ${version.version}`}
-          disabled={submitting}
-        >
-          Restore
-        </Button>
-      ) : version.status === "live" ? (
-        ""
-      ) : (
-        <Text key="r" as="span" tone="subdued" variant="bodySm">
-          no longer kept
-        </Text>
-      ),
-    ];
+        {version.decisionNote ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {version.decisionNote}
+          </Text>
+        ) : null}
+      </BlockStack>
+    );
   });
   return (
     <Page
@@ -190,7 +195,7 @@ export default function Models() {
                 )}
               </BlockStack>
             </Card>
-            <Card padding="0">
+            <Card>
               {data.versions.length === 0 ? (
                 <EmptyState
                   heading="No model trained yet"
@@ -203,20 +208,12 @@ export default function Models() {
                   </p>
                 </EmptyState>
               ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text", "text"]}
-                  headings={[
-                    "Version",
-                    "Trained on",
-                    "NDCG@10 ± se",
-                    "Hit rate@10",
-                    "Recall@10",
-                    "Decision",
-                    "",
-                  ]}
-                  rows={rows}
-                  verticalAlign="top"
-                />
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Versions
+                  </Text>
+                  {versions}
+                </BlockStack>
               )}
             </Card>
           </BlockStack>

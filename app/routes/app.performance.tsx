@@ -34,8 +34,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { performance, query, problem, first: window.days[0]!, last: window.days[window.days.length - 1]! };
 }
 
-const PRODUCTS_SHOWN = 50;
+const PRODUCTS_SHOWN = 25;
 const count = new Intl.NumberFormat("en");
+const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const dayOf = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
 const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(1)}%`);
 const SURFACE_NAMES: Record<string, string> = {
   checkout: "Checkout",
@@ -68,7 +70,7 @@ export default function Performance() {
   return (
     <Page
       title="Performance"
-      subtitle={`Offers shown, taken and the revenue they brought, ${first} to ${last} (UTC days)`}
+      subtitle={`Offers shown, taken and the revenue they brought, ${dayOf(first)} – ${dayOf(last)} (UTC days)`}
       secondaryActions={[
         { content: "Export days (CSV)", onAction: () => exportCsv("days") },
         { content: "Export products (CSV)", onAction: () => exportCsv("products") },

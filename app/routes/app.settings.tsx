@@ -186,21 +186,23 @@ export default function Settings() {
                     "When off, no offer is shown anywhere; nothing else changes.",
                   )}
                   {number("maxOffers", "Offers shown at once", { min: 1, max: 10, helpText: "1 to 10." })}
-                  <input type="hidden" name="surfaces.sent" value="1" />
-                  {draft.surfaces.map((surface) => (
-                    <input key={surface} type="hidden" name="surfaces" value={surface} />
-                  ))}
-                  <ChoiceList
-                    title="Where offers appear"
-                    allowMultiple
-                    choices={OFFER_SURFACES.map((surface) => ({
-                      label: SURFACE_LABELS[surface],
-                      value: surface,
-                    }))}
-                    selected={draft.surfaces}
-                    onChange={(surfaces) => setDraft((d) => ({ ...d, surfaces }))}
-                    error={errors.surfaces}
-                  />
+                  <div>
+                    <input type="hidden" name="surfaces.sent" value="1" />
+                    {draft.surfaces.map((surface) => (
+                      <input key={surface} type="hidden" name="surfaces" value={surface} />
+                    ))}
+                    <ChoiceList
+                      title="Where offers appear"
+                      allowMultiple
+                      choices={OFFER_SURFACES.map((surface) => ({
+                        label: SURFACE_LABELS[surface],
+                        value: surface,
+                      }))}
+                      selected={draft.surfaces}
+                      onChange={(surfaces) => setDraft((d) => ({ ...d, surfaces }))}
+                      error={errors.surfaces}
+                    />
+                  </div>
                 </FormLayout>
               </Card>
             </Layout.AnnotatedSection>
@@ -324,7 +326,6 @@ export default function Settings() {
                     suffix: "%",
                     helpText: "Share of shoppers who see no offers.",
                   })}
-                  <input type="hidden" name="experiment.variantCount" value={draft.variants.length} />
                   {draft.variants.map((variant, index) => {
                     const prefix = `experiment.variants.${index}`;
                     return (
@@ -394,6 +395,7 @@ export default function Settings() {
                     <InlineError message={errors["experiment.variants"]} fieldID="experiment-variants" />
                   ) : null}
                   <div id="experiment-variants">
+                    <input type="hidden" name="experiment.variantCount" value={draft.variants.length} />
                     <Button
                       onClick={() =>
                         setDraft((d) => ({
