@@ -1,5 +1,5 @@
 import tsconfigPaths from "vite-tsconfig-paths";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
@@ -11,10 +11,23 @@ export default defineConfig({
         test: {
           name: "app",
           include: ["app/**/*.test.ts", "ml/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/browser/**"],
           globalSetup: ["test/helpers/global-setup.ts"],
           setupFiles: ["test/helpers/setup-file.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      // The admin in Chromium against the built production server (skipped without Chromium).
+      {
+        plugins: [tsconfigPaths()],
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/helpers/global-setup.ts"],
+          setupFiles: ["test/helpers/setup-file.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       // Extensions test in a DOM of their own, with no database.

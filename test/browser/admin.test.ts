@@ -1,0 +1,235 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import type { RunningWorkers } from "~/jobs/worker.server";
+import { signSessionToken } from "~/lib/session-token.server";
+import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { simulateOfferActivity } from "~/services/simulate-offer-activity.server";
+import { type AppServer, ensureBuild, startAppServer } from "../helpers/app-server";
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  type LoadTime,
+  launchBrowser,
+  openPage,
+  SCREENSHOTS,
+  screenshot,
+  type TestPage,
+  timedGoto,
+} from "../helpers/browser";
+import { isolateIntegration } from "../helpers/integration";
+import { BROWSER_UA, checkoutToken, EXTENSION_ORIGIN } from "../helpers/shopify";
+
+/** Every admin page must be usable within this, from navigation to network idle. */
+const PAGE_BUDGET_MS = 1_000;
+/** BROWSER_FULL_DEMO=1 measures against the full-size demo shop (12,000 orders) instead of a small one. */
+const SYNTHETIC = process.env.BROWSER_FULL_DEMO
+  ? undefined
+  : { orders: 1_500, customers: 300, products: 120 };
+
+const available = chromiumAvailable();
+if (!available) {
+  console.warn(
+    `Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`,
+  );
+}
+
+describe.skipIf(!available)("the merchant's admin in a browser", () => {
+  const context = isolateIntegration();
+  let server: AppServer;
+  let browser: Browser;
+  let workers: RunningWorkers | undefined;
+  let tab: TestPage;
+  let page: Page;
+  let embedded: string;
+  const loadTimes: LoadTime[] = [];
+
+  const open = async (name: string, path: string, query = "") => {
+    const separator = path.includes("?") ? "&" : "?";
+    const timing = await timedGoto(page, name, `${server.url}${path}${separator}${embedded}${query}`);
+    loadTimes.push(timing);
+    return timing;
+  };
+
+  beforeAll(async () => {
+    const build = ensureBuild();
+    await seedDemoShop(db(), { seed: 7, synthetic: SYNTHETIC, scopes: env().SCOPES });
+    server = await startAppServer({
+      DATABASE_URL: context.databaseUrl,
+      REDIS_URL: context.redisUrl,
+      QUEUE_PREFIX: context.queuePrefix,
+    });
+    const token = signSessionToken({
+      shop: DEMO_SHOP,
+      apiKey: env().SHOPIFY_API_KEY,
+      secret: env().SHOPIFY_API_SECRET,
+      ttlSeconds: 3_600,
+    });
+    const host = Buffer.from("admin.shopify.com/store/demo-shop").toString("base64url");
+    embedded = `embedded=1&shop=${DEMO_SHOP}&host=${host}&id_token=${token}`;
+    browser = await launchBrowser();
+    tab = await openPage(browser);
+    page = tab.page;
+    console.log(`App build ${build}; server at ${server.url}.`);
+  }, 240_000);
+
+  afterAll(async () => {
+    await workers?.close();
+    await browser?.close();
+    await server?.stop();
+    if (loadTimes.length > 0) {
+      console.log(
+        `Page load times (navigation to network idle):\n${loadTimes
+          .map(
+            (t) =>
+              `  ${t.page.padEnd(24)} ${String(t.idleMs).padStart(5)} ms  (DOM ready ${t.domContentLoadedMs} ms)`,
+          )
+          .join("\n")}`,
+      );
+      writeFileSync(`${SCREENSHOTS}/load-times.json`, `${JSON.stringify(loadTimes, null, 2)}\n`);
+    }
+  });
+
+  it("shows onboarding on the home page, with the training's progress live until the model is live", async () => {
+    // Seeding queued the first training; no worker runs yet.
+    const first = await open("home (training queued)", "/app");
+    await expect.poll(() => page.getByText("Waiting for a free worker").count()).toBe(1);
+    await screenshot(page, "home-training-queued");
+
+    const { startWorkers } = await import("~/jobs/worker.server");
+    workers = await startWorkers({ queues: ["train"], concurrency: 1 });
+    // The page polls and reloads itself when the training ends.
+    await page.getByText(/Version 1 is live/).waitFor({ timeout: 90_000 });
+    await expect.poll(() => page.getByText("Ranking quality (NDCG@10)").count()).toBeGreaterThan(0);
+    const editor = page.getByRole("link", { name: "Open the checkout editor" });
+    expect(await editor.getAttribute("href")).toBe(
+      "https://admin.shopify.com/store/demo-shop/settings/checkout/editor",
+    );
+    await screenshot(page, "home-model-live");
+    const warm = await open("home", "/app");
+    expect(Math.min(first.idleMs, warm.idleMs)).toBeLessThan(PAGE_BUDGET_MS);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("charts offer performance, shows the numbers as a table and exports them", async () => {
+    const activity = await simulateOfferActivity(db(), { days: 30, checkoutsPerDay: 20, seed: 2 });
+    expect(activity.orders).toBeGreaterThan(0);
+    const timing = await open("performance", "/app/performance");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    expect(await page.locator('svg[role="img"]').count()).toBe(3);
+    expect(await page.getByRole("heading", { name: "Offers shown per day" }).count()).toBe(1);
+
+    const controls = await page
+      .getByRole("button", { name: "Show as a table" })
+      .first()
+      .getAttribute("aria-controls");
+    const toggle = page.locator(`button[aria-controls="${controls}"]`);
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => toggle.textContent()).toBe("Hide the table");
+    await page.locator(`[id="${controls}"] table`).waitFor();
+    expect(await page.locator(`[id="${controls}"] tbody tr`).count()).toBe(30);
+    await screenshot(page, "performance");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export days (CSV)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^offers-days-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,currency");
+
+    await open("performance (thank you, 7 days)", "/app/performance", "&range=7&surface=thank-you");
+    expect(await page.locator('svg[role="img"]').count()).toBe(3);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("previews the offers a chosen customer would see", async () => {
+    const timing = await open("preview", "/app/preview");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    await page.getByLabel("Customer").selectOption({ index: 1 });
+    await Promise.all([page.waitForURL(/customer=/), page.getByRole("button", { name: "Preview" }).click()]);
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByText("No offers for this checkout").count()).toBe(0);
+    expect(await page.getByText(/^Model v\d+$/).count()).toBe(1);
+    await screenshot(page, "preview");
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("saves a setting that the checkout offers API applies within a minute", async () => {
+    const askOffers = async () => {
+      const response = await fetch(`${server.url}/api/checkout/offers`, {
+        method: "POST",
+        headers: {
+          "User-Agent": BROWSER_UA,
+          Origin: EXTENSION_ORIGIN,
+          "Content-Type": "application/json",
+          Authorization: `Bearer ${await checkoutToken({ shop: DEMO_SHOP })}`,
+        },
+        body: JSON.stringify({ cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { offers: unknown[] }).offers.length;
+    };
+    expect(await askOffers()).toBe(3);
+
+    const timing = await open("settings", "/app/settings");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    const maxOffers = page.getByLabel("Offers shown at once");
+    await maxOffers.fill("11");
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("One field needs a fix").waitFor();
+    expect(await page.getByText("Must be at most 10").count()).toBe(1);
+    await screenshot(page, "settings-error");
+
+    await maxOffers.fill("1");
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("Settings saved").waitFor();
+    await screenshot(page, "settings-saved");
+    await expect.poll(askOffers, { timeout: 60_000, interval: 500 }).toBe(1);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("retrains, then rolls back to an earlier version after confirming", async () => {
+    const timing = await open("models", "/app/models");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    await page.getByRole("button", { name: "Retrain now" }).click();
+    await page.getByText(/Training queued/).waitFor();
+    // The new version goes live (or is rejected); either way an earlier one becomes restorable.
+    const restore = page.getByRole("button", { name: /^Restore version \d+$/ }).first();
+    await restore.waitFor({ timeout: 90_000 });
+    const version = Number((await restore.getAttribute("aria-label"))!.replace("Restore version ", ""));
+    await restore.click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(`Version ${version} becomes the live model`).waitFor();
+    await screenshot(page, "models-restore-confirm");
+    await dialog.getByRole("button", { name: `Restore version ${version}` }).click();
+    await page.getByText(`Version ${version} is live again.`).waitFor();
+    // The page reloads its data after the action: the version that was live becomes restorable.
+    await page
+      .getByRole("button", { name: /^Restore version \d+$/ })
+      .and(page.locator(":not([disabled])"))
+      .first()
+      .waitFor();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await expect.poll(() => page.getByText(`Version ${version}`, { exact: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("button", { name: `Restore version ${version}` }).count()).toBe(0);
+    const live = await db().modelVersion.findFirstOrThrow({
+      where: { shop: { domain: DEMO_SHOP }, status: "live" },
+    });
+    expect(live.version).toBe(version);
+    await screenshot(page, "models-restored");
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("explains the data kept, and every page loads within the budget", async () => {
+    const timing = await open("data and privacy", "/app/privacy");
+    expect(await page.getByText("Never stored").count()).toBe(1);
+    await screenshot(page, "privacy");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    expect(tab.errors).toEqual([]);
+  });
+});
