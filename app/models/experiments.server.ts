@@ -12,18 +12,20 @@ export async function recordExperiment(
   });
 }
 
-/** Records a unit's first checkout under the experiment; later ones change nothing. */
-export async function recordExposure(
-  tx: Tx | Db,
-  exposure: {
-    shopId: string;
-    experimentId: string;
-    unitKey: string;
-    variant: string;
-    customerKey: string | null;
-  },
-) {
-  await tx.experimentExposure.createMany({ data: [exposure], skipDuplicates: true });
+export interface Exposure {
+  shopId: string;
+  experimentId: string;
+  unitKey: string;
+  variant: string;
+  customerKey: string | null;
+  firstSeenAt: Date;
+}
+
+/** Records units' first checkouts under experiments, in one statement; units already recorded are skipped. */
+export async function recordExposures(tx: Tx | Db, exposures: Exposure[]): Promise<number> {
+  if (exposures.length === 0) return 0;
+  const { count } = await tx.experimentExposure.createMany({ data: exposures, skipDuplicates: true });
+  return count;
 }
 
 export async function customerExposures(

@@ -114,9 +114,7 @@ export async function getCheckoutOffers(
   if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
     return { offers: [], modelVersion: null, experiment: null };
   const { shopId, plan } = shop;
-  const arm = inExperiment
-    ? await assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey })
-    : null;
+  const arm = inExperiment ? assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey }) : null;
   if (arm && !arm.variant) return { offers: [], modelVersion: null, experiment: arm.experiment };
   const variant = arm?.variant ?? null;
   const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));

@@ -3,7 +3,7 @@ import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import type { ExperimentPlan, ServingVariant } from "~/lib/experiments";
 import { logger } from "~/logger.server";
-import { recordExperiment, recordExposure } from "~/models/experiments.server";
+import { type Exposure, recordExperiment, recordExposures } from "~/models/experiments.server";
 import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
 
 export interface Arm {
@@ -12,20 +12,33 @@ export interface Arm {
   variant: ServingVariant | null;
 }
 
+/** Exposures wait this long, or for this many, and are then written together, off the request path. */
+const EXPOSURE_FLUSH_MS = 1_000;
+const EXPOSURE_BATCH = 500;
+/** Experiments and units this process has recorded or queued: each is written once. */
 const recorded = new Set<string>();
 const MAX_RECORDED = 50_000;
+
+interface Batch {
+  database: Db;
+  experiments: Map<string, { shopId: string; plan: ExperimentPlan }>;
+  exposures: Map<string, Exposure>;
+}
+
+let batch: Batch | null = null;
+let timer: NodeJS.Timeout | null = null;
 
 /**
  * The arm of the shop's experiment a checkout falls in: the logged-in buyer's customer key, else the
  * checkout's own key (hashed, never stored as sent), hashed with the shop by ml/policy's sticky
  * assignment, so the same unit lands in the same arm on every request and machine. The hash seed is
  * the shop's domain, not the configuration: the holdout is the bottom of the range, so a unit stays
- * in or out of it when the merchant changes the variants. Null without any key: such a checkout is served as
- * if there were no experiment and counted nowhere. The unit's first checkout under a configuration
- * is recorded for the report (the holdout sees no offer, so no event counts it); a failure to record
- * never fails the checkout.
+ * in or out of it when the merchant changes the variants. Null without any key: such a checkout is
+ * served as if there were no experiment and counted nowhere. The unit's first checkout under a
+ * configuration is recorded for the report (the holdout sees no offer, so no event counts it), in
+ * batches written within a second, off the request path; a failure to record never fails a checkout.
  */
-export async function assignArm(
+export function assignArm(
   database: Db,
   {
     shopId,
@@ -40,7 +53,7 @@ export async function assignArm(
     customerKey: string | null;
     unitKey?: string | null;
   },
-): Promise<Arm | null> {
+): Arm | null {
   const unit = customerKey ?? (unitKey ? checkoutUnit(shopDomain, unitKey) : null);
   if (!unit) return null;
   const { arm, holdout } = assignVariant({
@@ -50,11 +63,11 @@ export async function assignArm(
     holdoutShare: plan.holdoutPercent / 100,
   });
   const variant = holdout ? null : (plan.variants.find((v) => v.key === arm) ?? null);
-  await remember(database, { shopId, plan, unit, variant: holdout ? HOLDOUT : arm, customerKey });
+  remember(database, { shopId, plan, unit, variant: holdout ? HOLDOUT : arm, customerKey });
   return { experiment: { id: plan.id, variant: holdout ? HOLDOUT : arm }, variant };
 }
 
-async function remember(
+function remember(
   database: Db,
   {
     shopId,
@@ -67,16 +80,43 @@ async function remember(
   const experimentKey = `${shopId}|${plan.id}`;
   const exposureKey = `${experimentKey}|${unit}`;
   if (recorded.has(exposureKey)) return;
+  if (recorded.size >= MAX_RECORDED) recorded.clear();
+  recorded.add(exposureKey);
+  batch ??= { database, experiments: new Map(), exposures: new Map() };
+  if (!recorded.has(experimentKey)) {
+    recorded.add(experimentKey);
+    batch.experiments.set(experimentKey, { shopId, plan });
+  }
+  batch.exposures.set(exposureKey, {
+    shopId,
+    experimentId: plan.id,
+    unitKey: unit,
+    variant,
+    customerKey,
+    firstSeenAt: new Date(),
+  });
+  if (batch.exposures.size >= EXPOSURE_BATCH) void flushExposures();
+  else timer ??= setTimeout(() => void flushExposures(), EXPOSURE_FLUSH_MS).unref();
+}
+
+/** Writes the exposures waiting; a batch that fails is logged and forgotten, to be queued again. */
+export async function flushExposures(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  const writing = batch;
+  batch = null;
+  if (!writing) return;
   try {
-    if (!recorded.has(experimentKey)) {
-      await recordExperiment(database, { shopId, plan });
-      recorded.add(experimentKey);
+    for (const { shopId, plan } of writing.experiments.values()) {
+      await recordExperiment(writing.database, { shopId, plan });
     }
-    await recordExposure(database, { shopId, experimentId: plan.id, unitKey: unit, variant, customerKey });
-    if (recorded.size >= MAX_RECORDED) recorded.clear();
-    recorded.add(exposureKey);
+    await recordExposures(writing.database, [...writing.exposures.values()]);
   } catch (error) {
-    logger().warn({ error: describeError(error) }, "experiment exposure not recorded");
+    for (const key of [...writing.experiments.keys(), ...writing.exposures.keys()]) recorded.delete(key);
+    logger().warn(
+      { exposures: writing.exposures.size, error: describeError(error) },
+      "experiment exposures not recorded",
+    );
   }
 }
 

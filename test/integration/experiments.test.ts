@@ -5,6 +5,7 @@ import { experimentPlan } from "~/lib/experiments";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import { ExperimentSettingsSchema } from "~/lib/shop-settings";
 import { action } from "~/routes/api.checkout.offers";
+import { flushExposures } from "~/services/experiment-arms.server";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
@@ -98,6 +99,7 @@ describe("experiments in checkout offers", () => {
     expect([...seen].sort()).toEqual(["holdout", "no-discounts", "with-discounts"]);
 
     // Each unit's first checkout is recorded once, for the report's denominators.
+    await flushExposures();
     const exposures = await db().experimentExposure.findMany({ where: { experimentId: PLAN.id } });
     expect(exposures).toHaveLength(CUSTOMERS.length);
     for (const exposure of exposures) expect(exposure.customerKey).toBe(exposure.unitKey);
@@ -165,6 +167,7 @@ describe("experiments in checkout offers", () => {
       expect(again.experiment).toEqual(first.experiment);
       expect(first.offers.every((offer: { discount: unknown }) => offer.discount === null)).toBe(true);
     }
+    await flushExposures();
     const guestUnits = await db().experimentExposure.findMany({ where: { customerKey: null } });
     expect(guestUnits).toHaveLength(4);
     // Only a hash of the key is kept.
