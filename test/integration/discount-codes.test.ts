@@ -281,6 +281,32 @@ describe("replenishDiscountCodes", () => {
     expect(await db().discountPool.count({ where: { productId: FILTERS } })).toBe(0);
   });
 
+  it("the database lets a code's status only move forward, and an issued code keep its shopper", async () => {
+    const issuedAt = new Date();
+    const code = await db().discountCode.create({
+      data: {
+        shopId,
+        productId: MUG,
+        percent: 10,
+        code: "UP-ONCE",
+        status: "issued",
+        issuedTo: "ck-ann",
+        issuedAt,
+        offerId: "o2.offer",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    const update = (data: Record<string, string | null>) =>
+      db().discountCode.update({ where: { id: code.id }, data });
+    await expect(update({ status: "available" })).rejects.toThrow(/cannot go from issued to available/);
+    await expect(update({ issuedTo: "ck-bob" })).rejects.toThrow(/issued already/);
+    await expect(update({ offerId: "o2.another" })).rejects.toThrow(/issued already/);
+    // A redaction unlinks the customer; the code stays spent.
+    await expect(update({ issuedTo: null })).resolves.toMatchObject({ issuedTo: null, status: "issued" });
+    await expect(update({ status: "redeemed" })).resolves.toMatchObject({ status: "redeemed" });
+    await expect(update({ status: "expired" })).rejects.toThrow(/cannot go from redeemed to expired/);
+  });
+
   it("the database refuses a second live code for one shopper and product", async () => {
     const expiresAt = new Date(Date.now() + 3 * 86_400_000);
     const issued = { shopId, productId: MUG, percent: 10, status: "issued", issuedTo: "ck-ann", expiresAt };

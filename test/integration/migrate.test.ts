@@ -39,6 +39,7 @@ describe("npm run db:migrate", () => {
       "20261122190000_discount_codes",
       "20261122191000_offer_treatments",
       "20261122192000_experiments",
+      "20261122193000_discount_code_states",
     ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
@@ -51,7 +52,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 6 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 7 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {
