@@ -10,7 +10,8 @@ import autocannon from "autocannon";
 
 export interface PreparedRequest {
   headers: Record<string, string>;
-  body: string;
+  /** the body, or a function giving the body of each request made from it */
+  body: string | (() => string);
 }
 
 export interface LoadResult {
@@ -118,7 +119,7 @@ export async function drive({
               return {
                 ...request,
                 headers: { ...request.headers, ...prepared.headers },
-                body: prepared.body,
+                body: typeof prepared.body === "string" ? prepared.body : prepared.body(),
               };
             },
           },

@@ -79,20 +79,13 @@ const shopSize = {
   customers: Number(values.customers),
 };
 
-/** The scratch database has the shop with a live model (a --reuse database seeded before). */
+/** The shop is there with a live model (a --reuse database seeded before). */
 async function isSeeded() {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName]);
-  await admin.end();
-  if (!rowCount) return false;
   const live = await db().modelVersion.count({ where: { shop: { domain: SHOP }, status: "live" } });
   return live > 0;
 }
 
 async function seedAndTrain(orders: number) {
-  await ensureDatabase(databaseUrl);
-  await migrate({ databaseUrl });
   let started = performance.now();
   const seeded = await seedBenchShop({ ...shopSize, orders });
   const seedSeconds = (performance.now() - started) / 1000;
@@ -129,34 +122,45 @@ function ensureBuild() {
 }
 
 /** Asks for offers once per prepared request, in turn: every answer a 200, and customers recognised. */
-async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean }>) {
+async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean; body: () => string }>) {
   const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
   let empty = 0;
+  let holdout = 0;
   let firstAnswerMs: number | undefined;
   const started = performance.now();
   for (const request of pool.slice(0, 200)) {
     const response = await fetch(`http://127.0.0.1:${APP_PORT}/api/checkout/offers`, {
       method: "POST",
       headers: request.headers,
-      body: request.body,
+      body: request.body(),
     });
     const text = await response.text();
     // The first answer waits for the shop's model to be read and decoded.
     firstAnswerMs ??= Math.round(performance.now() - started);
     if (response.status !== 200) throw new Error(`offers answered ${response.status}: ${text.slice(0, 300)}`);
-    const answer = JSON.parse(text) as { offers: Array<{ reasonKind: string }>; modelVersion: number | null };
+    const answer = JSON.parse(text) as {
+      offers: Array<{ reasonKind: string }>;
+      modelVersion: number | null;
+      experiment: { variant: string } | null;
+    };
+    // The experiment's holdout (10% of checkouts by default) is shown nothing.
+    if (answer.experiment?.variant === "holdout") {
+      holdout++;
+      continue;
+    }
     if (answer.modelVersion === null) throw new Error("offers came from the fallback, not the live model");
     if (answer.offers.length === 0) empty++;
     const counts = reasons[request.customer ? "customer" : "guest"];
     for (const offer of answer.offers) counts[offer.reasonKind] = (counts[offer.reasonKind] ?? 0) + 1;
   }
   if (empty > 20) throw new Error(`${empty} of 200 checkouts got no offers`);
+  if (holdout > 50) throw new Error(`${holdout} of 200 checkouts fell in the experiment's holdout`);
   const personal = (reasons.customer["bought-before"] ?? 0) + (reasons.customer["your-taste"] ?? 0);
   const customers = pool.slice(0, 200).some((request) => request.customer);
   if (customers && personal === 0) {
     throw new Error("no customer got a personal offer: are their session tokens recognised?");
   }
-  return { firstAnswerMs, empty, reasons };
+  return { firstAnswerMs, empty, holdout, reasons };
 }
 
 /** Removes the jobs the seeding queued (its import requests a training). */
@@ -186,6 +190,9 @@ let app: ChildProcess | undefined;
 let bare: ChildProcess | undefined;
 try {
   const orders = ordersForLines(shopSize, Number(values.lines));
+  // Migrated every run: a reused database may predate the latest migrations.
+  await ensureDatabase(databaseUrl);
+  await migrate({ databaseUrl });
   const shop = (await isSeeded()) ? null : await seedAndTrain(orders);
   if (!shop) console.error(`reusing the seeded database ${databaseName}`);
   ensureBuild();
@@ -212,7 +219,15 @@ try {
         rawBody: body,
         headers: { "Accept-Encoding": "gzip, deflate, br" },
       });
-      return { customer: customerId !== null, body, headers: Object.fromEntries(request.headers) };
+      // The extension sends Shopify's checkout token as the experiment unit: every request made from
+      // this one is a new checkout (a guest's first request per checkout records its exposure).
+      const checkout = randomBytes(12).toString("hex");
+      let checkouts = 0;
+      return {
+        customer: customerId !== null,
+        body: () => `${body.slice(0, -1)},"unitKey":"${checkout}-${checkouts++}"}`,
+        headers: Object.fromEntries(request.headers),
+      };
     }),
   );
 
@@ -220,8 +235,13 @@ try {
   app = await startServer({ args: [...profile, "server.mjs"], env: serverEnv, port: APP_PORT });
   const checked = await checkAnswers(pool);
   const url = `http://127.0.0.1:${APP_PORT}/api/checkout/offers`;
-  // Bodies over 1 KB come gzipped (the pool accepts it, as browsers do) and only a body with offers is that long.
-  const offers = { url, pool, verifyBody: (body: string) => !body.startsWith('{"offers":[]') };
+  // Bodies over 1 KB come gzipped (the pool accepts it, as browsers do) and only a body with offers is that long,
+  // so a body is empty only when it starts with an empty list, which is right for the holdout alone.
+  const offers = {
+    url,
+    pool,
+    verifyBody: (body: string) => !body.startsWith('{"offers":[]') || body.includes('"variant":"holdout"'),
+  };
   const saturated = { connections: Number(values.connections), seconds };
   const loadBefore = loadavg();
   await drive({ ...offers, ...saturated, label: "warm-up", seconds: 5 });
