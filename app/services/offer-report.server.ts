@@ -108,7 +108,10 @@ export async function offerReport(
   return { shopDomain, since, until, currency, rows, unattributedLines };
 }
 
-/** The offer an order line was added from, when its id verifies for the shop, names the line's product and was served within the window. */
+/**
+ * The offer an order line was added from, when its id verifies for the shop, names the line's own
+ * product and was served within the attribution window; null otherwise.
+ */
 export function attributedOffer(line: OfferedOrderLine, shopDomain: string) {
   const offer = verifyOfferToken(line.offerId, shopDomain);
   if (!offer || offer.productId !== line.productId) return null;
