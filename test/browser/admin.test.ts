@@ -46,11 +46,19 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   let embedded: string;
   const loadTimes: LoadTime[] = [];
 
+  /**
+   * Opens a page and records its load time. A load over the budget is measured once more (other
+   * test files share the machine's two cores); both times are printed.
+   */
   const open = async (name: string, path: string, query = "") => {
     const separator = path.includes("?") ? "&" : "?";
-    const timing = await timedGoto(page, name, `${server.url}${path}${separator}${embedded}${query}`);
+    const url = `${server.url}${path}${separator}${embedded}${query}`;
+    const timing = await timedGoto(page, name, url);
     loadTimes.push(timing);
-    return timing;
+    if (timing.idleMs < PAGE_BUDGET_MS) return timing;
+    const again = await timedGoto(page, `${name} (again)`, url);
+    loadTimes.push(again);
+    return again;
   };
 
   beforeAll(async () => {
@@ -84,7 +92,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
         `Page load times (navigation to network idle):\n${loadTimes
           .map(
             (t) =>
-              `  ${t.page.padEnd(24)} ${String(t.idleMs).padStart(5)} ms  (DOM ready ${t.domContentLoadedMs} ms)`,
+              `  ${t.page.padEnd(34)} ${String(t.idleMs).padStart(5)} ms  (DOM ready ${t.domContentLoadedMs} ms)`,
           )
           .join("\n")}`,
       );
@@ -95,6 +103,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   it("shows onboarding on the home page, with the training's progress live until the model is live", async () => {
     // Seeding queued the first training; no worker runs yet.
     const first = await open("home (training queued)", "/app");
+    expect(first.idleMs).toBeLessThan(PAGE_BUDGET_MS);
     await expect.poll(() => page.getByText("Waiting for a free worker").count()).toBe(1);
     await screenshot(page, "home-training-queued");
 
@@ -108,8 +117,8 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
       "https://admin.shopify.com/store/demo-shop/settings/checkout/editor",
     );
     await screenshot(page, "home-model-live");
-    const warm = await open("home", "/app");
-    expect(Math.min(first.idleMs, warm.idleMs)).toBeLessThan(PAGE_BUDGET_MS);
+    const live = await open("home", "/app");
+    expect(live.idleMs).toBeLessThan(PAGE_BUDGET_MS);
     expect(tab.errors).toEqual([]);
   });
 
@@ -202,9 +211,17 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     const restore = page.getByRole("button", { name: /^Restore version \d+$/ }).first();
     await restore.waitFor({ timeout: 90_000 });
     const version = Number((await restore.getAttribute("aria-label"))!.replace("Restore version ", ""));
-    await restore.click();
+    // By keyboard: Enter opens the confirmation, Escape dismisses it, and nothing changes.
+    await restore.focus();
+    await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog");
     await dialog.getByText(`Version ${version} becomes the live model`).waitFor();
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    await restore.focus();
+    await page.keyboard.press("Enter");
+    await dialog.getByText(`Version ${version} becomes the live model`).waitFor();
+    expect(await dialog.evaluate((node) => node.contains(document.activeElement))).toBe(true);
     await screenshot(page, "models-restore-confirm");
     await dialog.getByRole("button", { name: `Restore version ${version}` }).click();
     await page.getByText(`Version ${version} is live again.`).waitFor();
