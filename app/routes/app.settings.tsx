@@ -296,7 +296,8 @@ export default function Settings() {
                     min: 0,
                     max: 1_000_000,
                     step: 0.01,
-                    helpText: "The most given away in discounts per calendar month, in your shop's currency.",
+                    helpText:
+                      "The most given away in discounts per calendar month, in your shop's currency; at 0 no discount is given.",
                   })}
                   {field("discounts.excludedProductIds", "Never discount these product ids", {
                     multiline: 2,
@@ -417,7 +418,8 @@ export default function Settings() {
                     </Button>
                   </div>
                   <Text as="p" tone="subdued">
-                    Shares are of the shoppers outside the holdout and must add up to 100.
+                    Shares are of the shoppers outside the holdout and must add up to 100. Without variants,
+                    they all get the model's offers.
                   </Text>
                 </FormLayout>
               </Card>

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { enqueue } from "~/jobs/queues.server";
 import { loader as homeLoader } from "~/routes/app._index";
 import { action as modelsAction, loader as modelsLoader } from "~/routes/app.models";
 import { loader as performanceLoader } from "~/routes/app.performance";
@@ -53,6 +54,31 @@ describe("the home page and its status", () => {
     const status = await get(statusLoader, "/app/status");
     expect(status.headers.get("Cache-Control")).toBe("no-store");
     expect((await status.json()).training.state).toBe("queued");
+  });
+  it("reports a running history import with the progress its job reported", async () => {
+    const run = await db().importRun.create({
+      data: { shopId, kind: "bulk", status: "running", stage: "orders", processed: 1_200 },
+    });
+    const job = await enqueue(
+      "bulk-import",
+      { shopDomain: DEMO_SHOP, importRunId: run.id },
+      { jobId: `bulk-${run.id}` },
+    );
+    await job.updateProgress({ stage: "orders", processed: 40, total: 160 });
+    const status = await (await get(statusLoader, "/app/status")).json();
+    expect(status.import).toMatchObject({
+      kind: "bulk",
+      status: "running",
+      stage: "orders",
+      processed: 1_200,
+      stageProcessed: 40,
+      stageTotal: 160,
+    });
+    expect(status.busy).toBe(true);
+    await db().importRun.update({
+      where: { id: run.id },
+      data: { status: "completed", finishedAt: new Date() },
+    });
   });
 });
 
