@@ -7,7 +7,6 @@ import {
   Button,
   Card,
   Divider,
-  EmptyState,
   InlineStack,
   Layout,
   Modal,
@@ -16,6 +15,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
+import { EmptyCard } from "~/components/empty-card";
 import { ModelQuality } from "~/components/model-quality";
 import { PageError } from "~/components/page-error";
 import { TrainingProgress, useSetupStatus } from "~/components/setup-progress";
@@ -197,16 +197,13 @@ export default function Models() {
             </Card>
             <Card>
               {data.versions.length === 0 ? (
-                <EmptyState
+                <EmptyCard
                   heading="No model trained yet"
                   action={{ content: "Train now", onAction: retrain, disabled: busyTraining }}
-                  image=""
                 >
-                  <p>
-                    A model is trained after your history is imported, then every night when new orders
-                    arrive. A new version goes live only if it ranks at least as well as the live one.
-                  </p>
-                </EmptyState>
+                  A model is trained after your history is imported, then every night when new orders arrive.
+                  A new version goes live only if it ranks at least as well as the live one.
+                </EmptyCard>
               ) : (
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">

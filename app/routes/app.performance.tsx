@@ -6,7 +6,6 @@ import {
   Button,
   Card,
   DataTable,
-  EmptyState,
   InlineGrid,
   InlineStack,
   Layout,
@@ -18,6 +17,7 @@ import {
 import { useState } from "react";
 import { downloadFile } from "~/components/download";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
+import { EmptyCard } from "~/components/empty-card";
 import { PageError } from "~/components/page-error";
 import { Stat } from "~/components/stat";
 import { TimeChart } from "~/components/time-chart";
@@ -128,17 +128,14 @@ export default function Performance() {
         </Card>
         {empty ? (
           <Card>
-            <EmptyState
+            <EmptyCard
               heading="No offers were shown in these days"
               action={{ content: "Set up the offers", url: href("/app") }}
               secondaryAction={{ content: "Preview offers", url: href("/app/preview") }}
-              image=""
             >
-              <p>
-                Figures appear here once shoppers see offers: add the block in the checkout editor, or widen
-                the days or places above.
-              </p>
-            </EmptyState>
+              Figures appear here once shoppers see offers: add the block in the checkout editor, or widen the
+              days or places above.
+            </EmptyCard>
           </Card>
         ) : (
           <Layout>

@@ -106,6 +106,14 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(first.idleMs).toBeLessThan(PAGE_BUDGET_MS);
     await expect.poll(() => page.getByText("Waiting for a free worker").count()).toBe(1);
     await screenshot(page, "home-training-queued");
+    // Before any model or offer, the other pages say what to do rather than show empty charts.
+    await open("models (none yet)", "/app/models");
+    await page.getByRole("heading", { name: "No model trained yet" }).waitFor();
+    await screenshot(page, "models-empty");
+    await open("performance (nothing yet)", "/app/performance");
+    await page.getByRole("heading", { name: "No offers were shown in these days" }).waitFor();
+    await screenshot(page, "performance-empty");
+    await open("home (training queued)", "/app");
 
     const { startWorkers } = await import("~/jobs/worker.server");
     workers = await startWorkers({ queues: ["train"], concurrency: 1 });
