@@ -13,6 +13,7 @@ import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.RECOMMEND_REFRESH_MS = "50";
@@ -178,7 +179,8 @@ describe("discounts in checkout offers", () => {
       where: { shopId_productId_percent: { shopId, productId: KETTLE, percent: 10 } },
     });
     expect(pool).not.toBeNull();
-    const job = await queue("discounts").getJob(`discounts-${TEST_SHOP}`);
+    // The request asks for codes without waiting for the queue: wait for the job to appear.
+    const job = await waitFor(async () => await queue("discounts").getJob(`discounts-${TEST_SHOP}`), 10_000);
     expect(job?.name).toBe("replenish-discount-codes");
     expect(job?.data).toEqual({ shopDomain: TEST_SHOP });
   });
