@@ -126,17 +126,17 @@ async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean; b
   const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
   let empty = 0;
   let holdout = 0;
-  let firstAnswerMs: number | undefined;
-  const started = performance.now();
+  let slowestAnswerMs = 0;
   for (const request of pool.slice(0, 200)) {
+    const started = performance.now();
     const response = await fetch(`http://127.0.0.1:${APP_PORT}/api/checkout/offers`, {
       method: "POST",
       headers: request.headers,
       body: request.body(),
     });
     const text = await response.text();
-    // The first answer waits for the shop's model to be read and decoded.
-    firstAnswerMs ??= Math.round(performance.now() - started);
+    // The first answer that ranks waits for the shop's model to be read and decoded.
+    slowestAnswerMs = Math.max(slowestAnswerMs, Math.round(performance.now() - started));
     if (response.status !== 200) throw new Error(`offers answered ${response.status}: ${text.slice(0, 300)}`);
     const answer = JSON.parse(text) as {
       offers: Array<{ reasonKind: string }>;
@@ -160,7 +160,7 @@ async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean; b
   if (customers && personal === 0) {
     throw new Error("no customer got a personal offer: are their session tokens recognised?");
   }
-  return { firstAnswerMs, empty, holdout, reasons };
+  return { slowestAnswerMs, empty, holdout, reasons };
 }
 
 /** Removes the jobs the seeding queued (its import requests a training). */
