@@ -108,7 +108,8 @@ export async function drive({
         url,
         connections,
         duration: seconds,
-        // Its correction for a rate assumes requests 1 ms apart whatever the rate; the times below are the real ones.
+        // Its correction for a rate assumes requests 1 ms apart whatever the rate; the times below
+        // are the real ones.
         ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
         verifyBody: (body) => verifyBody(String(body)),
         requests: [

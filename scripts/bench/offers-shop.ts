@@ -149,7 +149,8 @@ export async function checkoutRequests(
             JOIN LATERAL (SELECT "externalId" FROM "Variant" WHERE "productId" = p.id
                           ORDER BY "externalId" LIMIT 1) v ON true
             WHERE l."orderId" = o.id) AS lines
-    FROM (SELECT id FROM "Order" WHERE "shopId" = ${shopId}::uuid ORDER BY random() LIMIT ${options.count}) o`;
+    FROM (SELECT id FROM "Order" WHERE "shopId" = ${shopId}::uuid
+          ORDER BY random() LIMIT ${options.count}) o`;
 
   // The shop's customers as the generator made them: the same options give the same ids.
   const ordered = new Set<string>();

@@ -235,8 +235,8 @@ try {
   app = await startServer({ args: [...profile, "server.mjs"], env: serverEnv, port: APP_PORT });
   const checked = await checkAnswers(pool);
   const url = `http://127.0.0.1:${APP_PORT}/api/checkout/offers`;
-  // Bodies over 1 KB come gzipped (the pool accepts it, as browsers do) and only a body with offers is that long,
-  // so a body is empty only when it starts with an empty list, which is right for the holdout alone.
+  // Bodies over 1 KB come gzipped (the pool accepts it, as browsers do) and only one with offers is
+  // that long: a body is empty when it starts with an empty list, which is right for the holdout alone.
   const offers = {
     url,
     pool,
@@ -264,7 +264,12 @@ try {
   const results = [atRate, atSaturation, bareResult];
   const ratio = +(atSaturation.perSecond / bareResult.perSecond).toFixed(3);
   const goals = {
-    p99At500: { goal: "p99 <= 20 ms at 500 req/s", value: atRate.p99, holds: atRate.p99 <= 20 },
+    // Met only at the offered rate: a server that falls behind has not served it.
+    p99AtRate: {
+      goal: `p99 <= 20 ms at ${values.rate} req/s`,
+      value: atRate.p99,
+      holds: atRate.p99 <= 20 && atRate.perSecond >= 0.95 * Number(values.rate),
+    },
     saturated: { goal: "saturated >= 25% of bare", value: ratio, holds: ratio >= 0.25 },
   };
   console.table(
@@ -285,9 +290,8 @@ try {
   }
   for (const goal of Object.values(goals))
     console.log(`${goal.holds ? "holds" : "MISSED"}: ${goal.goal} (${goal.value})`);
-  console.log(
-    `load average (1, 5, 15 min): before ${loadBefore.map((n) => n.toFixed(2)).join(", ")}; after ${loadAfter.map((n) => n.toFixed(2)).join(", ")}`,
-  );
+  const loads = (values: number[]) => values.map((n) => n.toFixed(2)).join(", ");
+  console.log(`load average (1, 5, 15 min): before ${loads(loadBefore)}; after ${loads(loadAfter)}`);
   console.log(
     JSON.stringify({
       shop,
