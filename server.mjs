@@ -14,7 +14,9 @@ app.disable("x-powered-by");
 // req.ip the client's address from X-Forwarded-For; the events API limits guests by it.
 const trustProxy = process.env.TRUST_PROXY;
 if (trustProxy) app.set("trust proxy", /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
-app.use(compression());
+// Small answers (a checkout's offers are 1–2 KB) are sent as they are: compressing them costs more
+// CPU per request than the bytes it saves.
+app.use(compression({ threshold: 4096 }));
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.use((request, response, next) => {

@@ -8,6 +8,17 @@ import { startHistoryImport } from "./services/start-history-import.server";
 
 export const API_VERSION = ApiVersion.October26;
 
+/**
+ * The library writes an info line for every authenticated request (every checkout asking for
+ * offers): it speaks at info only when we debug, and otherwise reports warnings and errors.
+ */
+function librarySeverity(nodeEnv: string, level: string): LogSeverity {
+  if (nodeEnv === "test") return LogSeverity.Error;
+  if (level === "debug" || level === "trace") return LogSeverity.Debug;
+  if (level === "info" || level === "warn") return LogSeverity.Warning;
+  return LogSeverity.Error;
+}
+
 function createApp() {
   const config = env();
   return shopifyApp({
@@ -17,7 +28,7 @@ function createApp() {
     scopes: config.SCOPES.split(",").map((scope) => scope.trim()),
     appUrl: config.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
-    logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
+    logger: { level: librarySeverity(config.NODE_ENV, config.LOG_LEVEL) },
     sessionStorage: new PrismaSessionStorage(db()),
     distribution: AppDistribution.AppStore,
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
