@@ -81,6 +81,15 @@ export const JOBS = {
       removeOnFail: { age: 3_600 },
     },
   }),
+  /**
+   * Pauses experiment arms whose checkout completion fell significantly below the holdout's, for
+   * every shop (see checkExperimentGuardrails). Hourly; one attempt, the next hour is the retry.
+   */
+  "check-guardrails": define({
+    queue: "ingest",
+    schema: z.object({}),
+    options: { attempts: 1, removeOnComplete: 30, removeOnFail: 100 },
+  }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

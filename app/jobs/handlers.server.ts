@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
+import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyTraining } from "~/services/request-training.server";
@@ -49,6 +50,7 @@ export const HANDLERS: Handlers = {
       keep: env().MODEL_ARTIFACTS_KEPT,
       onProgress: (progress) => job.updateProgress(progress),
     }),
+  "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
   "replenish-discount-codes": async ({ shopDomain }, { log }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);

@@ -67,6 +67,12 @@ export async function startWorkers({
       { every: env().SWEEP_INTERVAL_MS },
       { name: "sweep", data: {}, opts: sweep.options },
     );
+    const guardrails = JOBS["check-guardrails"];
+    await scheduler.upsertJobScheduler(
+      "hourly-guardrails",
+      { pattern: "17 * * * *", tz: "UTC" },
+      { name: "check-guardrails", data: {}, opts: guardrails.options },
+    );
     // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
     await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
   }

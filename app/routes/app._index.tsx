@@ -20,6 +20,7 @@ import type { ReactNode } from "react";
 import { useEmbeddedHref } from "~/components/embedded";
 import { ModelQuality } from "~/components/model-quality";
 import { PageError } from "~/components/page-error";
+import { PausedArmsBanner } from "~/components/paused-arms-banner";
 import { ImportProgress, TrainingProgress, useSetupStatus } from "~/components/setup-progress";
 import { Stat } from "~/components/stat";
 import { db } from "~/db.server";
@@ -105,6 +106,7 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <PausedArmsBanner arms={overview.pausedArms} settingsUrl={href("/app/settings")} />
             <Card>
               <BlockStack gap="100">
                 <Text as="h2" variant="headingMd">

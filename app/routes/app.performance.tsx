@@ -18,20 +18,34 @@ import { useState } from "react";
 import { downloadFile } from "~/components/download";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
 import { EmptyCard } from "~/components/empty-card";
+import { ExperimentCard } from "~/components/experiment-card";
 import { PageError } from "~/components/page-error";
+import { PausedArmsBanner } from "~/components/paused-arms-banner";
 import { Stat } from "~/components/stat";
 import { TimeChart } from "~/components/time-chart";
 import { db } from "~/db.server";
 import { SURFACES } from "~/lib/offers";
 import { RANGE_PRESETS, reportWindow } from "~/lib/report-window";
+import { experimentReport } from "~/services/experiment-report.server";
 import { offerPerformance } from "~/services/offer-performance.server";
 import { shopify } from "~/shopify.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await shopify().authenticate.admin(request);
   const { query, window, problem } = reportWindow(new URL(request.url).searchParams);
-  const performance = await offerPerformance(db(), { shopDomain: session.shop, window });
-  return { performance, query, problem, first: window.days[0]!, last: window.days[window.days.length - 1]! };
+  const { since, until } = window;
+  const [performance, experiment] = await Promise.all([
+    offerPerformance(db(), { shopDomain: session.shop, window }),
+    experimentReport(db(), { shopDomain: session.shop, since, until }),
+  ]);
+  return {
+    performance,
+    experiment,
+    query,
+    problem,
+    first: window.days[0]!,
+    last: window.days[window.days.length - 1]!,
+  };
 }
 
 const PRODUCTS_SHOWN = 25;
@@ -47,7 +61,7 @@ const SURFACE_NAMES: Record<string, string> = {
 };
 
 export default function Performance() {
-  const { performance, query, problem, first, last } = useLoaderData<typeof loader>();
+  const { performance, experiment, query, problem, first, last } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const href = useEmbeddedHref();
   const [range, setRange] = useState<string>(query.range);
@@ -61,8 +75,11 @@ export default function Performance() {
     currency ? { style: "currency", currency } : { minimumFractionDigits: 2 },
   );
   const filters = { range: query.range, from: query.from, to: query.to, surface: query.surface };
-  const exportCsv = (kind: "days" | "products") =>
-    downloadFile(href("/app/performance.csv", { ...filters, kind }), `offers-${kind}.csv`).then(
+  const exportCsv = (kind: "days" | "products" | "experiment") =>
+    downloadFile(
+      href("/app/performance.csv", { ...filters, kind }),
+      kind === "experiment" ? "experiment.csv" : `offers-${kind}.csv`,
+    ).then(
       () => setDownloadError(null),
       (error: Error) => setDownloadError(error.message),
     );
@@ -74,11 +91,16 @@ export default function Performance() {
       secondaryActions={[
         { content: "Export days (CSV)", onAction: () => exportCsv("days") },
         { content: "Export products (CSV)", onAction: () => exportCsv("products") },
+        { content: "Export experiment (CSV)", onAction: () => exportCsv("experiment") },
       ]}
     >
       <BlockStack gap="400">
         {problem ? <Banner tone="warning">Showing the last 30 days: {problem}.</Banner> : null}
         {downloadError ? <Banner tone="critical">{downloadError}</Banner> : null}
+        <PausedArmsBanner
+          arms={experiment.arms.flatMap((arm) => (arm.paused ? [arm.paused] : []))}
+          settingsUrl={href("/app/settings")}
+        />
         <Card>
           <Form method="get">
             <EmbeddedFields />
@@ -236,14 +258,19 @@ export default function Performance() {
                     </Text>
                   ) : null}
                   <Text as="p" tone="subdued">
-                    Discount cost and the revenue gained against the holdout appear here once an experiment
-                    has results.
+                    In the experiment, a checkout converts when the logged-in buyer places an order after it;
+                    revenue is net of refunds and the net gain subtracts the discounts given.
                   </Text>
                 </BlockStack>
               </Card>
             </Layout.Section>
           </Layout>
         )}
+        <ExperimentCard
+          report={experiment}
+          money={(value) => money.format(value)}
+          settingsUrl={href("/app/settings")}
+        />
       </BlockStack>
     </Page>
   );

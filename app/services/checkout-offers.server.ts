@@ -7,6 +7,7 @@ import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
+import { pausedArms } from "~/models/experiment-outcomes.server";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
 import type { EngineOffer } from "~ml/engine";
 import { assignArm } from "./experiment-arms.server";
@@ -70,6 +71,8 @@ interface ShopContext {
   shopId: string;
   settings: ShopSettings;
   plan: ExperimentPlan;
+  /** keys of the variants the guardrail paused */
+  paused: ReadonlySet<string>;
   currency: string | null;
 }
 
@@ -88,9 +91,10 @@ const entries = new Map<string, ShopEntry>();
  * a signed offer id; none on a surface the shop turned off. Ranking is recommend()'s (the live
  * model, or the popularity fallback); a ranked product is offered only when it has an available
  * variant with a price and none of the shop's excluded tags. A logged-in checkout buyer may also get
- * a single-use discount code per offer (offerDiscount), the only write. No Admin API call: a shop's
- * settings and the details of its offered products are kept in memory for RECOMMEND_REFRESH_MS, so
- * a warm request without discounts costs recommend()'s work and at most one query.
+ * a single-use discount code per offer (offerDiscount), the only write. An arm the guardrail paused
+ * is served nothing, like the holdout. No Admin API call: a shop's settings, its experiment's paused
+ * arms and the details of its offered products are kept in memory for RECOMMEND_REFRESH_MS, so a
+ * warm request without discounts costs recommend()'s work and at most one query.
  */
 export async function getCheckoutOffers(
   database: Db,
@@ -116,6 +120,10 @@ export async function getCheckoutOffers(
   const { shopId, plan } = shop;
   const arm = inExperiment ? assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey }) : null;
   if (arm && !arm.variant) return { offers: [], modelVersion: null, experiment: arm.experiment };
+  // A paused arm hurt checkout completion: it is served what the holdout is, nothing, and stays in
+  // the report under its own name.
+  if (arm?.variant && shop.paused.has(arm.variant.key))
+    return { offers: [], modelVersion: null, experiment: arm.experiment };
   const variant = arm?.variant ?? null;
   const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));
   const wanted = shop.settings.maxOffers;
@@ -201,9 +209,17 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
   }
   const row = await offerShopContext(database, shopDomain);
   const settings = row ? readShopSettings(row.settings) : null;
+  const plan = settings ? experimentPlan(settings.experiment) : null;
+  const paused = row && plan ? await pausedArms(database, { shopId: row.shopId, experimentId: plan.id }) : [];
   const context =
-    row && settings
-      ? { shopId: row.shopId, settings, plan: experimentPlan(settings.experiment), currency: row.currency }
+    row && settings && plan
+      ? {
+          shopId: row.shopId,
+          settings,
+          plan,
+          paused: new Set(paused.map((arm) => arm.variant)),
+          currency: row.currency,
+        }
       : null;
   // The product cache survives a settings refresh unless the shop itself changed.
   const products = known && known.context?.shopId === context?.shopId ? known.products : new Map();

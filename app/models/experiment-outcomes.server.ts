@@ -1,0 +1,112 @@
+import { z } from "zod";
+import type { Db, Tx } from "~/db.server";
+
+export interface ArmOutcomes {
+  /** the variant's key, or "holdout" */
+  variant: string;
+  /** distinct units first exposed in the window */
+  checkouts: number;
+  /** of them, logged-in buyers, whose orders can be linked to them */
+  linked: number;
+  /** linked units with an order placed after their first exposure */
+  conversions: number;
+  orders: number;
+  /** Σ per unit of unit price × (quantity − refunded quantity) over those orders */
+  revenue: number;
+  /** Σ per unit of the square of that revenue, for the variance */
+  revenueSquares: number;
+}
+
+/**
+ * Per arm of an experiment, the units first exposed in [since, until) and what the linked ones bought
+ * after their first exposure and before `until`: one statement, aggregated per unit then per arm.
+ * A guest's checkout cannot be followed to an order, so it counts as a checkout but never as linked.
+ */
+export async function armOutcomes(
+  tx: Tx | Db,
+  { shopId, experimentId, since, until }: { shopId: string; experimentId: string; since: Date; until: Date },
+): Promise<ArmOutcomes[]> {
+  return tx.$queryRaw<ArmOutcomes[]>`
+    WITH units AS (
+      SELECT e.variant, e."unitKey", e."customerKey", e."firstSeenAt"
+      FROM "ExperimentExposure" e
+      WHERE e."shopId" = ${shopId}::uuid AND e."experimentId" = ${experimentId}
+        AND e."firstSeenAt" >= ${since} AND e."firstSeenAt" < ${until}
+    ), orders AS (
+      SELECT u."unitKey", o.id,
+        COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0) AS revenue
+      FROM units u
+      JOIN "Order" o ON o."shopId" = ${shopId}::uuid AND o."customerKey" = u."customerKey"
+        AND o."orderedAt" >= u."firstSeenAt" AND o."orderedAt" < ${until}
+        AND NOT o.test AND o."cancelledAt" IS NULL
+      LEFT JOIN "OrderLine" l ON l."orderId" = o.id
+      GROUP BY u."unitKey", o.id
+    ), per_unit AS (
+      SELECT u.variant, u."customerKey" IS NOT NULL AS linked, count(o.id) AS orders,
+        COALESCE(sum(o.revenue), 0) AS revenue
+      FROM units u LEFT JOIN orders o ON o."unitKey" = u."unitKey"
+      GROUP BY u.variant, u."unitKey", u."customerKey"
+    )
+    SELECT variant, count(*)::int AS checkouts, (count(*) FILTER (WHERE linked))::int AS linked,
+      (count(*) FILTER (WHERE orders > 0))::int AS conversions, sum(orders)::int AS orders,
+      sum(revenue)::float8 AS revenue, sum(revenue * revenue)::float8 AS "revenueSquares"
+    FROM per_unit GROUP BY variant ORDER BY variant`;
+}
+
+/** Impressions per variant index of an experiment, shown in [since, until). */
+export async function armImpressions(
+  tx: Tx | Db,
+  { shopId, experimentId, since, until }: { shopId: string; experimentId: string; since: Date; until: Date },
+): Promise<Map<number, number>> {
+  const rows = await tx.$queryRaw<{ variant: number; impressions: number }[]>`
+    SELECT variant, count(*)::int AS impressions FROM "OfferEvent"
+    WHERE "shopId" = ${shopId}::uuid AND "experimentId" = ${experimentId} AND type = 'impression'
+      AND "occurredAt" >= ${since} AND "occurredAt" < ${until} AND variant IS NOT NULL
+    GROUP BY variant`;
+  return new Map(rows.map((row) => [row.variant, row.impressions]));
+}
+
+export const PausedArmSchema = z.object({
+  variant: z.string(),
+  reason: z.string(),
+  pausedAt: z.iso.datetime(),
+});
+export type PausedArm = z.infer<typeof PausedArmSchema>;
+
+/** The arms of an experiment the guardrail paused; none for an unknown experiment. */
+export async function pausedArms(
+  tx: Tx | Db,
+  { shopId, experimentId }: { shopId: string; experimentId: string },
+): Promise<PausedArm[]> {
+  const row = await tx.experiment.findUnique({
+    where: { shopId_id: { shopId, id: experimentId } },
+    select: { pausedArms: true },
+  });
+  const parsed = z.array(PausedArmSchema).safeParse(row?.pausedArms ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
+/**
+ * Adds an arm to the experiment's paused ones, unless it is there already; true when it was added.
+ * One statement, so two checks at once cannot both add it.
+ */
+export async function pauseArm(
+  tx: Tx | Db,
+  { shopId, experimentId, arm }: { shopId: string; experimentId: string; arm: PausedArm },
+): Promise<boolean> {
+  const changed = await tx.$executeRaw`
+    UPDATE "Experiment" SET "pausedArms" = "pausedArms" || ${JSON.stringify([arm])}::jsonb
+    WHERE "shopId" = ${shopId}::uuid AND id = ${experimentId}
+      AND NOT "pausedArms" @> ${JSON.stringify([{ variant: arm.variant }])}::jsonb`;
+  return changed > 0;
+}
+
+/** Installed shops that have served an experiment: the ones the guardrail watches. */
+export async function shopsWithExperiments(tx: Tx | Db): Promise<string[]> {
+  const shops = await tx.shop.findMany({
+    where: { uninstalledAt: null, experiments: { some: {} } },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+  });
+  return shops.map((shop) => shop.domain);
+}

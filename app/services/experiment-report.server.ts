@@ -1,0 +1,250 @@
+import type { Db } from "~/db.server";
+import { AppError } from "~/lib/errors";
+import { experimentPlan } from "~/lib/experiments";
+import { readShopSettings } from "~/lib/shop-settings";
+import {
+  type ArmOutcomes,
+  armImpressions,
+  armOutcomes,
+  type PausedArm,
+  pausedArms,
+} from "~/models/experiment-outcomes.server";
+import { offeredOrderLines } from "~/models/offer-purchases.server";
+import { HOLDOUT } from "~ml/policy/experiment-assignment";
+import {
+  type MeanSample,
+  type ProportionSample,
+  sampleSizePerArm,
+  twoProportionZTest,
+  welchTest,
+} from "~ml/policy/experiment-stats";
+import {
+  checkGuardrail,
+  experimentVerdict,
+  type GuardrailCheck,
+  type Verdict,
+} from "~ml/policy/experiment-verdict";
+import { attributedOffer } from "./offer-report.server";
+
+/**
+ * The smallest change of checkout conversion the experiment is sized to detect, relative to the
+ * holdout's rate: 10% (3.0% → 3.3%). It fixes the horizon before any result is read.
+ */
+export const MINIMUM_DETECTABLE_LIFT = 0.1;
+
+export interface Estimate {
+  /** treatment − holdout */
+  difference: number;
+  /** two-sided 95% confidence interval of the difference */
+  interval: [number, number];
+  pValue: number;
+}
+
+export interface ArmReport {
+  /** the variant's key, or "holdout" */
+  variant: string;
+  holdout: boolean;
+  /** set when the guardrail paused the arm: it is served no offers since */
+  paused: PausedArm | null;
+  /** distinct units first exposed in the window */
+  checkouts: number;
+  /** logged-in buyers, whose orders link to them: the base of every rate below */
+  linked: number;
+  /** guests: counted as checkouts, never guessed into conversions */
+  unlinked: number;
+  conversions: number;
+  /** conversions / linked; null without linked units */
+  conversionRate: number | null;
+  /** conversion rate against the holdout's (two-proportion z-test); null for the holdout or too few units */
+  conversionLift: Estimate | null;
+  /** net of refunds, per order; null without orders */
+  averageOrderValue: number | null;
+  /** net of refunds, per linked unit */
+  revenuePerCheckout: number | null;
+  impressions: number;
+  /** order lines attributed to offers this arm served */
+  purchases: number;
+  /** purchases / impressions; null without impressions */
+  takeRate: number | null;
+  /** the discount taken on the attributed lines */
+  discountCost: number;
+  /**
+   * Revenue per checkout against the holdout's (Welch's t) less this arm's discount cost per
+   * checkout, which is known exactly and so only shifts the interval; null for the holdout or too few units.
+   */
+  netIncrementalPerCheckout: Estimate | null;
+  /** conversion against the holdout, read once at the horizon; null for the holdout */
+  verdict: Verdict | null;
+  /** linked units the smaller of this arm and the holdout still needs; null without a horizon */
+  remainingToHorizon: number | null;
+  /** checkout completion against the holdout; null for the holdout */
+  guardrail: GuardrailCheck | null;
+}
+
+export interface ExperimentReport {
+  /** the shop's current experiment; null when it has never served one */
+  experimentId: string | null;
+  since: Date;
+  until: Date;
+  /** linked units per arm planned from the holdout's conversion; null until the holdout has some */
+  horizonPerArm: number | null;
+  arms: ArmReport[];
+}
+
+/**
+ * How the shop's current experiment did in [since, until), per arm, the holdout included: who was
+ * exposed (ExperimentExposure), what the linked ones bought afterwards, what the arm's offers were
+ * taken and cost, and how each arm compares with the holdout, with 95% intervals, a verdict at a fixed
+ * horizon and the checkout-completion guardrail.
+ */
+export async function experimentReport(
+  database: Db,
+  { shopDomain, since, until = new Date() }: { shopDomain: string; since: Date; until?: Date },
+): Promise<ExperimentReport> {
+  const shop = await database.shop.findUnique({
+    where: { domain: shopDomain },
+    select: { id: true, settings: true },
+  });
+  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const plan = experimentPlan(readShopSettings(shop.settings).experiment);
+  const served = await database.experiment.findUnique({
+    where: { shopId_id: { shopId: shop.id, id: plan.id } },
+    select: { id: true },
+  });
+  if (!served) return { experimentId: null, since, until, horizonPerArm: null, arms: [] };
+  const query = { shopId: shop.id, experimentId: plan.id, since, until };
+  const [outcomes, impressions, lines, paused] = await Promise.all([
+    armOutcomes(database, query),
+    armImpressions(database, query),
+    offeredOrderLines(database, query),
+    pausedArms(database, query),
+  ]);
+  const keys = [HOLDOUT, ...plan.variants.map((variant) => variant.key)];
+  for (const row of outcomes) if (!keys.includes(row.variant)) keys.push(row.variant);
+  const byKey = new Map(outcomes.map((row) => [row.variant, row]));
+  const outcome = (variant: string): ArmOutcomes =>
+    byKey.get(variant) ?? {
+      variant,
+      checkouts: 0,
+      linked: 0,
+      conversions: 0,
+      orders: 0,
+      revenue: 0,
+      revenueSquares: 0,
+    };
+  const keyOfIndex = new Map(plan.variants.map((variant) => [variant.index, variant.key]));
+  const taken = new Map<string, { purchases: number; discountCents: number }>();
+  for (const line of lines) {
+    const offer = attributedOffer(line, shopDomain);
+    const variant = offer?.experiment?.id === plan.id ? keyOfIndex.get(offer.experiment.variant) : undefined;
+    if (!offer || !variant) continue;
+    const tally = taken.get(variant) ?? { purchases: 0, discountCents: 0 };
+    const kept = Math.max(0, line.quantity - line.refundedQuantity);
+    tally.purchases += 1;
+    tally.discountCents += Math.round((cents(line.unitPrice) * kept * offer.discountPercent) / 100);
+    taken.set(variant, tally);
+  }
+  const holdout = outcome(HOLDOUT);
+  const horizonPerArm = horizonFor(holdout);
+  const arms = keys.map((variant): ArmReport => {
+    const row = outcome(variant);
+    const isHoldout = variant === HOLDOUT;
+    const index = plan.variants.find((v) => v.key === variant)?.index;
+    const shown = index === undefined ? 0 : (impressions.get(index) ?? 0);
+    const { purchases, discountCents } = taken.get(variant) ?? { purchases: 0, discountCents: 0 };
+    const discountCost = discountCents / 100;
+    return {
+      variant,
+      holdout: isHoldout,
+      paused: paused.find((arm) => arm.variant === variant) ?? null,
+      checkouts: row.checkouts,
+      linked: row.linked,
+      unlinked: row.checkouts - row.linked,
+      conversions: row.conversions,
+      conversionRate: row.linked > 0 ? row.conversions / row.linked : null,
+      conversionLift: isHoldout ? null : conversionLift(holdout, row),
+      averageOrderValue: row.orders > 0 ? row.revenue / row.orders : null,
+      revenuePerCheckout: row.linked > 0 ? row.revenue / row.linked : null,
+      impressions: shown,
+      purchases,
+      takeRate: shown > 0 ? purchases / shown : null,
+      discountCost,
+      netIncrementalPerCheckout: isHoldout ? null : netIncremental(holdout, row, discountCost),
+      verdict: isHoldout ? null : verdictFor(holdout, row, horizonPerArm),
+      remainingToHorizon:
+        isHoldout || horizonPerArm === null
+          ? null
+          : Math.max(0, horizonPerArm - Math.min(holdout.linked, row.linked)),
+      guardrail: isHoldout
+        ? null
+        : checkGuardrail({ holdout: conversions(holdout), treated: conversions(row) }),
+    };
+  });
+  return { experimentId: plan.id, since, until, horizonPerArm, arms };
+}
+
+/** The arms of the shop's current experiment the guardrail paused, for the admin's banner. */
+export async function currentPausedArms(database: Db, shopDomain: string): Promise<PausedArm[]> {
+  const shop = await database.shop.findUnique({
+    where: { domain: shopDomain },
+    select: { id: true, settings: true },
+  });
+  if (!shop) return [];
+  const plan = experimentPlan(readShopSettings(shop.settings).experiment);
+  return pausedArms(database, { shopId: shop.id, experimentId: plan.id });
+}
+
+function conversions(row: ArmOutcomes): ProportionSample {
+  return { trials: row.linked, successes: row.conversions };
+}
+
+function revenueSample(row: ArmOutcomes): MeanSample {
+  const n = row.linked;
+  const mean = n > 0 ? row.revenue / n : 0;
+  // Σx² − n·x̄², floored at 0 against rounding.
+  const variance = n > 1 ? Math.max(0, row.revenueSquares - n * mean * mean) / (n - 1) : 0;
+  return { n, mean, variance };
+}
+
+/** Linked units per arm to detect MINIMUM_DETECTABLE_LIFT from the holdout's conversion rate. */
+function horizonFor(holdout: ArmOutcomes): number | null {
+  if (holdout.linked === 0) return null;
+  const baselineRate = holdout.conversions / holdout.linked;
+  const minimumDetectableEffect = baselineRate * MINIMUM_DETECTABLE_LIFT;
+  if (!(baselineRate > 0 && baselineRate + minimumDetectableEffect < 1)) return null;
+  return sampleSizePerArm({ baselineRate, minimumDetectableEffect });
+}
+
+function conversionLift(holdout: ArmOutcomes, arm: ArmOutcomes): Estimate | null {
+  if (holdout.linked === 0 || arm.linked === 0) return null;
+  const { difference, interval, pValue } = twoProportionZTest(conversions(holdout), conversions(arm));
+  return { difference, interval, pValue };
+}
+
+function netIncremental(holdout: ArmOutcomes, arm: ArmOutcomes, discountCost: number): Estimate | null {
+  if (holdout.linked < 2 || arm.linked < 2) return null;
+  const { difference, interval, pValue } = welchTest(revenueSample(holdout), revenueSample(arm));
+  const cost = discountCost / arm.linked;
+  return { difference: difference - cost, interval: [interval[0] - cost, interval[1] - cost], pValue };
+}
+
+function verdictFor(holdout: ArmOutcomes, arm: ArmOutcomes, horizonPerArm: number | null): Verdict {
+  if (horizonPerArm === null) {
+    return {
+      status: "collecting",
+      progress: 0,
+      comparison: null,
+      explanation:
+        "Keep collecting: the planned size is set once the holdout has its first completed checkouts.",
+    };
+  }
+  return experimentVerdict({
+    metric: { kind: "proportion", control: conversions(holdout), treatment: conversions(arm) },
+    horizonPerArm,
+    label: "conversion",
+  });
+}
+
+function cents(amount: string | null): number {
+  return amount === null ? 0 : Math.round(Number(amount) * 100);
+}

@@ -1,0 +1,284 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { experimentPlan } from "~/lib/experiments";
+import { signOfferToken } from "~/lib/offer-token.server";
+import { ExperimentSettingsSchema } from "~/lib/shop-settings";
+import { recordExperiment } from "~/models/experiments.server";
+import { upsertOrderBatch } from "~/models/orders.server";
+import { action as offersAction } from "~/routes/api.checkout.offers";
+import { loader as homeLoader } from "~/routes/app._index";
+import { loader as performanceLoader } from "~/routes/app.performance";
+import { loader as csvLoader } from "~/routes/app.performance[.csv]";
+import { checkExperimentGuardrail } from "~/services/check-experiment-guardrail.server";
+import { experimentReport } from "~/services/experiment-report.server";
+import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
+import { sampleSizePerArm, welchTest } from "~ml/policy/experiment-stats";
+import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { adminRequest } from "../helpers/admin";
+import { buildOrder } from "../helpers/factories";
+import { isolateIntegration } from "../helpers/integration";
+import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+
+isolateIntegration();
+process.env.RECOMMEND_REFRESH_MS = "50";
+
+const HOUR = 3_600_000;
+const NOW = Date.now();
+const EXPOSED_AT = new Date(NOW - 48 * HOUR);
+const SINCE = new Date(NOW - 7 * 24 * HOUR);
+const UNTIL = new Date(NOW + HOUR);
+const SMALL = {
+  holdoutPercent: 50,
+  variants: [{ key: "offers", share: 100, ranking: "model", discounts: true }],
+};
+const SMALL_PLAN = experimentPlan(ExperimentSettingsSchema.parse(SMALL));
+
+let shopId: string;
+beforeAll(async () => {
+  ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
+  await db().shop.update({ where: { id: shopId }, data: { settings: { maxOffers: 1, experiment: SMALL } } });
+  await db().session.create({
+    data: {
+      id: `offline_${TEST_SHOP}`,
+      shop: TEST_SHOP,
+      state: "test",
+      isOnline: false,
+      scope: "read_orders",
+      accessToken: "test-token",
+    },
+  });
+});
+
+async function expose(experimentId: string, variant: string, units: Array<string | null>, prefix: string) {
+  await db().experimentExposure.createMany({
+    data: units.map((customer, i) => ({
+      shopId,
+      experimentId,
+      unitKey: customer ?? `${prefix}-guest-${i}`,
+      variant,
+      customerKey: customer,
+      firstSeenAt: EXPOSED_AT,
+    })),
+  });
+}
+
+const sinceExposure = (hours: number) => new Date(EXPOSED_AT.getTime() + hours * HOUR).toISOString();
+
+describe("the experiment report", () => {
+  it("counts checkouts, linked conversions, revenue net of refunds and discount cost per arm", async () => {
+    expect(await experimentReport(db(), { shopDomain: TEST_SHOP, since: SINCE, until: UNTIL })).toMatchObject(
+      {
+        experimentId: null,
+        arms: [],
+      },
+    );
+    await recordExperiment(db(), { shopId, plan: SMALL_PLAN });
+    // Holdout: 4 logged-in buyers and a guest; variant: 4 logged-in buyers and 2 guests.
+    await expose(SMALL_PLAN.id, HOLDOUT, ["h1", "h2", "h3", "h4", null], "h");
+    await expose(SMALL_PLAN.id, "offers", ["v1", "v2", "v3", "v4", null, null], "v");
+    const product = POPULAR[1]!;
+    const offerId = signOfferToken({
+      shopDomain: TEST_SHOP,
+      productId: product,
+      modelVersion: null,
+      surface: "checkout",
+      servedAt: new Date(sinceExposure(1)),
+      discountPercent: 10,
+      experiment: { id: SMALL_PLAN.id, variant: 0 },
+    });
+    const orders = [
+      // h1 buys 2 × 10 after exposure; h2 only before it.
+      buildOrder({
+        externalId: "x-h1",
+        customerKey: "h1",
+        orderedAt: sinceExposure(2),
+        lines: [{ productId: product, quantity: 2, currentQuantity: 2, unitPrice: "10.00" }],
+      }),
+      buildOrder({
+        externalId: "x-h2",
+        customerKey: "h2",
+        orderedAt: sinceExposure(-2),
+        lines: [{ productId: product, unitPrice: "50.00" }],
+      }),
+      // v1 takes the offer (30, 10% off) and orders again (10); v2 keeps 1 of 2 × 20; v3's order is cancelled.
+      buildOrder({
+        externalId: "x-v1a",
+        customerKey: "v1",
+        orderedAt: sinceExposure(2),
+        lines: [{ productId: product, unitPrice: "30.00", offerId }],
+      }),
+      buildOrder({
+        externalId: "x-v1b",
+        customerKey: "v1",
+        orderedAt: sinceExposure(20),
+        lines: [{ productId: product, unitPrice: "10.00" }],
+      }),
+      buildOrder({
+        externalId: "x-v2",
+        customerKey: "v2",
+        orderedAt: sinceExposure(3),
+        lines: [{ productId: product, quantity: 2, currentQuantity: 1, unitPrice: "20.00" }],
+      }),
+      buildOrder({
+        externalId: "x-v3",
+        customerKey: "v3",
+        orderedAt: sinceExposure(3),
+        cancelledAt: sinceExposure(4),
+        lines: [{ productId: product, unitPrice: "99.00" }],
+      }),
+    ];
+    await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
+    await db().offerEvent.createMany({
+      data: [1, 2, 3, 4].map((n) => ({
+        shopId,
+        offerId: `impression-${n}`,
+        productId: product,
+        surface: "checkout",
+        type: "impression",
+        experimentId: SMALL_PLAN.id,
+        variant: 0,
+        occurredAt: new Date(sinceExposure(1)),
+      })),
+    });
+
+    const report = await experimentReport(db(), { shopDomain: TEST_SHOP, since: SINCE, until: UNTIL });
+    expect(report.experimentId).toBe(SMALL_PLAN.id);
+    const [holdout, offers] = report.arms;
+    expect(holdout).toMatchObject({
+      variant: HOLDOUT,
+      checkouts: 5,
+      linked: 4,
+      unlinked: 1,
+      conversions: 1,
+      conversionRate: 0.25,
+      averageOrderValue: 20,
+      revenuePerCheckout: 5,
+      discountCost: 0,
+      verdict: null,
+    });
+    expect(offers).toMatchObject({
+      variant: "offers",
+      paused: null,
+      checkouts: 6,
+      linked: 4,
+      unlinked: 2,
+      conversions: 2,
+      conversionRate: 0.5,
+      averageOrderValue: 20,
+      revenuePerCheckout: 15,
+      impressions: 4,
+      purchases: 1,
+      takeRate: 0.25,
+      discountCost: 3,
+    });
+    // 0.5 − 0.25 ± 1.959964 × √(0.25·0.75/4 + 0.5·0.5/4) = 0.25 ± 0.648196
+    expect(offers!.conversionLift!.difference).toBeCloseTo(0.25, 10);
+    expect(offers!.conversionLift!.interval[0]).toBeCloseTo(-0.398196, 5);
+    expect(offers!.conversionLift!.interval[1]).toBeCloseTo(0.898196, 5);
+    // Revenue per checkout: holdout [20, 0, 0, 0] (mean 5, variance 100), variant [40, 20, 0, 0]
+    // (mean 15, variance 1100/3); the discount, 3 over 4 checkouts, shifts the interval by 0.75.
+    const welch = welchTest({ n: 4, mean: 5, variance: 100 }, { n: 4, mean: 15, variance: 1100 / 3 });
+    expect(offers!.netIncrementalPerCheckout!.difference).toBeCloseTo(9.25, 10);
+    expect(offers!.netIncrementalPerCheckout!.interval[0]).toBeCloseTo(welch.interval[0] - 0.75, 8);
+    expect(offers!.netIncrementalPerCheckout!.interval[1]).toBeCloseTo(welch.interval[1] - 0.75, 8);
+    // The horizon: 10% of the holdout's 25% conversion.
+    const horizon = sampleSizePerArm({ baselineRate: 0.25, minimumDetectableEffect: 0.025 });
+    expect(report.horizonPerArm).toBe(horizon);
+    expect(offers!.verdict).toMatchObject({ status: "collecting", comparison: null });
+    expect(offers!.remainingToHorizon).toBe(horizon - 4);
+    expect(offers!.guardrail!.action).toBe("continue");
+  });
+
+  it("is on the performance page and in its CSV export", async () => {
+    const get = async (loader: Parameters<typeof callRoute>[0], path: string) => {
+      const response = await callRoute(loader, await adminRequest(path, { shop: TEST_SHOP }));
+      expect(response.status).toBe(200);
+      return response;
+    };
+    const page = await (await get(performanceLoader, "/app/performance?range=7")).json();
+    expect(page.experiment.experimentId).toBe(SMALL_PLAN.id);
+    expect(
+      page.experiment.arms.map((arm: { variant: string; checkouts: number }) => [arm.variant, arm.checkouts]),
+    ).toEqual([
+      [HOLDOUT, 5],
+      ["offers", 6],
+    ]);
+    const csv = await (await get(csvLoader, "/app/performance.csv?range=7&kind=experiment")).text();
+    const [header, , variantRow] = csv.split("\r\n");
+    expect(header).toContain("net_incremental_per_checkout");
+    expect(variantRow).toMatch(new RegExp(`^${SMALL_PLAN.id},offers,no,6,4,2,0.5,`));
+  });
+});
+
+describe("the checkout-completion guardrail", () => {
+  const BREACH = { holdoutPercent: 40, variants: SMALL.variants };
+  const PLAN = experimentPlan(ExperimentSettingsSchema.parse(BREACH));
+
+  /** A logged-in buyer whom the assignment puts in the variant. */
+  function variantCustomer(): { id: string; key: string } {
+    for (let n = 0; ; n++) {
+      const id = String(8_800 + n);
+      const key = customerKey(TEST_SHOP, id);
+      const { holdout } = assignVariant({
+        experimentId: TEST_SHOP,
+        unitKey: key,
+        variants: [{ id: "offers", weight: 100 }],
+        holdoutShare: 0.4,
+      });
+      if (!holdout) return { id, key };
+    }
+  }
+
+  async function askOffers(customerId: string) {
+    const token = await checkoutToken({ customerId });
+    const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" };
+    const response = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
+    expect(response.status).toBe(200);
+    return response.json();
+  }
+
+  it("pauses a variant whose shoppers complete fewer checkouts, which then sees no offers", async () => {
+    await db().shop.update({
+      where: { id: shopId },
+      data: { settings: { maxOffers: 1, experiment: BREACH } },
+    });
+    await recordExperiment(db(), { shopId, plan: PLAN });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const shopper = variantCustomer();
+    const before = await askOffers(shopper.id);
+    expect(before.experiment).toEqual({ id: PLAN.id, variant: "offers" });
+    expect(before.offers.length).toBeGreaterThan(0);
+
+    // 600 per arm: the holdout converts 50%, the variant 25%.
+    const units = (prefix: string) => Array.from({ length: 600 }, (_, i) => `${prefix}${i}`);
+    await expose(PLAN.id, HOLDOUT, units("gh"), "gh");
+    await expose(PLAN.id, "offers", units("gv"), "gv");
+    const orders = [...units("gh").slice(0, 300), ...units("gv").slice(0, 150)].map((key) =>
+      buildOrder({
+        externalId: `g-${key}`,
+        customerKey: key,
+        orderedAt: sinceExposure(1),
+        lines: [{ productId: POPULAR[2]! }],
+      }),
+    );
+    await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
+
+    const paused = await checkExperimentGuardrail(db(), { shopDomain: TEST_SHOP });
+    expect(paused).toEqual([
+      expect.objectContaining({ variant: "offers", reason: expect.stringMatching(/^Paused:/) }),
+    ]);
+    // A second check pauses nothing more.
+    expect(await checkExperimentGuardrail(db(), { shopDomain: TEST_SHOP })).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const afterPause = await askOffers(shopper.id);
+    expect(afterPause).toMatchObject({ offers: [], experiment: { id: PLAN.id, variant: "offers" } });
+
+    const home = await (await callRoute(homeLoader, await adminRequest("/app", { shop: TEST_SHOP }))).json();
+    expect(home.pausedArms).toEqual([expect.objectContaining({ variant: "offers" })]);
+    const report = await experimentReport(db(), { shopDomain: TEST_SHOP, since: SINCE, until: UNTIL });
+    expect(report.arms[1]).toMatchObject({ variant: "offers", paused: { variant: "offers" } });
+  });
+});
