@@ -66,6 +66,22 @@ export async function armImpressions(
   return new Map(rows.map((row) => [row.variant, row.impressions]));
 }
 
+const StoredVariantsSchema = z.array(z.object({ key: z.string(), index: z.number().int() }));
+
+/** The variants (key and index) an experiment was served with; null when the shop never served it. */
+export async function experimentVariants(
+  tx: Tx | Db,
+  { shopId, experimentId }: { shopId: string; experimentId: string },
+): Promise<Array<{ key: string; index: number }> | null> {
+  const row = await tx.experiment.findUnique({
+    where: { shopId_id: { shopId, id: experimentId } },
+    select: { variants: true },
+  });
+  if (!row) return null;
+  const parsed = StoredVariantsSchema.safeParse(row.variants);
+  return parsed.success ? parsed.data : [];
+}
+
 export const PausedArmSchema = z.object({
   variant: z.string(),
   reason: z.string(),

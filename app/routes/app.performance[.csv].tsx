@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { db } from "~/db.server";
 import { toCsv } from "~/lib/csv";
-import type { ReportWindow } from "~/lib/report-window";
-import { reportWindow } from "~/lib/report-window";
+import { type ReportWindow, reportWindow } from "~/lib/report-window";
 import { experimentReport } from "~/services/experiment-report.server";
 import { offerPerformance } from "~/services/offer-performance.server";
 import { shopify } from "~/shopify.server";
@@ -11,7 +11,7 @@ const KINDS = ["days", "products", "experiment"] as const;
 
 /**
  * The performance page's figures as CSV: one row per day (kind=days), per offered product
- * (kind=products) or per experiment arm (kind=experiment).
+ * (kind=products) or per experiment arm (kind=experiment, the current one or `experiment=<id>`).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await shopify().authenticate.admin(request);
@@ -21,7 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { days, rows, currency } = await offerPerformance(db(), { shopDomain: session.shop, window });
   const body =
     kind === "experiment"
-      ? await experimentCsv(session.shop, window, currency)
+      ? await experimentCsv(
+          session.shop,
+          window,
+          currency,
+          ExperimentIdSchema.parse(params.get("experiment")),
+        )
       : kind === "days"
         ? toCsv(
             ["date", "impressions", "clicks", "adds", "purchases", "take_rate", "revenue", "currency"],
@@ -78,11 +83,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-async function experimentCsv(shopDomain: string, window: ReportWindow, currency: string | null) {
+/** An earlier experiment's id (`experiment=k3x9`); anything else means the current one. */
+const ExperimentIdSchema = z
+  .string()
+  .regex(/^[0-9a-z]{4}$/)
+  .nullable()
+  .catch(null)
+  .transform((id) => id ?? undefined);
+
+async function experimentCsv(
+  shopDomain: string,
+  window: ReportWindow,
+  currency: string | null,
+  id: string | undefined,
+) {
   const { experimentId, horizonPerArm, arms } = await experimentReport(db(), {
     shopDomain,
     since: window.since,
     until: window.until,
+    experimentId: id,
   });
   return toCsv(
     [

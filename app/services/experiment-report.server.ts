@@ -6,6 +6,7 @@ import {
   type ArmOutcomes,
   armImpressions,
   armOutcomes,
+  experimentVariants,
   type PausedArm,
   pausedArms,
 } from "~/models/experiment-outcomes.server";
@@ -82,7 +83,7 @@ export interface ArmReport {
 }
 
 export interface ExperimentReport {
-  /** the shop's current experiment; null when it has never served one */
+  /** the experiment reported; null when the shop never served it */
   experimentId: string | null;
   since: Date;
   until: Date;
@@ -92,34 +93,36 @@ export interface ExperimentReport {
 }
 
 /**
- * How the shop's current experiment did in [since, until), per arm, the holdout included: who was
+ * How the shop's current experiment (or an earlier one, by id) did in [since, until), per arm, the holdout included: who was
  * exposed (ExperimentExposure), what the linked ones bought afterwards, what the arm's offers were
  * taken and cost, and how each arm compares with the holdout, with 95% intervals, a verdict at a fixed
  * horizon and the checkout-completion guardrail.
  */
 export async function experimentReport(
   database: Db,
-  { shopDomain, since, until = new Date() }: { shopDomain: string; since: Date; until?: Date },
+  {
+    shopDomain,
+    since,
+    until = new Date(),
+    experimentId,
+  }: { shopDomain: string; since: Date; until?: Date; experimentId?: string },
 ): Promise<ExperimentReport> {
   const shop = await database.shop.findUnique({
     where: { domain: shopDomain },
     select: { id: true, settings: true },
   });
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
-  const plan = experimentPlan(readShopSettings(shop.settings).experiment);
-  const served = await database.experiment.findUnique({
-    where: { shopId_id: { shopId: shop.id, id: plan.id } },
-    select: { id: true },
-  });
-  if (!served) return { experimentId: null, since, until, horizonPerArm: null, arms: [] };
-  const query = { shopId: shop.id, experimentId: plan.id, since, until };
+  const id = experimentId ?? experimentPlan(readShopSettings(shop.settings).experiment).id;
+  const variants = await experimentVariants(database, { shopId: shop.id, experimentId: id });
+  if (!variants) return { experimentId: null, since, until, horizonPerArm: null, arms: [] };
+  const query = { shopId: shop.id, experimentId: id, since, until };
   const [outcomes, impressions, lines, paused] = await Promise.all([
     armOutcomes(database, query),
     armImpressions(database, query),
     offeredOrderLines(database, query),
     pausedArms(database, query),
   ]);
-  const keys = [HOLDOUT, ...plan.variants.map((variant) => variant.key)];
+  const keys = [HOLDOUT, ...variants.map((variant) => variant.key)];
   for (const row of outcomes) if (!keys.includes(row.variant)) keys.push(row.variant);
   const byKey = new Map(outcomes.map((row) => [row.variant, row]));
   const outcome = (variant: string): ArmOutcomes =>
@@ -132,11 +135,11 @@ export async function experimentReport(
       revenue: 0,
       revenueSquares: 0,
     };
-  const keyOfIndex = new Map(plan.variants.map((variant) => [variant.index, variant.key]));
+  const keyOfIndex = new Map(variants.map((variant) => [variant.index, variant.key]));
   const taken = new Map<string, { purchases: number; discountCents: number }>();
   for (const line of lines) {
     const offer = attributedOffer(line, shopDomain);
-    const variant = offer?.experiment?.id === plan.id ? keyOfIndex.get(offer.experiment.variant) : undefined;
+    const variant = offer?.experiment?.id === id ? keyOfIndex.get(offer.experiment.variant) : undefined;
     if (!offer || !variant) continue;
     const tally = taken.get(variant) ?? { purchases: 0, discountCents: 0 };
     const kept = Math.max(0, line.quantity - line.refundedQuantity);
@@ -149,7 +152,7 @@ export async function experimentReport(
   const arms = keys.map((variant): ArmReport => {
     const row = outcome(variant);
     const isHoldout = variant === HOLDOUT;
-    const index = plan.variants.find((v) => v.key === variant)?.index;
+    const index = variants.find((v) => v.key === variant)?.index;
     const shown = index === undefined ? 0 : (impressions.get(index) ?? 0);
     const { purchases, discountCents } = taken.get(variant) ?? { purchases: 0, discountCents: 0 };
     const discountCost = discountCents / 100;
@@ -180,7 +183,7 @@ export async function experimentReport(
         : checkGuardrail({ holdout: conversions(holdout), treated: conversions(row) }),
     };
   });
-  return { experimentId: plan.id, since, until, horizonPerArm, arms };
+  return { experimentId: id, since, until, horizonPerArm, arms };
 }
 
 /** The arms of the shop's current experiment the guardrail paused, for the admin's banner. */

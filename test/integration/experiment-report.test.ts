@@ -280,5 +280,23 @@ describe("the checkout-completion guardrail", () => {
     expect(home.pausedArms).toEqual([expect.objectContaining({ variant: "offers" })]);
     const report = await experimentReport(db(), { shopDomain: TEST_SHOP, since: SINCE, until: UNTIL });
     expect(report.arms[1]).toMatchObject({ variant: "offers", paused: { variant: "offers" } });
+    // The earlier configuration is still reported by its id, unpaused.
+    const earlier = await experimentReport(db(), {
+      shopDomain: TEST_SHOP,
+      since: SINCE,
+      until: UNTIL,
+      experimentId: SMALL_PLAN.id,
+    });
+    expect(earlier.arms.map((arm) => [arm.variant, arm.checkouts, arm.paused])).toEqual([
+      [HOLDOUT, 5, null],
+      ["offers", 6, null],
+    ]);
+    const csv = await callRoute(
+      csvLoader,
+      await adminRequest(`/app/performance.csv?range=7&kind=experiment&experiment=${SMALL_PLAN.id}`, {
+        shop: TEST_SHOP,
+      }),
+    );
+    expect((await csv.text()).split("\r\n")[2]).toMatch(new RegExp(`^${SMALL_PLAN.id},offers,no,6,`));
   });
 });
