@@ -209,7 +209,7 @@ export default function Settings() {
             <Layout.AnnotatedSection
               id="headings"
               title="Heading"
-              description="The title above the offers, per shopper language. Saved for the block to use; for now the checkout block shows the heading set in the checkout editor."
+              description="The title above the offers, per shopper language. The checkout block shows it to shoppers in that language instead of the heading set in the checkout editor."
             >
               <Card>
                 <FormLayout>

@@ -41,6 +41,8 @@ export interface CheckoutOffers {
   modelVersion: number | null;
   /** the experiment arm that served the checkout ("holdout": shown nothing); null outside any */
   experiment: { id: string; variant: string } | null;
+  /** the merchant's heading in the shopper's language, present only when one is set */
+  heading?: string;
 }
 
 export interface CheckoutOffersOptions {
@@ -185,7 +187,13 @@ export async function getCheckoutOffers(
         : null,
     });
   }
-  return { offers, modelVersion: ranked.modelVersion, experiment: arm?.experiment ?? null };
+  const heading = shop.settings.headings[(locale ?? "").slice(0, 2).toLowerCase()];
+  return {
+    offers,
+    modelVersion: ranked.modelVersion,
+    experiment: arm?.experiment ?? null,
+    ...(heading ? { heading } : {}),
+  };
 }
 
 /** The price with the percent off, rounded to the cent as Shopify rounds a line's discount. */

@@ -103,6 +103,17 @@ describe("POST /api/checkout/offers", () => {
     await setSettings({});
   });
 
+  it("sends the merchant's heading for the shopper's language, and none where there is none", async () => {
+    await db().shop.update({
+      where: { id: shopId },
+      data: { settings: { headings: { fr: "Vous aimerez aussi" } } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await (await askOffers(body({ locale: "fr-CA" }))).json()).heading).toBe("Vous aimerez aussi");
+    expect(await (await askOffers(body({ locale: "en" }))).json()).not.toHaveProperty("heading");
+    await setSettings({});
+  });
+
   it("words the reasons in the shopper's language", async () => {
     const answer = await (await askOffers(body({ locale: "fr-CA" }))).json();
     expect(answer.offers.map((offer: { reason: string }) => offer.reason)).toEqual([

@@ -13,7 +13,10 @@ import type { Offer, Surface } from "./lib/offers";
 import { readSettings } from "./lib/settings";
 import { OfferCard } from "./offer-card";
 
-type State = { status: "loading" } | { status: "hidden" } | { status: "ready"; offers: Offer[] };
+type State =
+  | { status: "loading" }
+  | { status: "hidden" }
+  | { status: "ready"; offers: Offer[]; heading: string | null };
 
 /**
  * Offers for the shopper's cart. Renders a skeleton while the app answers and nothing at all when
@@ -49,7 +52,11 @@ export function Upsell({ surface }: { surface: Surface }) {
     };
     void fetchOffers(request, { getToken: () => api.sessionToken.get() }).then((response) => {
       if (!current) return;
-      setState(response?.offers.length ? { status: "ready", offers: response.offers } : { status: "hidden" });
+      setState(
+        response?.offers.length
+          ? { status: "ready", offers: response.offers, heading: response.heading }
+          : { status: "hidden" },
+      );
     });
     return () => {
       current = false;
@@ -140,7 +147,9 @@ export function Upsell({ surface }: { surface: Surface }) {
   const storefront = api.shop.storefrontUrl ?? `https://${api.shop.myshopifyDomain}`;
   return (
     <s-stack gap="base">
-      <s-heading>{settings.heading ?? translate("heading")}</s-heading>
+      <s-heading>
+        {(state.status === "ready" && state.heading) || settings.heading || translate("heading")}
+      </s-heading>
       {visible.map((offer) => {
         if (surface === "thank-you") {
           const href = cartPermalink(storefront, offer.variantId);

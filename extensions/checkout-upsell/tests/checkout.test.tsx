@@ -114,6 +114,14 @@ describe("checkout block", () => {
     expect(buttons()).toHaveLength(3);
   });
 
+  it("prefers the heading the app sends in the shopper's language", async () => {
+    extension.shopify.settings.value = { heading: "Complete your ritual", offer_count: undefined };
+    await renderOffers(
+      fakeApp({ offers: { offers: OFFERS, modelVersion: 3, heading: "Vous aimerez aussi" } }),
+    );
+    expect(text(document.body.querySelector("s-heading"))).toBe("Vous aimerez aussi");
+  });
+
   it("does not offer what is already in the cart", async () => {
     extension.shopify.lines.value = [cartLine(70, 7)];
     await renderOffers();

@@ -30,6 +30,8 @@ export interface OfferDiscount {
 export interface OffersResponse {
   offers: Offer[];
   modelVersion: number | null;
+  /** the merchant's heading for the shopper's language, when the app has one */
+  heading: string | null;
 }
 
 export interface OffersRequest {
@@ -45,6 +47,7 @@ const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
 const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
 const MAX_OFFERS = 20;
 const MAX_TEXT = 500;
+const MAX_HEADING = 80;
 const DISCOUNT_CODE = /^[\w-]{1,64}$/;
 
 /**
@@ -65,7 +68,8 @@ export function parseOffersResponse(value: unknown): OffersResponse | null {
     seen.add(offer.variantId);
     offers.push(offer);
   }
-  return { offers, modelVersion: modelVersion ?? null };
+  const heading = typeof value.heading === "string" ? value.heading.trim().slice(0, MAX_HEADING) : "";
+  return { offers, modelVersion: modelVersion ?? null, heading: heading || null };
 }
 
 function parseOffer(value: unknown): Offer | null {
