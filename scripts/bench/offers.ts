@@ -20,9 +20,9 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { deleteKeys } from "../../test/helpers/redis-keys";
 import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
 import { drive, type LoadResult, type PreparedRequest, startServer, stopServer } from "./load";
 
@@ -165,21 +165,7 @@ async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean; b
 
 /** Removes the jobs the seeding queued (its import requests a training). */
 async function deleteQueueKeys() {
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${queuePrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch {
-    // No Redis: nothing was queued.
-  } finally {
-    redis.disconnect();
-  }
+  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
 }
 
 function failures(result: LoadResult) {

@@ -8,9 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { deleteKeys } from "../../test/helpers/redis-keys";
 
 const { values } = parseArgs({
   options: {
@@ -42,23 +42,9 @@ const { DEMO_SHOP, seedDemoShop } = await import("~/services/seed-demo-shop.serv
 const { trainShopModel } = await import("~/services/train-shop-model.server");
 const { createRng } = await import("~ml/random");
 
-/** Removes the jobs the seeding queued (its import requests a training) without waiting on an absent Redis. */
+/** Removes the jobs the seeding queued (its import requests a training). */
 async function deleteQueueKeys() {
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${queuePrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } catch {
-    // No Redis: nothing was queued.
-  } finally {
-    redis.disconnect();
-  }
+  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
 }
 
 function percentile(sorted: number[], p: number) {

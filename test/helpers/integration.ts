@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { disconnectDb } from "../../app/db.server";
 import { closeQueues } from "../../app/jobs/queues.server";
 import { closeRequestRedis } from "../../app/redis.server";
 import { withDatabase } from "./global-setup";
+import { deleteKeys } from "./redis-keys";
 
 export interface IntegrationContext {
   databaseUrl: string;
@@ -44,26 +44,4 @@ export function isolateIntegration({ redisUrl = "redis://127.0.0.1:6379" }: { re
     await admin.end();
   });
   return context;
-}
-
-export async function deleteKeys(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } catch {
-    // Redis unreachable: nothing of ours to delete there.
-  } finally {
-    redis.disconnect();
-  }
 }
