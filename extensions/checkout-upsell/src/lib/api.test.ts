@@ -31,7 +31,11 @@ describe("requests to the app", () => {
   it("posts JSON with the session token", async () => {
     const fetch = vi.fn(async () => Response.json({ offers: [], modelVersion: null }));
     vi.stubGlobal("fetch", fetch);
-    expect(await fetchOffers(request, { getToken })).toEqual({ offers: [], modelVersion: null, heading: null });
+    expect(await fetchOffers(request, { getToken })).toEqual({
+      offers: [],
+      modelVersion: null,
+      heading: null,
+    });
     expect(fetch).toHaveBeenCalledWith(
       "https://upsell-app.test/api/checkout/offers",
       expect.objectContaining({
