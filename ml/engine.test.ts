@@ -54,7 +54,11 @@ describe("trainEngine", () => {
       await trainEngine({ rows, seed: 5, model: small }),
     ];
     expect(Buffer.from(a.engine.encode()).equals(Buffer.from(b.engine.encode()))).toBe(true);
-    const restored = decodeEngine(a.engine.encode());
+    // As read from the database: a Node Buffer, sliced out of a larger allocation.
+    const encoded = a.engine.encode();
+    const pooled = Buffer.alloc(encoded.length + 3);
+    pooled.set(encoded, 3);
+    const restored = decodeEngine(pooled.subarray(3));
     const customer = rows.find((r) => r.customerId)!;
     const queries = [
       { cart: [shop.bundles[0]![0]!], k: 5 },

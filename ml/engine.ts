@@ -264,8 +264,8 @@ export function decodeEngine(bytes: Uint8Array): Engine {
   for (const { name, type, offset, length } of header.directory) {
     const from = start + offset;
     if (from + length * 4 > bytes.length) throw new Error(`engine artifact truncated in ${name}`);
-    // Copy: the source buffer may not be 4-byte aligned.
-    const raw = bytes.slice(from, from + length * 4);
+    // Copy: the source may not be 4-byte aligned, and a Node Buffer's slice() is a view, not a copy.
+    const raw = new Uint8Array(bytes.subarray(from, from + length * 4));
     arrays[name] = type === "f32" ? new Float32Array(raw.buffer) : new Int32Array(raw.buffer);
   }
   const model = HybridRecommender.restore(header.params, arrays);
