@@ -1,4 +1,4 @@
-import type { Db, Prisma, Tx } from "~/db.server";
+import { type Db, type Prisma, readLargeBytes, type Tx } from "~/db.server";
 
 export type ModelStatus = "candidate" | "live" | "rejected" | "retired";
 
@@ -122,8 +122,13 @@ export async function listVersions(tx: Tx | Db, shopId: string) {
 export async function loadLiveArtifact(tx: Tx | Db, shopId: string) {
   const live = await tx.modelVersion.findFirst({
     where: { shopId, status: "live" },
-    select: { id: true, version: true, artifact: { select: { bytes: true } } },
+    select: { id: true, version: true },
   });
-  if (!live?.artifact) return null;
-  return { id: live.id, version: live.version, bytes: live.artifact.bytes };
+  if (!live) return null;
+  // Models run to tens of MB: read in slices, not in one decode that would stall the server.
+  const bytes = await readLargeBytes(
+    `SELECT bytes FROM "ModelArtifact" WHERE "modelVersionId" = $1::uuid`,
+    live.id,
+  );
+  return bytes ? { id: live.id, version: live.version, bytes } : null;
 }
