@@ -69,8 +69,9 @@ describe("training in the worker", () => {
     });
     // The version is committed before the worker marks its job completed: wait for the job too.
     const job = await waitFor(async () => {
+      // finishedOn and returnvalue are read together from the job's hash: no stale half-read.
       const current = await queue("train").getJob(trainingJobId(DEMO_SHOP));
-      return (await current?.getState()) === "completed" ? current : undefined;
+      return current?.finishedOn ? current : undefined;
     }, 30_000);
     expect(job?.returnvalue).toMatchObject({ status: "live", version: 1 });
     expect(job?.progress).toMatchObject({ stage: "storing" });
