@@ -1,14 +1,13 @@
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { db, disconnectDb } from "~/db.server";
-import { closeQueues } from "~/jobs/queues.server";
-import { isAppError } from "~/lib/errors";
+import { db } from "~/db.server";
 import { normalizeShopDomain } from "~/lib/shopify-ids";
 import { fileLines } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { startHistoryImport } from "~/services/start-history-import.server";
 import { progressBar } from "./progress";
+import { fail, runCli } from "./run";
 
 const USAGE = `Usage:
   npm run import -- --shop <shop>.myshopify.com --file <orders.csv|orders.csv.gz>
@@ -79,18 +78,4 @@ async function bulk(shop: string, wait: boolean): Promise<number> {
   return 0;
 }
 
-function fail(message: string): number {
-  console.error(message);
-  return 1;
-}
-
-main()
-  .catch((error) => {
-    console.error(isAppError(error) ? error.message : error);
-    return 1;
-  })
-  .then(async (code) => {
-    await closeQueues();
-    await disconnectDb();
-    process.exit(code);
-  });
+runCli(main);

@@ -1,13 +1,12 @@
 import { parseArgs } from "node:util";
-import { db, disconnectDb } from "~/db.server";
+import { db } from "~/db.server";
 import { env } from "~/env.server";
-import { closeQueues } from "~/jobs/queues.server";
-import { isAppError } from "~/lib/errors";
 import { normalizeShopDomain } from "~/lib/shopify-ids";
 import { logger } from "~/logger.server";
 import { listModelVersions, restoreVersion } from "~/services/model-registry.server";
 import { requestTraining } from "~/services/request-training.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
+import { fail, runCli } from "./run";
 
 const USAGE = `Usage:
   npm run models -- --shop <shop>.myshopify.com list
@@ -123,18 +122,4 @@ async function list(shop: string): Promise<number> {
   return 0;
 }
 
-function fail(message: string): number {
-  console.error(message);
-  return 1;
-}
-
-main()
-  .catch((error) => {
-    console.error(isAppError(error) ? error.message : error);
-    return 1;
-  })
-  .then(async (code) => {
-    await closeQueues();
-    await disconnectDb();
-    process.exit(code);
-  });
+runCli(main);
