@@ -19,7 +19,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
-import { useEmbeddedParams } from "~/components/embedded";
+import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
 import { PageError } from "~/components/page-error";
 import { db } from "~/db.server";
 import { previewOffers } from "~/services/offer-preview.server";
@@ -67,23 +67,22 @@ const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC"
 
 export default function Preview() {
   const data = useLoaderData<typeof loader>();
-  const embedded = useEmbeddedParams();
+  const href = useEmbeddedHref();
   const navigation = useNavigation();
   const [customer, setCustomer] = useState(data.customerKey ?? "");
   const [order, setOrder] = useState(data.order);
   const [query, setQuery] = useState(data.query);
   const cartIds = data.cart.map((p) => p.productId);
-  const hrefWith = (changes: Record<string, string>) => {
-    const params = new URLSearchParams(embedded);
-    const current = { customer: data.customerKey ?? "", cart: cartIds.join(","), q: data.query };
-    for (const [key, value] of Object.entries({ ...current, ...changes })) if (value) params.set(key, value);
-    return `?${params.toString()}`;
-  };
+  const hrefWith = (changes: Record<string, string>) =>
+    href("/app/preview", {
+      customer: data.customerKey ?? "",
+      cart: cartIds.join(","),
+      q: data.query,
+      ...changes,
+    });
   const hidden = (extra: Record<string, string>) => (
     <>
-      {embedded.map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
+      <EmbeddedFields />
       {Object.entries(extra).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
