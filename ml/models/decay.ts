@@ -18,8 +18,13 @@ export function orderWeights(data: Dataset, halfLifeDays: number): Float64Array 
 
 /** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero); returns that value. */
 export function normalizeMaxAbs(values: Float32Array): number {
+  // Indexed loops: this runs over every product for every signal of every checkout.
   let max = 0;
-  for (const v of values) if (Math.abs(v) > max) max = Math.abs(v);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > max) max = v;
+    else if (-v > max) max = -v;
+  }
   if (max === 0) return 0;
   const inv = 1 / max;
   for (let i = 0; i < values.length; i++) values[i] = values[i]! * inv;
