@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 
@@ -29,6 +30,32 @@ export interface LoadResult {
   timeouts: number;
   /** 2xx answers whose body failed the check */
   mismatches: number;
+  /** CPU time the server's processes spent per answered request (user + system), when it was given */
+  serverCpuMs?: number;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and its descendants, from /proc: what a
+ * request really costs the server, whatever else runs on the machine. 0 where /proc is missing.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  const ticks = 100; // USER_HZ, 100 on every Linux platform Node runs on
+  let total = 0;
+  const visit = (id: number) => {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces), from the state field on.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+      for (const child of readFileSync(`/proc/${id}/task/${id}/children`, "utf8").split(" ")) {
+        if (child.trim()) visit(Number(child));
+      }
+    } catch {
+      // the process exited, or no /proc
+    }
+  };
+  visit(pid);
+  return total;
 }
 
 /** Starts `node <args>` and resolves once something answers HTTP on the port. */
@@ -91,6 +118,7 @@ export async function drive({
   seconds,
   overallRate,
   verifyBody,
+  serverPid,
 }: {
   label: string;
   url: string;
@@ -99,8 +127,11 @@ export async function drive({
   seconds: number;
   overallRate?: number;
   verifyBody: (body: string) => boolean;
+  /** the server's process, to report its CPU time per request */
+  serverPid?: number;
 }): Promise<LoadResult> {
   let next = 0;
+  const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -148,5 +179,8 @@ export async function drive({
     errors: result.errors,
     timeouts: result.timeouts,
     mismatches: result.mismatches,
+    ...(serverPid && result["2xx"] > 0
+      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / result["2xx"]) }
+      : {}),
   };
 }

@@ -7,6 +7,7 @@
  *
  *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--customer-share 0.5]
  *                    [--lines 1000000] [--keep] [--reuse <database>] [--profile <dir>]
+ *                    [--workers <server processes, default one per CPU>]
  *
  * --keep leaves the scratch database; --reuse <database> seeds and trains it the first time, keeps
  * it, and only serves it on later runs (under 2 minutes). --customer-share is the share of requests
@@ -17,7 +18,7 @@ import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     reuse: { type: "string" },
     keep: { type: "boolean", default: false },
     profile: { type: "string" },
+    workers: { type: "string", default: String(availableParallelism()) },
   },
 });
 const seconds = Number(values.seconds);
@@ -62,6 +64,8 @@ const serverEnv = {
   SHOPIFY_API_SECRET: API_SECRET,
   CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
   LOG_LEVEL: "error",
+  // server.mjs and the bare ceiling run the same number of worker processes
+  WEB_CONCURRENCY: values.workers,
 };
 // Set before the app's modules read the environment: the bench and the server hash customers alike.
 Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
@@ -226,6 +230,7 @@ try {
   const offers = {
     url,
     pool,
+    serverPid: app.pid,
     verifyBody: (body: string) => !body.startsWith('{"offers":[]') || body.includes('"variant":"holdout"'),
   };
   const saturated = { connections: Number(values.connections), seconds };
@@ -241,8 +246,17 @@ try {
   const atSaturation = await drive({ ...offers, ...saturated, label: "offers at saturation" });
   await stopServer(app);
 
-  bare = await startServer({ args: ["scripts/bench/bare-server.mjs"], env: {}, port: BARE_PORT });
-  const ceiling = { url: `http://127.0.0.1:${BARE_PORT}/`, pool, verifyBody: () => true };
+  bare = await startServer({
+    args: ["scripts/bench/bare-server.mjs"],
+    env: { WEB_CONCURRENCY: values.workers },
+    port: BARE_PORT,
+  });
+  const ceiling = {
+    url: `http://127.0.0.1:${BARE_PORT}/`,
+    pool,
+    verifyBody: () => true,
+    serverPid: bare.pid,
+  };
   await drive({ ...ceiling, ...saturated, label: "warm-up", seconds: 3 });
   const bareResult = await drive({ ...ceiling, ...saturated, label: "bare http at saturation" });
   const loadAfter = loadavg();
@@ -259,16 +273,19 @@ try {
     saturated: { goal: "saturated >= 25% of bare", value: ratio, holds: ratio >= 0.25 },
   };
   console.table(
-    results.map(({ label, p50, p95, p99, max, perSecond, requests, non2xx, errors, mismatches }) => ({
-      label,
-      p50,
-      p95,
-      p99,
-      max,
-      "req/s": perSecond,
-      requests,
-      failed: non2xx + errors + mismatches,
-    })),
+    results.map(
+      ({ label, p50, p95, p99, max, perSecond, requests, non2xx, errors, mismatches, serverCpuMs }) => ({
+        label,
+        p50,
+        p95,
+        p99,
+        max,
+        "req/s": perSecond,
+        "server CPU ms/req": serverCpuMs,
+        requests,
+        failed: non2xx + errors + mismatches,
+      }),
+    ),
   );
   console.log(`saturated / bare: ${(ratio * 100).toFixed(1)}%`);
   if (atRate.perSecond < 0.95 * Number(values.rate)) {
@@ -286,6 +303,7 @@ try {
       results,
       ratio,
       goals,
+      workers: Number(values.workers),
       loadavg: { before: loadBefore, after: loadAfter },
     }),
   );
