@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/db.server";
+import { type Db, hotRead, type Tx } from "~/db.server";
 import type { HistoryEntry } from "~ml/engine";
 
 /** What a server must know to serve a shop: its id, settings and live model version, in one query. */
@@ -24,22 +24,33 @@ export async function sellableProductIds(tx: Tx | Db, shopId: string): Promise<S
 /**
  * The shopper's purchases, newest first, from their most recent `orders` orders: not cancelled, not
  * test, refunded lines left out. Read at request time, so a new order counts at the next checkout
- * and a redacted customer (whose orders are gone) has no history at once.
+ * and a redacted customer (whose orders are gone) has no history at once. On the checkout's hot
+ * path, so read with hotRead.
  */
-export async function customerHistory(
-  tx: Tx | Db,
-  { shopId, customerKey, orders = 50 }: { shopId: string; customerKey: string; orders?: number },
-): Promise<HistoryEntry[]> {
-  const rows = await tx.$queryRaw<Array<{ productId: string; orderedAt: Date }>>`
-    SELECT l."productId", o."orderedAt"
-    FROM (SELECT id, "orderedAt" FROM "Order"
-          WHERE "shopId" = ${shopId}::uuid AND "customerKey" = ${customerKey}
-            AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
-          ORDER BY "orderedAt" DESC LIMIT ${orders}) o
-    JOIN "OrderLine" l ON l."orderId" = o.id
-    WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
-    ORDER BY o."orderedAt" DESC`;
-  return rows.map((row) => ({ productId: row.productId, at: row.orderedAt.getTime() }));
+export async function customerHistory({
+  shopId,
+  customerKey,
+  orders = 50,
+}: {
+  shopId: string;
+  customerKey: string;
+  orders?: number;
+}): Promise<HistoryEntry[]> {
+  // Epoch milliseconds: timestamps are stored as UTC without a zone, and node-postgres would read
+  // them in the server's local time.
+  const rows = await hotRead<{ productId: string; at: number }>(
+    "customer-history",
+    `SELECT l."productId", (extract(epoch FROM o."orderedAt") * 1000)::float8 AS at
+     FROM (SELECT id, "orderedAt" FROM "Order"
+           WHERE "shopId" = $1::uuid AND "customerKey" = $2
+             AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
+           ORDER BY "orderedAt" DESC LIMIT $3) o
+     JOIN "OrderLine" l ON l."orderId" = o.id
+     WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
+     ORDER BY o."orderedAt" DESC`,
+    [shopId, customerKey, orders],
+  );
+  return rows;
 }
 
 /**

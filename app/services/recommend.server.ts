@@ -68,7 +68,7 @@ export async function recommend(
   // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
   const byPopularity = ranking === "popularity" && (!state.engine || state.popular.length > 0);
   if (!state.engine || byPopularity) return { offers: popularOffers(state, cart, k), modelVersion: null };
-  const history = customerKey ? await customerHistory(database, { shopId: state.shopId, customerKey }) : [];
+  const history = customerKey ? await customerHistory({ shopId: state.shopId, customerKey }) : [];
   const exclude = cart.length > 0 ? new Set([...state.exclude, ...cart]) : state.exclude;
   const offers = state.engine.recommend({ cart, history, k, exclude });
   return { offers, modelVersion: state.version };
