@@ -14,9 +14,21 @@ export const HISTORY_HALF_LIFE_DAYS = 120;
 export interface History {
   items: Int32Array;
   weights: Float32Array;
+  /** purchases of each product, not decayed (absent from histories built by hand) */
+  counts?: Float32Array;
+  /** days since each product's last purchase, 0 when times are unknown */
+  ages?: Float32Array;
+  /** the shopper's orders: distinct purchase times (each purchase its own when times are unknown) */
+  orders?: number;
 }
 
-export const NO_HISTORY: History = { items: new Int32Array(0), weights: new Float32Array(0) };
+export const NO_HISTORY: History = {
+  items: new Int32Array(0),
+  weights: new Float32Array(0),
+  counts: new Float32Array(0),
+  ages: new Float32Array(0),
+  orders: 0,
+};
 
 /** A past purchase: catalog index and epoch ms. */
 export interface Purchase {
@@ -30,16 +42,31 @@ export function historyOf(
   now: number,
   halfLifeDays = HISTORY_HALF_LIFE_DAYS,
 ): History {
-  const totals = new Map<number, number>();
+  const totals = new Map<number, { weight: number; count: number; age: number }>();
+  const times = new Set<number>();
+  let untimed = 0;
   for (const { product, at } of purchases) {
     if (product < 0) continue;
     const age = Math.max(0, now - at);
-    const weight = Number.isFinite(age) ? 2 ** (-age / (halfLifeDays * DAY_MS)) : 1;
-    totals.set(product, (totals.get(product) ?? 0) + weight);
+    const known = Number.isFinite(age);
+    const weight = known ? 2 ** (-age / (halfLifeDays * DAY_MS)) : 1;
+    if (Number.isFinite(at)) times.add(at);
+    else untimed++;
+    const total = totals.get(product);
+    const days = known ? age / DAY_MS : 0;
+    if (total) {
+      total.weight += weight;
+      total.count += 1;
+      total.age = Math.min(total.age, days);
+    } else totals.set(product, { weight, count: 1, age: days });
   }
+  const entries = [...totals.values()];
   return {
     items: Int32Array.from(totals.keys()),
-    weights: Float32Array.from(totals.values()),
+    weights: Float32Array.from(entries, (e) => e.weight),
+    counts: Float32Array.from(entries, (e) => e.count),
+    ages: Float32Array.from(entries, (e) => e.age),
+    orders: times.size + untimed,
   };
 }
 

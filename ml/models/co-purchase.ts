@@ -36,6 +36,7 @@ export class CoPurchaseRecommender implements Recommender {
     for (let o = 0; o < orderWeight.length; o++) {
       for (const item of orderProducts(train, o)) counts[item]! += orderWeight[o]!;
     }
+    const partner = Float64Array.from(counts, (c) => c ** (1 - alpha));
     const co = new Float64Array(n);
     const touched: number[] = [];
     const builder = new NeighbourListBuilder(n, keep);
@@ -54,7 +55,7 @@ export class CoPurchaseRecommender implements Recommender {
       builder.add(
         i,
         touched,
-        Float32Array.from(touched, (j) => co[j]! / (ni * counts[j]! ** (1 - alpha))),
+        Float32Array.from(touched, (j) => co[j]! / (ni * partner[j]!)),
       );
       for (const j of touched) co[j] = 0;
       touched.length = 0;
@@ -73,6 +74,11 @@ export class CoPurchaseRecommender implements Recommender {
   /** Sum of the cart products' neighbour similarities, zero elsewhere. */
   scoreCart(cart: readonly number[], out: Float32Array): void {
     this.lists.scoreCart(cart, out);
+  }
+
+  /** See NeighbourLists.cartLinks. */
+  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
+    this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? 100);
   }
 
   /** Similarity of `item` to the cart product it is closest to, and that product (-1 when none). */

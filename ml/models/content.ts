@@ -91,6 +91,11 @@ export class ContentRecommender implements Recommender {
     this.lists = NeighbourLists.restore(state);
   }
 
+  /** See NeighbourLists.cartLinks. */
+  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
+    this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? 50);
+  }
+
   /** The cart product `item` is most like, and how much (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
     return this.lists.strongestLink(cart, item);

@@ -21,7 +21,7 @@ import {
 import { ItemStats } from "./item-stats";
 import { type FactorizationOptions, FactorizationRecommender } from "./matrix-factorization";
 import { PopularityRecommender } from "./popularity";
-import { Ranker, type RankingData, trainRanker } from "./ranker";
+import { Ranker, type RankingData, trainBaggedRanker } from "./ranker";
 import type { Offer, Reason } from "./reasons";
 
 export interface HybridOptions {
@@ -32,7 +32,10 @@ export interface HybridOptions {
   seed?: number;
   ease?: EaseOptions;
   coPurchase?: CoPurchaseOptions;
-  /** the TF.js factorization's options; false leaves it out */
+  /**
+   * the TF.js factorization's options; left out unless given (false too): on the reference data it
+   * took a third of the fit and moved no metric beyond noise once the ranker had its other features
+   */
   factorization?: FactorizationOptions | false;
   /** validation queries used to choose the weights, default 3000 */
   validationQueries?: number;
@@ -50,11 +53,24 @@ export interface HybridParams {
 }
 
 /**
- * Per candidate: every signal scaled to the query's maximum, each signal's maximum before scaling (how
- * strong the evidence is at all), the weighted sum and its rank, the checkout's shape, and facts
- * about the product (repeat rate, orders, recent sales, the shopper's own purchases of it).
+ * The ranker's features per candidate: every signal scaled to the query's maximum, each signal's
+ * maximum before scaling (how strong the evidence is at all), the weighted sum and its rank, the
+ * checkout's shape, facts about the product (repeat rate, orders, recent sales, the shopper's own
+ * purchases of it), then the LINK_FEATURES.
  */
-const FEATURES = 2 * SIGNALS.length + 9;
+const ITEM_FEATURES_AT = 2 * SIGNALS.length + 5;
+const LINK_FEATURES_AT = ITEM_FEATURES_AT + 4;
+/**
+ * How the candidate hangs together with the cart (co-purchase: strongest link, share of the cart
+ * listing it, best place in a list; content: strongest link, share), whether a validation newcomer
+ * is a returning customer with the history hidden, what newcomers buy (first-order sales lately, the
+ * product's share of first orders), and the shopper's own buying of it (share of their orders, days
+ * since, their order count).
+ */
+const LINK_FEATURES = 11;
+const FEATURES = LINK_FEATURES_AT + LINK_FEATURES;
+/** rankers fitted on different holdouts and summed: each one's early stopping is noisy */
+const RANKER_BAGS = 5;
 /** lifts ranked candidates above the rest whatever the ranker's scale */
 const RANKED_OFFSET = 1e4;
 /** the candidates, best by weighted sum, that the ranker reorders */
@@ -94,8 +110,8 @@ function createParts(options: HybridOptions, params: HybridParams) {
 /**
  * The model of record: a weighted sum of max-normalized signals. From the cart: EASE over orders,
  * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and
- * over recent orders, and content similarity. From the shopper's history: EASE over it, the TF.js
- * factorization's taste embedding and buy-again. Popularity underneath. Co-purchase exponents and the
+ * over recent orders, and content similarity. From the shopper's history: EASE over it, buy-again and,
+ * when asked for, the TF.js factorization's taste embedding. Popularity underneath. Co-purchase exponents and the
  * weights are chosen on a validation split carved from the end of the training data by time, with
  * separate weights for returning shoppers (with a history) and newcomers (every validation checkout
  * seen without its history). Unknown shoppers and products simply contribute no signal, down to
@@ -111,14 +127,15 @@ export class HybridRecommender implements Recommender {
   /** each signal's maximum before scaling, for the last computed query */
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
+  private links: Links = emptyLinks(0);
 
   constructor(private readonly options: HybridOptions = {}) {
     this.name = options.name ?? "hybrid";
     this.signals = new Set(options.signals ?? SIGNALS);
     const dimensions =
-      options.factorization === false || !this.signals.has("factorization")
+      !options.factorization || !this.signals.has("factorization")
         ? null
-        : (options.factorization?.dimensions ?? 32);
+        : (options.factorization.dimensions ?? 32);
     const start = { ...DEFAULT_WEIGHTS };
     for (const signal of SIGNALS) if (!this.signals.has(signal)) start[signal] = 0;
     this.params = {
@@ -148,12 +165,23 @@ export class HybridRecommender implements Recommender {
       stage("choosing weights");
       const historyOf = customerHistories(fitPart);
       const examples: Example[] = [];
+      const sources = new Map<string, number>();
       const tablesOf = (list: EvalQuery[], withHistory: boolean) =>
         list.map((q) => {
           const query = { cart: q.cart, history: withHistory ? historyOf(q.customer) : historyOf(-1) };
           this.computeSignals(query);
           const table = candidateTable(this.buffers, q);
-          examples.push({ query, table, scales: this.scales.slice() });
+          this.computeLinks(query);
+          // A returning customer's checkout with the history hidden stands in for a newcomer's; the
+          // ranker may tell it from a genuine first order, which is what newcomers at checkout are.
+          const stripped = !withHistory && q.returning;
+          const links = new Float32Array(table.count * LINK_FEATURES);
+          table.products.forEach((product, c) => {
+            this.fillLinkFeatures(query, product, stripped, links.subarray(c * LINK_FEATURES), 0);
+          });
+          if (!sources.has(q.orderId)) sources.set(q.orderId, sources.size);
+          const source = sources.get(q.orderId)!;
+          examples.push({ query, table, scales: this.scales.slice(), links, source });
           return table;
         });
       const returning = queries.filter((q) => q.returning);
@@ -170,7 +198,9 @@ export class HybridRecommender implements Recommender {
       };
       if (this.options.ranker ?? true) {
         stage("learning to rank");
-        this.ranker = trainRanker(this.rankingData(examples), { seed: this.options.seed ?? 7 });
+        this.ranker = trainBaggedRanker(this.rankingData(examples), RANKER_BAGS, {
+          seed: this.options.seed ?? 7,
+        });
       }
     }
     stage("fitting on all orders");
@@ -201,6 +231,7 @@ export class HybridRecommender implements Recommender {
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
     if (this.ranker.trees === 0) return;
+    this.computeLinks(query);
     // The ranker reorders the best candidates; everything else stays below in weighted-sum order.
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
     const ranked = candidates.map((c, rank) => {
@@ -209,6 +240,7 @@ export class HybridRecommender implements Recommender {
       });
       fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
       this.fillItemFeatures(query, c, this.row);
+      this.fillLinkFeatures(query, c, false, this.row, LINK_FEATURES_AT);
       return this.ranker.predict(this.row);
     });
     for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
@@ -219,7 +251,7 @@ export class HybridRecommender implements Recommender {
 
   private fillItemFeatures(query: Query, product: number, row: Float32Array): void {
     const { items } = this.parts;
-    const at = 2 * SIGNALS.length + 5;
+    const at = ITEM_FEATURES_AT;
     row[at] = items.repeatRate[product] ?? 0;
     row[at + 1] = items.logOrders[product] ?? 0;
     row[at + 2] = items.recent[product] ?? 0;
@@ -229,11 +261,50 @@ export class HybridRecommender implements Recommender {
     row[at + 3] = Math.log1p(bought);
   }
 
+  /** How every product links to the cart through the co-purchase and content lists, for the ranker. */
+  private computeLinks(query: Query): void {
+    const l = this.links;
+    this.parts.coPurchase.cartLinks(query.cart, l.coMax, l.coCount, l.coPlace);
+    this.parts.content.cartLinks(query.cart, l.contentMax, l.contentCount, l.contentPlace);
+  }
+
+  /** The LINK_FEATURES of one candidate, from the last computeLinks and the shopper's history. */
+  private fillLinkFeatures(
+    query: Query,
+    product: number,
+    stripped: boolean,
+    row: Float32Array,
+    at: number,
+  ): void {
+    const l = this.links;
+    const cart = Math.max(1, query.cart.length);
+    row[at] = l.coMax[product]!;
+    row[at + 1] = l.coCount[product]! / cart;
+    row[at + 2] = Math.log1p(l.coPlace[product]!);
+    row[at + 3] = l.contentMax[product]!;
+    row[at + 4] = l.contentCount[product]! / cart;
+    row[at + 5] = stripped ? 1 : 0;
+    row[at + 6] = this.parts.items.firstRecent[product] ?? 0;
+    row[at + 7] = this.parts.items.firstShare[product] ?? 0;
+    const { items, counts, ages } = query.history;
+    let count = 0;
+    let age = -1;
+    for (let h = 0; h < items.length; h++) {
+      if (items[h] !== product) continue;
+      count = counts?.[h] ?? 0;
+      age = ages?.[h] ?? -1;
+    }
+    const orders = query.history.orders ?? 0;
+    row[at + 8] = orders > 0 ? count / orders : 0;
+    row[at + 9] = age < 0 ? -1 : Math.log1p(age);
+    row[at + 10] = Math.log1p(orders);
+  }
+
   /** The validation candidates as ranking data, with the chosen weights' scores as a feature. */
   private rankingData(examples: Example[]): RankingData {
     // Each query keeps its best candidates by weighted sum, as serving does: the ranker reorders the
     // top of the list, and the long tail of candidates would only slow it down.
-    const kept = examples.map(({ query, table, scales }) => {
+    const kept = examples.map(({ query, table, scales, links }) => {
       const segment = this.segmentWeights(query.history);
       const weights = SIGNALS.map((s) => segment[s]);
       const linear = Float32Array.from({ length: table.count }, (_, c) => {
@@ -245,7 +316,7 @@ export class HybridRecommender implements Recommender {
         (a, b) => linear[b]! - linear[a]! || a - b,
       );
       const rows = order.slice(0, RANKED_CANDIDATES);
-      return { query, table, scales, linear, rows };
+      return { query, table, scales, links, linear, rows };
     });
     const total = kept.reduce((sum, e) => sum + e.rows.length, 0);
     const data: RankingData = {
@@ -254,9 +325,10 @@ export class HybridRecommender implements Recommender {
       labels: new Uint8Array(total),
       groups: new Int32Array(examples.length + 1),
       targets: new Int32Array(examples.length),
+      sources: Int32Array.from(examples, (e) => e.source),
     };
     let r = 0;
-    kept.forEach(({ query, table, scales, linear, rows }, q) => {
+    kept.forEach(({ query, table, scales, links, linear, rows }, q) => {
       data.groups[q] = r;
       data.targets[q] = table.relevant.size;
       rows.forEach((c, rank) => {
@@ -264,6 +336,7 @@ export class HybridRecommender implements Recommender {
         for (let j = 0; j < SIGNALS.length; j++) row[j] = table.values[c * SIGNALS.length + j]!;
         fillQueryFeatures(query, scales, linear[c]!, rank, row);
         this.fillItemFeatures(query, table.products[c]!, row);
+        row.set(links.subarray(c * LINK_FEATURES, (c + 1) * LINK_FEATURES), LINK_FEATURES_AT);
         data.labels[r] = table.relevant.has(c) ? 1 : 0;
         r++;
       });
@@ -315,6 +388,7 @@ export class HybridRecommender implements Recommender {
     }
     model.ranker = Ranker.restore(ranker);
     model.buffers = emptyBuffers(model.parts.popularity.scores.length);
+    model.links = emptyLinks(model.parts.popularity.scores.length);
     return model;
   }
 
@@ -364,6 +438,7 @@ export class HybridRecommender implements Recommender {
     if (warm) await factorization?.update(data);
     else await factorization?.fit(data);
     this.buffers = emptyBuffers(numProducts(data));
+    this.links = emptyLinks(numProducts(data));
   }
 
   private segmentWeights(history: History): Weights {
@@ -399,6 +474,30 @@ interface Example {
   query: Query;
   table: CandidateTable;
   scales: Float32Array;
+  /** LINK_FEATURES per candidate row */
+  links: Float32Array;
+  /** the validation order it came from: carts of one order stay on one side of the ranker's holdout */
+  source: number;
+}
+
+interface Links {
+  coMax: Float32Array;
+  coCount: Float32Array;
+  coPlace: Float32Array;
+  contentMax: Float32Array;
+  contentCount: Float32Array;
+  contentPlace: Float32Array;
+}
+
+function emptyLinks(n: number): Links {
+  return {
+    coMax: new Float32Array(n),
+    coCount: new Float32Array(n),
+    coPlace: new Float32Array(n),
+    contentMax: new Float32Array(n),
+    contentCount: new Float32Array(n),
+    contentPlace: new Float32Array(n),
+  };
 }
 
 /** The features after the signals: their scales, the weighted sum and its rank, the checkout's shape. */

@@ -1,5 +1,6 @@
 import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
 import type { ModelArrays } from "../recommender";
+import { normalizeMaxAbs, orderWeights } from "./decay";
 import { PopularityRecommender } from "./popularity";
 
 /** Per-product facts the ranker weighs signals by; none of them depends on the shopper. */
@@ -10,6 +11,10 @@ export class ItemStats {
   logOrders = new Float32Array(0);
   /** popularity with a two-week half-life, max 1: what is selling right now */
   recent = new Float32Array(0);
+  /** popularity in customers' first orders with a two-week half-life, max 1: what newcomers buy now */
+  firstRecent = new Float32Array(0);
+  /** share of the product's orders that were a customer's first order */
+  firstShare = new Float32Array(0);
 
   async fit(data: Dataset): Promise<void> {
     const n = numProducts(data);
@@ -39,15 +44,44 @@ export class ItemStats {
     const recent = new PopularityRecommender({ halfLifeDays: 14 });
     await recent.fit(data);
     this.recent = recent.scores;
+    const weights = orderWeights(data, 14);
+    const byTime = Array.from({ length: numOrders(data) }, (_, o) => o).sort(
+      (a, b) => data.orderTime[a]! - data.orderTime[b]! || a - b,
+    );
+    const seenCustomers = new Set<number>();
+    const firstRecent = new Float32Array(n);
+    const firstCount = new Float64Array(n);
+    for (const o of byTime) {
+      const customer = data.orderCustomer[o]!;
+      if (customer >= 0) {
+        if (seenCustomers.has(customer)) continue;
+        seenCustomers.add(customer);
+      }
+      for (const item of orderProducts(data, o)) {
+        firstRecent[item]! += weights[o]!;
+        firstCount[item]! += 1;
+      }
+    }
+    normalizeMaxAbs(firstRecent);
+    this.firstRecent = firstRecent;
+    this.firstShare = Float32Array.from(firstCount, (c, i) => c / (orders[i]! + 1));
   }
 
   state(): ModelArrays {
-    return { repeatRate: this.repeatRate, logOrders: this.logOrders, recent: this.recent };
+    return {
+      repeatRate: this.repeatRate,
+      logOrders: this.logOrders,
+      recent: this.recent,
+      firstRecent: this.firstRecent,
+      firstShare: this.firstShare,
+    };
   }
 
   restore(state: ModelArrays): void {
     this.repeatRate = Float32Array.from(state.repeatRate ?? []);
     this.logOrders = Float32Array.from(state.logOrders ?? []);
     this.recent = Float32Array.from(state.recent ?? []);
+    this.firstRecent = Float32Array.from(state.firstRecent ?? []);
+    this.firstShare = Float32Array.from(state.firstShare ?? []);
   }
 }

@@ -24,6 +24,32 @@ export class NeighbourLists {
     }
   }
 
+  /**
+   * Per product, how it hangs together with the cart: its highest similarity to a cart product, how
+   * many cart products list it, and its best 0-based place in their lists (`absent` when none).
+   */
+  cartLinks(
+    cart: readonly number[],
+    max: Float32Array,
+    count: Float32Array,
+    place: Float32Array,
+    absent: number,
+  ): void {
+    max.fill(0);
+    count.fill(0);
+    place.fill(absent);
+    for (const item of cart) {
+      if (item < 0 || item + 1 >= this.start.length) continue;
+      const from = this.start[item]!;
+      for (let p = from; p < this.start[item + 1]!; p++) {
+        const j = this.neighbours[p]!;
+        if (this.similarity[p]! > max[j]!) max[j] = this.similarity[p]!;
+        count[j]! += 1;
+        if (p - from < place[j]!) place[j] = p - from;
+      }
+    }
+  }
+
   /** The cart product whose list holds `item` with the highest similarity (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
     let product = -1;

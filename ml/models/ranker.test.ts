@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../random";
-import { Ranker, type RankingData, rankingNdcg, trainRanker } from "./ranker";
+import { Ranker, type RankingData, rankingNdcg, trainBaggedRanker, trainRanker } from "./ranker";
 
 /**
  * Queries of 20 candidates with two features; a candidate is relevant when feature 0 is high AND
@@ -49,6 +49,18 @@ describe("LambdaMART ranker", () => {
     const byFeature0 = Float64Array.from({ length: test.labels.length }, (_, r) => test.features[2 * r]!);
     expect(learned).toBeGreaterThan(0.95);
     expect(learned).toBeGreaterThan(rankingNdcg(test, byFeature0, all) + 0.1);
+  });
+
+  it("bags ensembles into one whose score is the sum of theirs", () => {
+    const data = interactionData(100, 4);
+    const options = { seed: 4, minLeaf: 20, trees: 10 };
+    const bagged = trainBaggedRanker(data, 3, options);
+    const parts = [0, 1, 2].map((b) => trainRanker(data, { ...options, seed: 4 + 1000 * b }));
+    expect(bagged.trees).toBe(parts.reduce((sum, p) => sum + p.trees, 0));
+    const sums = parts.map((p) => scoresOf(p, data)).reduce((a, b) => a.map((x, i) => x + b[i]!));
+    scoresOf(bagged, data).forEach((s, r) => {
+      expect(s).toBeCloseTo(sums[r]!, 5);
+    });
   });
 
   it("scores the same after its arrays are stored and restored", () => {

@@ -18,6 +18,12 @@ export interface RankingData {
   groups: Int32Array;
   /** targets of each query, those outside the candidates included (for the ideal DCG) */
   targets: Int32Array;
+  /**
+   * Where each query came from (several queries may share a source, e.g. carts of one order): the
+   * holdout takes whole sources, so that it measures the ranker on sources it did not fit. Default:
+   * every query its own source.
+   */
+  sources?: Int32Array;
 }
 
 export interface RankerOptions {
@@ -213,6 +219,40 @@ interface Tree {
   value: number[];
 }
 
+/**
+ * Several ensembles, each with its own holdout and samples, as one: their trees summed. Every query
+ * then trains most of the ensembles, and averaging damps each one's noise from early stopping.
+ */
+export function trainBaggedRanker(data: RankingData, bags: number, options: RankerOptions = {}): Ranker {
+  const seed = options.seed ?? 7;
+  const parts = Array.from({ length: Math.max(1, bags) }, (_, b) =>
+    trainRanker(data, { ...options, seed: seed + 1000 * b }),
+  );
+  if (parts.length === 1) return parts[0]!;
+  const nodes = parts.reduce((sum, p) => sum + p.feature.length, 0);
+  const trees = parts.reduce((sum, p) => sum + p.trees, 0);
+  const feature = new Int32Array(nodes);
+  const threshold = new Float32Array(nodes);
+  const left = new Int32Array(nodes);
+  const right = new Int32Array(nodes);
+  const value = new Float32Array(nodes);
+  const roots = new Int32Array(trees);
+  let node = 0;
+  let tree = 0;
+  for (const p of parts) {
+    feature.set(p.feature, node);
+    threshold.set(p.threshold, node);
+    value.set(p.value, node);
+    for (let i = 0; i < p.feature.length; i++) {
+      left[node + i] = p.left[i]! < 0 ? -1 : p.left[i]! + node;
+      right[node + i] = p.right[i]! < 0 ? -1 : p.right[i]! + node;
+    }
+    for (let t = 0; t < p.trees; t++) roots[tree++] = p.roots[t]! + node;
+    node += p.feature.length;
+  }
+  return new Ranker(feature, threshold, left, right, value, roots);
+}
+
 /** Fits a LambdaMART ensemble; the number of trees is chosen on held-out queries. */
 export function trainRanker(data: RankingData, options: RankerOptions = {}): Ranker {
   const trees = options.trees ?? 150;
@@ -222,13 +262,19 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
   const lambda = options.lambda ?? 1;
   const patience = options.patience ?? 15;
   const queryCount = data.groups.length - 1;
-  const queries = shuffleInPlace(
+  const sourceOf = (q: number) => data.sources?.[q] ?? q;
+  let sourceCount = 0;
+  for (let q = 0; q < queryCount; q++) sourceCount = Math.max(sourceCount, sourceOf(q) + 1);
+  const shuffled = shuffleInPlace(
     createRng(options.seed ?? 7),
-    Array.from({ length: queryCount }, (_, q) => q),
+    Array.from({ length: sourceCount }, (_, s) => s),
   );
-  const holdoutCount = Math.floor(queryCount * (options.holdout ?? 0.2));
-  const holdout = queries.slice(0, holdoutCount).sort((a, b) => a - b);
-  const fitting = queries.slice(holdoutCount).sort((a, b) => a - b);
+  const held = new Uint8Array(sourceCount);
+  const holdoutSources = Math.floor(sourceCount * (options.holdout ?? 0.2));
+  for (let i = 0; i < holdoutSources; i++) held[shuffled[i]!] = 1;
+  const holdout: number[] = [];
+  const fitting: number[] = [];
+  for (let q = 0; q < queryCount; q++) (held[sourceOf(q)] ? holdout : fitting).push(q);
   const rows = data.labels.length;
   const f = data.featureCount;
   const edges = binEdges(data, options.bins ?? 32);
@@ -236,6 +282,7 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < f; j++) binned[r * f + j] = binOf(edges[j]!, data.features[r * f + j]!);
   }
+  const stride = edges.reduce((most, e) => Math.max(most, e.length + 1), 1);
   const rng = createRng((options.seed ?? 7) + 1);
   const perTree = Math.max(1, Math.round(fitting.length * (options.sample ?? 0.5)));
   const scores = new Float64Array(rows);
@@ -271,7 +318,7 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
     Int32Array.from(roots.slice(0, bestTrees)),
   );
 
-  function growTree(out: Tree, nodeRows: Int32Array, level: number): number {
+  function growTree(out: Tree, nodeRows: Int32Array, level: number, known?: Histogram): number {
     const node = out.feature.length;
     out.feature.push(-1);
     out.bin.push(0);
@@ -280,49 +327,95 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
     out.right.push(-1);
     let g = 0;
     let h = 0;
-    for (const r of nodeRows) {
-      g += grad[r]!;
-      h += hess[r]!;
+    for (let i = 0; i < nodeRows.length; i++) {
+      g += grad[nodeRows[i]!]!;
+      h += hess[nodeRows[i]!]!;
     }
     out.value.push((-g / (h + lambda)) * shrinkage);
     if (level >= depth || nodeRows.length < 2 * minLeaf) return node;
-    const split = bestSplit(nodeRows, g, h);
+    const hist = known ?? histogram(nodeRows);
+    const split = bestSplit(hist, nodeRows.length, g, h);
     if (!split) return node;
-    const leftRows: number[] = [];
-    const rightRows: number[] = [];
-    for (const r of nodeRows) (binned[r * f + split.feature]! <= split.bin ? leftRows : rightRows).push(r);
+    let leftCount = 0;
+    for (let i = 0; i < nodeRows.length; i++) {
+      if (binned[nodeRows[i]! * f + split.feature]! <= split.bin) leftCount++;
+    }
+    const leftRows = new Int32Array(leftCount);
+    const rightRows = new Int32Array(nodeRows.length - leftCount);
+    let l = 0;
+    let r = 0;
+    for (let i = 0; i < nodeRows.length; i++) {
+      const row = nodeRows[i]!;
+      if (binned[row * f + split.feature]! <= split.bin) leftRows[l++] = row;
+      else rightRows[r++] = row;
+    }
     out.feature[node] = split.feature;
     out.bin[node] = split.bin;
     out.threshold[node] = edges[split.feature]![split.bin]!;
-    out.left[node] = growTree(out, Int32Array.from(leftRows), level + 1);
-    out.right[node] = growTree(out, Int32Array.from(rightRows), level + 1);
+    // Only the smaller child's histogram is counted; the larger one's is the parent's minus it.
+    let leftHist: Histogram | undefined;
+    let rightHist: Histogram | undefined;
+    if (level + 1 < depth) {
+      const smallerLeft = leftRows.length <= rightRows.length;
+      const small = histogram(smallerLeft ? leftRows : rightRows);
+      const large = subtract(hist, small);
+      [leftHist, rightHist] = smallerLeft ? [small, large] : [large, small];
+    }
+    out.left[node] = growTree(out, leftRows, level + 1, leftHist);
+    out.right[node] = growTree(out, rightRows, level + 1, rightHist);
     return node;
   }
 
-  function bestSplit(nodeRows: Int32Array, g: number, h: number) {
+  /** All features' gradient, hessian and row-count histograms in one pass over the rows. */
+  function histogram(nodeRows: Int32Array): Histogram {
+    const hg = new Float64Array(f * stride);
+    const hh = new Float64Array(f * stride);
+    const hc = new Int32Array(f * stride);
+    for (let i = 0; i < nodeRows.length; i++) {
+      const r = nodeRows[i]!;
+      const gr = grad[r]!;
+      const hr = hess[r]!;
+      const base = r * f;
+      for (let j = 0; j < f; j++) {
+        const at = j * stride + binned[base + j]!;
+        hg[at]! += gr;
+        hh[at]! += hr;
+        hc[at]! += 1;
+      }
+    }
+    return { g: hg, h: hh, c: hc };
+  }
+
+  function subtract(parent: Histogram, child: Histogram): Histogram {
+    const out: Histogram = {
+      g: new Float64Array(parent.g.length),
+      h: new Float64Array(parent.h.length),
+      c: new Int32Array(parent.c.length),
+    };
+    for (let i = 0; i < out.g.length; i++) {
+      out.g[i] = parent.g[i]! - child.g[i]!;
+      out.h[i] = parent.h[i]! - child.h[i]!;
+      out.c[i] = parent.c[i]! - child.c[i]!;
+    }
+    return out;
+  }
+
+  function bestSplit({ g: hg, h: hh, c: hc }: Histogram, count: number, g: number, h: number) {
     let best: { feature: number; bin: number; gain: number } | null = null;
     const parent = (g * g) / (h + lambda);
     for (let j = 0; j < f; j++) {
       const bins = edges[j]!.length + 1;
       if (bins < 2) continue;
-      const hg = new Float64Array(bins);
-      const hh = new Float64Array(bins);
-      const hc = new Int32Array(bins);
-      for (const r of nodeRows) {
-        const b = binned[r * f + j]!;
-        hg[b]! += grad[r]!;
-        hh[b]! += hess[r]!;
-        hc[b]! += 1;
-      }
+      const offset = j * stride;
       let gl = 0;
       let hl = 0;
       let cl = 0;
       // Splitting after bin b sends bins 0..b left; the last bin cannot be a split point.
       for (let b = 0; b < bins - 1; b++) {
-        gl += hg[b]!;
-        hl += hh[b]!;
-        cl += hc[b]!;
-        const cr = nodeRows.length - cl;
+        gl += hg[offset + b]!;
+        hl += hh[offset + b]!;
+        cl += hc[offset + b]!;
+        const cr = count - cl;
         if (cl < minLeaf || cr < minLeaf) continue;
         const gr = g - gl;
         const hr = h - hl;
@@ -332,6 +425,12 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
     }
     return best;
   }
+}
+
+interface Histogram {
+  g: Float64Array;
+  h: Float64Array;
+  c: Int32Array;
 }
 
 /** The leaf a binned row reaches: the same path as Ranker.predict takes on the raw values. */
