@@ -111,6 +111,8 @@ export class HybridRecommender implements Recommender {
   /** each signal's maximum before scaling, for the last computed query */
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
+  /** recommend()'s scores, kept between calls */
+  private scores = new Float32Array(0);
 
   constructor(private readonly options: HybridOptions = {}) {
     this.name = options.name ?? "hybrid";
@@ -190,18 +192,34 @@ export class HybridRecommender implements Recommender {
   }
 
   score(query: Query, out: Float32Array): void {
+    const candidates = this.rank(query, out);
+    if (candidates.length === 0) return;
+    // Every other product stays below the ranked candidates, in weighted-sum order.
+    const ranked = candidates.map((c) => out[c]!);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
+    candidates.forEach((c, i) => {
+      out[c] = ranked[i]!;
+    });
+  }
+
+  /**
+   * Writes the weighted sum of the signals to `out`, then (with a ranker) the ranker's score over it
+   * for the best candidates by weighted sum, which it returns; an empty list without a ranker.
+   */
+  private rank(query: Query, out: Float32Array): number[] {
     const weights = this.computeSignals(query);
     out.fill(0);
-    for (const signal of SIGNALS) {
+    SIGNALS.forEach((signal, j) => {
       const w = weights[signal];
-      if (w === 0) continue;
+      // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
+      if (w === 0 || this.scales[j] === 0) return;
       const values = this.buffers[signal];
       for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * values[i]!;
-    }
+    });
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
-    if (this.ranker.trees === 0) return;
-    // The ranker reorders the best candidates; everything else stays below in weighted-sum order.
+    if (this.ranker.trees === 0) return [];
+    // The ranker reorders the best candidates.
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
     const ranked = candidates.map((c, rank) => {
       SIGNALS.forEach((signal, j) => {
@@ -211,10 +229,10 @@ export class HybridRecommender implements Recommender {
       this.fillItemFeatures(query, c, this.row);
       return this.ranker.predict(this.row);
     });
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
     candidates.forEach((c, i) => {
       out[c] = ranked[i]!;
     });
+    return candidates;
   }
 
   private fillItemFeatures(query: Query, product: number, row: Float32Array): void {
@@ -274,10 +292,24 @@ export class HybridRecommender implements Recommender {
 
   /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
   recommend(query: Query, k: number, exclude: readonly number[] = []): Offer[] {
-    const scores = new Float32Array(this.buffers.popularity.length);
-    this.score(query, scores);
+    if (this.scores.length !== this.buffers.popularity.length) {
+      this.scores = new Float32Array(this.buffers.popularity.length);
+    }
+    const scores = this.scores;
+    const candidates = this.rank(query, scores);
+    const excluded = new Set([...query.cart, ...exclude]);
+    // The ranked candidates come first in score()'s order; only when too many of them are excluded
+    // does the rest of the catalog, in weighted-sum order, fill the list.
+    let top = candidates
+      .filter((c) => !excluded.has(c))
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, k);
+    if (top.length < k) {
+      this.score(query, scores);
+      top = topK(scores, k, [...excluded]);
+    }
     const weights = this.segmentWeights(query.history);
-    return topK(scores, k, [...query.cart, ...exclude]).map((product) => ({
+    return top.map((product) => ({
       product,
       score: scores[product]!,
       reason: this.reason(query, product, weights),
