@@ -6,7 +6,7 @@ import { buildQueries, type EvalQuery, temporalSplit } from "../split";
 import { scorePersonal } from "./buy-again";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
 import { ContentRecommender } from "./content";
-import { normalizeMaxAbs, TIE_BREAK } from "./decay";
+import { maxAbs, normalizeMaxAbs, TIE_BREAK } from "./decay";
 import { type EaseOptions, EaseRecommender } from "./ease";
 import {
   type CandidateTable,
@@ -111,6 +111,10 @@ export class HybridRecommender implements Recommender {
   /** each signal's maximum before scaling, for the last computed query */
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
+  /** 1 / each signal's scale for the last query (1 for a silent signal) */
+  private readonly inverses = new Float64Array(SIGNALS.length);
+  /** whether the buffers hold scaled values (computeSignals' scaleBuffers) */
+  private buffersScaled = true;
   /** recommend()'s scores, kept between calls */
   private scores = new Float32Array(0);
 
@@ -207,14 +211,17 @@ export class HybridRecommender implements Recommender {
    * for the best candidates by weighted sum, which it returns; an empty list without a ranker.
    */
   private rank(query: Query, out: Float32Array): number[] {
-    const weights = this.computeSignals(query);
+    // The buffers stay unscaled: each value is scaled as it is read, exactly as normalizeMaxAbs
+    // would have stored it, which saves a pass over the catalog per signal.
+    const weights = this.computeSignals(query, false);
     out.fill(0);
     SIGNALS.forEach((signal, j) => {
       const w = weights[signal];
       // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
       if (w === 0 || this.scales[j] === 0) return;
       const values = this.buffers[signal];
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * values[i]!;
+      const inverse = this.inverses[j]!;
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
     });
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
@@ -223,7 +230,7 @@ export class HybridRecommender implements Recommender {
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
     const ranked = candidates.map((c, rank) => {
       SIGNALS.forEach((signal, j) => {
-        this.row[j] = this.buffers[signal][c]!;
+        this.row[j] = this.scaled(j, c);
       });
       fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
       this.fillItemFeatures(query, c, this.row);
@@ -353,8 +360,8 @@ export class HybridRecommender implements Recommender {
   private reason(query: Query, product: number, weights: Weights): Reason {
     let best: Signal = "popularity";
     let bestValue = 0;
-    for (const signal of SIGNALS) {
-      const value = weights[signal] * this.buffers[signal][product]!;
+    for (const [j, signal] of SIGNALS.entries()) {
+      const value = weights[signal] * this.scaled(j, product);
       if (value > bestValue) {
         best = signal;
         bestValue = value;
@@ -402,8 +409,18 @@ export class HybridRecommender implements Recommender {
     return history.items.length > 0 ? this.params.weights.returning : this.params.weights.newcomer;
   }
 
-  /** Fills the per-signal buffers (each scaled to max |value| 1) and returns the segment's weights. */
-  private computeSignals(query: Query): Weights {
+  /** A signal's value for a product of the last query, scaled to the query's max |value| 1. */
+  private scaled(j: number, product: number): number {
+    const value = this.buffers[SIGNALS[j]!][product]!;
+    return this.buffersScaled ? value : Math.fround(value * this.inverses[j]!);
+  }
+
+  /**
+   * Fills the per-signal buffers and each signal's scale (its max |value|) and returns the segment's
+   * weights. The buffers are scaled to max |value| 1 in place unless `scaleBuffers` is false, for
+   * callers that read them through scaled().
+   */
+  private computeSignals(query: Query, scaleBuffers = true): Weights {
     const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
       this.parts;
     const { cart, history } = query;
@@ -421,8 +438,11 @@ export class HybridRecommender implements Recommender {
     scorePersonal(history, b.buyAgain);
     b.popularity.set(popularity.scores);
     SIGNALS.forEach((signal, j) => {
-      this.scales[j] = normalizeMaxAbs(b[signal]);
+      const scale = scaleBuffers ? normalizeMaxAbs(b[signal]) : maxAbs(b[signal]);
+      this.scales[j] = scale;
+      this.inverses[j] = scale === 0 ? 1 : 1 / scale;
     });
+    this.buffersScaled = scaleBuffers;
     return this.segmentWeights(history);
   }
 }
