@@ -229,9 +229,7 @@ export class HybridRecommender implements Recommender {
     // The ranker reorders the best candidates.
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
     const ranked = candidates.map((c, rank) => {
-      SIGNALS.forEach((signal, j) => {
-        this.row[j] = this.scaled(j, c);
-      });
+      for (let j = 0; j < SIGNALS.length; j++) this.row[j] = this.scaled(j, c);
       fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
       this.fillItemFeatures(query, c, this.row);
       return this.ranker.predict(this.row);
