@@ -12,12 +12,28 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
   return row ?? null;
 }
 
-/** Products that may be offered: in the catalog, active and in stock. */
-export async function sellableProductIds(tx: Tx | Db, shopId: string): Promise<Set<string>> {
-  const rows = await tx.product.findMany({
-    where: { shopId, status: "ACTIVE", available: true },
-    select: { externalId: true },
-  });
+/**
+ * A value that changes whenever any of the shop's products is written or deleted (row count and
+ * the sum of the rows' transaction ids), so servers re-read the sellable products only after a
+ * change: reading 10,000 of them costs 12-90 ms of CPU, the signature well under 1 ms.
+ */
+export async function catalogSignature(shopId: string): Promise<string> {
+  const [row] = await hotRead<{ products: number; writes: string }>(
+    "catalog-signature",
+    `SELECT count(*)::int AS products, COALESCE(sum(xmin::text::bigint), 0)::text AS writes
+     FROM "Product" WHERE "shopId" = $1::uuid`,
+    [shopId],
+  );
+  return `${row?.products ?? 0}:${row?.writes ?? 0}`;
+}
+
+/** Products that may be offered: in the catalog, active and in stock (a serving read: hotRead). */
+export async function sellableProductIds(shopId: string): Promise<Set<string>> {
+  const rows = await hotRead<{ externalId: string }>(
+    "sellable-products",
+    `SELECT "externalId" FROM "Product" WHERE "shopId" = $1::uuid AND status = 'ACTIVE' AND available`,
+    [shopId],
+  );
   return new Set(rows.map((row) => row.externalId));
 }
 

@@ -5,6 +5,7 @@ import { readShopSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { loadLiveArtifact } from "~/models/model-versions.server";
 import {
+  catalogSignature,
   customerHistory,
   popularProducts,
   sellableProductIds,
@@ -36,6 +37,9 @@ interface ShopState {
   engine: Engine | null;
   /** products never to offer: the merchant's exclusions and the model's products not on sale */
   exclude: ReadonlySet<string>;
+  /** the model's products not on sale, as of the catalog signature */
+  unsellable: ReadonlySet<string>;
+  catalog: string;
   /** the fallback while the shop has no live model, and the ranking of popularity variants */
   popular: Array<{ productId: string; orders: number }>;
 }
@@ -141,22 +145,26 @@ async function loadState(
   if (pointer.liveId !== model.id)
     model = await loadModel(database, { shopDomain, shopId: pointer.shopId }, model);
   const settings = readShopSettings(pointer.settings);
-  const exclude = new Set(settings.excludedProductIds);
   const popularWanted =
     !model.engine || settings.experiment.variants.some((variant) => variant.ranking === "popularity");
-  const [sellable, popular] = await Promise.all([
-    sellableProductIds(database, pointer.shopId),
+  const [catalog, popular] = await Promise.all([
+    catalogSignature(pointer.shopId),
     popularWanted ? popularProducts(database, { shopId: pointer.shopId, limit: POPULAR_KEPT }) : [],
   ]);
-  for (const productId of model.engine?.productIds ?? []) {
-    if (!sellable.has(productId)) exclude.add(productId);
+  // The products on sale are read again only when the catalog or the model changed.
+  let unsellable = previous?.unsellable ?? new Set<string>();
+  if (!previous || previous.catalog !== catalog || previous.modelId !== model.id) {
+    const sellable = await sellableProductIds(pointer.shopId);
+    unsellable = new Set((model.engine?.productIds ?? []).filter((productId) => !sellable.has(productId)));
   }
   return {
     shopId: pointer.shopId,
     modelId: model.id,
     version: model.version,
     engine: model.engine,
-    exclude,
+    exclude: new Set([...settings.excludedProductIds, ...unsellable]),
+    unsellable,
+    catalog,
     popular,
   };
 }
