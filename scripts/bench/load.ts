@@ -6,8 +6,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
+import { createRng } from "../../ml/random";
 
 export interface PreparedRequest {
   headers: Record<string, string>;
@@ -181,6 +183,112 @@ export async function drive({
     mismatches: result.mismatches,
     ...(serverPid && result["2xx"] > 0
       ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / result["2xx"]) }
+      : {}),
+  };
+}
+
+/**
+ * Offers `rate` requests per second for `seconds` as an open system, the way independent checkouts
+ * arrive: a Poisson process (seeded exponential gaps) that never waits for the server. Each latency
+ * counts from the request's scheduled arrival, so time lost behind a slow answer, waiting for a
+ * connection or to a late timer is included (no coordinated omission). autocannon's rate mode
+ * instead sends each connection's share of a second back to back at the top of the second, a burst
+ * that steady traffic never makes.
+ */
+export async function driveOpenLoop({
+  label,
+  url,
+  pool,
+  rate,
+  seconds,
+  verifyBody,
+  serverPid,
+  seed = 1,
+}: {
+  label: string;
+  url: string;
+  pool: PreparedRequest[];
+  rate: number;
+  seconds: number;
+  verifyBody: (body: string) => boolean;
+  serverPid?: number;
+  seed?: number;
+}): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const random = createRng(seed);
+  const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
+  const counts = { ok: 0, non2xx: 0, errors: 0, mismatches: 0, sent: 0 };
+  const times: number[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const send = (scheduled: number) =>
+    new Promise<void>((resolve) => {
+      const prepared = pool[counts.sent++ % pool.length]!;
+      const body = typeof prepared.body === "string" ? prepared.body : prepared.body();
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      const done = () => {
+        inFlight--;
+        resolve();
+      };
+      const request = httpRequest(url, {
+        method: "POST",
+        agent,
+        headers: { ...prepared.headers, "content-length": Buffer.byteLength(body) },
+      });
+      request.on("response", (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const status = response.statusCode ?? 0;
+          if (status < 200 || status >= 300) counts.non2xx++;
+          else if (!verifyBody(Buffer.concat(chunks).toString("utf8"))) counts.mismatches++;
+          else {
+            counts.ok++;
+            times.push(performance.now() - scheduled);
+          }
+          done();
+        });
+      });
+      request.on("error", () => {
+        counts.errors++;
+        done();
+      });
+      request.end(body);
+    });
+  const pending: Promise<void>[] = [];
+  const start = performance.now() + 10;
+  const end = start + seconds * 1000;
+  let next = start;
+  while (next < end) {
+    const wait = next - performance.now();
+    if (wait > 1) await sleep(wait - 1);
+    // Everything due by now goes out, each timed from its own scheduled arrival.
+    while (next < end && next <= performance.now() + 0.5) {
+      pending.push(send(next));
+      next += (-Math.log(1 - random()) * 1000) / rate;
+    }
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  const sorted = Float64Array.from(times).sort();
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    label,
+    connections: peak,
+    seconds,
+    requests: counts.sent,
+    perSecond: Math.round(counts.ok / seconds),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    non2xx: counts.non2xx,
+    errors: counts.errors,
+    timeouts: 0,
+    mismatches: counts.mismatches,
+    ...(serverPid && counts.ok > 0
+      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / counts.ok) }
       : {}),
   };
 }
