@@ -215,8 +215,51 @@ export async function driveOpenLoop({
   seed?: number;
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const random = createRng(seed);
+  // A few seconds first, unrecorded, so the connections a proxy would keep open are open.
+  await offerOpenLoop({ agent, url, pool, rate, seconds: 3, verifyBody, seed: seed + 1 });
   const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
+  const { counts, times, peak } = await offerOpenLoop({ agent, url, pool, rate, seconds, verifyBody, seed });
+  agent.destroy();
+  const sorted = Float64Array.from(times).sort();
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    label,
+    connections: peak,
+    seconds,
+    requests: counts.sent,
+    perSecond: Math.round(counts.ok / seconds),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    non2xx: counts.non2xx,
+    errors: counts.errors,
+    timeouts: 0,
+    mismatches: counts.mismatches,
+    ...(serverPid && counts.ok > 0
+      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / counts.ok) }
+      : {}),
+  };
+}
+
+async function offerOpenLoop({
+  agent,
+  url,
+  pool,
+  rate,
+  seconds,
+  verifyBody,
+  seed,
+}: {
+  agent: Agent;
+  url: string;
+  pool: PreparedRequest[];
+  rate: number;
+  seconds: number;
+  verifyBody: (body: string) => boolean;
+  seed: number;
+}) {
+  const random = createRng(seed);
   const counts = { ok: 0, non2xx: 0, errors: 0, mismatches: 0, sent: 0 };
   const times: number[] = [];
   let inFlight = 0;
@@ -270,25 +313,5 @@ export async function driveOpenLoop({
     }
   }
   await Promise.all(pending);
-  agent.destroy();
-  const sorted = Float64Array.from(times).sort();
-  const round = (ms: number) => Math.round(ms * 100) / 100;
-  return {
-    label,
-    connections: peak,
-    seconds,
-    requests: counts.sent,
-    perSecond: Math.round(counts.ok / seconds),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? Number.NaN),
-    non2xx: counts.non2xx,
-    errors: counts.errors,
-    timeouts: 0,
-    mismatches: counts.mismatches,
-    ...(serverPid && counts.ok > 0
-      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / counts.ok) }
-      : {}),
-  };
+  return { counts, times, peak };
 }
