@@ -34,6 +34,11 @@ export interface LoadResult {
   mismatches: number;
   /** CPU time the server's processes spent per answered request (user + system), when it was given */
   serverCpuMs?: number;
+  /**
+   * Poisson runs: p99 of how late the load generator sent a request after its scheduled arrival.
+   * It shares the machine with the server, and its own delays count in the latencies.
+   */
+  senderLateP99?: number;
 }
 
 /**
@@ -218,7 +223,15 @@ export async function driveOpenLoop({
   // A few seconds first, unrecorded, so the connections a proxy would keep open are open.
   await offerOpenLoop({ agent, url, pool, rate, seconds: 3, verifyBody, seed: seed + 1 });
   const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
-  const { counts, times, peak } = await offerOpenLoop({ agent, url, pool, rate, seconds, verifyBody, seed });
+  const { counts, times, late, peak } = await offerOpenLoop({
+    agent,
+    url,
+    pool,
+    rate,
+    seconds,
+    verifyBody,
+    seed,
+  });
   agent.destroy();
   const sorted = Float64Array.from(times).sort();
   const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -239,6 +252,7 @@ export async function driveOpenLoop({
     ...(serverPid && counts.ok > 0
       ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / counts.ok) }
       : {}),
+    senderLateP99: round(percentile(Float64Array.from(late).sort(), 99)),
   };
 }
 
@@ -262,11 +276,13 @@ async function offerOpenLoop({
   const random = createRng(seed);
   const counts = { ok: 0, non2xx: 0, errors: 0, mismatches: 0, sent: 0 };
   const times: number[] = [];
+  const late: number[] = [];
   let inFlight = 0;
   let peak = 0;
   const send = (scheduled: number) =>
     new Promise<void>((resolve) => {
       const prepared = pool[counts.sent++ % pool.length]!;
+      late.push(performance.now() - scheduled);
       const body = typeof prepared.body === "string" ? prepared.body : prepared.body();
       inFlight++;
       peak = Math.max(peak, inFlight);
@@ -313,5 +329,5 @@ async function offerOpenLoop({
     }
   }
   await Promise.all(pending);
-  return { counts, times, peak };
+  return { counts, times, late, peak };
 }

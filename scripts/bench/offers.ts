@@ -283,20 +283,20 @@ try {
     saturated: { goal: "saturated >= 25% of bare", value: ratio, holds: ratio >= 0.25 },
   };
   console.table(
-    results.map(
-      ({ label, p50, p95, p99, max, perSecond, requests, non2xx, errors, mismatches, serverCpuMs }) => ({
-        label,
-        p50,
-        p95,
-        p99,
-        max,
-        "req/s": perSecond,
-        "server CPU ms/req": serverCpuMs,
-        requests,
-        failed: non2xx + errors + mismatches,
-      }),
-    ),
+    results.map((result) => ({
+      label: result.label,
+      p50: result.p50,
+      p95: result.p95,
+      p99: result.p99,
+      max: result.max,
+      "req/s": result.perSecond,
+      "server CPU ms/req": result.serverCpuMs,
+      "sender late p99": result.senderLateP99,
+      requests: result.requests,
+      failed: result.non2xx + result.errors + result.mismatches,
+    })),
   );
+
   console.log(`saturated / bare: ${(ratio * 100).toFixed(1)}%`);
   if (atRate.perSecond < 0.95 * Number(values.rate)) {
     console.log(`the server kept up with ${atRate.perSecond} of the ${values.rate} req/s offered`);
