@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/db.server";
+import { type Db, hotQuery, type Tx } from "~/db.server";
 import type { ExperimentPlan } from "~/lib/experiments";
 
 /** Keeps the configuration behind an experiment id, once; later calls change nothing. */
@@ -21,11 +21,33 @@ export interface Exposure {
   firstSeenAt: Date;
 }
 
-/** Records units' first checkouts under experiments, in one statement; units already recorded are skipped. */
-export async function recordExposures(tx: Tx | Db, exposures: Exposure[]): Promise<number> {
+/**
+ * Records units' first checkouts under experiments, in one statement; units already recorded are
+ * skipped. Batches come from the checkout path, so it runs with hotQuery.
+ */
+export async function recordExposures(exposures: Exposure[]): Promise<number> {
   if (exposures.length === 0) return 0;
-  const { count } = await tx.experimentExposure.createMany({ data: exposures, skipDuplicates: true });
-  return count;
+  const [row] = await hotQuery<{ inserted: number }>(
+    "record-exposures",
+    `WITH inserted AS (
+       INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", "variant", "customerKey", "firstSeenAt")
+       SELECT shop_id, experiment_id, unit_key, variant, customer_key,
+         to_timestamp(seen_ms / 1000.0) AT TIME ZONE 'UTC'
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
+         AS t(shop_id, experiment_id, unit_key, variant, customer_key, seen_ms)
+       ON CONFLICT DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS inserted FROM inserted`,
+    [
+      exposures.map((e) => e.shopId),
+      exposures.map((e) => e.experimentId),
+      exposures.map((e) => e.unitKey),
+      exposures.map((e) => e.variant),
+      exposures.map((e) => e.customerKey),
+      exposures.map((e) => e.firstSeenAt.getTime()),
+    ],
+  );
+  return row?.inserted ?? 0;
 }
 
 export async function customerExposures(

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/db.server";
+import { type Db, hotQuery, type Tx } from "~/db.server";
 
 /**
  * What serving offers needs of a shop besides its model: id, settings and currency (the shop
@@ -32,21 +32,28 @@ export interface OfferProduct {
  * The offerable products among `productIds`, in one query: active, available, with the cheapest
  * available variant that has a price. Products missing from the answer cannot be offered.
  */
-export async function offerProducts(
-  tx: Tx | Db,
-  { shopId, productIds }: { shopId: string; productIds: string[] },
-): Promise<OfferProduct[]> {
+export async function offerProducts({
+  shopId,
+  productIds,
+}: {
+  shopId: string;
+  productIds: string[];
+}): Promise<OfferProduct[]> {
   if (productIds.length === 0) return [];
-  return tx.$queryRaw<OfferProduct[]>`
-    SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
-      v.price::text AS price,
-      CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice", p.tags
-    FROM "Product" p
-    JOIN LATERAL (
-      SELECT "externalId", COALESCE(price, p.price) AS price, "compareAtPrice" FROM "Variant"
-      WHERE "productId" = p.id AND available AND COALESCE(price, p.price) IS NOT NULL
-      ORDER BY COALESCE(price, p.price), "externalId"
-      LIMIT 1) v ON true
-    WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${productIds}::text[])
-      AND p.status = 'ACTIVE' AND p.available`;
+  // On the checkout's path: hotQuery, not Prisma.
+  return hotQuery<OfferProduct>(
+    "offer-products",
+    `SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
+       v.price::text AS price,
+       CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice", p.tags
+     FROM "Product" p
+     JOIN LATERAL (
+       SELECT "externalId", COALESCE(price, p.price) AS price, "compareAtPrice" FROM "Variant"
+       WHERE "productId" = p.id AND available AND COALESCE(price, p.price) IS NOT NULL
+       ORDER BY COALESCE(price, p.price), "externalId"
+       LIMIT 1) v ON true
+     WHERE p."shopId" = $1::uuid AND p."externalId" = ANY($2::text[])
+       AND p.status = 'ACTIVE' AND p.available`,
+    [shopId, productIds],
+  );
 }

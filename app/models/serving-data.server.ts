@@ -1,4 +1,4 @@
-import { type Db, hotRead, type Tx } from "~/db.server";
+import { type Db, hotQuery, type Tx } from "~/db.server";
 import type { HistoryEntry } from "~ml/engine";
 
 /** What a server must know to serve a shop: its id, settings and live model version, in one query. */
@@ -18,7 +18,7 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
  * change: reading 10,000 of them costs 12-90 ms of CPU, the signature well under 1 ms.
  */
 export async function catalogSignature(shopId: string): Promise<string> {
-  const [row] = await hotRead<{ products: number; writes: string }>(
+  const [row] = await hotQuery<{ products: number; writes: string }>(
     "catalog-signature",
     `SELECT count(*)::int AS products, COALESCE(sum(xmin::text::bigint), 0)::text AS writes
      FROM "Product" WHERE "shopId" = $1::uuid`,
@@ -27,9 +27,9 @@ export async function catalogSignature(shopId: string): Promise<string> {
   return `${row?.products ?? 0}:${row?.writes ?? 0}`;
 }
 
-/** Products that may be offered: in the catalog, active and in stock (a serving read: hotRead). */
+/** Products that may be offered: in the catalog, active and in stock (a serving read: hotQuery). */
 export async function sellableProductIds(shopId: string): Promise<Set<string>> {
-  const rows = await hotRead<{ externalId: string }>(
+  const rows = await hotQuery<{ externalId: string }>(
     "sellable-products",
     `SELECT "externalId" FROM "Product" WHERE "shopId" = $1::uuid AND status = 'ACTIVE' AND available`,
     [shopId],
@@ -41,7 +41,7 @@ export async function sellableProductIds(shopId: string): Promise<Set<string>> {
  * The shopper's purchases, newest first, from their most recent `orders` orders: not cancelled, not
  * test, refunded lines left out. Read at request time, so a new order counts at the next checkout
  * and a redacted customer (whose orders are gone) has no history at once. On the checkout's hot
- * path, so read with hotRead.
+ * path, so read with hotQuery.
  */
 export async function customerHistory({
   shopId,
@@ -54,7 +54,7 @@ export async function customerHistory({
 }): Promise<HistoryEntry[]> {
   // Epoch milliseconds: timestamps are stored as UTC without a zone, and node-postgres would read
   // them in the server's local time.
-  const rows = await hotRead<{ productId: string; at: number }>(
+  const rows = await hotQuery<{ productId: string; at: number }>(
     "customer-history",
     `SELECT l."productId", (extract(epoch FROM o."orderedAt") * 1000)::float8 AS at
      FROM (SELECT id, "orderedAt" FROM "Order"

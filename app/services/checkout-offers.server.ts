@@ -137,7 +137,7 @@ export async function getCheckoutOffers(
     k: Math.min(wanted * 3, 30),
     ranking: variant?.ranking ?? "model",
   });
-  const products = await productsOf(database, entry, shop.shopId, ranked.offers);
+  const products = await productsOf(entry, shop.shopId, ranked.offers);
   const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
@@ -239,7 +239,6 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
 
 /** Details of the ranked products, from memory when fresh, the rest in one query. */
 async function productsOf(
-  database: Db,
   entry: ShopEntry,
   shopId: string,
   ranked: readonly EngineOffer[],
@@ -254,7 +253,7 @@ async function productsOf(
     else if (cached.product) found.set(productId, cached.product);
   }
   if (missing.length === 0) return found;
-  const loaded = await offerProducts(database, { shopId, productIds: missing });
+  const loaded = await offerProducts({ shopId, productIds: missing });
   if (entry.products.size + missing.length > MAX_PRODUCTS_PER_SHOP) entry.products.clear();
   const byId = new Map(loaded.map((product) => [product.productId, product]));
   for (const productId of missing) {

@@ -110,7 +110,7 @@ export async function flushExposures(): Promise<void> {
     for (const { shopId, plan } of writing.experiments.values()) {
       await recordExperiment(writing.database, { shopId, plan });
     }
-    await recordExposures(writing.database, [...writing.exposures.values()]);
+    await recordExposures([...writing.exposures.values()]);
   } catch (error) {
     for (const key of [...writing.experiments.keys(), ...writing.exposures.keys()]) recorded.delete(key);
     logger().warn(
