@@ -31,9 +31,10 @@ export function topK(scores: ArrayLike<number>, k: number, exclude: ArrayLike<nu
   const best: number[] = [];
   const bestScore: number[] = [];
   for (let i = 0; i < scores.length; i++) {
-    if (excluded.has(i)) continue;
     const s = Number.isNaN(scores[i]!) ? Number.NEGATIVE_INFINITY : scores[i]!;
     if (best.length === k && !(s > bestScore[k - 1]!)) continue;
+    // Only a product that would enter the list is looked up: the whole catalog is scanned per query.
+    if (excluded.has(i)) continue;
     let pos = best.length === k ? k - 1 : best.length;
     while (pos > 0 && s > bestScore[pos - 1]!) {
       best[pos] = best[pos - 1]!;

@@ -16,15 +16,20 @@ export function orderWeights(data: Dataset, halfLifeDays: number): Float64Array 
   return weights;
 }
 
-/** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero); returns that value. */
-export function normalizeMaxAbs(values: Float32Array): number {
-  // Indexed loops: this runs over every product for every signal of every checkout.
+/** The largest absolute value of a vector; an indexed loop, as it runs over the whole catalog per query. */
+export function maxAbs(values: Float32Array): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v > max) max = v;
     else if (-v > max) max = -v;
   }
+  return max;
+}
+
+/** Scales a vector so its largest absolute value is 1 (all-zero vectors stay zero); returns that value. */
+export function normalizeMaxAbs(values: Float32Array): number {
+  const max = maxAbs(values);
   if (max === 0) return 0;
   const inv = 1 / max;
   for (let i = 0; i < values.length; i++) values[i] = values[i]! * inv;

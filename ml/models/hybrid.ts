@@ -6,7 +6,7 @@ import { buildQueries, type EvalQuery, temporalSplit } from "../split";
 import { scorePersonal } from "./buy-again";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
 import { ContentRecommender } from "./content";
-import { normalizeMaxAbs, TIE_BREAK } from "./decay";
+import { maxAbs, normalizeMaxAbs, TIE_BREAK } from "./decay";
 import { type EaseOptions, EaseRecommender } from "./ease";
 import {
   type CandidateTable,
@@ -128,6 +128,12 @@ export class HybridRecommender implements Recommender {
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
   private links: Links = emptyLinks(0);
+  /** 1 / each signal's scale for the last query (1 for a silent signal) */
+  private readonly inverses = new Float64Array(SIGNALS.length);
+  /** whether the buffers hold scaled values (computeSignals' scaleBuffers) */
+  private buffersScaled = true;
+  /** recommend()'s scores, kept between calls */
+  private scores = new Float32Array(0);
 
   constructor(private readonly options: HybridOptions = {}) {
     this.name = options.name ?? "hybrid";
@@ -220,33 +226,50 @@ export class HybridRecommender implements Recommender {
   }
 
   score(query: Query, out: Float32Array): void {
-    const weights = this.computeSignals(query);
+    const candidates = this.rank(query, out);
+    if (candidates.length === 0) return;
+    // Every other product stays below the ranked candidates, in weighted-sum order.
+    const ranked = candidates.map((c) => out[c]!);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
+    candidates.forEach((c, i) => {
+      out[c] = ranked[i]!;
+    });
+  }
+
+  /**
+   * Writes the weighted sum of the signals to `out`, then (with a ranker) the ranker's score over it
+   * for the best candidates by weighted sum, which it returns; an empty list without a ranker.
+   */
+  private rank(query: Query, out: Float32Array): number[] {
+    // The buffers stay unscaled: each value is scaled as it is read, exactly as normalizeMaxAbs
+    // would have stored it, which saves a pass over the catalog per signal.
+    const weights = this.computeSignals(query, false);
     out.fill(0);
-    for (const signal of SIGNALS) {
+    SIGNALS.forEach((signal, j) => {
       const w = weights[signal];
-      if (w === 0) continue;
+      // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
+      if (w === 0 || this.scales[j] === 0) return;
       const values = this.buffers[signal];
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * values[i]!;
-    }
+      const inverse = this.inverses[j]!;
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+    });
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
-    if (this.ranker.trees === 0) return;
+    if (this.ranker.trees === 0) return [];
     this.computeLinks(query);
-    // The ranker reorders the best candidates; everything else stays below in weighted-sum order.
+    // The ranker reorders the best candidates.
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
     const ranked = candidates.map((c, rank) => {
-      SIGNALS.forEach((signal, j) => {
-        this.row[j] = this.buffers[signal][c]!;
-      });
+      for (let j = 0; j < SIGNALS.length; j++) this.row[j] = this.scaled(j, c);
       fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
       this.fillItemFeatures(query, c, this.row);
       this.fillLinkFeatures(query, c, false, this.row, LINK_FEATURES_AT);
       return this.ranker.predict(this.row);
     });
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
     candidates.forEach((c, i) => {
       out[c] = ranked[i]!;
     });
+    return candidates;
   }
 
   private fillItemFeatures(query: Query, product: number, row: Float32Array): void {
@@ -347,10 +370,24 @@ export class HybridRecommender implements Recommender {
 
   /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
   recommend(query: Query, k: number, exclude: readonly number[] = []): Offer[] {
-    const scores = new Float32Array(this.buffers.popularity.length);
-    this.score(query, scores);
+    if (this.scores.length !== this.buffers.popularity.length) {
+      this.scores = new Float32Array(this.buffers.popularity.length);
+    }
+    const scores = this.scores;
+    const candidates = this.rank(query, scores);
+    const excluded = new Set([...query.cart, ...exclude]);
+    // The ranked candidates come first in score()'s order; only when too many of them are excluded
+    // does the rest of the catalog, in weighted-sum order, fill the list.
+    let top = candidates
+      .filter((c) => !excluded.has(c))
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, k);
+    if (top.length < k) {
+      this.score(query, scores);
+      top = topK(scores, k, [...excluded]);
+    }
     const weights = this.segmentWeights(query.history);
-    return topK(scores, k, [...query.cart, ...exclude]).map((product) => ({
+    return top.map((product) => ({
       product,
       score: scores[product]!,
       reason: this.reason(query, product, weights),
@@ -395,8 +432,8 @@ export class HybridRecommender implements Recommender {
   private reason(query: Query, product: number, weights: Weights): Reason {
     let best: Signal = "popularity";
     let bestValue = 0;
-    for (const signal of SIGNALS) {
-      const value = weights[signal] * this.buffers[signal][product]!;
+    for (const [j, signal] of SIGNALS.entries()) {
+      const value = weights[signal] * this.scaled(j, product);
       if (value > bestValue) {
         best = signal;
         bestValue = value;
@@ -445,8 +482,18 @@ export class HybridRecommender implements Recommender {
     return history.items.length > 0 ? this.params.weights.returning : this.params.weights.newcomer;
   }
 
-  /** Fills the per-signal buffers (each scaled to max |value| 1) and returns the segment's weights. */
-  private computeSignals(query: Query): Weights {
+  /** A signal's value for a product of the last query, scaled to the query's max |value| 1. */
+  private scaled(j: number, product: number): number {
+    const value = this.buffers[SIGNALS[j]!][product]!;
+    return this.buffersScaled ? value : Math.fround(value * this.inverses[j]!);
+  }
+
+  /**
+   * Fills the per-signal buffers and each signal's scale (its max |value|) and returns the segment's
+   * weights. The buffers are scaled to max |value| 1 in place unless `scaleBuffers` is false, for
+   * callers that read them through scaled().
+   */
+  private computeSignals(query: Query, scaleBuffers = true): Weights {
     const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
       this.parts;
     const { cart, history } = query;
@@ -464,8 +511,11 @@ export class HybridRecommender implements Recommender {
     scorePersonal(history, b.buyAgain);
     b.popularity.set(popularity.scores);
     SIGNALS.forEach((signal, j) => {
-      this.scales[j] = normalizeMaxAbs(b[signal]);
+      const scale = scaleBuffers ? normalizeMaxAbs(b[signal]) : maxAbs(b[signal]);
+      this.scales[j] = scale;
+      this.inverses[j] = scale === 0 ? 1 : 1 / scale;
     });
+    this.buffersScaled = scaleBuffers;
     return this.segmentWeights(history);
   }
 }
