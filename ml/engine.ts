@@ -88,7 +88,11 @@ export interface Engine {
 }
 
 const FORMAT = "checkout-upsell-engine";
-const VERSION = 1;
+/**
+ * Bumped whenever what the arrays mean changes (2: the ranker's features gained basket links,
+ * newcomer and repeat-buying facts), so an older artifact is refused, never misread.
+ */
+const VERSION = 2;
 /** holdout queries below this measure nothing worth comparing */
 const MIN_HOLDOUT_QUERIES = 20;
 
