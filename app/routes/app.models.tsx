@@ -92,6 +92,7 @@ const REASON_TEXT: Record<string, string> = {
   nightly: "nightly",
   orders: "after new orders",
   manual: "by hand",
+  outdated: "to replace a model this release cannot read",
 };
 
 export default function Models() {

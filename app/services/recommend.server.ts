@@ -12,6 +12,7 @@ import {
   servingPointer,
 } from "~/models/serving-data.server";
 import { decodeEngine, type Engine, type EngineOffer } from "~ml/engine";
+import { requestTrainingSoon } from "./request-training.server";
 
 export interface RecommendOptions {
   shopDomain: string;
@@ -37,6 +38,8 @@ interface ShopState {
   engine: Engine | null;
   /** products never to offer: the merchant's exclusions and the model's products not on sale */
   exclude: ReadonlySet<string>;
+  /** the live version whose artifact could not be decoded, if any */
+  undecodable: string | null;
   /** the model's products not on sale, as of the catalog signature */
   unsellable: ReadonlySet<string>;
   catalog: string;
@@ -142,8 +145,17 @@ async function loadState(
     version: previous?.version ?? null,
     engine: previous?.engine ?? null,
   };
-  if (pointer.liveId !== model.id)
-    model = await loadModel(database, { shopDomain, shopId: pointer.shopId }, model);
+  let undecodable = previous?.undecodable ?? null;
+  if (pointer.liveId !== model.id && pointer.liveId !== undecodable) {
+    const loaded = await loadModel(database, { shopDomain, shopId: pointer.shopId });
+    if (loaded) model = loaded;
+    else {
+      // Not read again every refresh: a new training replaces it (an artifact of an older layout
+      // after a release, or a damaged one), and meanwhile the previous model or popularity serves.
+      undecodable = pointer.liveId;
+      void requestTrainingSoon({ shopDomain, reason: "outdated" });
+    }
+  }
   const settings = readShopSettings(pointer.settings);
   const popularWanted =
     !model.engine || settings.experiment.variants.some((variant) => variant.ranking === "popularity");
@@ -166,18 +178,18 @@ async function loadState(
     unsellable,
     catalog,
     popular,
+    undecodable,
   };
 }
 
 /**
- * Decodes the shop's live artifact. One that cannot be decoded is logged and the previous model (or
- * the popularity fallback) stays; the next refresh tries again.
+ * Decodes the shop's live artifact; null when it cannot be decoded, which is logged (the caller
+ * keeps what it serves and asks for a training).
  */
 async function loadModel(
   database: Db,
   { shopDomain, shopId }: { shopDomain: string; shopId: string },
-  previous: { id: string | null; version: number | null; engine: Engine | null },
-) {
+): Promise<{ id: string | null; version: number | null; engine: Engine | null } | null> {
   const artifact = await loadLiveArtifact(database, shopId);
   if (!artifact) return { id: null, version: null, engine: null };
   try {
@@ -187,8 +199,8 @@ async function loadModel(
   } catch (error) {
     logger().error(
       { shop: shopDomain, version: artifact.version, error: describeError(error) },
-      "model artifact cannot be decoded",
+      "model artifact cannot be decoded; training a new one",
     );
-    return previous;
+    return null;
   }
 }

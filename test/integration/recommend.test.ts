@@ -1,10 +1,12 @@
 import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { type RecommendOptions, recommend } from "~/services/recommend.server";
+import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
 import { isolateIntegration } from "../helpers/integration";
@@ -171,5 +173,37 @@ describe("with a live model", () => {
     expect(personal, "some customer's history changes their offers").toBeDefined();
     await db().$transaction((tx) => redactCustomer(tx, { shopId, customerKey: personal!.key, orderIds: [] }));
     expect(await ask({ customerKey: personal!.key, cart, k: 6 })).toEqual(guest);
+  });
+
+  it("keeps serving and asks for a training when the live model cannot be read", async () => {
+    const cart = [(await mostOrderedRecently())[3]!];
+    const before = await ask({ cart, k: 6 });
+    const live = await db().modelVersion.findFirstOrThrow({ where: { shopId, status: "live" } });
+    // Earlier tests' imports queued a training; this one must be asked for by serving.
+    await (await queue("train").getJob(trainingJobId(DEMO_SHOP)))?.remove();
+    // What a release that changed the artifact layout finds: a live version it cannot decode.
+    const { id: _id, version, status: _status, ...fields } = live;
+    await db().modelVersion.update({ where: { id: live.id }, data: { status: "retired" } });
+    const unreadable = await db().modelVersion.create({
+      data: {
+        ...fields,
+        params: fields.params as object,
+        metrics: fields.metrics as object,
+        version: version + 100,
+        status: "live",
+        artifact: { create: { bytes: new Uint8Array(64), sizeBytes: 64 } },
+      },
+    });
+    try {
+      // Checkouts go on with the model already decoded while the refresh asks for a training.
+      const job = await waitFor(async () => {
+        expect(await ask({ cart, k: 6 })).toEqual(before);
+        return queue("train").getJob(trainingJobId(DEMO_SHOP));
+      });
+      expect(job.data).toMatchObject({ shopDomain: DEMO_SHOP, reason: "outdated" });
+    } finally {
+      await db().modelVersion.delete({ where: { id: unreadable.id } });
+      await db().modelVersion.update({ where: { id: live.id }, data: { status: "live" } });
+    }
   });
 });
