@@ -11,6 +11,7 @@ import { EaseRecommender } from "./models/ease";
 import { HybridRecommender } from "./models/hybrid";
 import { FactorizationRecommender } from "./models/matrix-factorization";
 import { PopularityRecommender } from "./models/popularity";
+import type { Recommender } from "./recommender";
 import { buildQueries, temporalSplit } from "./split";
 
 const USAGE = `usage:
@@ -69,42 +70,50 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
   io.log(
     `train orders ${train.orderIds.length}, test orders ${test.orderIds.length}, queries ${queries.length}`,
   );
-  const models = [
-    new PopularityRecommender(),
-    new CoPurchaseRecommender(),
+  // Each model is built when its turn comes, so a fitted one is freed before the next is timed.
+  const models: Array<() => Recommender> = [
+    () => new PopularityRecommender(),
+    () => new CoPurchaseRecommender(),
     // The reference baseline at full strength: more products than the hybrid's EASE, λ tuned.
-    new EaseRecommender({ maxItems: 2500, tuneScales: [0.5, 1, 2, 4] }),
-    new BuyAgainRecommender(),
-    new FactorizationRecommender({ seed }),
+    () => new EaseRecommender({ maxItems: 2500, tuneScales: [0.5, 1, 2, 4] }),
+    () => new BuyAgainRecommender(),
     // Combinations of the strong baselines, their weights tuned on the same validation split.
-    new HybridRecommender({
-      seed,
-      name: "ease-combo",
-      signals: ["easeCart", "easeUser", "popularity"],
-      ease: { maxItems: 2500 },
-      ranker: false,
-    }),
-    new HybridRecommender({
-      seed,
-      name: "co-purchase+buy-again",
-      signals: ["coPurchase", "buyAgain", "popularity"],
-      ranker: false,
-    }),
-    new HybridRecommender({
-      seed,
-      name: "ease-combo+buy-again",
-      signals: ["easeCart", "easeUser", "buyAgain", "popularity"],
-      ease: { maxItems: 2500 },
-      ranker: false,
-    }),
-    new HybridRecommender({ seed }),
+    () =>
+      new HybridRecommender({
+        seed,
+        name: "ease-combo",
+        signals: ["easeCart", "easeUser", "popularity"],
+        ease: { maxItems: 2500 },
+        ranker: false,
+      }),
+    () =>
+      new HybridRecommender({
+        seed,
+        name: "co-purchase+buy-again",
+        signals: ["coPurchase", "buyAgain", "popularity"],
+        ranker: false,
+      }),
+    () =>
+      new HybridRecommender({
+        seed,
+        name: "ease-combo+buy-again",
+        signals: ["easeCart", "easeUser", "buyAgain", "popularity"],
+        ease: { maxItems: 2500 },
+        ranker: false,
+      }),
+    () => new HybridRecommender({ seed }),
+    // Last: once TF.js's WebAssembly backend has run, its threads stay in the process and slowed a
+    // later model's fit by a fifth (the hybrid's 51 s became 62 s), which would time the TF.js
+    // backend, not the model.
+    () => new FactorizationRecommender({ seed }),
   ];
   const returning = queries.filter((q) => q.returning).length;
   io.log(
     `queries from returning customers ${returning}, from newcomers and guests ${queries.length - returning}`,
   );
   const reports: ModelReport[] = [];
-  for (const model of models) {
+  for (const build of models) {
+    const model = build();
     io.log(`evaluating ${model.name}`);
     reports.push(await evaluateModel(model, train, queries, k));
   }
