@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db, readLargeBytes } from "~/db.server";
+import { db, hotQuery, readLargeBytes } from "~/db.server";
 import { isolateIntegration } from "../helpers/integration";
 
 isolateIntegration();
@@ -16,5 +16,19 @@ describe("readLargeBytes", () => {
     expect(read?.equals(big)).toBe(true);
     expect((await readLargeBytes(sql, "empty"))?.length).toBe(0);
     expect(await readLargeBytes(sql, "missing")).toBeNull();
+  });
+});
+
+describe("hotQuery", () => {
+  it("survives the database closing its idle connections, and reconnects for the next query", async () => {
+    const ask = () => hotQuery<{ answer: number }>("probe", "SELECT $1::int AS answer", [42]);
+    expect(await ask()).toEqual([{ answer: 42 }]);
+    // What a database restart does to idle pooled connections; unhandled, it would end the process.
+    const [{ ended }] = await db().$queryRaw<Array<{ ended: number }>>`
+      SELECT count(pg_terminate_backend(pid))::int AS ended FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'SELECT $1::int%'`;
+    expect(ended).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await ask()).toEqual([{ answer: 42 }]);
   });
 });
