@@ -112,6 +112,29 @@ function percentile(sorted: Float64Array, p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * The latency percentiles of a run's answered requests and, with the server's process, its CPU
+ * time per answered request since `cpuBefore` (processTreeCpuSeconds).
+ */
+function summarize(
+  times: number[],
+  answered: number,
+  server?: { pid: number; cpuBefore: number },
+): Pick<LoadResult, "p50" | "p95" | "p99" | "max" | "serverCpuMs"> {
+  const sorted = Float64Array.from(times).sort();
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    ...(server && answered > 0
+      ? { serverCpuMs: round(((processTreeCpuSeconds(server.pid) - server.cpuBefore) * 1000) / answered) }
+      : {}),
+  };
+}
+
 /**
  * POSTs the prepared requests in turn to `url` for `seconds`, at `overallRate` requests per second
  * in total or, without it, as fast as the connections allow. Latency is each 2xx response's time
@@ -170,25 +193,17 @@ export async function drive({
       if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
     });
   });
-  const sorted = Float64Array.from(times).sort();
-  const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     label,
     connections: result.connections,
     seconds: result.duration,
     requests: result.requests.total,
     perSecond: Math.round(result["2xx"] / result.duration),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? Number.NaN),
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     mismatches: result.mismatches,
-    ...(serverPid && result["2xx"] > 0
-      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / result["2xx"]) }
-      : {}),
+    ...summarize(times, result["2xx"], serverPid ? { pid: serverPid, cpuBefore } : undefined),
   };
 }
 
@@ -233,25 +248,17 @@ export async function driveOpenLoop({
     seed,
   });
   agent.destroy();
-  const sorted = Float64Array.from(times).sort();
-  const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     label,
     connections: peak,
     seconds,
     requests: counts.sent,
     perSecond: Math.round(counts.ok / seconds),
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? Number.NaN),
     non2xx: counts.non2xx,
     errors: counts.errors,
     timeouts: 0,
     mismatches: counts.mismatches,
-    ...(serverPid && counts.ok > 0
-      ? { serverCpuMs: round(((processTreeCpuSeconds(serverPid) - cpuBefore) * 1000) / counts.ok) }
-      : {}),
+    ...summarize(times, counts.ok, serverPid ? { pid: serverPid, cpuBefore } : undefined),
     senderLateP99: round(percentile(Float64Array.from(late).sort(), 99)),
   };
 }
