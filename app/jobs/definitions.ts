@@ -82,6 +82,33 @@ export const JOBS = {
     },
   }),
   /**
+   * Reads the products of the shop's excluded collections from the Admin API and stores them (see
+   * syncExcludedCollections). On the backfill queue, one at a time, so a nightly pass over many
+   * shops never holds up webhooks. Job id: `collections-<shop>-<set of ids or night>`, removed once
+   * done, so the next save or night runs again.
+   */
+  "sync-collections": define({
+    queue: "backfill",
+    schema: z.object({ shopDomain: z.string().min(1) }),
+    options: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 30_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 3_600 },
+    },
+  }),
+  /** Queues a collection sync for every installed shop that excludes collections (nightly). */
+  "schedule-collection-sync": define({
+    queue: "backfill",
+    schema: z.object({}),
+    options: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 60_000 },
+      removeOnComplete: 30,
+      removeOnFail: 100,
+    },
+  }),
+  /**
    * Pauses experiment arms whose checkout completion fell significantly below the holdout's, for
    * every shop (see checkExperimentGuardrails). Hourly; one attempt, the next hour is the retry.
    */

@@ -5,10 +5,12 @@ import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
+import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
 import { requestNightlyTraining } from "~/services/request-training.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
+import { syncExcludedCollections } from "~/services/sync-excluded-collections.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
 import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { shopify } from "~/shopify.server";
@@ -65,4 +67,16 @@ export const HANDLERS: Handlers = {
       codeLifetimeMs: env().DISCOUNT_CODE_DAYS * 86_400_000,
     });
   },
+  "sync-collections": async ({ shopDomain }, { log }) => {
+    const { admin } = await shopify().unauthenticated.admin(shopDomain);
+    const child = log.child({ shop: shopDomain });
+    return syncExcludedCollections(db(), {
+      shopDomain,
+      admin: adminGraphql(admin.graphql, {
+        onWait: ({ ms, reason }) => child.debug({ ms, reason }, "waiting for the Admin API bucket"),
+      }),
+      log: child,
+    });
+  },
+  "schedule-collection-sync": async () => ({ shops: await requestNightlyCollectionSync(db()) }),
 };

@@ -76,6 +76,15 @@ export async function startWorkers({
     // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
     await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
   }
+  if (queues.includes("backfill")) {
+    // Products added to or removed from an excluded collection in Shopify count from the next night.
+    const schedule = JOBS["schedule-collection-sync"];
+    await queue("backfill").upsertJobScheduler(
+      "nightly-collection-sync",
+      { pattern: "30 2 * * *", tz: "UTC" },
+      { name: "schedule-collection-sync", data: {}, opts: schedule.options },
+    );
+  }
   if (queues.includes("train")) {
     const schedule = JOBS["schedule-training"];
     await queue("train").upsertJobScheduler(

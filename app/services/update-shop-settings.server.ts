@@ -1,8 +1,10 @@
 import type { Db, Prisma } from "~/db.server";
 import { AppError } from "~/lib/errors";
+import { excludedCollectionIds } from "~/lib/excluded-collections";
 import { SettingsFormSchema, settingsErrors } from "~/lib/settings-form";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { productTitles } from "~/models/preview-data.server";
+import { requestCollectionSync } from "./request-collection-sync.server";
 
 export type SettingsUpdate =
   | { ok: true; settings: ShopSettings }
@@ -28,7 +30,8 @@ export async function getShopSettings(database: Db, shopDomain: string) {
 /**
  * Saves what the merchant submitted, over the stored settings (so a field the form does not show
  * keeps its value), after checking it against the settings schema and the rules between fields.
- * Servers pick the new settings up within RECOMMEND_REFRESH_MS.
+ * Servers pick the new settings up within RECOMMEND_REFRESH_MS. Changed collection exclusions ask
+ * for a sync of the collections' products, which apply once it has run.
  */
 export async function updateShopSettings(
   database: Db,
@@ -47,5 +50,8 @@ export async function updateShopSettings(
     where: { id: shopId },
     data: { settings: parsed.data as unknown as Prisma.InputJsonValue },
   });
+  const collectionIds = excludedCollectionIds(parsed.data);
+  if (collectionIds.join() !== excludedCollectionIds(settings).join())
+    await requestCollectionSync({ shopDomain, collectionIds });
   return { ok: true, settings: parsed.data };
 }

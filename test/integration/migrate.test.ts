@@ -41,6 +41,7 @@ describe("npm run db:migrate", () => {
       "20261122192000_experiments",
       "20261122193000_discount_code_states",
       "20261122200000_experiment_paused_arms",
+      "20261122214000_collection_products",
     ]);
 
     const sql = await readFile(path.join(MIGRATIONS, "20261122000000_init/migration.sql"), "utf8");
@@ -53,7 +54,7 @@ describe("npm run db:migrate", () => {
     expect(row?.applied_steps_count).toBe(1);
 
     const again = await migrate({ databaseUrl, migrationsDir: MIGRATIONS });
-    expect(again).toEqual({ applied: [], alreadyApplied: 8 });
+    expect(again).toEqual({ applied: [], alreadyApplied: 9 });
   });
 
   it("rolls a failing migration back completely and says which one failed", async () => {
