@@ -7,6 +7,7 @@ import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
+import { productsInCollections } from "~/models/collection-products.server";
 import { pausedArms } from "~/models/experiment-outcomes.server";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
 import type { EngineOffer } from "~ml/engine";
@@ -75,6 +76,8 @@ interface ShopContext {
   plan: ExperimentPlan;
   /** keys of the variants the guardrail paused */
   paused: ReadonlySet<string>;
+  /** products of the collections the merchant never discounts, as last synced */
+  notDiscounted: ReadonlySet<string>;
   currency: string | null;
 }
 
@@ -95,8 +98,9 @@ const entries = new Map<string, ShopEntry>();
  * variant with a price and none of the shop's excluded tags. A logged-in checkout buyer may also get
  * a single-use discount code per offer (offerDiscount), the only write. An arm the guardrail paused
  * is served nothing, like the holdout. No Admin API call: a shop's settings, its experiment's paused
- * arms and the details of its offered products are kept in memory for RECOMMEND_REFRESH_MS, so a
- * warm request without discounts costs recommend()'s work and at most one query.
+ * arms, the products of the collections it never discounts and the details of its offered products
+ * are kept in memory for RECOMMEND_REFRESH_MS, so a warm request without discounts costs
+ * recommend()'s work and at most one query.
  */
 export async function getCheckoutOffers(
   database: Db,
@@ -165,6 +169,7 @@ export async function getCheckoutOffers(
           shopId: shop.shopId,
           shopDomain,
           settings: discounts,
+          excludedByCollection: shop.notDiscounted,
           customerKey: discountsFor,
           productId: product.productId,
           price: product.price,
@@ -218,7 +223,18 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
   const row = await offerShopContext(database, shopDomain);
   const settings = row ? readShopSettings(row.settings) : null;
   const plan = settings ? experimentPlan(settings.experiment) : null;
-  const paused = row && plan ? await pausedArms(database, { shopId: row.shopId, experimentId: plan.id }) : [];
+  const [paused, notDiscounted] =
+    row && settings && plan
+      ? await Promise.all([
+          pausedArms(database, { shopId: row.shopId, experimentId: plan.id }),
+          settings.discounts.enabled
+            ? productsInCollections({
+                shopId: row.shopId,
+                collectionIds: settings.discounts.excludedCollectionIds,
+              })
+            : new Set<string>(),
+        ])
+      : [[], new Set<string>()];
   const context =
     row && settings && plan
       ? {
@@ -226,6 +242,7 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
           settings,
           plan,
           paused: new Set(paused.map((arm) => arm.variant)),
+          notDiscounted,
           currency: row.currency,
         }
       : null;

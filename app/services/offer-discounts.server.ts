@@ -28,6 +28,8 @@ export interface OfferDiscountRequest {
   shopId: string;
   shopDomain: string;
   settings: DiscountSettings;
+  /** products of the collections in `settings.excludedCollectionIds`, as last synced */
+  excludedByCollection: ReadonlySet<string>;
   /** the logged-in shopper, as the checkout session token says */
   customerKey: string;
   productId: string;
@@ -55,7 +57,8 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
   const none = () => ({ offerId: request.signOffer(0), discount: null });
   const { settings, productId } = request;
   const price = Number(request.price);
-  if (!settings.enabled || settings.monthlyBudget <= 0 || settings.excludedProductIds.includes(productId))
+  if (!settings.enabled || settings.monthlyBudget <= 0) return none();
+  if (settings.excludedProductIds.includes(productId) || request.excludedByCollection.has(productId))
     return none();
   if (!(price > 0)) return none();
   try {

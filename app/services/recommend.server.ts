@@ -3,6 +3,7 @@ import { env } from "~/env.server";
 import { AppError, describeError } from "~/lib/errors";
 import { readShopSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
+import { productsInCollections } from "~/models/collection-products.server";
 import { loadLiveArtifact } from "~/models/model-versions.server";
 import {
   catalogSignature,
@@ -36,7 +37,10 @@ interface ShopState {
   modelId: string | null;
   version: number | null;
   engine: Engine | null;
-  /** products never to offer: the merchant's exclusions and the model's products not on sale */
+  /**
+   * products never to offer: the merchant's excluded products, the products of the merchant's
+   * excluded collections (as last synced), and the model's products not on sale
+   */
   exclude: ReadonlySet<string>;
   /** the live version whose artifact could not be decoded, if any */
   undecodable: string | null;
@@ -159,9 +163,10 @@ async function loadState(
   const settings = readShopSettings(pointer.settings);
   const popularWanted =
     !model.engine || settings.experiment.variants.some((variant) => variant.ranking === "popularity");
-  const [catalog, popular] = await Promise.all([
+  const [catalog, popular, inExcludedCollections] = await Promise.all([
     catalogSignature(pointer.shopId),
     popularWanted ? popularProducts(database, { shopId: pointer.shopId, limit: POPULAR_KEPT }) : [],
+    productsInCollections({ shopId: pointer.shopId, collectionIds: settings.excludedCollectionIds }),
   ]);
   // The products on sale are read again only when the catalog or the model changed.
   let unsellable = previous?.unsellable ?? new Set<string>();
@@ -174,7 +179,7 @@ async function loadState(
     modelId: model.id,
     version: model.version,
     engine: model.engine,
-    exclude: new Set([...settings.excludedProductIds, ...unsellable]),
+    exclude: new Set([...settings.excludedProductIds, ...inExcludedCollections, ...unsellable]),
     unsellable,
     catalog,
     popular,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Db } from "~/db.server";
 import { readShopSettings } from "~/lib/shop-settings";
+import { productsInCollections } from "~/models/collection-products.server";
 import {
   abandonReserved,
   dropUnwantedPools,
@@ -63,7 +64,11 @@ export async function replenishDiscountCodes(
     select: { settings: true },
   });
   const { discounts } = readShopSettings(stored.settings);
-  const excluded = new Set(discounts.excludedProductIds);
+  // Serving never asks for these; a pool wanted before the merchant excluded its product is not stocked.
+  const excluded = new Set([
+    ...discounts.excludedProductIds,
+    ...(await productsInCollections({ shopId: shop.id, collectionIds: discounts.excludedCollectionIds })),
+  ]);
   const combinesWith = {
     orderDiscounts: discounts.combinesWithOrderDiscounts,
     // Several offers' codes in one checkout, each on its own product: Shopify applies one product

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
+import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
@@ -8,6 +9,7 @@ import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from ".
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.RECOMMEND_REFRESH_MS = "50";
@@ -46,6 +48,7 @@ async function setSettings(settings: {
   maxOffers?: number;
   surfaces?: string[];
   excludedTags?: string[];
+  excludedCollectionIds?: string[];
 }) {
   await db().shop.update({ where: { id: shopId }, data: { settings } });
   // Settings are kept in memory for RECOMMEND_REFRESH_MS.
@@ -149,6 +152,27 @@ describe("POST /api/checkout/offers", () => {
     await setSettings({ excludedTags: [" clearance"] });
     expect(productIds((await (await askOffers()).json()).offers)).toEqual(POPULAR.slice(1, 4));
     await db().product.updateMany({ where: { shopId, externalId: POPULAR[0] }, data: { tags: [] } });
+    await setSettings({});
+  });
+
+  it("never offers a product of an excluded collection, as its products were last synced", async () => {
+    const SUMMER = "4300000001";
+    await replaceCollectionProducts(db(), {
+      shopId,
+      collectionId: SUMMER,
+      productIds: [POPULAR[0]!, POPULAR[2]!, "9999999999"],
+    });
+    await setSettings({ excludedCollectionIds: [SUMMER], maxOffers: 10 });
+    const expected = POPULAR.filter((id) => id !== POPULAR[0] && id !== POPULAR[2]).slice(0, 10);
+    // The ranking's cached state is refreshed in the background: the next request serves it.
+    await waitFor(
+      async () => productIds((await (await askOffers()).json()).offers).join() === expected.join(),
+    );
+
+    await replaceCollectionProducts(db(), { shopId, collectionId: SUMMER, productIds: [POPULAR[2]!] });
+    await waitFor(async () => productIds((await (await askOffers()).json()).offers)[0] === POPULAR[0]);
+    expect(productIds((await (await askOffers()).json()).offers)).not.toContain(POPULAR[2]);
+    await db().collectionProduct.deleteMany({});
     await setSettings({});
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "~/db.server";
 import { enqueue } from "~/jobs/queues.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
+import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
@@ -210,7 +211,11 @@ describe("replenishDiscountCodes", () => {
     expect(await run()).toMatchObject({ created: 0 });
     await setDiscounts({ enabled: true, maxPercent: 20, excludedProductIds: [MUG] });
     expect(await run()).toMatchObject({ created: 0 });
+    await replaceCollectionProducts(db(), { shopId, collectionId: "4500000001", productIds: [MUG] });
+    await setDiscounts({ enabled: true, maxPercent: 20, excludedCollectionIds: ["4500000001"] });
+    expect(await run()).toMatchObject({ created: 0 });
     expect(await db().discountCode.count()).toBe(0);
+    await db().collectionProduct.deleteMany({});
   });
 
   it("settles codes: bought ones are redeemed, run-out ones expired, and forgets pools nobody wants", async () => {

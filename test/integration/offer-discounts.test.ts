@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
+import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { levelOutcomes } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
@@ -203,6 +204,36 @@ describe("discounts in checkout offers", () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect((await firstOffer("7008")).discount).toBeNull();
     expect(await issued()).toHaveLength(0);
+  });
+
+  it("gives no code for a product of a collection the merchant never discounts, and does once it leaves it", async () => {
+    const KITCHEN = "4200000001";
+    await replaceCollectionProducts(db(), {
+      shopId,
+      collectionId: KITCHEN,
+      productIds: [KETTLE, POPULAR[1]!],
+    });
+    await db().shop.update({
+      where: { id: shopId },
+      data: {
+        settings: {
+          maxOffers: 1,
+          discounts: { ...DISCOUNTS, excludedCollectionIds: [KITCHEN] },
+          experiment: NO_HOLDOUT,
+        },
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const offer = await firstOffer("7010");
+    expect(offer.productId).toBe(`gid://shopify/Product/${KETTLE}`);
+    expect(offer.discount).toBeNull();
+    expect(await issued()).toHaveLength(0);
+
+    // The next sync finds the kettle taken out of the collection.
+    await replaceCollectionProducts(db(), { shopId, collectionId: KITCHEN, productIds: [POPULAR[1]!] });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await firstOffer("7010")).discount).toMatchObject({ percent: 10 });
+    await db().collectionProduct.deleteMany({});
   });
 
   it("never hands out an issued, expired or nearly expired code", async () => {

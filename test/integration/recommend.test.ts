@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
+import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { type RecommendOptions, recommend } from "~/services/recommend.server";
@@ -110,6 +111,24 @@ describe("with a live model", () => {
     await setProduct(draft!, { status: "ACTIVE" });
     await setProduct(soldOut!, { available: true });
     await setExcluded([]);
+  });
+
+  it("never offers a product of a collection the merchant excluded", async () => {
+    const cart = [(await mostOrderedRecently())[0]!];
+    const before = ids((await ask({ cart, k: 8 })).offers);
+    const inCollection = [before[0]!, before[3]!];
+    await replaceCollectionProducts(db(), { shopId, collectionId: "4400000001", productIds: inCollection });
+    await db().shop.update({
+      where: { id: shopId },
+      data: { settings: { excludedCollectionIds: ["4400000001"] } },
+    });
+    const after = await waitFor(async () => {
+      const offered = ids((await ask({ cart, k: 8 })).offers);
+      return offered.some((id) => inCollection.includes(id)) ? undefined : offered;
+    });
+    expect(after).toHaveLength(8);
+    await db().shop.update({ where: { id: shopId }, data: { settings: {} } });
+    await db().collectionProduct.deleteMany({});
   });
 
   it("ranks by the shop's recent orders for an experiment variant that asks for popularity", async () => {
