@@ -255,7 +255,7 @@ export default function Settings() {
                   {field("excludedCollectionIds", "Collection ids", {
                     multiline: 2,
                     helpText:
-                      "One per line. Kept with your settings; collection membership is not read from your catalog yet, so exclude by tag or product meanwhile.",
+                      "One per line; the number at the end of the collection's address in your admin. A product in any of these collections is never offered. Their products are read from Shopify when you save and again every night, so a product you add to a collection counts from the next night.",
                   })}
                 </FormLayout>
               </Card>
@@ -304,6 +304,8 @@ export default function Settings() {
                   })}
                   {field("discounts.excludedCollectionIds", "Never discount these collection ids", {
                     multiline: 2,
+                    helpText:
+                      "Products in these collections are offered without a discount. Their products are read from Shopify when you save and again every night.",
                   })}
                   {check(
                     "discounts.combinesWithOrderDiscounts",
