@@ -114,6 +114,12 @@ describe("syncing the excluded collections' products", () => {
     await expect(sync()).rejects.toThrow(/Internal error/);
     expect(await stored(SUMMER)).toHaveLength(260);
 
+    // An answer that is not what the query asks for is refused, not stored.
+    admin.failing.clear();
+    admin.collections.set(SUMMER, ["9000000000001", "not-a-product"]);
+    await expect(sync()).rejects.toThrow(/not a product gid/);
+    expect(await stored(SUMMER)).toHaveLength(260);
+
     admin.failing.clear();
     admin.collections.set(SUMMER, [...SUMMER_PRODUCTS]);
     expect(await sync()).toEqual({ synced: 1, missing: [GIFT_CARDS], forgotten: 0 });
