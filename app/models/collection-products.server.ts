@@ -66,10 +66,12 @@ export async function shopsWithCollections(tx: Tx | Db): Promise<string[]> {
   const rows = await tx.$queryRaw<Array<{ domain: string }>>`
     SELECT s.domain FROM "Shop" s
     WHERE s."uninstalledAt" IS NULL AND (
-      jsonb_typeof(s.settings->'excludedCollectionIds') = 'array'
-        AND jsonb_array_length(s.settings->'excludedCollectionIds') > 0
-      OR jsonb_typeof(s.settings->'discounts'->'excludedCollectionIds') = 'array'
-        AND jsonb_array_length(s.settings->'discounts'->'excludedCollectionIds') > 0
+      -- CASE, not AND: Postgres may evaluate AND's operands in any order, and jsonb_array_length
+      -- fails on a stored value that is not an array.
+      CASE WHEN jsonb_typeof(s.settings->'excludedCollectionIds') = 'array'
+        THEN jsonb_array_length(s.settings->'excludedCollectionIds') > 0 ELSE false END
+      OR CASE WHEN jsonb_typeof(s.settings->'discounts'->'excludedCollectionIds') = 'array'
+        THEN jsonb_array_length(s.settings->'discounts'->'excludedCollectionIds') > 0 ELSE false END
       OR EXISTS (SELECT 1 FROM "CollectionProduct" c WHERE c."shopId" = s.id))
     ORDER BY s.domain`;
   return rows.map((row) => row.domain);

@@ -169,6 +169,17 @@ describe("sync-collections jobs", () => {
 
   it("syncs every shop that excludes collections nightly, picking up Shopify's changes", async () => {
     admin.collections.set(SUMMER, SUMMER_PRODUCTS.slice(0, 10));
+    // Neither a shop whose stored settings are unreadable nor an uninstalled one is synced.
+    await db().shop.create({
+      data: { domain: "unreadable.myshopify.com", settings: { excludedCollectionIds: "summer" } },
+    });
+    await db().shop.create({
+      data: {
+        domain: "gone.myshopify.com",
+        settings: { excludedCollectionIds: [SUMMER] },
+        uninstalledAt: new Date(),
+      },
+    });
     expect(await requestNightlyCollectionSync(db())).toBe(1);
     await waitFor(async () => (await stored(SUMMER)).length === 10);
   });
