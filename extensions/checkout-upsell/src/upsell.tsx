@@ -152,7 +152,7 @@ export function Upsell({ surface }: { surface: Surface }) {
       </s-heading>
       {visible.map((offer) => {
         if (surface === "thank-you") {
-          const href = cartPermalink(storefront, offer.variantId);
+          const href = cartPermalink(storefront, offer.variantId, offer.offerId);
           if (!href) return null;
           return (
             <OfferCard

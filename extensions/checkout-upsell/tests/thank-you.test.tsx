@@ -19,7 +19,7 @@ afterEach(() => {
   extension.tearDown();
 });
 
-it("links each offer to a new cart on the storefront, since the order cannot change any more", async () => {
+it("links each offer to a new cart on the storefront whose line carries the offer id", async () => {
   const app = fakeApp();
   extension.fetch = app.fetch;
   extension.shopify.shop.storefrontUrl = "https://coffee.example";
@@ -27,8 +27,12 @@ it("links each offer to a new cart on the storefront, since the order cannot cha
   await waitFor(() => expect(document.body.querySelectorAll("s-button")).toHaveLength(2));
 
   const [mug, filters] = [...document.body.querySelectorAll("s-button")];
-  expect(mug!.getAttribute("href")).toBe("https://coffee.example/cart/70:1");
-  expect(filters!.getAttribute("href")).toBe("https://coffee.example/cart/80:1");
+  // The order cannot change any more. Shopify puts the link's `properties` (base64url JSON) on the
+  // new order's line, where attribution reads `_upsell_offer` as for a line added in checkout.
+  expect(mug!.getAttribute("href")).toBe(
+    "https://coffee.example/cart/70:1?properties=eyJfdXBzZWxsX29mZmVyIjoibzEubXVnIn0",
+  );
+  expect(linePropertiesOf(filters!.getAttribute("href")!)).toEqual({ _upsell_offer: "o1.filter" });
   expect(text(mug)).toBe("buy");
   expect(app.offerRequests()[0]!.body).toMatchObject({
     cart: {
@@ -55,6 +59,13 @@ it("falls back to the shop's myshopify domain when it has no storefront URL", as
   await extension.render();
   await waitFor(() => expect(document.body.querySelectorAll("s-button")).toHaveLength(2));
   expect(document.body.querySelector("s-button")!.getAttribute("href")).toBe(
-    "https://mock-shop.myshopify.com/cart/70:1",
+    "https://mock-shop.myshopify.com/cart/70:1?properties=eyJfdXBzZWxsX29mZmVyIjoibzEubXVnIn0",
   );
 });
+
+/** The line properties a cart permalink asks for, decoded as Shopify documents them. */
+function linePropertiesOf(href: string): unknown {
+  const url = new URL(href);
+  expect([...url.searchParams.keys()]).toEqual(["properties"]);
+  return JSON.parse(Buffer.from(url.searchParams.get("properties")!, "base64url").toString("utf8"));
+}

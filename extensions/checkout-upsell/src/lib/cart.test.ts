@@ -53,10 +53,21 @@ describe("cart helpers", () => {
     expect([...offeredLinesInCart(lines)]).toEqual([["o1", "gid://shopify/Product/1"]]);
   });
 
-  it("links a variant to a new cart on the storefront", () => {
-    expect(cartPermalink("https://shop.example/", "gid://shopify/ProductVariant/42")).toBe(
-      "https://shop.example/cart/42:1",
+  it("links a variant to a new cart whose line carries the offer id, as Shopify documents it", () => {
+    // base64url of {"_upsell_offer":"o1.mug"}, without padding
+    expect(cartPermalink("https://shop.example/", "gid://shopify/ProductVariant/42", "o1.mug")).toBe(
+      "https://shop.example/cart/42:1?properties=eyJfdXBzZWxsX29mZmVyIjoibzEubXVnIn0",
     );
-    expect(cartPermalink("https://shop.example", "gid://shopify/Product/42")).toBeNull();
+    expect(cartPermalink("https://shop.example", "gid://shopify/Product/42", "o1.mug")).toBeNull();
+  });
+
+  it("keeps the properties parameter URL-safe and decodable whatever the id holds", () => {
+    const offerId = "o1.?>é";
+    const href = cartPermalink("https://shop.example", "gid://shopify/ProductVariant/42", offerId)!;
+    const properties = new URL(href).searchParams.get("properties")!;
+    expect(properties).toMatch(/^[\w-]+$/);
+    expect(JSON.parse(Buffer.from(properties, "base64url").toString("utf8"))).toEqual({
+      _upsell_offer: offerId,
+    });
   });
 });

@@ -43,10 +43,20 @@ export function offeredLinesInCart(lines: readonly LineLike[]): Map<string, stri
 
 /**
  * A cart permalink that starts a new checkout with one unit of the variant, for the Thank you page
- * where the order can no longer change. Null for an id that is not a variant GID.
+ * where the order can no longer change. Shopify gives the link's first item the line properties of
+ * its `properties` parameter (JSON, base64url-encoded), so the new order's line carries the offer id
+ * just as a line added in checkout does. Null for an id that is not a variant GID.
  */
-export function cartPermalink(storefrontUrl: string, variantId: string): string | null {
+export function cartPermalink(storefrontUrl: string, variantId: string, offerId: string): string | null {
   const id = /^gid:\/\/shopify\/ProductVariant\/(\d+)$/.exec(variantId)?.[1];
   if (!id) return null;
-  return `${storefrontUrl.replace(/\/+$/, "")}/cart/${id}:1`;
+  const properties = base64Url(JSON.stringify({ [OFFER_ATTRIBUTE]: offerId }));
+  return `${storefrontUrl.replace(/\/+$/, "")}/cart/${id}:1?properties=${properties}`;
+}
+
+/** Base64url without padding, as in Shopify's permalink example; UTF-8 first, since btoa takes bytes. */
+function base64Url(text: string): string {
+  let bytes = "";
+  for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte);
+  return btoa(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
