@@ -127,11 +127,25 @@ function idealDcg(targets: number): number {
   return ideal || 1;
 }
 
-/** Row indices from..to sorted by score, best first (ties to the lower row). */
+/**
+ * Row indices from..to sorted by score, best first (ties to the lower row). Insertion sort: groups
+ * are a few dozen rows, and it runs for every query of every tree, where a comparator call per
+ * comparison took a tenth of the ranker's training time.
+ */
 function rankRows(scores: Float64Array, from: number, to: number): Int32Array {
   const rows = new Int32Array(to - from);
-  for (let i = 0; i < rows.length; i++) rows[i] = from + i;
-  return rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  for (let i = 0; i < rows.length; i++) {
+    const row = from + i;
+    const score = scores[row]!;
+    let at = i;
+    // Rows arrive in increasing order, so an equal score already in place stays ahead.
+    while (at > 0 && scores[rows[at - 1]!]! < score) {
+      rows[at] = rows[at - 1]!;
+      at--;
+    }
+    rows[at] = row;
+  }
+  return rows;
 }
 
 /** NDCG@10's discount at a 0-based position: zero beyond the cut, where swaps change nothing. */
