@@ -1,4 +1,4 @@
-import { type Dataset, numProducts } from "../dataset";
+import { type Catalog, type Dataset, numProducts } from "../dataset";
 import type { ModelArrays, Query, Recommender } from "../recommender";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
@@ -17,6 +17,15 @@ export function contentTokens(text: string): string[] {
   return words.filter((w) => w.length > 1 && !/^\d+$/.test(w) && !STOP_WORDS.has(w));
 }
 
+/** A product's distinct words: its title's and keywords' tokens, and its category as one word. */
+export function productWords(catalog: Catalog, product: number): string[] {
+  const { productTitles, productCategories, productKeywords } = catalog;
+  const words = contentTokens(`${productTitles[product] ?? ""} ${productKeywords[product] ?? ""}`);
+  const category = (productCategories[product] ?? "").trim().toLowerCase();
+  if (category) words.push(`category:${category}`);
+  return [...new Set(words)];
+}
+
 /**
  * Products alike in words: TF-IDF cosine over the title, type, vendor, tags and category of each
  * product, kept as each product's top neighbours. It needs no orders, so a product nobody has bought
@@ -33,13 +42,7 @@ export class ContentRecommender implements Recommender {
   async fit(train: Dataset): Promise<void> {
     await this.popularity.fit(train);
     const n = numProducts(train);
-    const { productTitles, productCategories, productKeywords } = train.catalog;
-    const docs = Array.from({ length: n }, (_, i) => {
-      const words = contentTokens(`${productTitles[i] ?? ""} ${productKeywords[i] ?? ""}`);
-      const category = (productCategories[i] ?? "").trim().toLowerCase();
-      if (category) words.push(`category:${category}`);
-      return [...new Set(words)];
-    });
+    const docs = Array.from({ length: n }, (_, i) => productWords(train.catalog, i));
     const postings = new Map<string, number[]>();
     docs.forEach((words, i) => {
       for (const w of words) {

@@ -50,6 +50,14 @@ export class NeighbourLists {
     }
   }
 
+  /** Calls `visit` with each neighbour of `item` and its similarity, best first. */
+  forEach(item: number, visit: (neighbour: number, similarity: number) => void): void {
+    if (item < 0 || item + 1 >= this.start.length) return;
+    for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
+      visit(this.neighbours[p]!, this.similarity[p]!);
+    }
+  }
+
   /** The cart product whose list holds `item` with the highest similarity (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
     let product = -1;
