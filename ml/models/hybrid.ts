@@ -23,6 +23,7 @@ import { type FactorizationOptions, FactorizationRecommender } from "./matrix-fa
 import { PopularityRecommender } from "./popularity";
 import { Ranker, type RankingData, trainBaggedRanker } from "./ranker";
 import type { Offer, Reason } from "./reasons";
+import { WordAffinityRecommender } from "./word-affinity";
 
 export interface HybridOptions {
   /** the name in reports, default "hybrid" */
@@ -101,6 +102,7 @@ function createParts(options: HybridOptions, params: HybridParams) {
       ...options.coPurchase,
     }),
     content: new ContentRecommender(),
+    words: new WordAffinityRecommender(),
     factorization,
     popularity: new PopularityRecommender(),
     items: new ItemStats(),
@@ -110,7 +112,8 @@ function createParts(options: HybridOptions, params: HybridParams) {
 /**
  * The model of record: a weighted sum of max-normalized signals. From the cart: EASE over orders,
  * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and
- * over recent orders, and content similarity. From the shopper's history: EASE over it, buy-again and,
+ * over recent orders, content similarity, and the affinity of the words in product names across
+ * orders (themes). From the shopper's history: EASE over it, buy-again and,
  * when asked for, the TF.js factorization's taste embedding. Popularity underneath. Co-purchase exponents and the
  * weights are chosen on a validation split carved from the end of the training data by time, with
  * separate weights for returning shoppers (with a history) and newcomers (every validation checkout
@@ -191,6 +194,12 @@ export class HybridRecommender implements Recommender {
           return table;
         });
       const returning = queries.filter((q) => q.returning);
+      // Newcomers' carts are drawn afresh from the same orders: the ranker then learns from two
+      // carts of each order instead of one cart seen twice, with and without its history.
+      const newcomerQueries = buildQueries(fitPart, validation, {
+        seed: (this.options.seed ?? 7) + 1,
+        maxQueries: this.options.validationQueries ?? 3000,
+      });
       const start = this.params.weights.returning;
       const allowed = [...this.signals];
       this.params.weights = {
@@ -200,7 +209,7 @@ export class HybridRecommender implements Recommender {
           allowed,
         ),
         // Every validation checkout, seen without its history, is a sample of a newcomer's cart.
-        newcomer: searchWeights(tablesOf(queries, false), start, allowed),
+        newcomer: searchWeights(tablesOf(newcomerQueries, false), start, allowed),
       };
       if (this.options.ranker ?? true) {
         stage("learning to rank");
@@ -442,7 +451,7 @@ export class HybridRecommender implements Recommender {
     if (best === "buyAgain") return { kind: "bought-before" };
     const personal = best === "easeHistory" || best === "factorization" || best === "easeUser";
     if (personal && query.history.items.length > 0) return { kind: "your-taste" };
-    if (best === "content") {
+    if (best === "content" || best === "words") {
       const link = this.parts.content.strongestLink(query.cart, product);
       return link.product >= 0 ? { kind: "similar", product: link.product } : { kind: "popular" };
     }
@@ -460,7 +469,7 @@ export class HybridRecommender implements Recommender {
   }
 
   private async fitParts(data: Dataset, warm = false): Promise<void> {
-    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
+    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, words, factorization, popularity } =
       this.parts;
     const byCustomer = groupByCustomer(data);
     const uses = (...signals: Signal[]) => signals.some((s) => this.signals.has(s));
@@ -470,6 +479,7 @@ export class HybridRecommender implements Recommender {
     if (uses("coCustomer")) await coCustomer.fit(byCustomer);
     if (uses("coRecent")) await coRecent.fit(data);
     if (uses("content")) await content.fit(data);
+    if (uses("words")) await words.fit(data);
     if (uses("easeCart", "easeHistory")) await ease.fit(data);
     if (uses("easeUser")) await easeUser.fit(byCustomer);
     if (warm) await factorization?.update(data);
@@ -494,7 +504,7 @@ export class HybridRecommender implements Recommender {
    * callers that read them through scaled().
    */
   private computeSignals(query: Query, scaleBuffers = true): Weights {
-    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, factorization, popularity } =
+    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, words, factorization, popularity } =
       this.parts;
     const { cart, history } = query;
     const b = this.buffers;
@@ -506,6 +516,7 @@ export class HybridRecommender implements Recommender {
     coCustomer.scoreCart(cart, b.coCustomer);
     coRecent.scoreCart(cart, b.coRecent);
     content.scoreCart(cart, b.content);
+    words.scoreCart(cart, b.words);
     if (factorization) factorization.score(query, b.factorization);
     else b.factorization.fill(0);
     scorePersonal(history, b.buyAgain);
