@@ -29,9 +29,6 @@ export class WordAffinityRecommender implements Recommender {
   private words = new Int32Array(0);
   /** each word's partner words with the log of the co-occurrence ratio */
   private partners = new NeighbourLists();
-  /** products of word w: `products[productStart[w] .. productStart[w + 1])` */
-  private productStart = new Int32Array(1);
-  private products = new Int32Array(0);
   private profile = new Float32Array(0);
   private readonly popularity = new PopularityRecommender();
 
@@ -77,14 +74,20 @@ export class WordAffinityRecommender implements Recommender {
         });
       }
     }
-    for (const word of touched) {
-      const weight = profile[word]!;
-      profile[word] = 0;
-      for (let p = this.productStart[word]!; p < this.productStart[word + 1]!; p++) {
-        const product = this.products[p]!;
-        out[product]! += weight / (this.wordStart[product + 1]! - this.wordStart[product]!);
-      }
+    if (touched.length === 0) return;
+    // One pass over every product's words: a cart's profile reaches common words, whose products
+    // would be visited again and again through word -> products lists.
+    const { wordStart, words } = this;
+    const products = Math.min(out.length, wordStart.length - 1);
+    for (let i = 0; i < products; i++) {
+      const from = wordStart[i]!;
+      const to = wordStart[i + 1]!;
+      if (from === to) continue;
+      let sum = 0;
+      for (let p = from; p < to; p++) sum += profile[words[p]!]!;
+      out[i] = sum / (to - from);
     }
+    for (const word of touched) profile[word] = 0;
   }
 
   score(query: Query, out: Float32Array): void {
@@ -117,18 +120,8 @@ export class WordAffinityRecommender implements Recommender {
     this.index(vocabulary);
   }
 
-  /** The word → products postings and the profile buffer, from the products' words. */
+  /** The profile buffer: one slot per word. */
   private index(vocabulary: number): void {
-    this.productStart = new Int32Array(vocabulary + 1);
-    for (const w of this.words) this.productStart[w + 1]! += 1;
-    for (let w = 0; w < vocabulary; w++) this.productStart[w + 1]! += this.productStart[w]!;
-    const next = this.productStart.slice(0, vocabulary);
-    this.products = new Int32Array(this.words.length);
-    for (let i = 0; i + 1 < this.wordStart.length; i++) {
-      for (let p = this.wordStart[i]!; p < this.wordStart[i + 1]!; p++) {
-        this.products[next[this.words[p]!]!++] = i;
-      }
-    }
     this.profile = new Float32Array(vocabulary);
   }
 }
