@@ -55,7 +55,7 @@ export class WordAffinityRecommender implements Recommender {
     this.words = Int32Array.from(perProduct.flat());
     const bags = orderWordBags(train, this.wordStart, this.words, vocabulary.size);
     this.partners = affinityLists(bags, vocabulary.size, this.options.partners ?? 50);
-    this.index(vocabulary.size);
+    this.profile = new Float32Array(vocabulary.size);
   }
 
   /** Sum over the cart's words of their partners' affinities, averaged over each product's words. */
@@ -115,13 +115,10 @@ export class WordAffinityRecommender implements Recommender {
       neighbours: state.partners ?? new Int32Array(0),
       similarity: state.affinity ?? new Float32Array(0),
     });
+    // One slot per word the products or the partner lists name.
     let vocabulary = 0;
     for (const w of this.words) vocabulary = Math.max(vocabulary, w + 1);
-    this.index(vocabulary);
-  }
-
-  /** The profile buffer: one slot per word. */
-  private index(vocabulary: number): void {
+    for (const w of state.partners ?? []) vocabulary = Math.max(vocabulary, w + 1);
     this.profile = new Float32Array(vocabulary);
   }
 }
