@@ -33,6 +33,8 @@ export class EaseRecommender implements Recommender {
   /** catalog index -> EASE row, -1 when the product has none */
   private position = new Int32Array(0);
   private weights = new Float32Array(0);
+  /** scoreItems' accumulator, one slot per EASE row */
+  private acc = new Float32Array(0);
   private readonly popularity = new PopularityRecommender();
 
   constructor(private readonly options: EaseOptions = {}) {}
@@ -100,7 +102,9 @@ export class EaseRecommender implements Recommender {
   scoreItems(items: ArrayLike<number>, itemWeights: ArrayLike<number> | null, out: Float32Array): void {
     out.fill(0);
     const m = this.keep.length;
-    const acc = new Float32Array(m);
+    // Reused: three calls per checkout would otherwise leave as many row-sized arrays to collect.
+    if (this.acc.length !== m) this.acc = new Float32Array(m);
+    const acc = this.acc.fill(0);
     for (let t = 0; t < items.length; t++) {
       const row = this.position[items[t]!] ?? -1;
       if (row < 0) continue;
