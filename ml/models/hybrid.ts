@@ -116,8 +116,8 @@ function createParts(options: HybridOptions, params: HybridParams) {
  * orders (themes). From the shopper's history: EASE over it, buy-again and,
  * when asked for, the TF.js factorization's taste embedding. Popularity underneath. Co-purchase exponents and the
  * weights are chosen on a validation split carved from the end of the training data by time, with
- * separate weights for returning shoppers (with a history) and newcomers (every validation checkout
- * seen without its history). Unknown shoppers and products simply contribute no signal, down to
+ * separate weights for returning shoppers (with a history) and newcomers (every validation order
+ * seen without its history, with a cart drawn afresh). Unknown shoppers and products simply contribute no signal, down to
  * popularity alone.
  */
 export class HybridRecommender implements Recommender {
@@ -158,10 +158,13 @@ export class HybridRecommender implements Recommender {
   async fit(train: Dataset): Promise<void> {
     const stage = this.options.onStage ?? (() => {});
     const { train: fitPart, test: validation } = temporalSplit(train, 0.2);
-    const queries = buildQueries(fitPart, validation, {
-      seed: this.options.seed ?? 7,
-      maxQueries: this.options.validationQueries ?? 3000,
-    });
+    const seed = this.options.seed ?? 7;
+    const drawQueries = (cartSeed: number) =>
+      buildQueries(fitPart, validation, {
+        seed: cartSeed,
+        maxQueries: this.options.validationQueries ?? 3000,
+      });
+    const queries = drawQueries(seed);
     if (queries.length >= 20) {
       if (this.signals.has("coPurchase")) {
         stage("choosing the co-purchase exponent");
@@ -196,10 +199,7 @@ export class HybridRecommender implements Recommender {
       const returning = queries.filter((q) => q.returning);
       // Newcomers' carts are drawn afresh from the same orders: the ranker then learns from two
       // carts of each order instead of one cart seen twice, with and without its history.
-      const newcomerQueries = buildQueries(fitPart, validation, {
-        seed: (this.options.seed ?? 7) + 1,
-        maxQueries: this.options.validationQueries ?? 3000,
-      });
+      const newcomerQueries = drawQueries(seed + 1);
       const start = this.params.weights.returning;
       const allowed = [...this.signals];
       this.params.weights = {
@@ -214,7 +214,7 @@ export class HybridRecommender implements Recommender {
       if (this.options.ranker ?? true) {
         stage("learning to rank");
         this.ranker = trainBaggedRanker(this.rankingData(examples), RANKER_BAGS, {
-          seed: this.options.seed ?? 7,
+          seed,
         });
       }
     }
