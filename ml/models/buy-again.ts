@@ -3,6 +3,7 @@ import type { History } from "../history";
 import type { Query, Recommender } from "../recommender";
 import { TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
+import type { Touched } from "./support";
 
 /** The shopper's own purchases: how often, recent ones weighted more. Guests fall back to popularity. */
 export class BuyAgainRecommender implements Recommender {
@@ -20,9 +21,17 @@ export class BuyAgainRecommender implements Recommender {
   }
 }
 
-/** Only the personal signal: each product's decayed purchase count, zero elsewhere. */
-export function scorePersonal(history: History, out: Float32Array): void {
+/**
+ * Only the personal signal: each product's decayed purchase count, zero elsewhere; `touched` gets
+ * the products scored.
+ */
+export function scorePersonal(history: History, out: Float32Array, touched?: Touched): void {
   out.fill(0);
+  touched?.reset(out.length);
   const { items, weights } = history;
-  for (let i = 0; i < items.length; i++) if (items[i]! < out.length) out[items[i]!] = weights[i]!;
+  for (let i = 0; i < items.length; i++) {
+    if (items[i]! >= out.length) continue;
+    out[items[i]!] = weights[i]!;
+    touched?.add(items[i]!);
+  }
 }

@@ -3,6 +3,7 @@ import type { ModelArrays, Query, Recommender } from "../recommender";
 import { orderWeights, TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
+import type { Touched } from "./support";
 
 export interface CoPurchaseOptions {
   /** neighbours kept per product, default 100 */
@@ -71,9 +72,9 @@ export class CoPurchaseRecommender implements Recommender {
     this.lists = NeighbourLists.restore(state);
   }
 
-  /** Sum of the cart products' neighbour similarities, zero elsewhere. */
-  scoreCart(cart: readonly number[], out: Float32Array): void {
-    this.lists.scoreCart(cart, out);
+  /** Sum of the cart products' neighbour similarities, zero elsewhere; `touched` gets the products listed. */
+  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
+    this.lists.scoreCart(cart, out, touched);
   }
 
   /** See NeighbourLists.cartLinks. */

@@ -3,6 +3,7 @@ import type { ModelArrays, Query, Recommender } from "../recommender";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
+import type { Touched } from "./support";
 
 export interface ContentOptions {
   /** neighbours kept per product, default 50 */
@@ -104,9 +105,9 @@ export class ContentRecommender implements Recommender {
     return this.lists.strongestLink(cart, item);
   }
 
-  /** Sum of the cart products' content similarities, zero elsewhere. */
-  scoreCart(cart: readonly number[], out: Float32Array): void {
-    this.lists.scoreCart(cart, out);
+  /** Sum of the cart products' content similarities, zero elsewhere; `touched` gets the products listed. */
+  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
+    this.lists.scoreCart(cart, out, touched);
   }
 
   score(query: Query, out: Float32Array): void {

@@ -5,6 +5,7 @@ import type { ModelArrays, Query, Recommender } from "../recommender";
 import { buildQueries, temporalSplit } from "../split";
 import { TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
+import type { Support } from "./support";
 
 export interface EaseOptions {
   /** L2 strength; default lambdaScale x the mean product order count */
@@ -113,6 +114,11 @@ export class EaseRecommender implements Recommender {
       for (let c = 0; c < m; c++) acc[c] = acc[c]! + w * this.weights[base + c]!;
     }
     for (let c = 0; c < m; c++) out[this.keep[c]!] = acc[c]!;
+  }
+
+  /** The products with a row: the only ones scoreItems may score above zero. */
+  get support(): Support {
+    return { list: this.keep, size: this.keep.length };
   }
 
   /** B[from][to], 0 when either product has no row. */

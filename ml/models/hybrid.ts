@@ -6,7 +6,7 @@ import { buildQueries, type EvalQuery, temporalSplit } from "../split";
 import { scorePersonal } from "./buy-again";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
 import { ContentRecommender } from "./content";
-import { maxAbs, normalizeMaxAbs, TIE_BREAK } from "./decay";
+import { maxAbs, TIE_BREAK } from "./decay";
 import { type EaseOptions, EaseRecommender } from "./ease";
 import {
   type CandidateTable,
@@ -23,6 +23,7 @@ import { type FactorizationOptions, FactorizationRecommender } from "./matrix-fa
 import { PopularityRecommender } from "./popularity";
 import { Ranker, type RankingData, trainBaggedRanker } from "./ranker";
 import type { Offer, Reason } from "./reasons";
+import { maxAbsOver, type Support, Touched } from "./support";
 import { WordAffinityRecommender } from "./word-affinity";
 
 export interface HybridOptions {
@@ -135,6 +136,15 @@ export class HybridRecommender implements Recommender {
   private readonly inverses = new Float64Array(SIGNALS.length);
   /** whether the buffers hold scaled values (computeSignals' scaleBuffers) */
   private buffersScaled = true;
+  /** where each signal may be non-zero for the last computed query; null: anywhere */
+  private readonly supports = {} as Record<Signal, Support | null>;
+  private readonly touched = {
+    coPurchase: new Touched(),
+    coCustomer: new Touched(),
+    coRecent: new Touched(),
+    content: new Touched(),
+    buyAgain: new Touched(),
+  };
   /** recommend()'s scores, kept between calls */
   private scores = new Float32Array(0);
 
@@ -260,7 +270,17 @@ export class HybridRecommender implements Recommender {
       if (w === 0 || this.scales[j] === 0) return;
       const values = this.buffers[signal];
       const inverse = this.inverses[j]!;
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+      const support = this.supports[signal];
+      if (!support) {
+        for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+        return;
+      }
+      // Only where the signal may be non-zero: elsewhere it would add zeros.
+      const { list, size } = support;
+      for (let t = 0; t < size; t++) {
+        const i = list[t]!;
+        out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+      }
     });
     const pop = this.buffers.popularity;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
@@ -508,23 +528,31 @@ export class HybridRecommender implements Recommender {
       this.parts;
     const { cart, history } = query;
     const b = this.buffers;
+    const { supports, touched } = this;
     ease.scoreItems(cart, null, b.easeCart);
     ease.scoreItems(history.items, history.weights, b.easeHistory);
     const both = [...cart, ...history.items];
     easeUser.scoreItems(both, null, b.easeUser);
-    coPurchase.scoreCart(cart, b.coPurchase);
-    coCustomer.scoreCart(cart, b.coCustomer);
-    coRecent.scoreCart(cart, b.coRecent);
-    content.scoreCart(cart, b.content);
+    supports.easeCart = supports.easeHistory = ease.support;
+    supports.easeUser = easeUser.support;
+    coPurchase.scoreCart(cart, b.coPurchase, touched.coPurchase);
+    coCustomer.scoreCart(cart, b.coCustomer, touched.coCustomer);
+    coRecent.scoreCart(cart, b.coRecent, touched.coRecent);
+    content.scoreCart(cart, b.content, touched.content);
+    scorePersonal(history, b.buyAgain, touched.buyAgain);
+    Object.assign(supports, touched);
     words.scoreCart(cart, b.words);
     if (factorization) factorization.score(query, b.factorization);
     else b.factorization.fill(0);
-    scorePersonal(history, b.buyAgain);
     b.popularity.set(popularity.scores);
+    supports.words = supports.factorization = supports.popularity = null;
     SIGNALS.forEach((signal, j) => {
-      const scale = scaleBuffers ? normalizeMaxAbs(b[signal]) : maxAbs(b[signal]);
+      const values = b[signal];
+      const support = supports[signal];
+      const scale = support ? maxAbsOver(values, support) : maxAbs(values);
       this.scales[j] = scale;
       this.inverses[j] = scale === 0 ? 1 : 1 / scale;
+      if (scaleBuffers && scale !== 0) scaleInPlace(values, support, 1 / scale);
     });
     this.buffersScaled = scaleBuffers;
     return this.segmentWeights(history);
@@ -576,6 +604,16 @@ function fillQueryFeatures(
   row[at + 2] = query.history.items.length > 0 ? 1 : 0;
   row[at + 3] = Math.log1p(query.cart.length);
   row[at + 4] = Math.log1p(query.history.items.length);
+}
+
+/** Multiplies a signal's values by `factor` where it may be non-zero (everywhere without a support). */
+function scaleInPlace(values: Float32Array, support: Support | null, factor: number): void {
+  if (!support) {
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor;
+    return;
+  }
+  const { list, size } = support;
+  for (let t = 0; t < size; t++) values[list[t]!] = values[list[t]!]! * factor;
 }
 
 function emptyBuffers(n: number): Record<Signal, Float32Array> {

@@ -1,5 +1,6 @@
 import type { ModelArrays } from "../recommender";
 import { topK } from "../recommender";
+import type { Touched } from "./support";
 
 /**
  * Each product's strongest neighbours with a similarity, stored CSR: the neighbours of product i are
@@ -13,13 +14,15 @@ export class NeighbourLists {
     private readonly similarity: Float32Array = new Float32Array(0),
   ) {}
 
-  /** Sum of the cart products' neighbour similarities, zero elsewhere. */
-  scoreCart(cart: readonly number[], out: Float32Array): void {
+  /** Sum of the cart products' neighbour similarities, zero elsewhere; `touched` gets the products listed. */
+  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
     out.fill(0);
+    touched?.reset(out.length);
     for (const item of cart) {
       if (item < 0 || item + 1 >= this.start.length) continue;
       for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {
         out[this.neighbours[p]!]! += this.similarity[p]!;
+        touched?.add(this.neighbours[p]!);
       }
     }
   }
