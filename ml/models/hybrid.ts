@@ -127,7 +127,9 @@ export class HybridRecommender implements Recommender {
   private readonly signals: ReadonlySet<Signal>;
   private parts: Parts;
   private ranker = Ranker.empty();
-  private readonly row = new Float32Array(FEATURES);
+  /** the ranked candidates' features, a row each, and their scores */
+  private readonly candidateRows = new Float32Array(RANKED_CANDIDATES * FEATURES);
+  private readonly candidateScores = new Float64Array(RANKED_CANDIDATES);
   /** each signal's maximum before scaling, for the last computed query */
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
@@ -288,13 +290,16 @@ export class HybridRecommender implements Recommender {
     this.computeLinks(query);
     // The ranker reorders the best candidates.
     const candidates = topK(out, RANKED_CANDIDATES, query.cart);
-    const ranked = candidates.map((c, rank) => {
-      for (let j = 0; j < SIGNALS.length; j++) this.row[j] = this.scaled(j, c);
-      fillQueryFeatures(query, this.scales, out[c]!, rank, this.row);
-      this.fillItemFeatures(query, c, this.row);
-      this.fillLinkFeatures(query, c, false, this.row, LINK_FEATURES_AT);
-      return this.ranker.predict(this.row);
+    const rows = this.candidateRows;
+    candidates.forEach((c, rank) => {
+      const row = rows.subarray(rank * FEATURES, (rank + 1) * FEATURES);
+      for (let j = 0; j < SIGNALS.length; j++) row[j] = this.scaled(j, c);
+      fillQueryFeatures(query, this.scales, out[c]!, rank, row);
+      this.fillItemFeatures(query, c, row);
+      this.fillLinkFeatures(query, c, false, row, LINK_FEATURES_AT);
     });
+    const ranked = this.candidateScores;
+    this.ranker.predictRows(rows, FEATURES, candidates.length, ranked);
     candidates.forEach((c, i) => {
       out[c] = ranked[i]!;
     });

@@ -51,6 +51,16 @@ describe("LambdaMART ranker", () => {
     expect(learned).toBeGreaterThan(rankingNdcg(test, byFeature0, all) + 0.1);
   });
 
+  it("scores a block of rows exactly as it scores each row alone", () => {
+    const data = interactionData(10, 5);
+    const ranker = trainRanker(interactionData(100, 6), { seed: 6, minLeaf: 10, trees: 20 });
+    const rows = data.labels.length;
+    const block = new Float64Array(rows + 1).fill(Number.NaN);
+    ranker.predictRows(data.features, data.featureCount, rows, block);
+    expect([...block.subarray(0, rows)]).toEqual([...scoresOf(ranker, data)]);
+    expect(block[rows]).toBeNaN();
+  });
+
   it("bags ensembles into one whose score is the sum of theirs", () => {
     const data = interactionData(100, 4);
     const options = { seed: 4, minLeaf: 20, trees: 10 };
