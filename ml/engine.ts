@@ -64,7 +64,10 @@ export interface EngineQuery {
   cart: readonly string[];
   history?: readonly HistoryEntry[];
   k: number;
-  /** products that must not be offered (unavailable, unpublished, excluded by the merchant) */
+  /**
+   * products that must not be offered (unavailable, unpublished, excluded by the merchant); the cart's
+   * products never are. Read once per set and remembered: pass a new set when the list changes.
+   */
   exclude?: ReadonlySet<string>;
   /** epoch ms of the checkout, for recency; default now */
   now?: number;
@@ -179,6 +182,8 @@ function measure(model: HybridRecommender, train: Dataset, queries: ReturnType<t
 
 class HybridEngine implements Engine {
   private readonly index: Map<string, number>;
+  /** each exclusion set's catalog indices: a server passes the same set to every checkout */
+  private readonly excluded = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
 
   constructor(
     private readonly model: HybridRecommender,
@@ -196,7 +201,7 @@ class HybridEngine implements Engine {
       return product === undefined ? [] : [{ product, at: entry.at }];
     });
     const history = historyOf(purchases, query.now ?? Date.now());
-    const exclude = [...(query.exclude ?? [])].map(known).filter((i): i is number => i !== undefined);
+    const exclude = query.exclude ? this.indicesOf(query.exclude) : undefined;
     const k = Math.max(0, Math.min(Math.floor(query.k), this.productIds.length));
     return this.model.recommend({ cart, history }, k, exclude).map((offer) => ({
       productId: this.productIds[offer.product]!,
@@ -206,6 +211,15 @@ class HybridEngine implements Engine {
       reasonProductId: "product" in offer.reason ? (this.productIds[offer.reason.product] ?? null) : null,
       reasonProductTitle: "product" in offer.reason ? (this.titles[offer.reason.product] ?? null) : null,
     }));
+  }
+
+  private indicesOf(ids: ReadonlySet<string>): ReadonlySet<number> {
+    let indices = this.excluded.get(ids);
+    if (!indices) {
+      indices = new Set([...ids].flatMap((id) => this.index.get(id) ?? []));
+      this.excluded.set(ids, indices);
+    }
+    return indices;
   }
 
   /** Layout: a JSON header (format, parameters, catalog, array directory) then the arrays' bytes. */

@@ -80,8 +80,8 @@ export async function recommend(
   const byPopularity = ranking === "popularity" && (!state.engine || state.popular.length > 0);
   if (!state.engine || byPopularity) return { offers: popularOffers(state, cart, k), modelVersion: null };
   const history = customerKey ? await customerHistory({ shopId: state.shopId, customerKey }) : [];
-  const exclude = cart.length > 0 ? new Set([...state.exclude, ...cart]) : state.exclude;
-  const offers = state.engine.recommend({ cart, history, k, exclude });
+  // The same set every time: the engine reads it once per state (the cart it leaves out itself).
+  const offers = state.engine.recommend({ cart, history, k, exclude: state.exclude });
   return { offers, modelVersion: state.version };
 }
 

@@ -403,22 +403,21 @@ export class HybridRecommender implements Recommender {
   }
 
   /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
-  recommend(query: Query, k: number, exclude: readonly number[] = []): Offer[] {
+  recommend(query: Query, k: number, exclude: ReadonlySet<number> = new Set()): Offer[] {
     if (this.scores.length !== this.buffers.popularity.length) {
       this.scores = new Float32Array(this.buffers.popularity.length);
     }
     const scores = this.scores;
     const candidates = this.rank(query, scores);
-    const excluded = new Set([...query.cart, ...exclude]);
     // The ranked candidates come first in score()'s order; only when too many of them are excluded
     // does the rest of the catalog, in weighted-sum order, fill the list.
     let top = candidates
-      .filter((c) => !excluded.has(c))
+      .filter((c) => !exclude.has(c) && !query.cart.includes(c))
       .sort((a, b) => scores[b]! - scores[a]! || a - b)
       .slice(0, k);
     if (top.length < k) {
       this.score(query, scores);
-      top = topK(scores, k, [...excluded]);
+      top = topK(scores, k, [...query.cart, ...exclude]);
     }
     const weights = this.segmentWeights(query.history);
     return top.map((product) => ({
