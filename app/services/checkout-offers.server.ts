@@ -10,6 +10,7 @@ import { gid } from "~/lib/shopify-ids";
 import { productsInCollections } from "~/models/collection-products.server";
 import { pausedArms } from "~/models/experiment-outcomes.server";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
+import { catalogSignature } from "~/models/serving-data.server";
 import type { EngineOffer } from "~ml/engine";
 import { assignArm } from "./experiment-arms.server";
 import { offerDiscount } from "./offer-discounts.server";
@@ -84,7 +85,10 @@ interface ShopContext {
 interface ShopEntry {
   context: ShopContext | null;
   loadedAt: number;
-  products: Map<string, { product: OfferProduct | null; loadedAt: number }>;
+  /** the catalog signature the products were read under (catalogSignature) */
+  catalog: string | null;
+  /** offered products' details (null: not offerable), kept until the catalog changes */
+  products: Map<string, OfferProduct | null>;
 }
 
 const MAX_SHOPS = 1_000;
@@ -98,9 +102,9 @@ const entries = new Map<string, ShopEntry>();
  * variant with a price and none of the shop's excluded tags. A logged-in checkout buyer may also get
  * a single-use discount code per offer (offerDiscount), the only write. An arm the guardrail paused
  * is served nothing, like the holdout. No Admin API call: a shop's settings, its experiment's paused
- * arms, the products of the collections it never discounts and the details of its offered products
- * are kept in memory for RECOMMEND_REFRESH_MS, so a warm request without discounts costs
- * recommend()'s work and at most one query.
+ * arms and the products of the collections it never discounts are kept in memory for
+ * RECOMMEND_REFRESH_MS, and the details of offered products until a refresh finds the catalog
+ * changed, so a warm request without discounts costs recommend()'s work and rarely a query.
  */
 export async function getCheckoutOffers(
   database: Db,
@@ -223,7 +227,7 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
   const row = await offerShopContext(database, shopDomain);
   const settings = row ? readShopSettings(row.settings) : null;
   const plan = settings ? experimentPlan(settings.experiment) : null;
-  const [paused, notDiscounted] =
+  const [paused, notDiscounted, catalog] =
     row && settings && plan
       ? await Promise.all([
           pausedArms(database, { shopId: row.shopId, experimentId: plan.id }),
@@ -233,8 +237,9 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
                 collectionIds: settings.discounts.excludedCollectionIds,
               })
             : new Set<string>(),
+          catalogSignature(row.shopId),
         ])
-      : [[], new Set<string>()];
+      : [[], new Set<string>(), null];
   const context =
     row && settings && plan
       ? {
@@ -246,28 +251,28 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
           currency: row.currency,
         }
       : null;
-  // The product cache survives a settings refresh unless the shop itself changed.
-  const products = known && known.context?.shopId === context?.shopId ? known.products : new Map();
-  const entry = { context, loadedAt: now, products };
+  // Product details survive a refresh unless the shop or anything in its catalog changed (every
+  // write of a product or its variants changes the signature).
+  const unchanged = known && known.context?.shopId === context?.shopId && known.catalog === catalog;
+  const products = unchanged ? known.products : new Map<string, OfferProduct | null>();
+  const entry = { context, loadedAt: now, catalog, products };
   entries.set(shopDomain, entry);
   if (entries.size > MAX_SHOPS) entries.delete(entries.keys().next().value!);
   return entry;
 }
 
-/** Details of the ranked products, from memory when fresh, the rest in one query. */
+/** Details of the ranked products, from memory when known, the rest in one query. */
 async function productsOf(
   entry: ShopEntry,
   shopId: string,
   ranked: readonly EngineOffer[],
 ): Promise<Map<string, OfferProduct>> {
-  const now = Date.now();
-  const ttl = env().RECOMMEND_REFRESH_MS;
   const found = new Map<string, OfferProduct>();
   const missing: string[] = [];
   for (const { productId } of ranked) {
     const cached = entry.products.get(productId);
-    if (!cached || now - cached.loadedAt >= ttl) missing.push(productId);
-    else if (cached.product) found.set(productId, cached.product);
+    if (cached === undefined) missing.push(productId);
+    else if (cached) found.set(productId, cached);
   }
   if (missing.length === 0) return found;
   const loaded = await offerProducts({ shopId, productIds: missing });
@@ -277,7 +282,7 @@ async function productsOf(
     const product = byId.get(productId);
     // Gids need numeric ids; anything else (a product known only from a CSV) cannot be offered.
     const offerable = product && /^\d+$/.test(product.productId) && /^\d+$/.test(product.variantId);
-    entry.products.set(productId, { product: offerable ? product : null, loadedAt: now });
+    entry.products.set(productId, offerable ? product : null);
     if (offerable) found.set(productId, product);
   }
   return found;

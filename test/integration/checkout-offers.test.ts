@@ -2,10 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
+import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
 import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from "../fixtures/offer-shop";
+import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
@@ -174,6 +176,42 @@ describe("POST /api/checkout/offers", () => {
     expect(productIds((await (await askOffers()).json()).offers)).not.toContain(POPULAR[2]);
     await db().collectionProduct.deleteMany({});
     await setSettings({});
+  });
+
+  it("shows a product's new price, and stops offering it once sold out, after the next refresh", async () => {
+    const kettle = (
+      variants: Array<{ price: string; compareAtPrice?: string; available?: boolean }>,
+      updatedAt: string,
+    ) => buildProduct({ externalId: POPULAR[0]!, title: "Pour-over Kettle", variants, updatedAt });
+    const offered = async () => (await (await askOffers(body({ surface: "cart-line-list" }))).json()).offers;
+    const before = await offered();
+    expect(before[0]).toMatchObject({
+      productId: `gid://shopify/Product/${POPULAR[0]}`,
+      price: { amount: "12.50" },
+    });
+    const write = async (product: ReturnType<typeof kettle>) => {
+      await upsertProductBatch(db(), { shopId, products: [product], replaceVariants: true });
+      // Checkout servers look at the catalog again after RECOMMEND_REFRESH_MS.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    };
+    try {
+      await write(kettle([{ price: "11.00" }], new Date(Date.now() + 60_000).toISOString()));
+      expect((await offered())[0]).toMatchObject({ price: { amount: "11.00" } });
+      await write(
+        kettle([{ price: "11.00", available: false }], new Date(Date.now() + 120_000).toISOString()),
+      );
+      expect(productIds(await offered())).not.toContain(POPULAR[0]);
+    } finally {
+      await write(
+        kettle(
+          [
+            { price: "5.00", available: false },
+            { price: "12.50", compareAtPrice: "15.00" },
+          ],
+          new Date(Date.now() + 180_000).toISOString(),
+        ),
+      );
+    }
   });
 
   it("refuses expired, forged and other apps' tokens, and requests without one, with 401", async () => {
