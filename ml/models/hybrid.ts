@@ -140,6 +140,8 @@ export class HybridRecommender implements Recommender {
   private buffersScaled = true;
   /** where each signal may be non-zero for the last computed query; null: anywhere */
   private readonly supports = {} as Record<Signal, Support | null>;
+  /** max |popularity score|, fixed by the fit */
+  private popularityScale = 0;
   private readonly touched = {
     coPurchase: new Touched(),
     coCustomer: new Touched(),
@@ -458,6 +460,7 @@ export class HybridRecommender implements Recommender {
     }
     model.ranker = Ranker.restore(ranker);
     model.buffers = emptyBuffers(model.parts.popularity.scores.length);
+    model.popularityScale = maxAbs(model.parts.popularity.scores);
     model.links = emptyLinks(model.parts.popularity.scores.length);
     return model;
   }
@@ -509,6 +512,7 @@ export class HybridRecommender implements Recommender {
     if (warm) await factorization?.update(data);
     else await factorization?.fit(data);
     this.buffers = emptyBuffers(numProducts(data));
+    this.popularityScale = maxAbs(popularity.scores);
     this.links = emptyLinks(numProducts(data));
   }
 
@@ -549,11 +553,18 @@ export class HybridRecommender implements Recommender {
     if (factorization) factorization.score(query, b.factorization);
     else b.factorization.fill(0);
     b.popularity.set(popularity.scores);
-    supports.words = supports.factorization = supports.popularity = null;
+    supports.words = supports.popularity = null;
+    supports.factorization = factorization ? null : NOWHERE;
     SIGNALS.forEach((signal, j) => {
       const values = b[signal];
       const support = supports[signal];
-      const scale = support ? maxAbsOver(values, support) : maxAbs(values);
+      // Popularity is the same for every checkout: its scale is known since the fit.
+      const scale =
+        signal === "popularity"
+          ? this.popularityScale
+          : support
+            ? maxAbsOver(values, support)
+            : maxAbs(values);
       this.scales[j] = scale;
       this.inverses[j] = scale === 0 ? 1 : 1 / scale;
       if (scaleBuffers && scale !== 0) scaleInPlace(values, support, 1 / scale);
@@ -609,6 +620,9 @@ function fillQueryFeatures(
   row[at + 3] = Math.log1p(query.cart.length);
   row[at + 4] = Math.log1p(query.history.items.length);
 }
+
+/** The support of a signal that is zero for every checkout. */
+const NOWHERE: Support = { list: [], size: 0 };
 
 /** Multiplies a signal's values by `factor` where it may be non-zero (everywhere without a support). */
 function scaleInPlace(values: Float32Array, support: Support | null, factor: number): void {
