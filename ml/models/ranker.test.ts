@@ -61,6 +61,19 @@ describe("LambdaMART ranker", () => {
     expect(block[rows]).toBeNaN();
   });
 
+  it("refuses, when read, a tree whose node points back to itself", () => {
+    const tree = {
+      feature: Int32Array.from([0, -1]),
+      threshold: Float32Array.from([0.5, 0]),
+      left: Int32Array.from([0, -1]),
+      right: Int32Array.from([1, -1]),
+      value: Float32Array.from([0, 1]),
+      roots: Int32Array.from([0]),
+    };
+    expect(() => Ranker.restore(tree)).toThrow(/malformed ranker/);
+    expect(Ranker.restore({ ...tree, left: Int32Array.from([1, -1]) }).trees).toBe(1);
+  });
+
   it("bags ensembles into one whose score is the sum of theirs", () => {
     const data = interactionData(100, 4);
     const options = { seed: 4, minLeaf: 20, trees: 10 };
