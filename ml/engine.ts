@@ -93,10 +93,10 @@ export interface Engine {
 const FORMAT = "checkout-upsell-engine";
 /**
  * Bumped whenever what the arrays mean changes (2: the ranker's features gained basket links,
- * newcomer and repeat-buying facts; 3: the word-affinity signal), so an older artifact is refused,
- * never misread.
+ * newcomer and repeat-buying facts; 3: the word-affinity signal; 4: which way co-purchase leans and
+ * the cart's shape), so an older artifact is refused, never misread.
  */
-const VERSION = 3;
+const VERSION = 4;
 /** holdout queries below this measure nothing worth comparing */
 const MIN_HOLDOUT_QUERIES = 20;
 

@@ -82,6 +82,23 @@ export class CoPurchaseRecommender implements Recommender {
     this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? 100);
   }
 
+  /**
+   * Calls `visit` with each neighbour j of `item` and the number of orders holding both, c_ij,
+   * recovered from sim(i, j) = c_ij / (n_i^alpha n_j^(1 - alpha)) and `orders` (n, the products'
+   * order counts; exact when orders are not decayed).
+   */
+  forEachCount(
+    item: number,
+    orders: (product: number) => number,
+    visit: (neighbour: number, count: number) => void,
+  ): void {
+    const alpha = this.options.alpha ?? 0.5;
+    const left = orders(item) ** alpha;
+    this.lists.forEach(item, (j, similarity) => {
+      visit(j, similarity * left * orders(j) ** (1 - alpha));
+    });
+  }
+
   /** Similarity of `item` to the cart product it is closest to, and that product (-1 when none). */
   strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
     return this.lists.strongestLink(cart, item);

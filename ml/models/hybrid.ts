@@ -66,10 +66,12 @@ const LINK_FEATURES_AT = ITEM_FEATURES_AT + 4;
  * How the candidate hangs together with the cart (co-purchase: strongest link, share of the cart
  * listing it, best place in a list; content: strongest link, share), whether a validation newcomer
  * is a returning customer with the history hidden, what newcomers buy (first-order sales lately, the
- * product's share of first orders), and the shopper's own buying of it (share of their orders, days
- * since, their order count).
+ * product's share of first orders), the shopper's own buying of it (share of their orders, days
+ * since, their order count), which way its co-purchase with the cart leans (P(j | i) strongest and
+ * mean over the cart, P(i | j), the pair's order count) and whether the cart looks like a first order
+ * (its products' mean share of first orders and mean order count).
  */
-const LINK_FEATURES = 11;
+const LINK_FEATURES = 17;
 const FEATURES = LINK_FEATURES_AT + LINK_FEATURES;
 /** rankers fitted on different holdouts and summed: each one's early stopping is noisy */
 const RANKER_BAGS = 5;
@@ -134,6 +136,7 @@ export class HybridRecommender implements Recommender {
   private readonly scales = new Float32Array(SIGNALS.length);
   private buffers: Record<Signal, Float32Array> = emptyBuffers(0);
   private links: Links = emptyLinks(0);
+  private conditional: Conditional = emptyConditional(0);
   /** 1 / each signal's scale for the last query (1 for a silent signal) */
   private readonly inverses = new Float64Array(SIGNALS.length);
   /** whether the buffers hold scaled values (computeSignals' scaleBuffers) */
@@ -325,6 +328,39 @@ export class HybridRecommender implements Recommender {
     const l = this.links;
     this.parts.coPurchase.cartLinks(query.cart, l.coMax, l.coCount, l.coPlace);
     this.parts.content.cartLinks(query.cart, l.contentMax, l.contentCount, l.contentPlace);
+    this.computeConditional(query.cart);
+  }
+
+  /**
+   * Co-purchase counts c_ij between the cart and the products its lists name: cosine hides which way
+   * a pair leans, while P(j | i) = c_ij / n_i says how often buyers of a cart product add j, and
+   * P(i | j) = c_ij / n_j how often j comes with it. Only the listed products are touched, never the
+   * whole catalog, so serving stays per-candidate.
+   */
+  private computeConditional(cart: readonly number[]): void {
+    const s = this.conditional;
+    for (const j of s.touched) {
+      s.max[j] = 0;
+      s.sum[j] = 0;
+      s.reverse[j] = 0;
+      s.support[j] = 0;
+    }
+    s.touched.length = 0;
+    const { coPurchase, items } = this.parts;
+    const orders = (p: number) => Math.expm1(items.logOrders[p] ?? 0);
+    for (const i of cart) {
+      const ni = orders(i);
+      if (ni <= 0) continue;
+      coPurchase.forEachCount(i, orders, (j, c) => {
+        const nj = orders(j);
+        if (nj <= 0 || c <= 0) return;
+        if (s.support[j] === 0) s.touched.push(j);
+        s.max[j] = Math.max(s.max[j]!, c / ni);
+        s.sum[j]! += c / ni;
+        s.reverse[j] = Math.max(s.reverse[j]!, c / nj);
+        s.support[j] = Math.max(s.support[j]!, c);
+      });
+    }
   }
 
   /** The LINK_FEATURES of one candidate, from the last computeLinks and the shopper's history. */
@@ -357,6 +393,20 @@ export class HybridRecommender implements Recommender {
     row[at + 8] = orders > 0 ? count / orders : 0;
     row[at + 9] = age < 0 ? -1 : Math.log1p(age);
     row[at + 10] = Math.log1p(orders);
+    const s = this.conditional;
+    row[at + 11] = s.max[product]!;
+    row[at + 12] = s.sum[product]! / cart;
+    row[at + 13] = s.reverse[product]!;
+    row[at + 14] = Math.log1p(s.support[product]!);
+    // Query-level: newcomers' carts differ from returning shoppers' in what they start from.
+    let firstShare = 0;
+    let popularity = 0;
+    for (const c of query.cart) {
+      firstShare += this.parts.items.firstShare[c] ?? 0;
+      popularity += this.parts.items.logOrders[c] ?? 0;
+    }
+    row[at + 15] = firstShare / cart;
+    row[at + 16] = popularity / cart;
   }
 
   /** The validation candidates as ranking data, with the chosen weights' scores as a feature. */
@@ -462,6 +512,7 @@ export class HybridRecommender implements Recommender {
     model.buffers = emptyBuffers(model.parts.popularity.scores.length);
     model.popularityScale = maxAbs(model.parts.popularity.scores);
     model.links = emptyLinks(model.parts.popularity.scores.length);
+    model.conditional = emptyConditional(model.parts.popularity.scores.length);
     return model;
   }
 
@@ -514,6 +565,7 @@ export class HybridRecommender implements Recommender {
     this.buffers = emptyBuffers(numProducts(data));
     this.popularityScale = maxAbs(popularity.scores);
     this.links = emptyLinks(numProducts(data));
+    this.conditional = emptyConditional(numProducts(data));
   }
 
   private segmentWeights(history: History): Weights {
@@ -601,6 +653,25 @@ function emptyLinks(n: number): Links {
     contentMax: new Float32Array(n),
     contentCount: new Float32Array(n),
     contentPlace: new Float32Array(n),
+  };
+}
+
+/** Per product, its co-purchase with the last cart (computeConditional); `touched` lists the nonzero ones. */
+interface Conditional {
+  max: Float32Array;
+  sum: Float32Array;
+  reverse: Float32Array;
+  support: Float32Array;
+  touched: number[];
+}
+
+function emptyConditional(n: number): Conditional {
+  return {
+    max: new Float32Array(n),
+    sum: new Float32Array(n),
+    reverse: new Float32Array(n),
+    support: new Float32Array(n),
+    touched: [],
   };
 }
 

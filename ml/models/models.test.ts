@@ -48,6 +48,27 @@ describe("recommenders on a tiny shop", () => {
     }
   });
 
+  it("co-purchase gives back how many orders hold both products", async () => {
+    const model = new CoPurchaseRecommender({ alpha: 0.8 });
+    await model.fit(data);
+    // a is in 16 orders, f in 25; they share the 12 "ab" orders and 4 guest orders.
+    const orders = new Map([
+      [id("a"), 16],
+      [id("f"), 25],
+      [id("b"), 12],
+      [id("g"), 4],
+      [id("e"), 5],
+    ]);
+    const counts = new Map<number, number>();
+    model.forEachCount(
+      id("a"),
+      (p) => orders.get(p) ?? 0,
+      (j, c) => counts.set(j, c),
+    );
+    expect(counts.get(id("f"))).toBeCloseTo(16, 4);
+    expect(counts.get(id("b"))).toBeCloseTo(12, 4);
+  });
+
   it("buy-again ranks the customer's own repeat purchase first", async () => {
     expect((await ranked(new BuyAgainRecommender(), loyal, ["f"]))[0]).toBe("e");
   });
