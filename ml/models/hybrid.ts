@@ -339,13 +339,14 @@ export class HybridRecommender implements Recommender {
    */
   private computeConditional(cart: readonly number[]): void {
     const s = this.conditional;
-    for (const j of s.touched) {
+    for (let t = 0; t < s.touched.size; t++) {
+      const j = s.touched.list[t]!;
       s.max[j] = 0;
       s.sum[j] = 0;
       s.reverse[j] = 0;
       s.support[j] = 0;
     }
-    s.touched.length = 0;
+    s.touched.reset(s.max.length);
     const { coPurchase, items } = this.parts;
     const orders = (p: number) => Math.expm1(items.logOrders[p] ?? 0);
     for (const i of cart) {
@@ -354,7 +355,7 @@ export class HybridRecommender implements Recommender {
       coPurchase.forEachCount(i, orders, (j, c) => {
         const nj = orders(j);
         if (nj <= 0 || c <= 0) return;
-        if (s.support[j] === 0) s.touched.push(j);
+        s.touched.add(j);
         s.max[j] = Math.max(s.max[j]!, c / ni);
         s.sum[j]! += c / ni;
         s.reverse[j] = Math.max(s.reverse[j]!, c / nj);
@@ -662,7 +663,7 @@ interface Conditional {
   sum: Float32Array;
   reverse: Float32Array;
   support: Float32Array;
-  touched: number[];
+  touched: Touched;
 }
 
 function emptyConditional(n: number): Conditional {
@@ -671,7 +672,7 @@ function emptyConditional(n: number): Conditional {
     sum: new Float32Array(n),
     reverse: new Float32Array(n),
     support: new Float32Array(n),
-    touched: [],
+    touched: new Touched().reset(n),
   };
 }
 
