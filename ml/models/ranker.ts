@@ -232,6 +232,36 @@ function discount(position: number): number {
   return position < K ? 1 / Math.log2(position + 2) : 0;
 }
 
+interface Binning {
+  edges: Float32Array[];
+  /** each row's bin per feature, row-major like the features */
+  binned: Uint8Array;
+}
+
+/** Each data set's binning per bin count: the bags of one ranker train on the same rows. */
+const binnings = new WeakMap<RankingData, Map<number, Binning>>();
+
+function binningOf(data: RankingData, bins: number): Binning {
+  let byCount = binnings.get(data);
+  if (!byCount) {
+    byCount = new Map();
+    binnings.set(data, byCount);
+  }
+  let binning = byCount.get(bins);
+  if (!binning) {
+    const rows = data.labels.length;
+    const f = data.featureCount;
+    const edges = binEdges(data, bins);
+    const binned = new Uint8Array(rows * f);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < f; j++) binned[r * f + j] = binOf(edges[j]!, data.features[r * f + j]!);
+    }
+    binning = { edges, binned };
+    byCount.set(bins, binning);
+  }
+  return binning;
+}
+
 /** Quantile bin edges per feature; a value's bin is the number of edges at or below it. */
 function binEdges(data: RankingData, bins: number): Float32Array[] {
   const rows = data.labels.length;
@@ -370,11 +400,7 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
   for (let q = 0; q < queryCount; q++) (held[sourceOf(q)] ? holdout : fitting).push(q);
   const rows = data.labels.length;
   const f = data.featureCount;
-  const edges = binEdges(data, options.bins ?? 32);
-  const binned = new Uint8Array(rows * f);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < f; j++) binned[r * f + j] = binOf(edges[j]!, data.features[r * f + j]!);
-  }
+  const { edges, binned } = binningOf(data, options.bins ?? 32);
   const stride = edges.reduce((most, e) => Math.max(most, e.length + 1), 1);
   const rng = createRng((options.seed ?? 7) + 1);
   const perTree = Math.max(1, Math.round(fitting.length * (options.sample ?? 0.5)));
@@ -383,6 +409,8 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
   const hess = new Float64Array(rows);
   const tree: Tree = { feature: [], bin: [], threshold: [], left: [], right: [], value: [] };
   const roots: number[] = [];
+  /** the rows the current tree was grown on: growTree scores them at their leaves */
+  const grownOn = new Uint8Array(rows);
   let bestNdcg = holdout.length ? rankingNdcg(data, scores, holdout) : 0;
   let bestTrees = 0;
   for (let t = 0; t < trees; t++) {
@@ -391,9 +419,10 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
     lambdas(data, scores, sampled, grad, hess);
     const treeRows: number[] = [];
     for (const q of sampled) for (let r = data.groups[q]!; r < data.groups[q + 1]!; r++) treeRows.push(r);
+    grownOn.fill(0);
     const root = growTree(tree, Int32Array.from(treeRows), 0);
     roots.push(root);
-    for (let r = 0; r < rows; r++) scores[r]! += leafValue(tree, root, binned, r, f);
+    for (let r = 0; r < rows; r++) if (!grownOn[r]) scores[r]! += leafValue(tree, root, binned, r, f);
     if (!holdout.length) {
       bestTrees = roots.length;
       continue;
@@ -424,11 +453,20 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
       g += grad[nodeRows[i]!]!;
       h += hess[nodeRows[i]!]!;
     }
-    out.value.push((-g / (h + lambda)) * shrinkage);
-    if (level >= depth || nodeRows.length < 2 * minLeaf) return node;
+    const value = (-g / (h + lambda)) * shrinkage;
+    out.value.push(value);
+    // A leaf scores its rows here, where they are at hand; other rows walk the tree afterwards.
+    const leaf = () => {
+      for (let i = 0; i < nodeRows.length; i++) {
+        scores[nodeRows[i]!]! += value;
+        grownOn[nodeRows[i]!] = 1;
+      }
+      return node;
+    };
+    if (level >= depth || nodeRows.length < 2 * minLeaf) return leaf();
     const hist = known ?? histogram(nodeRows);
     const split = bestSplit(hist, nodeRows.length, g, h);
-    if (!split) return node;
+    if (!split) return leaf();
     let leftCount = 0;
     for (let i = 0; i < nodeRows.length; i++) {
       if (binned[nodeRows[i]! * f + split.feature]! <= split.bin) leftCount++;
@@ -459,41 +497,34 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
     return node;
   }
 
-  /** All features' gradient, hessian and row-count histograms in one pass over the rows. */
+  /**
+   * All features' gradient, hessian and row-count histograms in one pass over the rows, a bin's
+   * three sums side by side so that each update touches one cache line.
+   */
   function histogram(nodeRows: Int32Array): Histogram {
-    const hg = new Float64Array(f * stride);
-    const hh = new Float64Array(f * stride);
-    const hc = new Int32Array(f * stride);
+    const hist = new Float64Array(3 * f * stride);
     for (let i = 0; i < nodeRows.length; i++) {
       const r = nodeRows[i]!;
       const gr = grad[r]!;
       const hr = hess[r]!;
       const base = r * f;
       for (let j = 0; j < f; j++) {
-        const at = j * stride + binned[base + j]!;
-        hg[at]! += gr;
-        hh[at]! += hr;
-        hc[at]! += 1;
+        const at = 3 * (j * stride + binned[base + j]!);
+        hist[at] = hist[at]! + gr;
+        hist[at + 1] = hist[at + 1]! + hr;
+        hist[at + 2] = hist[at + 2]! + 1;
       }
     }
-    return { g: hg, h: hh, c: hc };
+    return hist;
   }
 
   function subtract(parent: Histogram, child: Histogram): Histogram {
-    const out: Histogram = {
-      g: new Float64Array(parent.g.length),
-      h: new Float64Array(parent.h.length),
-      c: new Int32Array(parent.c.length),
-    };
-    for (let i = 0; i < out.g.length; i++) {
-      out.g[i] = parent.g[i]! - child.g[i]!;
-      out.h[i] = parent.h[i]! - child.h[i]!;
-      out.c[i] = parent.c[i]! - child.c[i]!;
-    }
+    const out: Histogram = new Float64Array(parent.length);
+    for (let i = 0; i < out.length; i++) out[i] = parent[i]! - child[i]!;
     return out;
   }
 
-  function bestSplit({ g: hg, h: hh, c: hc }: Histogram, count: number, g: number, h: number) {
+  function bestSplit(hist: Histogram, count: number, g: number, h: number) {
     let best: { feature: number; bin: number; gain: number } | null = null;
     const parent = (g * g) / (h + lambda);
     for (let j = 0; j < f; j++) {
@@ -505,9 +536,10 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
       let cl = 0;
       // Splitting after bin b sends bins 0..b left; the last bin cannot be a split point.
       for (let b = 0; b < bins - 1; b++) {
-        gl += hg[offset + b]!;
-        hl += hh[offset + b]!;
-        cl += hc[offset + b]!;
+        const at = 3 * (offset + b);
+        gl += hist[at]!;
+        hl += hist[at + 1]!;
+        cl += hist[at + 2]!;
         const cr = count - cl;
         if (cl < minLeaf || cr < minLeaf) continue;
         const gr = g - gl;
@@ -520,11 +552,8 @@ export function trainRanker(data: RankingData, options: RankerOptions = {}): Ran
   }
 }
 
-interface Histogram {
-  g: Float64Array;
-  h: Float64Array;
-  c: Int32Array;
-}
+/** Per feature and bin: the gradient sum, the hessian sum and the row count, interleaved. */
+type Histogram = Float64Array;
 
 /** The leaf a binned row reaches: the same path as Ranker.predict takes on the raw values. */
 function leafValue(tree: Tree, root: number, binned: Uint8Array, row: number, f: number): number {
