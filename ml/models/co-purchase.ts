@@ -53,11 +53,10 @@ export class CoPurchaseRecommender implements Recommender {
       }
       if (touched.length === 0) continue;
       const ni = counts[i]! ** alpha;
-      builder.add(
-        i,
-        touched,
-        Float32Array.from(touched, (j) => co[j]! / (ni * partner[j]!)),
-      );
+      const similarities = new Float32Array(touched.length);
+      for (let t = 0; t < touched.length; t++)
+        similarities[t] = co[touched[t]!]! / (ni * partner[touched[t]!]!);
+      builder.add(i, touched, similarities);
       for (const j of touched) co[j] = 0;
       touched.length = 0;
     }

@@ -80,16 +80,20 @@ export function candidateTable(signals: Record<Signal, Float32Array>, q: EvalQue
 
 /** Mean NDCG@10 of the weights over the tables. */
 export function tableNdcg(tables: CandidateTable[], w: Weights): number {
-  const weights = SIGNALS.map((signal) => w[signal]);
+  const n = SIGNALS.length;
+  // A zero weight adds nothing to a sum of finite values: only the others are visited.
+  const used = Int32Array.from(SIGNALS.flatMap((signal, j) => (w[signal] === 0 ? [] : [j])));
+  const weights = Float64Array.from(used, (j) => w[SIGNALS[j]!]);
+  let scores = new Float32Array(0);
   let total = 0;
   for (const { values, relevant, count } of tables) {
-    const scores = new Float32Array(count);
+    if (scores.length < count) scores = new Float32Array(count);
     for (let c = 0; c < count; c++) {
       let s = 0;
-      for (let j = 0; j < weights.length; j++) s += weights[j]! * values[c * weights.length + j]!;
+      for (let u = 0; u < used.length; u++) s += weights[u]! * values[c * n + used[u]!]!;
       scores[c] = s;
     }
-    total += ndcg(topK(scores, 10), relevant, 10);
+    total += ndcg(topK(scores.subarray(0, count), 10), relevant, 10);
   }
   return total / Math.max(1, tables.length);
 }
