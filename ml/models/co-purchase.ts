@@ -29,7 +29,7 @@ export class CoPurchaseRecommender implements Recommender {
     await this.popularity.fit(train);
     const n = numProducts(train);
     const keep = this.options.neighbours ?? 100;
-    const alpha = this.options.alpha ?? 0.5;
+    const alpha = this.alpha;
     const orderCounts = productOrderCounts(train);
     const ordersOf = productOrders(train, orderCounts);
     const orderWeight = orderWeights(train, this.options.halfLifeDays ?? 0);
@@ -81,6 +81,11 @@ export class CoPurchaseRecommender implements Recommender {
     this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? 100);
   }
 
+  /** The exponent of sim(i, j) = c_ij / (n_i^alpha n_j^(1 - alpha)). */
+  private get alpha(): number {
+    return this.options.alpha ?? 0.5;
+  }
+
   /**
    * Calls `visit` with each neighbour j of `item` and the number of orders holding both, c_ij,
    * recovered from sim(i, j) = c_ij / (n_i^alpha n_j^(1 - alpha)) and `orders` (n, the products'
@@ -91,7 +96,7 @@ export class CoPurchaseRecommender implements Recommender {
     orders: (product: number) => number,
     visit: (neighbour: number, count: number) => void,
   ): void {
-    const alpha = this.options.alpha ?? 0.5;
+    const alpha = this.alpha;
     const left = orders(item) ** alpha;
     this.lists.forEach(item, (j, similarity) => {
       visit(j, similarity * left * orders(j) ** (1 - alpha));

@@ -344,7 +344,7 @@ export class HybridRecommender implements Recommender {
       s.max[j] = 0;
       s.sum[j] = 0;
       s.reverse[j] = 0;
-      s.support[j] = 0;
+      s.pairOrders[j] = 0;
     }
     s.touched.reset(s.max.length);
     const { coPurchase, items } = this.parts;
@@ -359,9 +359,19 @@ export class HybridRecommender implements Recommender {
         s.max[j] = Math.max(s.max[j]!, c / ni);
         s.sum[j]! += c / ni;
         s.reverse[j] = Math.max(s.reverse[j]!, c / nj);
-        s.support[j] = Math.max(s.support[j]!, c);
+        s.pairOrders[j] = Math.max(s.pairOrders[j]!, c);
       });
     }
+    // The cart's own shape, the same for every candidate: newcomers' carts differ from returning
+    // shoppers' in what they start from.
+    let firstShare = 0;
+    let popularity = 0;
+    for (const c of cart) {
+      firstShare += items.firstShare[c] ?? 0;
+      popularity += items.logOrders[c] ?? 0;
+    }
+    s.cartFirstShare = firstShare / Math.max(1, cart.length);
+    s.cartPopularity = popularity / Math.max(1, cart.length);
   }
 
   /** The LINK_FEATURES of one candidate, from the last computeLinks and the shopper's history. */
@@ -398,16 +408,9 @@ export class HybridRecommender implements Recommender {
     row[at + 11] = s.max[product]!;
     row[at + 12] = s.sum[product]! / cart;
     row[at + 13] = s.reverse[product]!;
-    row[at + 14] = Math.log1p(s.support[product]!);
-    // Query-level: newcomers' carts differ from returning shoppers' in what they start from.
-    let firstShare = 0;
-    let popularity = 0;
-    for (const c of query.cart) {
-      firstShare += this.parts.items.firstShare[c] ?? 0;
-      popularity += this.parts.items.logOrders[c] ?? 0;
-    }
-    row[at + 15] = firstShare / cart;
-    row[at + 16] = popularity / cart;
+    row[at + 14] = Math.log1p(s.pairOrders[product]!);
+    row[at + 15] = s.cartFirstShare;
+    row[at + 16] = s.cartPopularity;
   }
 
   /** The validation candidates as ranking data, with the chosen weights' scores as a feature. */
@@ -657,13 +660,19 @@ function emptyLinks(n: number): Links {
   };
 }
 
-/** Per product, its co-purchase with the last cart (computeConditional); `touched` lists the nonzero ones. */
+/**
+ * Per product, its co-purchase with the last cart (computeConditional): P(j | i) strongest and
+ * summed, P(i | j), the pair's order count, with `touched` listing the products set; and the cart's
+ * mean share of first orders and mean log order count.
+ */
 interface Conditional {
   max: Float32Array;
   sum: Float32Array;
   reverse: Float32Array;
-  support: Float32Array;
+  pairOrders: Float32Array;
   touched: Touched;
+  cartFirstShare: number;
+  cartPopularity: number;
 }
 
 function emptyConditional(n: number): Conditional {
@@ -671,8 +680,10 @@ function emptyConditional(n: number): Conditional {
     max: new Float32Array(n),
     sum: new Float32Array(n),
     reverse: new Float32Array(n),
-    support: new Float32Array(n),
+    pairOrders: new Float32Array(n),
     touched: new Touched().reset(n),
+    cartFirstShare: 0,
+    cartPopularity: 0,
   };
 }
 

@@ -56,8 +56,8 @@ export class Ranker {
     readonly value: Float32Array,
     readonly roots: Int32Array,
   ) {
-    // predict() walks one interleaved record per node (feature, threshold or leaf value, left, right):
-    // one cache line per step instead of four arrays' worth, for every candidate of every checkout.
+    // One interleaved record per node (feature, threshold or leaf value, left, right): predict()
+    // walks it a cache line per step, and the compiled trees are read from it.
     const buffer = new ArrayBuffer(feature.length * 16);
     this.nodeInts = new Int32Array(buffer);
     this.nodeFloats = new Float32Array(buffer);
