@@ -1,11 +1,14 @@
 // Production HTTP server for the built app (npm start). Unlike remix-serve it logs paths without
 // query strings: embedded admin URLs carry the merchant's session token in `id_token`. It runs
 // WEB_CONCURRENCY worker processes (default: one per CPU) sharing the port, as Node serves best:
-// each keeps its own decoded models and caches, and a worker that dies is replaced.
+// each keeps its own decoded models and caches, and a worker that dies is replaced. SERVER_BUILD
+// names another server build to serve (default build/server/index.js).
 import cluster from "node:cluster";
 import { createServer } from "node:http";
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
@@ -60,7 +63,9 @@ function log(level, fields) {
 }
 
 async function serve() {
-  const build = await import("./build/server/index.js");
+  const build = await import(
+    pathToFileURL(resolve(process.env.SERVER_BUILD ?? "build/server/index.js")).href
+  );
 
   const app = express();
   app.disable("x-powered-by");

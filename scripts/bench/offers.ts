@@ -4,7 +4,9 @@
  * asked with signed checkout session tokens (guests and logged-in customers) and carts taken from
  * the shop's orders: at a fixed 500 req/s as independent (Poisson) arrivals, which the latency goal
  * is measured on, and in autocannon's bursty rate mode for comparison; then at saturation with
- * autocannon. A bare Node http server driven the same way gives the machine's ceiling.
+ * autocannon. The request floor, the same server and requests with an offers route that does all but
+ * the offers (scripts/bench/floor-build.ts), says how much of the gap to the ceiling is ranking. A
+ * bare Node http server driven the same way gives the machine's ceiling.
  *
  *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--customer-share 0.5]
  *                    [--lines 1000000] [--keep] [--reuse <database>] [--profile <dir>]
@@ -53,6 +55,7 @@ const API_SECRET = "bench-api-secret";
 const SHOP = "bench-offers.myshopify.com";
 const APP_PORT = 3900 + Math.floor(Math.random() * 40);
 const BARE_PORT = APP_PORT + 50;
+const FLOOR_PORT = APP_PORT + 100;
 const suffix = randomBytes(4).toString("hex");
 const databaseName = values.reuse ?? `cua_bench_${suffix}`;
 const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
@@ -177,7 +180,25 @@ function failures(result: LoadResult) {
   return result.non2xx + result.errors + result.timeouts + result.mismatches;
 }
 
+/** A logged-in shopper's answer from the floor says how many lines of their history it read. */
+async function checkFloor(
+  url: string,
+  pool: Array<PreparedRequest & { customer: boolean; body: () => string }>,
+) {
+  let historyLines = 0;
+  for (const request of pool.filter((r) => r.customer).slice(0, 20)) {
+    const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body() });
+    const text = await response.text();
+    if (response.status !== 200)
+      throw new Error(`the floor answered ${response.status}: ${text.slice(0, 300)}`);
+    historyLines += (JSON.parse(text) as { historyLines: number }).historyLines;
+  }
+  if (pool.some((r) => r.customer) && historyLines === 0)
+    throw new Error("the floor read no customer's history");
+}
+
 let app: ChildProcess | undefined;
+let floor: ChildProcess | undefined;
 let bare: ChildProcess | undefined;
 try {
   const orders = ordersForLines(shopSize, Number(values.lines));
@@ -256,6 +277,22 @@ try {
   const atSaturation = await drive({ ...offers, ...saturated, label: "offers at saturation" });
   await stopServer(app);
 
+  floor = await startServer({
+    args: ["--import", "tsx", "server.mjs"],
+    env: { ...serverEnv, SERVER_BUILD: "scripts/bench/floor-build.ts" },
+    port: FLOOR_PORT,
+  });
+  const floorTarget = {
+    url: `http://127.0.0.1:${FLOOR_PORT}/api/checkout/offers`,
+    pool,
+    serverPid: floor.pid,
+    verifyBody: (body: string) => body.startsWith('{"offers":[]'),
+  };
+  await checkFloor(floorTarget.url, pool);
+  await drive({ ...floorTarget, ...saturated, label: "warm-up", seconds: 3 });
+  const floorResult = await drive({ ...floorTarget, ...saturated, label: "request floor at saturation" });
+  await stopServer(floor);
+
   bare = await startServer({
     args: ["scripts/bench/bare-server.mjs"],
     env: { WEB_CONCURRENCY: values.workers },
@@ -271,8 +308,9 @@ try {
   const bareResult = await drive({ ...ceiling, ...saturated, label: "bare http at saturation" });
   const loadAfter = loadavg();
 
-  const results = [atRate, atRateInBursts, atSaturation, bareResult];
+  const results = [atRate, atRateInBursts, atSaturation, floorResult, bareResult];
   const ratio = +(atSaturation.perSecond / bareResult.perSecond).toFixed(3);
+  const floorRatio = +(floorResult.perSecond / bareResult.perSecond).toFixed(3);
   const goals = {
     // Met only at the offered rate: a server that falls behind has not served it.
     p99AtRate: {
@@ -298,6 +336,7 @@ try {
   );
 
   console.log(`saturated / bare: ${(ratio * 100).toFixed(1)}%`);
+  console.log(`request floor (no ranking) / bare: ${(floorRatio * 100).toFixed(1)}%`);
   if (atRate.perSecond < 0.95 * Number(values.rate)) {
     console.log(`the server kept up with ${atRate.perSecond} of the ${values.rate} req/s offered`);
   }
@@ -312,6 +351,7 @@ try {
       checked,
       results,
       ratio,
+      floorRatio,
       goals,
       workers: Number(values.workers),
       loadavg: { before: loadBefore, after: loadAfter },
@@ -328,6 +368,7 @@ try {
   process.exitCode = 1;
 } finally {
   await stopServer(app);
+  await stopServer(floor);
   await stopServer(bare);
   await closeQueues();
   await deleteQueueKeys();
