@@ -63,9 +63,10 @@ function log(level, fields) {
 }
 
 async function serve() {
-  const build = await import(
-    pathToFileURL(resolve(process.env.SERVER_BUILD ?? "build/server/index.js")).href
-  );
+  const buildUrl = process.env.SERVER_BUILD
+    ? pathToFileURL(resolve(process.env.SERVER_BUILD)).href
+    : new URL("./build/server/index.js", import.meta.url).href;
+  const build = await import(buildUrl);
 
   const app = express();
   app.disable("x-powered-by");
