@@ -278,7 +278,7 @@ try {
   await stopServer(app);
 
   floor = await startServer({
-    args: ["--import", "tsx", "server.mjs"],
+    args: [...profile, "--import", "tsx", "server.mjs"],
     env: { ...serverEnv, SERVER_BUILD: "scripts/bench/floor-build.ts" },
     port: FLOOR_PORT,
   });
