@@ -129,8 +129,11 @@ function ensureBuild() {
   if (build.status !== 0) throw new Error(`the app build failed:\n${build.stderr}`);
 }
 
+/** A prepared checkout request, from a logged-in customer or a guest. */
+type CheckoutRequest = PreparedRequest & { customer: boolean; body: () => string };
+
 /** Asks for offers once per prepared request, in turn: every answer a 200, and customers recognised. */
-async function checkAnswers(pool: Array<PreparedRequest & { customer: boolean; body: () => string }>) {
+async function checkAnswers(pool: CheckoutRequest[]) {
   const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
   let empty = 0;
   let holdout = 0;
@@ -181,10 +184,7 @@ function failures(result: LoadResult) {
 }
 
 /** A logged-in shopper's answer from the floor says how many lines of their history it read. */
-async function checkFloor(
-  url: string,
-  pool: Array<PreparedRequest & { customer: boolean; body: () => string }>,
-) {
+async function checkFloor(url: string, pool: CheckoutRequest[]) {
   let historyLines = 0;
   for (const request of pool.filter((r) => r.customer).slice(0, 20)) {
     const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body() });
