@@ -18,6 +18,14 @@ export function contentTokens(text: string): string[] {
   return words.filter((w) => w.length > 1 && !/^\d+$/.test(w) && !STOP_WORDS.has(w));
 }
 
+/**
+ * The most products a word may name and still tell products apart: a word on more than a tenth of
+ * the catalog (a shop's own name, its main category) says nothing about any one of them.
+ */
+export function maxWordProducts(products: number): number {
+  return Math.max(20, Math.floor(products / 10));
+}
+
 /** A product's distinct words: its title's and keywords' tokens, and its category as one word. */
 export function productWords(catalog: Catalog, product: number): string[] {
   const { productTitles, productCategories, productKeywords } = catalog;
@@ -55,7 +63,7 @@ export class ContentRecommender implements Recommender {
         list.push(i);
       }
     });
-    const maxDf = Math.max(20, Math.floor(n / 10));
+    const maxDf = maxWordProducts(n);
     const idf = new Map<string, number>();
     for (const [w, list] of postings) {
       if (list.length > 1 && list.length <= maxDf) idf.set(w, Math.log(n / list.length));

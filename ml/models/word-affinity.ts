@@ -1,6 +1,6 @@
 import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
 import type { ModelArrays, Query, Recommender } from "../recommender";
-import { productWords } from "./content";
+import { maxWordProducts, productWords } from "./content";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
@@ -37,16 +37,24 @@ export class WordAffinityRecommender implements Recommender {
   async fit(train: Dataset): Promise<void> {
     await this.popularity.fit(train);
     const n = numProducts(train);
+    const docs = Array.from({ length: n }, (_, i) => productWords(train.catalog, i));
+    // Common words are left out: they would dilute every product's average and cost the most to
+    // score, since every checkout visits each of their products.
+    const products = new Map<string, number>();
+    for (const words of docs) for (const w of words) products.set(w, (products.get(w) ?? 0) + 1);
+    const maxProducts = maxWordProducts(n);
     const vocabulary = new Map<string, number>();
-    const perProduct = Array.from({ length: n }, (_, i) =>
-      productWords(train.catalog, i).map((w) => {
-        let id = vocabulary.get(w);
-        if (id === undefined) {
-          id = vocabulary.size;
-          vocabulary.set(w, id);
-        }
-        return id;
-      }),
+    const perProduct = docs.map((words) =>
+      words
+        .filter((w) => products.get(w)! <= maxProducts)
+        .map((w) => {
+          let id = vocabulary.get(w);
+          if (id === undefined) {
+            id = vocabulary.size;
+            vocabulary.set(w, id);
+          }
+          return id;
+        }),
     );
     this.wordStart = new Int32Array(n + 1);
     perProduct.forEach((list, i) => {
