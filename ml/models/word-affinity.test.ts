@@ -6,18 +6,23 @@ import { WordAffinityRecommender } from "./word-affinity";
 /**
  * Two themes across three product types: shoppers buy within a theme (a spaceboy lunch box with
  * spaceboy cake cases), never a type across themes. Each theme has a product nobody has bought yet.
+ * `brand` starts every title, as a shop's own name does; `unsold` adds products nobody bought.
  */
-function themedShop() {
+function themedShop({ brand = "", unsold = 0 }: { brand?: string; unsold?: number } = {}) {
   const types = ["lunch box", "cake cases", "apron"];
+  const title = (text: string) => `${brand} ${text}`.trim();
   const products = ["spaceboy", "dolly"].flatMap((theme) => [
     ...types.map((type) => ({
       id: `${theme}-${type.replace(" ", "-")}`,
-      title: `${theme} ${type}`,
+      title: title(`${theme} ${type}`),
       category: "",
       keywords: "",
     })),
-    { id: `${theme}-tray`, title: `${theme} tray`, category: "", keywords: "" },
+    { id: `${theme}-tray`, title: title(`${theme} tray`), category: "", keywords: "" },
   ]);
+  for (let k = 0; k < unsold; k++) {
+    products.push({ id: `card-${k}`, title: title(`greeting card ${k}`), category: "", keywords: "" });
+  }
   const orders: Array<[string, string, string, string[]]> = [];
   for (let i = 0; i < 12; i++) {
     const theme = i % 2 === 0 ? "spaceboy" : "dolly";
@@ -62,6 +67,21 @@ describe("word affinity", () => {
     restored.scoreCart(cart, b);
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Math.max(...a)).toBeGreaterThan(0);
+  });
+
+  it("ignores a word on most of the catalog, such as the shop's own name in every title", async () => {
+    const scores = async (brand: string) => {
+      const { data, id } = themedShop({ brand, unsold: 30 });
+      const model = new WordAffinityRecommender();
+      await model.fit(data);
+      const out = new Float32Array(data.catalog.productIds.length);
+      model.scoreCart([id("spaceboy-lunch-box")], out);
+      return { out, id };
+    };
+    const plain = await scores("");
+    const branded = await scores("acme");
+    expect(Array.from(branded.out)).toEqual(Array.from(plain.out));
+    expect(branded.out[plain.id("spaceboy-tray")]).toBeGreaterThan(branded.out[plain.id("dolly-tray")]!);
   });
 
   it("gives nothing for a cart of unknown products", async () => {
