@@ -95,7 +95,7 @@ export async function restoreVersion(
         `Version ${version}'s artifact is no longer kept; it cannot be restored.`,
       );
     }
-    const note = `Restored by hand (was ${target.status}). Earlier: ${target.decisionNote ?? "no note"}`;
+    const note = restoredNote(target.status, target.decisionNote);
     await makeLive(tx, { shopId: shop.id, id: target.id, note });
     return { version, status: "live" as const, changed: true };
   });
@@ -111,4 +111,15 @@ export async function listModelVersions(database: Db, shopDomain: string) {
     metrics: HoldoutMetricsSchema.safeParse(metrics).data ?? null,
     sizeBytes: artifact?.sizeBytes ?? null,
   }));
+}
+
+/** What restoredNote puts before the earlier note, any number of times in notes written before it. */
+const RESTORED_PREFIXES = /^(?:Restored by hand \(was \w+\)\. Earlier: )+/;
+
+/**
+ * How a version came back, then the decision its training made: a version restored again and
+ * again keeps one line, not one more "Earlier:" per restore.
+ */
+function restoredNote(status: string, earlier: string | null): string {
+  return `Restored by hand (was ${status}). Earlier: ${(earlier ?? "no note").replace(RESTORED_PREFIXES, "")}`;
 }

@@ -208,6 +208,15 @@ describe("model registry", () => {
       [3, "live", 4],
     ]);
 
+    // Restored again and again, a version's note still gives its training's decision once.
+    await restoreVersion(db(), { shopDomain: shop.domain, version: 5 });
+    await restoreVersion(db(), { shopDomain: shop.domain, version: 3 });
+    const restored = (await listModelVersions(db(), shop.domain)).find((v) => v.version === 3);
+    expect(restored?.decisionNote).toMatch(
+      /^Restored by hand \(was retired\)\. Earlier: Rejected, worse than the live model beyond noise/,
+    );
+    expect(restored?.decisionNote?.match(/Restored by hand/g)).toHaveLength(1);
+
     // The database itself refuses a second live version.
     await expect(
       db().modelVersion.updateMany({ where: { shopId: shop.id, version: 4 }, data: { status: "live" } }),
