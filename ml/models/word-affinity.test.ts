@@ -81,7 +81,7 @@ describe("word affinity", () => {
     const plain = await scores("");
     const branded = await scores("acme");
     expect(Array.from(branded.out)).toEqual(Array.from(plain.out));
-    expect(branded.out[plain.id("spaceboy-tray")]).toBeGreaterThan(branded.out[plain.id("dolly-tray")]!);
+    expect(branded.out[branded.id("spaceboy-tray")]).toBeGreaterThan(branded.out[branded.id("dolly-tray")]!);
   });
 
   it("gives nothing for a cart of unknown products", async () => {
