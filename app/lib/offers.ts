@@ -10,6 +10,8 @@ export type OfferEventType = (typeof OFFER_EVENT_TYPES)[number];
 
 export const MAX_CART_LINES = 100;
 export const MAX_EVENTS_PER_REQUEST = 50;
+/** The largest offers request body read: a full cart of MAX_CART_LINES lines is far below it. */
+export const MAX_OFFERS_REQUEST_BYTES = 64 * 1024;
 
 const SurfaceSchema = z.enum(SURFACES, { error: `must be one of ${SURFACES.join(", ")}` });
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { answerCheckoutPreflight, handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { parseInput, readJsonBody } from "~/lib/http";
-import { OffersRequestSchema } from "~/lib/offers";
+import { MAX_OFFERS_REQUEST_BYTES, OffersRequestSchema } from "~/lib/offers";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
 
 /** CORS preflight (Remix hands OPTIONS to the loader). */
@@ -13,7 +13,10 @@ export function loader({ request }: LoaderFunctionArgs) {
 /** The checkout extension asks for offers for its cart, with its session token (README: Checkout offers). */
 export function action({ request }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller) => {
-    const input = parseInput(OffersRequestSchema, await readJsonBody(request, { maxBytes: 64 * 1024 }));
+    const input = parseInput(
+      OffersRequestSchema,
+      await readJsonBody(request, { maxBytes: MAX_OFFERS_REQUEST_BYTES }),
+    );
     return getCheckoutOffers(db(), {
       ...caller,
       cart: input.cart.lines.map((line) => line.productId),

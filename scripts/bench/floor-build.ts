@@ -10,7 +10,7 @@ import { db } from "~/db.server";
 import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { AppError } from "~/lib/errors";
 import { parseInput, readJsonBody } from "~/lib/http";
-import { OffersRequestSchema } from "~/lib/offers";
+import { MAX_OFFERS_REQUEST_BYTES, OffersRequestSchema } from "~/lib/offers";
 import { customerHistory, servingPointer } from "~/models/serving-data.server";
 
 const shopIds = new Map<string, string>();
@@ -26,7 +26,7 @@ async function shopIdOf(shopDomain: string): Promise<string> {
 
 function action({ request }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async ({ shopDomain, customerKey }) => {
-    parseInput(OffersRequestSchema, await readJsonBody(request, { maxBytes: 64 * 1024 }));
+    parseInput(OffersRequestSchema, await readJsonBody(request, { maxBytes: MAX_OFFERS_REQUEST_BYTES }));
     const shopId = await shopIdOf(shopDomain);
     const history = customerKey ? await customerHistory({ shopId, customerKey }) : [];
     return { offers: [], modelVersion: null, experiment: null, historyLines: history.length };
