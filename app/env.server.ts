@@ -43,6 +43,8 @@ const EnvSchema = z
     RECOMMEND_REFRESH_MS: z.coerce.number().int().min(50).default(5_000),
     // Requests a shopper (customer, or address for guests) may make to the events API per minute and shop.
     OFFER_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    // How long the events API gathers requests' events into one statement; each request waits for it.
+    OFFER_EVENTS_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
     // Single-use discount codes kept ready per (product, percent), and the stock that asks for more.
     DISCOUNT_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(5),
     DISCOUNT_POOL_LOW_WATER: z.coerce.number().int().min(0).max(1_000).default(2),
