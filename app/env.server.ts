@@ -34,6 +34,8 @@ const EnvSchema = z
       .transform((value) => value.split(",").map((name) => name.trim()))
       .pipe(z.array(z.enum(["ingest", "backfill", "train", "discounts"])).min(1)),
     TRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    // The nice value (0-19) a worker process serving the train queue lowers itself to.
+    TRAIN_NICE: z.coerce.number().int().min(0).max(19).default(10),
     // Five-field cron pattern, read in UTC.
     TRAIN_NIGHTLY_CRON: z
       .string()
