@@ -235,6 +235,7 @@ export async function driveOpenLoop({
   verifyBody,
   serverPid,
   seed = 1,
+  onMeasure,
 }: {
   label: string;
   url: string;
@@ -244,11 +245,14 @@ export async function driveOpenLoop({
   verifyBody: (body: string) => boolean;
   serverPid?: number;
   seed?: number;
+  /** called when the warm-up ends and the measured run starts, and with false when it ends */
+  onMeasure?: (measuring: boolean) => void;
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   // A few seconds first, unrecorded, so the connections a proxy would keep open are open.
   await offerOpenLoop({ agent, url, pool, rate, seconds: 3, verifyBody, seed: seed + 1 });
   const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
+  onMeasure?.(true);
   const { counts, times, late, peak, timesByPath } = await offerOpenLoop({
     agent,
     url,
@@ -258,6 +262,7 @@ export async function driveOpenLoop({
     verifyBody,
     seed,
   });
+  onMeasure?.(false);
   agent.destroy();
   return {
     label,
