@@ -34,6 +34,8 @@ const EnvSchema = z
       .transform((value) => value.split(",").map((name) => name.trim()))
       .pipe(z.array(z.enum(["ingest", "backfill", "train", "discounts"])).min(1)),
     TRAIN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    // The nice value (0-19) a worker process serving the train queue lowers itself to.
+    TRAIN_NICE: z.coerce.number().int().min(0).max(19).default(10),
     // Five-field cron pattern, read in UTC.
     TRAIN_NIGHTLY_CRON: z
       .string()
@@ -43,6 +45,8 @@ const EnvSchema = z
     RECOMMEND_REFRESH_MS: z.coerce.number().int().min(50).default(5_000),
     // Requests a shopper (customer, or address for guests) may make to the events API per minute and shop.
     OFFER_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    // How long the events API gathers requests' events into one statement; each request waits for it.
+    OFFER_EVENTS_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
     // Single-use discount codes kept ready per (product, percent), and the stock that asks for more.
     DISCOUNT_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(5),
     DISCOUNT_POOL_LOW_WATER: z.coerce.number().int().min(0).max(1_000).default(2),

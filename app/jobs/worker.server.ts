@@ -5,6 +5,7 @@ import { z } from "zod";
 import { disconnectDb } from "~/db.server";
 import { env } from "~/env.server";
 import { describeError } from "~/lib/errors";
+import { lowerProcessPriority } from "~/lib/process-priority.server";
 import { logger } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
@@ -105,6 +106,8 @@ export async function startWorkers({
 async function main() {
   // Signal handlers come first: a stop requested during start-up waits for start-up, then closes.
   let stopping = false;
+  // Training holds a CPU for minutes; on a machine it shares with a server, checkouts come first.
+  if (env().WORKER_QUEUES.includes("train")) lowerProcessPriority(env().TRAIN_NICE);
   const started = startWorkers({ queues: env().WORKER_QUEUES });
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/db.server";
+import { type Db, hotQuery, type Tx } from "~/db.server";
 import type { OfferEventType, Surface } from "~/lib/offers";
 
 export interface OfferEventRow {
@@ -27,6 +27,53 @@ export async function insertOfferEvents(
     skipDuplicates: true,
   });
   return count;
+}
+
+export interface ShopOfferEvents {
+  shopDomain: string;
+  events: OfferEventRow[];
+}
+
+/**
+ * Inserts the events of several requests, of any shops, in one statement, and answers which of
+ * their shops are installed; events of the others are not stored. An offer's event of a type
+ * already stored is skipped. It runs on the checkout's path, so with hotQuery.
+ */
+export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<Set<string>> {
+  const rows = batch.flatMap(({ shopDomain, events }) => events.map((event) => ({ shopDomain, ...event })));
+  const shops = await hotQuery<{ domain: string }>(
+    "insert-offer-events",
+    `WITH shop AS (
+       SELECT id, domain FROM "Shop" WHERE domain = ANY($1::text[]) AND "uninstalledAt" IS NULL
+     ), inserted AS (
+       INSERT INTO "OfferEvent" ("shopId", "offerId", "productId", "modelVersion", surface, type,
+         "discountPercent", "experimentId", variant, "customerKey", "occurredAt")
+       SELECT shop.id, t.offer_id, t.product_id, t.model_version, t.surface, t.type,
+         t.discount_percent, t.experiment_id, t.variant, t.customer_key,
+         to_timestamp(t.occurred_ms / 1000.0) AT TIME ZONE 'UTC'
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[],
+         $9::text[], $10::int[], $11::text[], $12::float8[])
+         AS t(shop_domain, offer_id, product_id, model_version, surface, type, discount_percent,
+           experiment_id, variant, customer_key, occurred_ms)
+       JOIN shop ON shop.domain = t.shop_domain
+       ON CONFLICT DO NOTHING)
+     SELECT domain FROM shop`,
+    [
+      [...new Set(batch.map((entry) => entry.shopDomain))],
+      rows.map((row) => row.shopDomain),
+      rows.map((row) => row.offerId),
+      rows.map((row) => row.productId),
+      rows.map((row) => row.modelVersion),
+      rows.map((row) => row.surface),
+      rows.map((row) => row.type),
+      rows.map((row) => row.discountPercent ?? 0),
+      rows.map((row) => row.experimentId ?? null),
+      rows.map((row) => row.variant ?? null),
+      rows.map((row) => row.customerKey),
+      rows.map((row) => row.occurredAt.getTime()),
+    ],
+  );
+  return new Set(shops.map((shop) => shop.domain));
 }
 
 /** Events per offered product, model version, surface and type, of events that occurred in [since, until). */

@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { db } from "~/db.server";
 import { answerCheckoutPreflight, clientAddress, handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { parseInput, readJsonBody } from "~/lib/http";
 import { OfferEventsRequestSchema } from "~/lib/offers";
@@ -16,6 +15,6 @@ export function action({ request, context }: ActionFunctionArgs) {
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.
     await limitOfferEventRequests({ ...caller, clientAddress: clientAddress(context) });
     const input = parseInput(OfferEventsRequestSchema, await readJsonBody(request, { maxBytes: 32 * 1024 }));
-    return recordOfferEvents(db(), { ...caller, events: input.events });
+    return recordOfferEvents({ ...caller, events: input.events });
   });
 }

@@ -1,12 +1,10 @@
-import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
 import { type OfferClaims, verifyOfferToken } from "~/lib/offer-token.server";
 import type { OfferEventInput } from "~/lib/offers";
 import { hitRateLimit } from "~/lib/rate-limit.server";
-import { logger } from "~/logger.server";
-import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
-import { findShop } from "~/models/shops.server";
+import type { OfferEventRow } from "~/models/offer-events.server";
+import { writeOfferEvents } from "./write-offer-events.server";
 
 /** Events are accepted for offers served in the last day. */
 export const OFFER_EVENT_MAX_AGE_MS = 24 * 3_600_000;
@@ -50,18 +48,19 @@ export async function limitOfferEventRequests({
  * shop in the last day, on the surface the event names; the others are refused one by one and the
  * rest are stored. Product, model version, discount and experiment variant come from the verified
  * token, never from the client; a client's timestamp is kept when it falls between serving and now.
+ * The answer comes once the events are committed, in a batch with other requests' events.
  */
-export async function recordOfferEvents(
-  database: Db,
-  {
-    shopDomain,
-    customerKey,
-    events,
-    now = new Date(),
-  }: { shopDomain: string; customerKey: string | null; events: OfferEventInput[]; now?: Date },
-): Promise<RecordOfferEventsResult> {
-  const shop = await findShop(database, shopDomain);
-  if (!shop || shop.uninstalledAt) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
+export async function recordOfferEvents({
+  shopDomain,
+  customerKey,
+  events,
+  now = new Date(),
+}: {
+  shopDomain: string;
+  customerKey: string | null;
+  events: OfferEventInput[];
+  now?: Date;
+}): Promise<RecordOfferEventsResult> {
   const rows: OfferEventRow[] = [];
   const errors: RecordOfferEventsResult["errors"] = [];
   for (const [index, event] of events.entries()) {
@@ -85,11 +84,8 @@ export async function recordOfferEvents(
       occurredAt: at < offer.servedAt || at > now ? now : at,
     });
   }
-  const inserted = await insertOfferEvents(database, { shopId: shop.id, events: rows });
-  logger().info(
-    { shop: shopDomain, accepted: rows.length, inserted, rejected: errors.length },
-    "offer events recorded",
-  );
+  const installed = await writeOfferEvents(shopDomain, rows);
+  if (!installed) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   return { accepted: rows.length, rejected: errors.length, errors };
 }
 

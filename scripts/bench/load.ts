@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { createRng } from "../../ml/random";
@@ -15,6 +16,8 @@ export interface PreparedRequest {
   headers: Record<string, string>;
   /** the body, or a function giving the body of each request made from it */
   body: string | (() => string);
+  /** Poisson runs: where this request goes, instead of the run's url; its latencies are reported by path */
+  url?: string;
 }
 
 export interface LoadResult {
@@ -39,6 +42,8 @@ export interface LoadResult {
    * It shares the machine with the server, and its own delays count in the latencies.
    */
   senderLateP99?: number;
+  /** Poisson runs whose requests name their url: the latencies of each path */
+  byPath?: Record<string, Pick<LoadResult, "requests" | "p50" | "p95" | "p99" | "max">>;
 }
 
 /**
@@ -70,15 +75,21 @@ export async function startServer({
   args,
   env,
   port,
+  onLine,
 }: {
   args: string[];
   env: Record<string, string>;
   port: number;
+  /** given each line the server writes to stdout (its logs); without it stdout is dropped */
+  onLine?: (line: string) => void;
 }): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", onLine ? "pipe" : "ignore", "inherit"],
   });
+  if (onLine && child.stdout) {
+    createInterface({ input: child.stdout }).on("line", onLine);
+  }
   const exited = once(child, "exit").then(([code]) => {
     throw new Error(`${args.join(" ")} exited with ${code} before listening`);
   });
@@ -118,7 +129,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  * The latency percentiles of a run's answered requests and, with the server's process, its CPU
  * time per answered request since `cpuBefore` (processTreeCpuSeconds).
  */
-function summarize(
+export function summarize(
   times: number[],
   answered: number,
   server?: { pid: number; cpuBefore: number },
@@ -224,6 +235,7 @@ export async function driveOpenLoop({
   verifyBody,
   serverPid,
   seed = 1,
+  onMeasure,
 }: {
   label: string;
   url: string;
@@ -233,12 +245,15 @@ export async function driveOpenLoop({
   verifyBody: (body: string) => boolean;
   serverPid?: number;
   seed?: number;
+  /** called when the warm-up ends and the measured run starts, and with false when it ends */
+  onMeasure?: (measuring: boolean) => void;
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   // A few seconds first, unrecorded, so the connections a proxy would keep open are open.
   await offerOpenLoop({ agent, url, pool, rate, seconds: 3, verifyBody, seed: seed + 1 });
   const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
-  const { counts, times, late, peak } = await offerOpenLoop({
+  onMeasure?.(true);
+  const { counts, times, late, peak, timesByPath } = await offerOpenLoop({
     agent,
     url,
     pool,
@@ -247,6 +262,7 @@ export async function driveOpenLoop({
     verifyBody,
     seed,
   });
+  onMeasure?.(false);
   agent.destroy();
   return {
     label,
@@ -260,6 +276,16 @@ export async function driveOpenLoop({
     mismatches: counts.mismatches,
     ...summarize(times, counts.ok, serverPid ? { pid: serverPid, cpuBefore } : undefined),
     senderLateP99: round(percentile(Float64Array.from(late).sort(), 99)),
+    ...(timesByPath.size > 0
+      ? {
+          byPath: Object.fromEntries(
+            [...timesByPath].map(([path, pathTimes]) => [
+              path,
+              { requests: pathTimes.length, ...summarize(pathTimes, pathTimes.length) },
+            ]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -283,6 +309,7 @@ async function offerOpenLoop({
   const random = createRng(seed);
   const counts = { ok: 0, non2xx: 0, errors: 0, mismatches: 0, sent: 0 };
   const times: number[] = [];
+  const timesByPath = new Map<string, number[]>();
   const late: number[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -297,7 +324,8 @@ async function offerOpenLoop({
         inFlight--;
         resolve();
       };
-      const request = httpRequest(url, {
+      const target = prepared.url ?? url;
+      const request = httpRequest(target, {
         method: "POST",
         agent,
         headers: { ...prepared.headers, "content-length": Buffer.byteLength(body) },
@@ -311,7 +339,14 @@ async function offerOpenLoop({
           else if (!verifyBody(Buffer.concat(chunks).toString("utf8"))) counts.mismatches++;
           else {
             counts.ok++;
-            times.push(performance.now() - scheduled);
+            const ms = performance.now() - scheduled;
+            times.push(ms);
+            if (prepared.url) {
+              const path = new URL(prepared.url).pathname;
+              const pathTimes = timesByPath.get(path) ?? [];
+              pathTimes.push(ms);
+              timesByPath.set(path, pathTimes);
+            }
           }
           done();
         });
@@ -336,5 +371,5 @@ async function offerOpenLoop({
     }
   }
   await Promise.all(pending);
-  return { counts, times, late, peak };
+  return { counts, times, late, peak, timesByPath };
 }

@@ -18,17 +18,13 @@
  * profile (node --cpu-prof) there.
  */
 import type { ChildProcess } from "node:child_process";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
 import { deleteKeys } from "../../test/helpers/redis-keys";
-import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
-import { drive, driveOpenLoop, type LoadResult, type PreparedRequest, startServer, stopServer } from "./load";
+import { drive, driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
 
 const { values } = parseArgs({
   options: {
@@ -74,11 +70,11 @@ const serverEnv = {
 // Set before the app's modules read the environment: the bench and the server hash customers alike.
 Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
 
-const { db, disconnectDb } = await import("~/db.server");
+const { disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");
-const { logger } = await import("~/logger.server");
-const { trainShopModel } = await import("~/services/train-shop-model.server");
-const { checkoutRequests, ordersForLines, seedBenchShop } = await import("./offers-shop");
+const { ordersForLines } = await import("./offers-shop");
+const { ensureBuild, isSeeded, seedAndTrain, signedCheckouts } = await import("./offers-setup");
+type SignedCheckout = import("./offers-setup").SignedCheckout;
 
 const shopSize = {
   shopDomain: SHOP,
@@ -87,53 +83,8 @@ const shopSize = {
   customers: Number(values.customers),
 };
 
-/** The shop is there with a live model (a --reuse database seeded before). */
-async function isSeeded() {
-  const live = await db().modelVersion.count({ where: { shop: { domain: SHOP }, status: "live" } });
-  return live > 0;
-}
-
-async function seedAndTrain(orders: number) {
-  let started = performance.now();
-  const seeded = await seedBenchShop({ ...shopSize, orders });
-  const seedSeconds = (performance.now() - started) / 1000;
-  console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders in ${seedSeconds.toFixed(1)} s`);
-  started = performance.now();
-  const trained = await trainShopModel(db(), { shopDomain: SHOP, reason: "manual", log: logger(), keep: 10 });
-  const trainSeconds = (performance.now() - started) / 1000;
-  console.error(`trained v${trained.version} (${trained.status}) in ${trainSeconds.toFixed(1)} s`);
-  if (trained.status !== "live") throw new Error(`the trained model is ${trained.status}: ${trained.note}`);
-  return {
-    lines: seeded.lines,
-    orders: seeded.orders,
-    products: seeded.catalog,
-    seedSeconds: +seedSeconds.toFixed(1),
-    linesPerSecond: Math.round(seeded.lines / seedSeconds),
-    trainSeconds: +trainSeconds.toFixed(1),
-  };
-}
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the app when its server build is missing or older than its sources. */
-function ensureBuild() {
-  const built = "build/server/index.js";
-  const sources = ["app", "ml", "vite.config.ts", "package-lock.json"].filter(existsSync);
-  if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestChange))) return;
-  console.error("building the app (remix vite:build)");
-  const build = spawnSync("node_modules/.bin/remix", ["vite:build"], { encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`the app build failed:\n${build.stderr}`);
-}
-
-/** A prepared checkout request, from a logged-in customer or a guest. */
-type CheckoutRequest = PreparedRequest & { customer: boolean; body: () => string };
-
 /** Asks for offers once per prepared request, in turn: every answer a 200, and customers recognised. */
-async function checkAnswers(pool: CheckoutRequest[]) {
+async function checkAnswers(pool: SignedCheckout[]) {
   const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
   let empty = 0;
   let holdout = 0;
@@ -184,7 +135,7 @@ function failures(result: LoadResult) {
 }
 
 /** A logged-in shopper's answer from the floor says how many lines of their history it read. */
-async function checkFloor(url: string, pool: CheckoutRequest[]) {
+async function checkFloor(url: string, pool: SignedCheckout[]) {
   let historyLines = 0;
   for (const request of pool.filter((r) => r.customer).slice(0, 20)) {
     const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body() });
@@ -205,43 +156,18 @@ try {
   // Migrated every run: a reused database may predate the latest migrations.
   await ensureDatabase(databaseUrl);
   await migrate({ databaseUrl });
-  const shop = (await isSeeded()) ? null : await seedAndTrain(orders);
+  const shop = (await isSeeded(SHOP)) ? null : await seedAndTrain({ ...shopSize, orders });
   if (!shop) console.error(`reusing the seeded database ${databaseName}`);
   ensureBuild();
 
-  const { requests, customers, known } = await checkoutRequests({
+  const pool = await signedCheckouts({
     ...shopSize,
     orders,
     count: Number(values.pool),
     customerShare: Number(values["customer-share"]),
+    apiKey: API_KEY,
+    secret: API_SECRET,
   });
-  if (known !== customers) throw new Error(`only ${known} of ${customers} customers' keys are stored`);
-  // Signed as Shopify signs checkout extension tokens, sent with the extension's headers, as the tests do.
-  const pool = await Promise.all(
-    requests.map(async ({ customerId, body }) => {
-      const token = await checkoutToken({
-        shop: SHOP,
-        customerId: customerId ?? undefined,
-        apiKey: API_KEY,
-        secret: API_SECRET,
-        expiresInSeconds: 3600,
-      });
-      const request = checkoutRequest("/api/checkout/offers", {
-        token,
-        rawBody: body,
-        headers: { "Accept-Encoding": "gzip, deflate, br" },
-      });
-      // The extension sends Shopify's checkout token as the experiment unit: every request made from
-      // this one is a new checkout (a guest's first request per checkout records its exposure).
-      const checkout = randomBytes(12).toString("hex");
-      let checkouts = 0;
-      return {
-        customer: customerId !== null,
-        body: () => `${body.slice(0, -1)},"unitKey":"${checkout}-${checkouts++}"}`,
-        headers: Object.fromEntries(request.headers),
-      };
-    }),
-  );
 
   const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
   app = await startServer({ args: [...profile, "server.mjs"], env: serverEnv, port: APP_PORT });

@@ -135,7 +135,7 @@ describe("experiments in checkout offers", () => {
     }
 
     // Events carry the variant from the verified offer id, so reports can split by it.
-    await recordOfferEvents(db(), {
+    await recordOfferEvents({
       shopDomain: TEST_SHOP,
       customerKey: null,
       events: offers.map((offer) => ({

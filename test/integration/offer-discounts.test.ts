@@ -258,7 +258,7 @@ describe("discounts in checkout offers", () => {
       offerId: offer.offerId,
       surface: "checkout" as const,
     }));
-    await recordOfferEvents(db(), { shopDomain: TEST_SHOP, customerKey: null, events });
+    await recordOfferEvents({ shopDomain: TEST_SHOP, customerKey: null, events });
     const stored = await db().offerEvent.findMany({ orderBy: { discountPercent: "desc" } });
     expect(stored.map((event) => [event.productId, event.discountPercent])).toEqual([
       [KETTLE, 10],

@@ -8,6 +8,7 @@ import { action as offersAction } from "~/routes/api.checkout.offers";
 import { action as webhookAction } from "~/routes/webhooks.$";
 import { offerReport } from "~/services/offer-report.server";
 import { redactCustomer } from "~/services/privacy.server";
+import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
@@ -17,6 +18,8 @@ import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.OFFER_EVENTS_PER_MINUTE = "5";
+// Wide enough that requests sent together share a batch on a loaded test machine.
+process.env.OFFER_EVENTS_FLUSH_MS = "50";
 
 let shopId: string;
 let workers: RunningWorkers;
@@ -151,6 +154,81 @@ describe("POST /api/checkout/events", () => {
     // Another customer, and guests (by address), have their own windows.
     expect((await postEvents(body, { customerId: "4002" })).status).toBe(200);
     expect((await postEvents(body)).status).toBe(200);
+  });
+
+  it("writes the events of requests sent together in a few statements, each stored before its answer", async () => {
+    // Counts INSERT statements on the events table, as the database sees them.
+    await db().$executeRawUnsafe(`CREATE TABLE "OfferEventStatement" (at timestamptz DEFAULT now())`);
+    await db().$executeRawUnsafe(
+      `CREATE FUNCTION count_offer_event_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN INSERT INTO "OfferEventStatement" DEFAULT VALUES; RETURN NULL; END $$`,
+    );
+    await db().$executeRawUnsafe(
+      `CREATE TRIGGER count_offer_event_statement AFTER INSERT ON "OfferEvent"
+       FOR EACH STATEMENT EXECUTE FUNCTION count_offer_event_statement()`,
+    );
+    try {
+      const offers = await serveOffers();
+      const requests = 20;
+      const bodies = Array.from({ length: requests }, (_, n) => ({
+        events: [event(["impression", "click", "add", "remove"][n % 4]!, offers[n % offers.length]!.offerId)],
+      }));
+      const before = await db().offerEvent.count({ where: { shopId } });
+      const answers = await Promise.all(
+        bodies.map(async (body) => {
+          const response = await postEvents(body);
+          // Acknowledged means stored: the row is there when the answer arrives.
+          const stored = await db().offerEvent.count({
+            where: { shopId, offerId: body.events[0]!.offerId, type: body.events[0]!.type },
+          });
+          return { status: response.status, accepted: (await response.json()).accepted, stored };
+        }),
+      );
+      expect(
+        answers.every((answer) => answer.status === 200 && answer.accepted === 1 && answer.stored === 1),
+      ).toBe(true);
+      const distinct = new Set(bodies.map((body) => `${body.events[0]!.offerId}|${body.events[0]!.type}`));
+      expect(await db().offerEvent.count({ where: { shopId } })).toBeLessThanOrEqual(before + distinct.size);
+      const [counted] = await db().$queryRawUnsafe<Array<{ statements: number }>>(
+        `SELECT count(*)::int AS statements FROM "OfferEventStatement"`,
+      );
+      expect(counted?.statements).toBeGreaterThan(0);
+      expect(counted?.statements).toBeLessThanOrEqual(requests / 5);
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER count_offer_event_statement ON "OfferEvent"`);
+    }
+  });
+
+  it("refuses an uninstalled shop's events without failing another shop's sent with them", async () => {
+    const gone = "gone-shop.myshopify.com";
+    await seedOfferShop(db(), gone);
+    await db().shop.update({ where: { domain: gone }, data: { uninstalledAt: new Date() } });
+    const [offer] = await serveOffers();
+    const at = new Date().toISOString();
+    const goneOffer = signOfferToken({
+      shopDomain: gone,
+      productId: POPULAR[0]!,
+      modelVersion: null,
+      surface: "checkout",
+      servedAt: new Date(Date.now() - 60_000),
+    });
+    const [refused, stored] = await Promise.allSettled([
+      recordOfferEvents({
+        shopDomain: gone,
+        customerKey: null,
+        events: [{ type: "impression", offerId: goneOffer, surface: "checkout", at }],
+      }),
+      recordOfferEvents({
+        shopDomain: TEST_SHOP,
+        customerKey: null,
+        events: [{ type: "add", offerId: offer!.offerId, surface: "checkout", at }],
+      }),
+    ]);
+    expect(refused).toMatchObject({ status: "rejected", reason: { code: "NOT_FOUND" } });
+    expect(stored).toMatchObject({ status: "fulfilled", value: { accepted: 1 } });
+    expect(await db().offerEvent.count({ where: { offerId: goneOffer } })).toBe(0);
+    const row = await db().offerEvent.findFirstOrThrow({ where: { offerId: offer!.offerId, type: "add" } });
+    expect(row.occurredAt.toISOString()).toBe(at);
   });
 
   it("answers the CORS preflight in the loader", async () => {

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
 
 /** Starts a worker process as `npm run worker` does, and resolves once its workers are listening. */
-function startWorkerProcess(): Promise<ChildProcess> {
+function startWorkerProcess(overrides: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(
     path.join(ROOT, "node_modules/.bin/node"),
     ["--import", "tsx", "app/jobs/worker.server.ts"],
@@ -28,6 +30,7 @@ function startWorkerProcess(): Promise<ChildProcess> {
         REDIS_URL: context.redisUrl,
         QUEUE_PREFIX: context.queuePrefix,
         WORKER_CONCURRENCY: "4",
+        ...overrides,
       },
       stdio: ["ignore", "pipe", "inherit"],
       // Its own process group, so a forced stop reaches anything it started.
@@ -92,5 +95,31 @@ describe("several worker processes on one queue", () => {
     // Both processes took jobs (a worker's name is host:pid).
     expect(new Set(jobs.map((job) => job.processedBy)).size).toBe(2);
     signal(second!, "SIGTERM");
+  });
+});
+
+/** The nice value of each thread of a process (Linux keeps one per thread; field 19 of its stat). */
+function threadNiceness(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[16]);
+  });
+}
+
+describe("a worker process that trains", () => {
+  it("runs below the priority of serving, every thread of it, and one that does not train stays as it was", async () => {
+    const [training, ingesting] = await Promise.all([
+      startWorkerProcess({ WORKER_QUEUES: "train", TRAIN_NICE: "7" }),
+      startWorkerProcess({ WORKER_QUEUES: "ingest" }),
+    ]);
+    expect(getPriority(training.pid)).toBe(7);
+    const threads = threadNiceness(training.pid!);
+    expect(threads.length).toBeGreaterThan(1);
+    expect(threads.every((nice) => nice === 7)).toBe(true);
+    expect(getPriority(ingesting.pid)).toBe(getPriority());
+    signal(training, "SIGTERM");
+    signal(ingesting, "SIGTERM");
   });
 });
