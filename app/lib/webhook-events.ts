@@ -9,7 +9,7 @@ import {
   type RefundSnapshot,
   RefundSnapshotSchema,
 } from "./order-snapshot";
-import { numericId } from "./shopify-ids";
+import { normalizeShopDomain, numericId } from "./shopify-ids";
 
 /**
  * Shopify webhook payloads (REST shapes) reduced to the events we act on. Reduction happens before
@@ -58,9 +58,10 @@ export function normalizeTopic(topic: string): WebhookTopic | null {
   return (WEBHOOK_TOPICS as readonly string[]).includes(upper) ? (upper as WebhookTopic) : null;
 }
 
+/** Shopify ids are 64-bit integers: at most 19 digits, so a key never outgrows its index. */
 const Id = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const id = numericId(value);
-  if (id === null) {
+  if (id === null || id.length > 19) {
     ctx.addIssue({ code: "custom", message: "not a Shopify id" });
     return z.NEVER;
   }
@@ -70,27 +71,51 @@ const NullableId = z
   .union([Id, z.null()])
   .optional()
   .transform((v) => v ?? null);
-const Timestamp = z.iso.datetime({ offset: true });
-const Money = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "not a decimal amount");
+/** Postgres timestamps start at 4713 BC but reject year 0; Shopify's start long after 1970. */
+const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Date.parse(v) >= 0, "not a Shopify timestamp (before 1970)");
+/** An int4 column. */
+const Quantity = z.number().int().min(0).max(2_147_483_647);
+/** A decimal that fits a Decimal(precision, 2) column once rounded to cents. */
+const money = (precision: number) =>
+  z
+    .union([z.string().max(40), z.number()])
+    .transform((v) => String(v))
+    .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "not a decimal amount")
+    .refine(
+      (v) => Math.abs(Number(v)) < 10 ** (precision - 2) - 0.005,
+      `more than ${precision - 2} digits before the decimal point`,
+    );
+const LinePrice = money(12); // OrderLine.unitPrice, Variant.price, Product.price
+const OrderTotal = money(14); // Order.totalPrice
+/** A payload's GraphQL id, when it sends one, must name the topic's resource type. */
+const graphqlIdOf = (type: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `not a ${type} id`)
+    .optional();
+/** A compliance body names its shop; it must be the shop the delivery claims. */
+const ShopDomain = z.string().max(255);
 
 const RefundPayload = z.object({
   id: Id,
+  admin_graphql_api_id: graphqlIdOf("Refund"),
   order_id: Id,
   created_at: Timestamp.nullish(),
-  refund_line_items: z.array(z.object({ line_item_id: Id, quantity: z.number().int().min(0) })).default([]),
+  refund_line_items: z.array(z.object({ line_item_id: Id, quantity: Quantity })),
 });
 
 const OrderPayload = z.object({
   id: Id,
+  admin_graphql_api_id: graphqlIdOf("Order"),
   created_at: Timestamp,
-  updated_at: Timestamp.nullish(),
+  // Required: without it a replayed body could roll a newer stored order back.
+  updated_at: Timestamp,
   cancelled_at: Timestamp.nullish(),
-  currency: z.string().nullish(),
-  total_price: Money.nullish(),
-  financial_status: z.string().nullish(),
+  currency: z.string().max(16).nullish(),
+  total_price: OrderTotal.nullish(),
+  financial_status: z.string().max(64).nullish(),
   test: z.boolean().nullish(),
   customer: z.object({ id: Id }).nullish(),
   line_items: z.array(
@@ -99,9 +124,9 @@ const OrderPayload = z.object({
       product_id: NullableId,
       variant_id: NullableId,
       title: z.string().nullish(),
-      quantity: z.number().int().min(0),
-      current_quantity: z.number().int().min(0).nullish(),
-      price: Money.nullish(),
+      quantity: Quantity,
+      current_quantity: Quantity.nullish(),
+      price: LinePrice.nullish(),
       properties: z
         .array(z.object({ name: z.string(), value: z.unknown() }))
         .nullish()
@@ -111,8 +136,11 @@ const OrderPayload = z.object({
   refunds: z.array(RefundPayload).nullish(),
 });
 
+const CancelledOrderPayload = OrderPayload.extend({ cancelled_at: Timestamp });
+
 const ProductPayload = z.object({
   id: Id,
+  admin_graphql_api_id: graphqlIdOf("Product"),
   title: z.string(),
   handle: z.string().nullish(),
   product_type: z.string().nullish(),
@@ -122,79 +150,129 @@ const ProductPayload = z.object({
   updated_at: Timestamp.nullish(),
   image: z.object({ src: z.string() }).nullish(),
   images: z.array(z.object({ src: z.string() })).nullish(),
-  variants: z
-    .array(
-      z.object({
-        id: Id,
-        title: z.string().nullish(),
-        sku: z.string().nullish(),
-        price: Money.nullish(),
-        compare_at_price: Money.nullish(),
-        inventory_quantity: z.number().nullish(),
-        inventory_management: z.string().nullish(),
-        inventory_policy: z.string().nullish(),
-      }),
-    )
-    .default([]),
+  variants: z.array(
+    z.object({
+      id: Id,
+      title: z.string().nullish(),
+      sku: z.string().nullish(),
+      price: LinePrice.nullish(),
+      compare_at_price: LinePrice.nullish(),
+      inventory_quantity: z.number().nullish(),
+      inventory_management: z.string().nullish(),
+      inventory_policy: z.string().nullish(),
+    }),
+  ),
 });
 
-const CustomerPayload = z.object({ id: Id }).nullish();
+/** products/delete sends the id alone; anything more is another topic's body. */
+const ProductDeletePayload = z.strictObject({ id: Id });
+
+/** app/uninstalled sends the shop resource; its myshopify_domain (or domain) names the shop. */
+const ShopPayload = z
+  .object({ id: Id, myshopify_domain: ShopDomain.nullish(), domain: ShopDomain.nullish() })
+  .refine((shop) => shop.myshopify_domain || shop.domain, "names no shop domain")
+  .transform((shop) => ({ shopDomain: (shop.myshopify_domain || shop.domain)! }));
+
+/** The three compliance bodies, each told apart by what it must and must not carry. */
+const ShopRedactPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.never().optional(),
+  orders_to_redact: z.never().optional(),
+  orders_requested: z.never().optional(),
+});
+const CustomerRedactPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.object({ id: Id }),
+  orders_to_redact: z.array(Id),
+  orders_requested: z.never().optional(),
+});
+
+const CustomerDataRequestPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.object({ id: Id }),
+  orders_requested: z.array(Id),
+  orders_to_redact: z.never().optional(),
+  data_request: z.object({ id: Id }).nullish(),
+});
 
 export type HashCustomer = (customerId: string) => string;
 
 export type NormalizeResult = { ok: true; event: WebhookEvent } | { ok: false; error: string };
 
-/** Validates a payload for its topic and reduces it to a WebhookEvent. */
-export function normalizeWebhook(topic: WebhookTopic, payload: unknown, hash: HashCustomer): NormalizeResult {
+/**
+ * Validates a payload for its topic and reduces it to a WebhookEvent. Shopify signs the body only:
+ * the topic and shop come from unsigned headers, so each topic accepts only its own body shape, and
+ * a body that names its shop must name `shopDomain`.
+ */
+export function normalizeWebhook({
+  topic,
+  payload,
+  shopDomain,
+  hash,
+}: {
+  topic: WebhookTopic;
+  payload: unknown;
+  shopDomain: string;
+  hash: HashCustomer;
+}): NormalizeResult {
   try {
-    return { ok: true, event: toEvent(topic, payload, hash) };
+    const { event, namedShop } = toEvent(topic, payload, hash);
+    if (namedShop !== undefined && normalizeShopDomain(namedShop) !== shopDomain) {
+      return { ok: false, error: "the body names another shop than the delivery" };
+    }
+    return { ok: true, event };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, error: describeIssues(error) };
     throw error;
   }
 }
 
-function toEvent(topic: WebhookTopic, payload: unknown, hash: HashCustomer): WebhookEvent {
+function toEvent(
+  topic: WebhookTopic,
+  payload: unknown,
+  hash: HashCustomer,
+): { event: WebhookEvent; namedShop?: string } {
   switch (topic) {
     case "ORDERS_CREATE":
     case "ORDERS_UPDATED":
+      return { event: { kind: "order", order: orderSnapshot(OrderPayload.parse(payload), hash) } };
     case "ORDERS_CANCELLED":
-      return { kind: "order", order: orderSnapshot(OrderPayload.parse(payload), hash) };
+      return { event: { kind: "order", order: orderSnapshot(CancelledOrderPayload.parse(payload), hash) } };
     case "REFUNDS_CREATE":
-      return { kind: "refund", refund: refundSnapshot(RefundPayload.parse(payload)) };
+      return { event: { kind: "refund", refund: refundSnapshot(RefundPayload.parse(payload)) } };
     case "PRODUCTS_CREATE":
     case "PRODUCTS_UPDATE":
-      return { kind: "product", product: productSnapshot(ProductPayload.parse(payload)) };
+      return { event: { kind: "product", product: productSnapshot(ProductPayload.parse(payload)) } };
     case "PRODUCTS_DELETE":
-      return { kind: "product-delete", productId: z.object({ id: Id }).parse(payload).id };
+      return { event: { kind: "product-delete", productId: ProductDeletePayload.parse(payload).id } };
     case "APP_UNINSTALLED":
-      return { kind: "app-uninstalled" };
+      return { event: { kind: "app-uninstalled" }, namedShop: ShopPayload.parse(payload).shopDomain };
     case "SHOP_REDACT":
-      z.object({ shop_domain: z.string() }).parse(payload);
-      return { kind: "shop-redact" };
+      return { event: { kind: "shop-redact" }, namedShop: ShopRedactPayload.parse(payload).shop_domain };
     case "CUSTOMERS_REDACT": {
-      const body = z
-        .object({ customer: CustomerPayload, orders_to_redact: z.array(Id).nullish() })
-        .parse(payload);
+      const body = CustomerRedactPayload.parse(payload);
       return {
-        kind: "customer-redact",
-        customerKey: body.customer ? hash(body.customer.id) : null,
-        orderIds: body.orders_to_redact ?? [],
+        event: {
+          kind: "customer-redact",
+          customerKey: hash(body.customer.id),
+          orderIds: body.orders_to_redact,
+        },
+        namedShop: body.shop_domain,
       };
     }
     case "CUSTOMERS_DATA_REQUEST": {
-      const body = z
-        .object({
-          customer: CustomerPayload,
-          orders_requested: z.array(Id).nullish(),
-          data_request: z.object({ id: Id }).nullish(),
-        })
-        .parse(payload);
+      const body = CustomerDataRequestPayload.parse(payload);
       return {
-        kind: "customer-data-request",
-        customerKey: body.customer ? hash(body.customer.id) : null,
-        orderIds: body.orders_requested ?? [],
-        requestId: body.data_request?.id ?? null,
+        event: {
+          kind: "customer-data-request",
+          customerKey: hash(body.customer.id),
+          orderIds: body.orders_requested,
+          requestId: body.data_request?.id ?? null,
+        },
+        namedShop: body.shop_domain,
       };
     }
   }
