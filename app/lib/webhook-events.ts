@@ -223,6 +223,12 @@ export function normalizeWebhook({
     if (namedShop !== undefined && normalizeShopDomain(namedShop) !== shopDomain) {
       return { ok: false, error: "the body names another shop than the delivery" };
     }
+    if (hasUnstorableText(event)) {
+      return {
+        ok: false,
+        error: "text with a NUL character or a lone surrogate, which Postgres cannot store",
+      };
+    }
     return { ok: true, event };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, error: describeIssues(error) };
@@ -276,6 +282,14 @@ function toEvent(
       };
     }
   }
+}
+
+/** Postgres text and jsonb refuse U+0000 and unpaired surrogates. */
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000") || /\p{Cs}/u.test(value);
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnstorableText);
+  return false;
 }
 
 function orderSnapshot(order: z.infer<typeof OrderPayload>, hash: HashCustomer): OrderSnapshot {

@@ -194,6 +194,21 @@ describe("validation matches the columns", () => {
     }
   });
 
+  it("rejects at receipt text Postgres cannot store (a NUL character, a lone surrogate)", async () => {
+    const product = { ...webhookFixture("products-update"), id: 98_101, title: "Filters\u0000" };
+    const line = (order().line_items as Body[])[0]!;
+    const lonely = order({ id: 98_102, line_items: [{ ...line, title: "Mug \ud800" }] });
+    for (const [topic, body] of [
+      ["products/update", product],
+      ["orders/create", lonely],
+    ] as const) {
+      const { response, eventId } = await post(topic, body);
+      expect(response.status).toBe(200);
+      const delivery = await db().webhookDelivery.findFirstOrThrow({ where: { eventId } });
+      expect(delivery.status).toBe("rejected");
+    }
+  });
+
   it("rejects a refund whose quantity no column holds", async () => {
     const refund = webhookFixture("refunds-create");
     (refund.refund_line_items as Body[])[0]!.quantity = 3_000_000_000;
