@@ -1,6 +1,9 @@
 -- AlterTable
 ALTER TABLE "Shop" ADD COLUMN "authorizedAt" TIMESTAMP(3);
 
+-- An installed shop was last authorised no earlier than its install: an uninstall triggered before is stale.
+UPDATE "Shop" SET "authorizedAt" = "installedAt" WHERE "uninstalledAt" IS NULL;
+
 -- CreateTable
 CREATE TABLE "ShopRedaction" (
     "domain" TEXT NOT NULL,
