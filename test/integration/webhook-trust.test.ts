@@ -120,6 +120,20 @@ describe("a signed body is trusted only for its own topic and shop", () => {
     expect(await counts("victim-five.myshopify.com")).toMatchObject({ orders: 0 });
   });
 
+  it("a product or refund delivered for one shop cannot be replayed into another", async () => {
+    const product = { ...webhookFixture("products-update"), id: 95_101 };
+    expect((await deliver("products/update", product)).status).toBe("processed");
+    expect((await deliver("orders/create", order({ id: 95_102 }))).status).toBe("processed");
+    const refund = { ...webhookFixture("refunds-create"), id: 95_103, order_id: 95_102 };
+    const replays = [
+      await deliver("products/update", product, { shop: "victim-six.myshopify.com" }),
+      await deliver("refunds/create", refund, { shop: "victim-six.myshopify.com" }),
+    ];
+    expect(replays.map((d) => d.status)).toEqual(["rejected", "rejected"]);
+    expect(await counts("victim-six.myshopify.com")).toEqual({ shops: 0, orders: 0, products: 0 });
+    expect(await db().refund.count({ where: { externalId: "95103" } })).toBe(0);
+  });
+
   it("orders/cancelled needs a cancelled order", async () => {
     await deliver("orders/create", order({ id: 95_002 }));
     const delivery = await deliver(
