@@ -223,6 +223,14 @@ describe("validation matches the columns", () => {
     }
   });
 
+  it("answers 400 to an event id too long to key a delivery, and stores nothing", async () => {
+    const before = await db().webhookDelivery.count();
+    const eventId = Array.from({ length: 100 }, () => crypto.randomUUID()).join("");
+    const { response } = await post("orders/create", order({ id: 98_201 }), { eventId });
+    expect(response.status).toBe(400);
+    expect(await db().webhookDelivery.count()).toBe(before);
+  });
+
   it("rejects a refund whose quantity no column holds", async () => {
     const refund = webhookFixture("refunds-create");
     (refund.refund_line_items as Body[])[0]!.quantity = 3_000_000_000;
