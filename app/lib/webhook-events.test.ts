@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalizeTopic, normalizeWebhook } from "./webhook-events";
 
 const hash = (id: string) => `h(${id})`;
+const SHOP = "shop.myshopify.com";
 
 describe("normalizeTopic", () => {
   it("accepts both the REST and the enum spelling, and nothing else", () => {
@@ -35,7 +36,7 @@ describe("normalizeWebhook", () => {
   };
 
   it("keeps the customer only as a hash and only our own line property", () => {
-    const result = normalizeWebhook("ORDERS_CREATE", order, hash);
+    const result = normalizeWebhook({ topic: "ORDERS_CREATE", payload: order, shopDomain: SHOP, hash });
     expect(result.ok && result.event).toEqual({
       kind: "order",
       order: expect.objectContaining({
@@ -50,18 +51,19 @@ describe("normalizeWebhook", () => {
   });
 
   it("names the field that is wrong", () => {
-    const result = normalizeWebhook(
-      "ORDERS_UPDATED",
-      { ...order, line_items: [{ id: 2, quantity: -1 }] },
+    const result = normalizeWebhook({
+      topic: "ORDERS_UPDATED",
+      payload: { ...order, line_items: [{ id: 2, quantity: -1 }] },
+      shopDomain: SHOP,
       hash,
-    );
+    });
     expect(result).toEqual({ ok: false, error: expect.stringContaining("line_items.0.quantity") });
   });
 
   it("reads product availability from inventory tracking", () => {
-    const result = normalizeWebhook(
-      "PRODUCTS_UPDATE",
-      {
+    const result = normalizeWebhook({
+      topic: "PRODUCTS_UPDATE",
+      payload: {
         id: 5,
         title: "T",
         status: "archived",
@@ -76,11 +78,43 @@ describe("normalizeWebhook", () => {
           },
         ],
       },
+      shopDomain: SHOP,
       hash,
-    );
+    });
     expect(result.ok && result.event).toMatchObject({
       kind: "product",
       product: { status: "ARCHIVED", available: false, tags: ["a", "b"], price: "2.00" },
     });
+  });
+});
+
+describe("normalizeWebhook trusts a body only for its own topic and shop", () => {
+  const normalize = (topic: Parameters<typeof normalizeWebhook>[0]["topic"], payload: unknown) =>
+    normalizeWebhook({ topic, payload, shopDomain: SHOP, hash });
+
+  it("refuses a compliance or uninstall body that names another shop, whatever its case", () => {
+    expect(normalize("SHOP_REDACT", { shop_id: 1, shop_domain: "Shop.MyShopify.com" }).ok).toBe(true);
+    expect(normalize("SHOP_REDACT", { shop_id: 1, shop_domain: "other.myshopify.com" })).toEqual({
+      ok: false,
+      error: expect.stringContaining("another shop"),
+    });
+    expect(
+      normalize("APP_UNINSTALLED", { id: 1, domain: "x.com", myshopify_domain: "other.myshopify.com" }).ok,
+    ).toBe(false);
+  });
+
+  it("tells the compliance bodies apart", () => {
+    const redact = { shop_id: 1, shop_domain: SHOP, customer: { id: 2 }, orders_to_redact: [3] };
+    const request = { shop_id: 1, shop_domain: SHOP, customer: { id: 2 }, orders_requested: [3] };
+    expect(normalize("CUSTOMERS_REDACT", redact).ok).toBe(true);
+    expect(normalize("CUSTOMERS_DATA_REQUEST", request).ok).toBe(true);
+    expect(normalize("SHOP_REDACT", redact).ok).toBe(false);
+    expect(normalize("CUSTOMERS_REDACT", request).ok).toBe(false);
+    expect(normalize("CUSTOMERS_DATA_REQUEST", redact).ok).toBe(false);
+  });
+
+  it("takes products/delete as the id alone", () => {
+    expect(normalize("PRODUCTS_DELETE", { id: 5 }).ok).toBe(true);
+    expect(normalize("PRODUCTS_DELETE", { id: 5, title: "T", variants: [] }).ok).toBe(false);
   });
 });

@@ -9,7 +9,18 @@ import {
   type RefundSnapshot,
   RefundSnapshotSchema,
 } from "./order-snapshot";
-import { numericId } from "./shopify-ids";
+import { normalizeShopDomain } from "./shopify-ids";
+import {
+  CancelledOrderPayload,
+  CustomerDataRequestPayload,
+  CustomerRedactPayload,
+  OrderPayload,
+  ProductDeletePayload,
+  ProductPayload,
+  RefundPayload,
+  ShopPayload,
+  ShopRedactPayload,
+} from "./webhook-payloads";
 
 /**
  * Shopify webhook payloads (REST shapes) reduced to the events we act on. Reduction happens before
@@ -58,146 +69,98 @@ export function normalizeTopic(topic: string): WebhookTopic | null {
   return (WEBHOOK_TOPICS as readonly string[]).includes(upper) ? (upper as WebhookTopic) : null;
 }
 
-const Id = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const id = numericId(value);
-  if (id === null) {
-    ctx.addIssue({ code: "custom", message: "not a Shopify id" });
-    return z.NEVER;
-  }
-  return id;
-});
-const NullableId = z
-  .union([Id, z.null()])
-  .optional()
-  .transform((v) => v ?? null);
-const Timestamp = z.iso.datetime({ offset: true });
-const Money = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "not a decimal amount");
-
-const RefundPayload = z.object({
-  id: Id,
-  order_id: Id,
-  created_at: Timestamp.nullish(),
-  refund_line_items: z.array(z.object({ line_item_id: Id, quantity: z.number().int().min(0) })).default([]),
-});
-
-const OrderPayload = z.object({
-  id: Id,
-  created_at: Timestamp,
-  updated_at: Timestamp.nullish(),
-  cancelled_at: Timestamp.nullish(),
-  currency: z.string().nullish(),
-  total_price: Money.nullish(),
-  financial_status: z.string().nullish(),
-  test: z.boolean().nullish(),
-  customer: z.object({ id: Id }).nullish(),
-  line_items: z.array(
-    z.object({
-      id: Id,
-      product_id: NullableId,
-      variant_id: NullableId,
-      title: z.string().nullish(),
-      quantity: z.number().int().min(0),
-      current_quantity: z.number().int().min(0).nullish(),
-      price: Money.nullish(),
-      properties: z
-        .array(z.object({ name: z.string(), value: z.unknown() }))
-        .nullish()
-        .transform((v) => v ?? []),
-    }),
-  ),
-  refunds: z.array(RefundPayload).nullish(),
-});
-
-const ProductPayload = z.object({
-  id: Id,
-  title: z.string(),
-  handle: z.string().nullish(),
-  product_type: z.string().nullish(),
-  vendor: z.string().nullish(),
-  tags: z.union([z.string(), z.array(z.string())]).nullish(),
-  status: z.string().nullish(),
-  updated_at: Timestamp.nullish(),
-  image: z.object({ src: z.string() }).nullish(),
-  images: z.array(z.object({ src: z.string() })).nullish(),
-  variants: z
-    .array(
-      z.object({
-        id: Id,
-        title: z.string().nullish(),
-        sku: z.string().nullish(),
-        price: Money.nullish(),
-        compare_at_price: Money.nullish(),
-        inventory_quantity: z.number().nullish(),
-        inventory_management: z.string().nullish(),
-        inventory_policy: z.string().nullish(),
-      }),
-    )
-    .default([]),
-});
-
-const CustomerPayload = z.object({ id: Id }).nullish();
-
 export type HashCustomer = (customerId: string) => string;
 
 export type NormalizeResult = { ok: true; event: WebhookEvent } | { ok: false; error: string };
 
-/** Validates a payload for its topic and reduces it to a WebhookEvent. */
-export function normalizeWebhook(topic: WebhookTopic, payload: unknown, hash: HashCustomer): NormalizeResult {
+/**
+ * Validates a payload for its topic and reduces it to a WebhookEvent. Shopify signs the body only:
+ * the topic and shop come from unsigned headers, so each topic accepts only its own body shape, and
+ * a body that names its shop must name `shopDomain`.
+ */
+export function normalizeWebhook({
+  topic,
+  payload,
+  shopDomain,
+  hash,
+}: {
+  topic: WebhookTopic;
+  payload: unknown;
+  shopDomain: string;
+  hash: HashCustomer;
+}): NormalizeResult {
   try {
-    return { ok: true, event: toEvent(topic, payload, hash) };
+    const { event, namedShop } = toEvent(topic, payload, hash);
+    if (namedShop !== undefined && normalizeShopDomain(namedShop) !== shopDomain) {
+      return { ok: false, error: "the body names another shop than the delivery" };
+    }
+    if (hasUnstorableText(event)) {
+      return {
+        ok: false,
+        error: "text with a NUL character or a lone surrogate, which Postgres cannot store",
+      };
+    }
+    return { ok: true, event };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, error: describeIssues(error) };
     throw error;
   }
 }
 
-function toEvent(topic: WebhookTopic, payload: unknown, hash: HashCustomer): WebhookEvent {
+function toEvent(
+  topic: WebhookTopic,
+  payload: unknown,
+  hash: HashCustomer,
+): { event: WebhookEvent; namedShop?: string } {
   switch (topic) {
     case "ORDERS_CREATE":
     case "ORDERS_UPDATED":
+      return { event: { kind: "order", order: orderSnapshot(OrderPayload.parse(payload), hash) } };
     case "ORDERS_CANCELLED":
-      return { kind: "order", order: orderSnapshot(OrderPayload.parse(payload), hash) };
+      return { event: { kind: "order", order: orderSnapshot(CancelledOrderPayload.parse(payload), hash) } };
     case "REFUNDS_CREATE":
-      return { kind: "refund", refund: refundSnapshot(RefundPayload.parse(payload)) };
+      return { event: { kind: "refund", refund: refundSnapshot(RefundPayload.parse(payload)) } };
     case "PRODUCTS_CREATE":
     case "PRODUCTS_UPDATE":
-      return { kind: "product", product: productSnapshot(ProductPayload.parse(payload)) };
+      return { event: { kind: "product", product: productSnapshot(ProductPayload.parse(payload)) } };
     case "PRODUCTS_DELETE":
-      return { kind: "product-delete", productId: z.object({ id: Id }).parse(payload).id };
+      return { event: { kind: "product-delete", productId: ProductDeletePayload.parse(payload).id } };
     case "APP_UNINSTALLED":
-      return { kind: "app-uninstalled" };
+      return { event: { kind: "app-uninstalled" }, namedShop: ShopPayload.parse(payload).shopDomain };
     case "SHOP_REDACT":
-      z.object({ shop_domain: z.string() }).parse(payload);
-      return { kind: "shop-redact" };
+      return { event: { kind: "shop-redact" }, namedShop: ShopRedactPayload.parse(payload).shop_domain };
     case "CUSTOMERS_REDACT": {
-      const body = z
-        .object({ customer: CustomerPayload, orders_to_redact: z.array(Id).nullish() })
-        .parse(payload);
+      const body = CustomerRedactPayload.parse(payload);
       return {
-        kind: "customer-redact",
-        customerKey: body.customer ? hash(body.customer.id) : null,
-        orderIds: body.orders_to_redact ?? [],
+        event: {
+          kind: "customer-redact",
+          customerKey: hash(body.customer.id),
+          orderIds: body.orders_to_redact,
+        },
+        namedShop: body.shop_domain,
       };
     }
     case "CUSTOMERS_DATA_REQUEST": {
-      const body = z
-        .object({
-          customer: CustomerPayload,
-          orders_requested: z.array(Id).nullish(),
-          data_request: z.object({ id: Id }).nullish(),
-        })
-        .parse(payload);
+      const body = CustomerDataRequestPayload.parse(payload);
       return {
-        kind: "customer-data-request",
-        customerKey: body.customer ? hash(body.customer.id) : null,
-        orderIds: body.orders_requested ?? [],
-        requestId: body.data_request?.id ?? null,
+        event: {
+          kind: "customer-data-request",
+          customerKey: hash(body.customer.id),
+          orderIds: body.orders_requested,
+          requestId: body.data_request?.id ?? null,
+        },
+        namedShop: body.shop_domain,
       };
     }
   }
+}
+
+/** Postgres text and jsonb refuse U+0000 and unpaired surrogates. */
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000") || /\p{Cs}/u.test(value);
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnstorableText);
+  return false;
 }
 
 function orderSnapshot(order: z.infer<typeof OrderPayload>, hash: HashCustomer): OrderSnapshot {

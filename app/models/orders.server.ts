@@ -101,25 +101,39 @@ export async function upsertOrderBatch(
   return written;
 }
 
-/** Stores refunds by Shopify refund id (a refund seen twice counts once) and updates their orders' lines. */
+/**
+ * Stores refunds by Shopify refund id (a refund seen twice counts once) and updates their orders' lines.
+ * The orders are locked first, in id order, as upsertOrderBatch locks them (its upsert takes the order
+ * row, then the lines, then inserts refunds): taking the refund key before the order would deadlock
+ * with an orders/updated of the same order carrying the same refund.
+ */
 export async function recordRefunds(
   tx: Tx | Db,
   { shopId, refunds }: { shopId: string; refunds: RefundSnapshot[] },
 ) {
   if (refunds.length === 0) return;
+  const orders = await tx.$queryRaw<Array<{ id: bigint }>>`
+    SELECT id FROM "Order"
+    WHERE "shopId" = ${shopId}::uuid AND source = 'shopify'
+      AND "externalId" = ANY(${[...new Set(refunds.map((r) => r.orderExternalId))]}::text[])
+    ORDER BY id FOR UPDATE`;
   await insertRefunds(tx, { shopId, refunds });
-  const orders = await tx.order.findMany({
-    where: {
-      shopId,
-      source: "shopify",
-      externalId: { in: [...new Set(refunds.map((r) => r.orderExternalId))] },
-    },
-    select: { id: true },
-  });
   await recomputeRefundedQuantities(
     tx,
     orders.map((order) => order.id),
   );
+}
+
+/** Whether a Shopify order of one of these ids is stored for another shop than `shopDomain`. */
+export async function ordersOfAnotherShop(
+  tx: Tx | Db,
+  { shopDomain, externalIds }: { shopDomain: string; externalIds: string[] },
+): Promise<boolean> {
+  const found = await tx.order.findFirst({
+    where: { source: "shopify", externalId: { in: externalIds }, shop: { domain: { not: shopDomain } } },
+    select: { id: true },
+  });
+  return found !== null;
 }
 
 async function insertRefunds(

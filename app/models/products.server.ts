@@ -5,7 +5,8 @@ import type { ProductSnapshot } from "~/lib/order-snapshot";
  * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
  * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
  * `insertOnly` (products known only from an order file) existing products are left untouched: a
- * file knows nothing of a product's status, stock or tags.
+ * file knows nothing of a product's status, stock or tags. A deleted product comes back only with a
+ * snapshot newer than its deletion (Shopify never reuses ids, so a late update never revives one).
  */
 export async function upsertProductBatch(
   tx: Tx | Db,
@@ -32,6 +33,9 @@ export async function upsertProductBatch(
       ${products.map((p) => p.status)}::text[], ${products.map((p) => p.available)}::boolean[],
       ${products.map((p) => p.updatedAt)}::text[]
     ) AS t(external_id, title, handle, product_type, vendor, tags, price, image_url, status, available, updated_at)
+    WHERE NOT EXISTS (SELECT 1 FROM "ProductDeletion" d
+      WHERE d."shopId" = ${shopId}::uuid AND d."externalId" = t.external_id
+        AND (t.updated_at IS NULL OR d."deletedAt" >= t.updated_at::timestamptz AT TIME ZONE 'UTC'))
     ON CONFLICT ("shopId", "externalId") DO UPDATE SET
       "title" = EXCLUDED."title",
       "handle" = COALESCE(EXCLUDED."handle", "Product"."handle"),
@@ -73,9 +77,25 @@ export async function upsertProductBatch(
   return written;
 }
 
+/** Deletes a product and remembers when, so an older snapshot arriving late does not bring it back. */
 export async function deleteProduct(
   tx: Tx | Db,
-  { shopId, externalId }: { shopId: string; externalId: string },
+  { shopId, externalId, deletedAt }: { shopId: string; externalId: string; deletedAt: Date },
 ) {
   await tx.product.deleteMany({ where: { shopId, externalId } });
+  await tx.$executeRaw`
+    INSERT INTO "ProductDeletion" ("shopId", "externalId", "deletedAt") VALUES (${shopId}::uuid, ${externalId}, ${deletedAt})
+    ON CONFLICT ("shopId", "externalId") DO UPDATE SET "deletedAt" = GREATEST("ProductDeletion"."deletedAt", EXCLUDED."deletedAt")`;
+}
+
+/** Whether a product of this Shopify id is stored for another shop than `shopDomain`. */
+export async function productOfAnotherShop(
+  tx: Tx | Db,
+  { shopDomain, externalId }: { shopDomain: string; externalId: string },
+): Promise<boolean> {
+  const found = await tx.product.findFirst({
+    where: { externalId, shop: { domain: { not: shopDomain } } },
+    select: { id: true },
+  });
+  return found !== null;
 }

@@ -1,12 +1,14 @@
 import type { Db, Tx } from "~/db.server";
+import { normalizeShopDomain } from "~/lib/shopify-ids";
 
 export interface ShopRecord {
   id: string;
   domain: string;
   uninstalledAt: Date | null;
+  authorizedAt: Date | null;
 }
 
-const shopFields = { id: true, domain: true, uninstalledAt: true } as const;
+const shopFields = { id: true, domain: true, uninstalledAt: true, authorizedAt: true } as const;
 
 /**
  * The shop's row, created on first sight (a webhook can precede the first admin visit). Safe under
@@ -23,16 +25,23 @@ export async function findShop(tx: Tx | Db, domain: string): Promise<ShopRecord 
   return tx.shop.findUnique({ where: { domain }, select: shopFields });
 }
 
-/** Called after authentication: a reinstall clears the uninstall mark. */
+/**
+ * Called after authentication: a reinstall clears the uninstall mark, and the time of every
+ * authorisation is kept, so an app/uninstalled triggered before it (a quick reinstall) is known stale.
+ */
 export async function markInstalled(
   tx: Tx | Db,
-  domain: string,
+  shopDomain: string,
 ): Promise<{ shop: ShopRecord; fresh: boolean }> {
+  const domain = normalizeShopDomain(shopDomain) ?? shopDomain;
   const before = await findShop(tx, domain);
+  const now = new Date();
   const shop = await tx.shop.upsert({
     where: { domain },
-    create: { domain },
-    update: before?.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {},
+    create: { domain, authorizedAt: now },
+    update: before?.uninstalledAt
+      ? { uninstalledAt: null, installedAt: now, authorizedAt: now }
+      : { authorizedAt: now },
     select: shopFields,
   });
   return { shop, fresh: before === null || before.uninstalledAt !== null };
@@ -46,6 +55,12 @@ export async function markUninstalled(tx: Tx | Db, domain: string) {
     where: { shop: { domain }, status: { in: ["queued", "running"] } },
     data: { status: "cancelled", finishedAt: new Date() },
   });
+}
+
+/** When the shop of this domain was redacted (shop/redact), or null. */
+export async function shopRedactedAt(tx: Tx | Db, domain: string): Promise<Date | null> {
+  const found = await tx.shopRedaction.findUnique({ where: { domain } });
+  return found?.redactedAt ?? null;
 }
 
 /** Counts for the admin home page, in one query. */

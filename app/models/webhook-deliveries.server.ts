@@ -1,4 +1,4 @@
-import type { Db, Prisma, Tx } from "~/db.server";
+import { type Db, Prisma, type Tx } from "~/db.server";
 
 export interface NewDelivery {
   shopDomain: string;
@@ -29,12 +29,37 @@ export async function insertDelivery(
   return { id: row.id, status: row.status, duplicate: !row.inserted };
 }
 
-/** Locks a delivery for processing inside a transaction; null when it is gone. */
+/**
+ * Locks a delivery for processing inside a transaction; null when it is gone. `triggeredAt` is
+ * Shopify's trigger time, or the receipt when the delivery had none.
+ */
 export async function lockDelivery(tx: Tx, id: string) {
   const rows = await tx.$queryRaw<
-    Array<{ id: string; shopDomain: string; topic: string; status: string; payload: unknown }>
-  >`SELECT id::text, "shopDomain", topic, status, payload FROM "WebhookDelivery" WHERE id = ${id}::uuid FOR UPDATE`;
+    Array<{
+      id: string;
+      shopDomain: string;
+      topic: string;
+      status: string;
+      payload: unknown;
+      triggeredAt: Date;
+    }>
+  >`SELECT id::text, "shopDomain", topic, status, payload, COALESCE("triggeredAt", "receivedAt") AS "triggeredAt"
+    FROM "WebhookDelivery" WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0] ?? null;
+}
+
+/** A delivery refused when applied (stale, or another shop's resource): never retried, its event dropped. */
+export async function markDeliveryRefused(tx: Tx, { id, reason }: { id: string; reason: string }) {
+  await tx.webhookDelivery.update({
+    where: { id },
+    data: {
+      status: "rejected",
+      processedAt: new Date(),
+      attempts: { increment: 1 },
+      lastError: reason,
+      payload: Prisma.DbNull,
+    },
+  });
 }
 
 export async function markDeliveryProcessed(tx: Tx, id: string) {

@@ -1,5 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { InvalidShopError } from "@shopify/shopify-api";
 import { db } from "~/db.server";
+import { AppError, isAppError } from "~/lib/errors";
+import { errorResponse } from "~/lib/http";
 import { recordWebhook } from "~/services/record-webhook.server";
 import { shopify } from "~/shopify.server";
 
@@ -9,23 +12,30 @@ import { shopify } from "~/shopify.server";
  * the ingest worker (app/services/process-webhook.server.ts).
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const webhook = await shopify()
-    .authenticate.webhook(request)
-    .catch((error: unknown) => {
-      // The signature was valid but the body is not JSON: a client error, never a 5xx.
-      if (error instanceof SyntaxError) throw new Response("Body is not valid JSON", { status: 400 });
-      throw error;
+  try {
+    const webhook = await shopify()
+      .authenticate.webhook(request)
+      .catch((error: unknown) => {
+        // The signature was valid but the body is not JSON: a client error, never a 5xx.
+        if (error instanceof SyntaxError) throw new Response("Body is not valid JSON", { status: 400 });
+        // The (unsigned) shop header is not a shop domain.
+        if (error instanceof InvalidShopError) throw new AppError("BAD_REQUEST", "Invalid shop domain.");
+        throw error;
+      });
+    await recordWebhook(db(), {
+      shop: webhook.shop,
+      topic: webhook.topic,
+      payload: webhook.payload,
+      webhookId: webhook.webhookId ?? null,
+      eventId: "eventId" in webhook && typeof webhook.eventId === "string" ? webhook.eventId : null,
+      apiVersion: webhook.apiVersion ?? null,
+      triggeredAt:
+        "triggeredAt" in webhook && typeof webhook.triggeredAt === "string" ? webhook.triggeredAt : null,
     });
-  await recordWebhook(db(), {
-    shop: webhook.shop,
-    topic: webhook.topic,
-    payload: webhook.payload,
-    webhookId: webhook.webhookId ?? null,
-    eventId: "eventId" in webhook && typeof webhook.eventId === "string" ? webhook.eventId : null,
-    apiVersion: webhook.apiVersion ?? null,
-    triggeredAt:
-      "triggeredAt" in webhook && typeof webhook.triggeredAt === "string" ? webhook.triggeredAt : null,
-  });
+  } catch (error) {
+    if (isAppError(error)) return errorResponse(error);
+    throw error;
+  }
   return new Response(null, { status: 200 });
 }
 

@@ -83,11 +83,20 @@ export async function recordCustomerDataRequest(
   return tx.customerDataRequest.create({ data: { shopId, customerKey: customerKey ?? "", report } });
 }
 
-/** shop/redact: every row of the shop goes (cascades from the shop row), its sessions and deliveries too. */
+/**
+ * shop/redact: every row of the shop goes (cascades from the shop row), its sessions and deliveries
+ * too, and the domain is remembered with the time, so no delivery triggered before it recreates the shop.
+ */
 export async function redactShop(
   tx: Tx,
   { shopDomain, keepDeliveryId }: { shopDomain: string; keepDeliveryId: string },
 ) {
+  const redactedAt = new Date();
+  await tx.shopRedaction.upsert({
+    where: { domain: shopDomain },
+    create: { domain: shopDomain, redactedAt },
+    update: { redactedAt },
+  });
   await tx.shop.deleteMany({ where: { domain: shopDomain } });
   await tx.session.deleteMany({ where: { shop: shopDomain } });
   await tx.webhookDelivery.deleteMany({ where: { shopDomain, id: { not: keepDeliveryId } } });

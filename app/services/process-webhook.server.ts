@@ -2,23 +2,25 @@ import type { Db, Tx } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { type WebhookEvent, WebhookEventSchema } from "~/lib/webhook-events";
 import { logger } from "~/logger.server";
-import { recordRefunds, upsertOrderBatch } from "~/models/orders.server";
-import { deleteProduct, upsertProductBatch } from "~/models/products.server";
-import { ensureShop, findShop, markUninstalled } from "~/models/shops.server";
+import { ordersOfAnotherShop, recordRefunds, upsertOrderBatch } from "~/models/orders.server";
+import { deleteProduct, productOfAnotherShop, upsertProductBatch } from "~/models/products.server";
+import { ensureShop, findShop, markUninstalled, shopRedactedAt } from "~/models/shops.server";
 import {
   lockDelivery,
   markDeliveryAttemptFailed,
   markDeliveryProcessed,
+  markDeliveryRefused,
 } from "~/models/webhook-deliveries.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
 import { requestTrainingAfterOrders } from "./request-training.server";
 
-export type ProcessOutcome = "processed" | "skipped";
+export type ProcessOutcome = "processed" | "skipped" | "refused";
 
 /**
  * Applies a recorded delivery exactly once: the delivery row is locked and marked processed in the
  * same transaction as its effects, so a job run twice (two workers, a stalled job, the sweeper)
- * finds it processed and does nothing.
+ * finds it processed and does nothing. A delivery that must not apply (see `applyEvent`) is marked
+ * rejected with its reason, and its event dropped.
  */
 export async function processDelivery(
   database: Db,
@@ -31,10 +33,17 @@ export async function processDelivery(
         const delivery = await lockDelivery(tx, deliveryId);
         if (delivery?.status !== "pending") return { status: "skipped" as const };
         const event = WebhookEventSchema.parse(delivery.payload);
-        const shopId = await applyEvent(tx, { shopDomain: delivery.shopDomain, deliveryId, event });
+        const applied = await applyEvent(tx, { ...delivery, event });
+        if ("refused" in applied) {
+          await markDeliveryRefused(tx, { id: deliveryId, reason: applied.refused });
+          logger().warn({ deliveryId, reason: applied.refused }, "webhook delivery refused");
+          return { status: "refused" as const };
+        }
         await markDeliveryProcessed(tx, deliveryId);
         const orderOf =
-          event.kind === "order" && shopId ? { shopId, shopDomain: delivery.shopDomain } : undefined;
+          event.kind === "order" && applied.shopId
+            ? { shopId: applied.shopId, shopDomain: delivery.shopDomain }
+            : undefined;
         return { status: "processed" as const, orderOf };
       },
       { timeout: 120_000, maxWait: 10_000 },
@@ -60,38 +69,74 @@ async function retrainAfterOrder(database: Db, shop: { shopId: string; shopDomai
   }
 }
 
-/** Applies the event; returns the shop's id when the event wrote an order. */
-async function applyEvent(
-  tx: Tx,
-  { shopDomain, deliveryId, event }: { shopDomain: string; deliveryId: string; event: WebhookEvent },
-): Promise<string | undefined> {
+type Applied = { shopId?: string } | { refused: string };
+
+interface Delivery {
+  id: string;
+  shopDomain: string;
+  /** Shopify's trigger time (an unsigned header, never later than receipt), else the receipt. */
+  triggeredAt: Date;
+  event: WebhookEvent;
+}
+
+/**
+ * Applies the event; returns the shop's id when the event wrote an order. Shopify signs the body
+ * only, so an old body may come back under a new event id, shop or time: a delivery is refused when
+ * it would recreate a redacted shop, undo a later (re)install, or write a resource another shop
+ * delivered first (Shopify's order and product ids are global, and orders carry no shop field).
+ */
+async function applyEvent(tx: Tx, { id, shopDomain, triggeredAt, event }: Delivery): Promise<Applied> {
+  const redactedAt = event.kind === "shop-redact" ? null : await shopRedactedAt(tx, shopDomain);
+  if (redactedAt && triggeredAt <= redactedAt) return { refused: "triggered before the shop was redacted" };
+  // After a redaction only a new install, never a delivery, brings the shop back.
+  const shopFor = async () => (redactedAt ? findShop(tx, shopDomain) : ensureShop(tx, shopDomain));
   switch (event.kind) {
     case "order": {
-      const shop = await ensureShop(tx, shopDomain);
+      const externalIds = [event.order.externalId];
+      if (await ordersOfAnotherShop(tx, { shopDomain, externalIds }))
+        return { refused: "the order belongs to another shop" };
+      const shop = await shopFor();
+      if (!shop) return { refused: "the shop was redacted and not installed since" };
       await upsertOrderBatch(tx, { shopId: shop.id, source: "shopify", orders: [event.order] });
-      return shop.id;
+      return { shopId: shop.id };
     }
     case "refund": {
-      const shop = await ensureShop(tx, shopDomain);
+      const externalIds = [event.refund.orderExternalId];
+      if (await ordersOfAnotherShop(tx, { shopDomain, externalIds }))
+        return { refused: "the refund's order belongs to another shop" };
+      const shop = await shopFor();
+      if (!shop) return { refused: "the shop was redacted and not installed since" };
       await recordRefunds(tx, { shopId: shop.id, refunds: [event.refund] });
-      return;
+      return {};
     }
     case "product": {
-      const shop = await ensureShop(tx, shopDomain);
+      if (await productOfAnotherShop(tx, { shopDomain, externalId: event.product.externalId }))
+        return { refused: "the product belongs to another shop" };
+      const shop = await shopFor();
+      if (!shop) return { refused: "the shop was redacted and not installed since" };
       await upsertProductBatch(tx, { shopId: shop.id, products: [event.product], replaceVariants: true });
-      return;
+      return {};
     }
     case "product-delete": {
       const shop = await findShop(tx, shopDomain);
-      if (shop) await deleteProduct(tx, { shopId: shop.id, externalId: event.productId });
-      return;
+      if (shop)
+        await deleteProduct(tx, { shopId: shop.id, externalId: event.productId, deletedAt: triggeredAt });
+      return {};
     }
-    case "app-uninstalled":
+    case "app-uninstalled": {
+      const shop = await findShop(tx, shopDomain);
+      if (shop?.authorizedAt && triggeredAt < shop.authorizedAt)
+        return { refused: "triggered before the app was last installed" };
       await markUninstalled(tx, shopDomain);
-      return;
-    case "shop-redact":
-      await redactShop(tx, { shopDomain, keepDeliveryId: deliveryId });
-      return;
+      return {};
+    }
+    case "shop-redact": {
+      // Shopify sends it 48 hours after an uninstall; its body has no time, so only the shop's state tells a replay.
+      const shop = await findShop(tx, shopDomain);
+      if (shop && !shop.uninstalledAt) return { refused: "the shop is installed" };
+      await redactShop(tx, { shopDomain, keepDeliveryId: id });
+      return {};
+    }
     case "customer-redact": {
       const shop = await findShop(tx, shopDomain);
       if (shop)
@@ -100,7 +145,7 @@ async function applyEvent(
           customerKey: event.customerKey,
           orderIds: event.orderIds,
         });
-      return;
+      return {};
     }
     case "customer-data-request": {
       const shop = await findShop(tx, shopDomain);
@@ -111,7 +156,7 @@ async function applyEvent(
           orderIds: event.orderIds,
         });
       }
-      return;
+      return {};
     }
   }
 }

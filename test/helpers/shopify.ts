@@ -24,6 +24,7 @@ export interface WebhookRequestOptions {
   secret?: string;
   rawBody?: string;
   apiVersion?: string;
+  triggeredAt?: Date;
 }
 
 /** A webhook request as Shopify sends it: raw JSON body, base64 HMAC-SHA256 of it, X-Shopify-* headers. */
@@ -36,6 +37,7 @@ export function webhookRequest({
   secret = API_SECRET_KEY,
   rawBody,
   apiVersion = "2026-10",
+  triggeredAt = new Date(),
 }: WebhookRequestOptions): Request {
   const body = rawBody ?? JSON.stringify(payload);
   return new Request(`https://my-test-app.myshopify.io/webhooks/${topic}`, {
@@ -49,7 +51,7 @@ export function webhookRequest({
       "X-Shopify-API-Version": apiVersion,
       "X-Shopify-Webhook-Id": webhookId,
       "X-Shopify-Event-Id": eventId,
-      "X-Shopify-Triggered-At": new Date().toISOString(),
+      "X-Shopify-Triggered-At": triggeredAt.toISOString(),
       "X-Shopify-Hmac-Sha256": getHmac(body, secret),
     },
   });

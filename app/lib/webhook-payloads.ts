@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { numericId } from "./shopify-ids";
+
+// Shopify webhook bodies (REST shapes), as strict as the columns they end in. Only the body is
+// signed, so each topic's schema also requires what tells its body from every other topic's.
+
+/** Shopify ids are 64-bit integers: at most 19 digits, so a key never outgrows its index. */
+const Id = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const id = numericId(value);
+  if (id === null || id.length > 19) {
+    ctx.addIssue({ code: "custom", message: "not a Shopify id" });
+    return z.NEVER;
+  }
+  return id;
+});
+const NullableId = z
+  .union([Id, z.null()])
+  .optional()
+  .transform((v) => v ?? null);
+/** Postgres timestamps start at 4713 BC but reject year 0; Shopify's start long after 1970. */
+const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Date.parse(v) >= 0, "not a Shopify timestamp (before 1970)");
+/** An int4 column. */
+const Quantity = z.number().int().min(0).max(2_147_483_647);
+/** A decimal that fits a Decimal(precision, 2) column once rounded to cents. */
+const money = (precision: number) =>
+  z
+    .union([z.string().max(40), z.number()])
+    .transform((v) => String(v))
+    .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "not a decimal amount")
+    .refine(
+      (v) => Math.abs(Number(v)) < 10 ** (precision - 2) - 0.005,
+      `more than ${precision - 2} digits before the decimal point`,
+    );
+const LinePrice = money(12); // OrderLine.unitPrice, Variant.price, Product.price
+const OrderTotal = money(14); // Order.totalPrice
+/** A payload's GraphQL id, when it sends one, must name the topic's resource type. */
+const graphqlIdOf = (type: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `not a ${type} id`)
+    .optional();
+/** A compliance body names its shop; it must be the shop the delivery claims. */
+const ShopDomain = z.string().max(255);
+
+export const RefundPayload = z.object({
+  id: Id,
+  admin_graphql_api_id: graphqlIdOf("Refund"),
+  order_id: Id,
+  created_at: Timestamp.nullish(),
+  refund_line_items: z.array(z.object({ line_item_id: Id, quantity: Quantity })),
+});
+
+export const OrderPayload = z.object({
+  id: Id,
+  admin_graphql_api_id: graphqlIdOf("Order"),
+  created_at: Timestamp,
+  // Required: without it a replayed body could roll a newer stored order back.
+  updated_at: Timestamp,
+  cancelled_at: Timestamp.nullish(),
+  currency: z.string().max(16).nullish(),
+  total_price: OrderTotal.nullish(),
+  financial_status: z.string().max(64).nullish(),
+  test: z.boolean().nullish(),
+  customer: z.object({ id: Id }).nullish(),
+  line_items: z.array(
+    z.object({
+      id: Id,
+      product_id: NullableId,
+      variant_id: NullableId,
+      title: z.string().nullish(),
+      quantity: Quantity,
+      current_quantity: Quantity.nullish(),
+      price: LinePrice.nullish(),
+      properties: z
+        .array(z.object({ name: z.string(), value: z.unknown() }))
+        .nullish()
+        .transform((v) => v ?? []),
+    }),
+  ),
+  refunds: z.array(RefundPayload).nullish(),
+});
+
+export const CancelledOrderPayload = OrderPayload.extend({ cancelled_at: Timestamp });
+
+export const ProductPayload = z.object({
+  id: Id,
+  admin_graphql_api_id: graphqlIdOf("Product"),
+  title: z.string(),
+  handle: z.string().nullish(),
+  product_type: z.string().nullish(),
+  vendor: z.string().nullish(),
+  tags: z.union([z.string(), z.array(z.string())]).nullish(),
+  status: z.string().nullish(),
+  updated_at: Timestamp.nullish(),
+  image: z.object({ src: z.string() }).nullish(),
+  images: z.array(z.object({ src: z.string() })).nullish(),
+  variants: z.array(
+    z.object({
+      id: Id,
+      title: z.string().nullish(),
+      sku: z.string().nullish(),
+      price: LinePrice.nullish(),
+      compare_at_price: LinePrice.nullish(),
+      inventory_quantity: z.number().nullish(),
+      inventory_management: z.string().nullish(),
+      inventory_policy: z.string().nullish(),
+    }),
+  ),
+});
+
+/** products/delete sends the id alone; anything more is another topic's body. */
+export const ProductDeletePayload = z.strictObject({ id: Id });
+
+/** app/uninstalled sends the shop resource; its myshopify_domain (or domain) names the shop. */
+export const ShopPayload = z
+  .object({ id: Id, myshopify_domain: ShopDomain.nullish(), domain: ShopDomain.nullish() })
+  .refine((shop) => shop.myshopify_domain || shop.domain, "names no shop domain")
+  .transform((shop) => ({ shopDomain: (shop.myshopify_domain || shop.domain)! }));
+
+/** The three compliance bodies, each told apart by what it must and must not carry. */
+export const ShopRedactPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.never().optional(),
+  orders_to_redact: z.never().optional(),
+  orders_requested: z.never().optional(),
+});
+export const CustomerRedactPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.object({ id: Id }),
+  orders_to_redact: z.array(Id),
+  orders_requested: z.never().optional(),
+});
+
+export const CustomerDataRequestPayload = z.object({
+  shop_id: Id,
+  shop_domain: ShopDomain,
+  customer: z.object({ id: Id }),
+  orders_requested: z.array(Id),
+  orders_to_redact: z.never().optional(),
+  data_request: z.object({ id: Id }).nullish(),
+});
