@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
 import { processDelivery } from "~/services/process-webhook.server";
+import { pruneDeliveries } from "~/services/prune-deliveries.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
 import { requestNightlyTraining } from "~/services/request-training.server";
@@ -32,6 +33,7 @@ export const HANDLERS: Handlers = {
     deliveries: await sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
     imports: await requeueStrandedImports(db(), { graceMs: env().SWEEP_GRACE_MS }),
   }),
+  "prune-deliveries": () => pruneDeliveries(db()),
   "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
     return runBulkImport(db(), {
