@@ -60,7 +60,7 @@ export const JOBS = {
     queue: "train",
     schema: z.object({
       shopDomain: z.string().min(1),
-      reason: z.enum(["import", "nightly", "orders", "manual", "outdated"]),
+      reason: z.enum(["import", "nightly", "orders", "manual", "outdated", "redaction"]),
     }),
     options: { attempts: 2, backoff: { type: "exponential", delay: 60_000 }, ...keep },
   }),

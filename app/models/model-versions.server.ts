@@ -92,6 +92,20 @@ export async function pruneArtifacts(tx: Tx | Db, { shopId, keep }: { shopId: st
     UPDATE "ModelVersion" SET "artifactLocation" = NULL WHERE id IN (SELECT "modelVersionId" FROM gone)`;
 }
 
+/**
+ * Deletes the artifacts of a shop's versions before `version` (never the live one's): they were
+ * trained on customers erased since. Their metadata stays as history.
+ */
+export async function dropArtifactsBefore(tx: Tx, { shopId, version }: { shopId: string; version: number }) {
+  return tx.$executeRaw`
+    WITH gone AS (
+      DELETE FROM "ModelArtifact" a USING "ModelVersion" v
+      WHERE a."modelVersionId" = v.id AND v."shopId" = ${shopId}::uuid AND v.status <> 'live'
+        AND v.version < ${version}
+      RETURNING a."modelVersionId")
+    UPDATE "ModelVersion" SET "artifactLocation" = NULL WHERE id IN (SELECT "modelVersionId" FROM gone)`;
+}
+
 /** A shop's versions, newest first, without their bytes. */
 export async function listVersions(tx: Tx | Db, shopId: string) {
   return tx.modelVersion.findMany({

@@ -11,7 +11,7 @@ import {
   markDeliveryProcessed,
 } from "~/models/webhook-deliveries.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
-import { requestTrainingAfterOrders } from "./request-training.server";
+import { requestTrainingAfterOrders, requestTrainingSoon } from "./request-training.server";
 
 export type ProcessOutcome = "processed" | "skipped";
 
@@ -24,7 +24,11 @@ export async function processDelivery(
   database: Db,
   { deliveryId, finalAttempt }: { deliveryId: string; finalAttempt: boolean },
 ): Promise<ProcessOutcome> {
-  let outcome: { status: ProcessOutcome; orderOf?: { shopId: string; shopDomain: string } };
+  let outcome: {
+    status: ProcessOutcome;
+    orderOf?: { shopId: string; shopDomain: string };
+    erasedIn?: string;
+  };
   try {
     outcome = await database.$transaction(
       async (tx) => {
@@ -35,7 +39,9 @@ export async function processDelivery(
         await markDeliveryProcessed(tx, deliveryId);
         const orderOf =
           event.kind === "order" && shopId ? { shopId, shopDomain: delivery.shopDomain } : undefined;
-        return { status: "processed" as const, orderOf };
+        const erasedIn =
+          event.kind === "customer-redact" && event.customerKey ? delivery.shopDomain : undefined;
+        return { status: "processed" as const, orderOf, erasedIn };
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
@@ -48,6 +54,8 @@ export async function processDelivery(
     throw error;
   }
   if (outcome.orderOf) await retrainAfterOrder(database, outcome.orderOf);
+  // The live model still holds the erased customer; without Redis, the sweep asks again.
+  if (outcome.erasedIn) await requestTrainingSoon({ shopDomain: outcome.erasedIn, reason: "redaction" });
   return outcome.status;
 }
 

@@ -5,7 +5,6 @@ import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
   finishTrainingRun,
-  markRedactionsApplied,
   pendingRedactions,
   startTrainingRun,
   type TrainingReason,
@@ -105,6 +104,7 @@ export async function trainShopModel(
     const registration = await registerModel(database, {
       shopId: shop.id,
       keep,
+      redactions,
       model: {
         metrics: result.holdout,
         params: result.params,
@@ -117,8 +117,6 @@ export async function trainShopModel(
         bytes: result.engine.encode(),
       },
     });
-    // The stored version was trained without the redacted customers, live or not.
-    const applied = await markRedactionsApplied(database, redactions);
     await finishTrainingRun(database, {
       id: run.id,
       status: "stored",
@@ -128,7 +126,12 @@ export async function trainShopModel(
       version: registration.version,
     });
     log.info(
-      { version: registration.version, status: registration.status, ndcg: result.holdout.ndcg, applied },
+      {
+        version: registration.version,
+        status: registration.status,
+        ndcg: result.holdout.ndcg,
+        applied: redactions.length,
+      },
       "model trained",
     );
     return { status: registration.status, version: registration.version, note: registration.note };
