@@ -31,20 +31,22 @@ export function artifactLocation(modelVersionId: string): string {
 /** Stores a candidate with the next version number of its shop, and its artifact. Call under lockShopModels. */
 export async function insertCandidate(tx: Tx, version: NewModelVersion) {
   const { bytes, ...fields } = version;
-  const latest = await tx.modelVersion.aggregate({
-    where: { shopId: version.shopId },
-    _max: { version: true },
-  });
   return tx.modelVersion.create({
     data: {
       ...fields,
-      version: (latest._max.version ?? 0) + 1,
+      version: (await latestVersion(tx, version.shopId)) + 1,
       status: "candidate",
       artifactLocation: artifactLocation(version.id),
       artifact: { create: { bytes: new Uint8Array(bytes), sizeBytes: bytes.byteLength } },
     },
     select: { id: true, version: true },
   });
+}
+
+/** The shop's highest version number, 0 before its first. */
+export async function latestVersion(tx: Tx | Db, shopId: string): Promise<number> {
+  const latest = await tx.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
+  return latest._max.version ?? 0;
 }
 
 export async function findLiveVersion(tx: Tx | Db, shopId: string) {
@@ -71,6 +73,11 @@ export async function makeLive(tx: Tx, { shopId, id, note }: { shopId: string; i
     where: { id },
     data: { status: "live", promotedAt: new Date(), decisionNote: note },
   });
+}
+
+/** Takes a live version out of service; the shop is left without a live model. */
+export async function retire(tx: Tx, id: string) {
+  await tx.modelVersion.update({ where: { id }, data: { status: "retired" } });
 }
 
 export async function reject(tx: Tx, { id, note }: { id: string; note: string }) {

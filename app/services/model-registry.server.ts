@@ -7,11 +7,13 @@ import {
   findLiveVersion,
   findVersion,
   insertCandidate,
+  latestVersion,
   listVersions,
   lockShopModels,
   makeLive,
   pruneArtifacts,
   reject,
+  retire,
 } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
 import {
@@ -97,6 +99,28 @@ export async function registerModel(
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+}
+
+/**
+ * For a training after an erasure that stores no version (too little data is left): every version
+ * so far may hold the erased customers, so the live one is retired (offers fall back to popular
+ * products), their artifacts go, and the redactions are marked applied as of the next version.
+ * Returns the retired version, or null when none was live.
+ */
+export async function retireErasedModels(
+  database: Db,
+  { shopId, redactions }: { shopId: string; redactions: PendingRedaction[] },
+): Promise<number | null> {
+  if (redactions.length === 0) return null;
+  return database.$transaction(async (tx) => {
+    await lockShopModels(tx, shopId);
+    const live = await findLiveVersion(tx, shopId);
+    if (live) await retire(tx, live.id);
+    const next = (await latestVersion(tx, shopId)) + 1;
+    await dropArtifactsBefore(tx, { shopId, version: next });
+    await markRedactionsApplied(tx, { redactions, version: next });
+    return live?.version ?? null;
+  });
 }
 
 /**

@@ -32,7 +32,7 @@ export async function redactCustomer(
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
       create: { shopId, customerKey },
-      update: { redactedAt: new Date(), appliedToModelsAt: null },
+      update: { redactedAt: new Date(), appliedToModelsAt: null, appliedInVersion: null },
     });
   }
   return { deletedOrders: deleted };

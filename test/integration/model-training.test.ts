@@ -181,4 +181,30 @@ describe("training in the worker", () => {
     expect((await liveVersion())?.version).toBe(replaced.version);
     expect(await db().customerRedaction.findUniqueOrThrow({ where: redaction })).toEqual(applied);
   }, 150_000);
+
+  it("after an erasure that leaves too little data to train, retires the live model instead of keeping it", async () => {
+    const kept = await db().order.findMany({
+      where: { shopId, customerKey: { not: null } },
+      orderBy: { externalId: "asc" },
+      take: 10,
+      select: { id: true, externalId: true },
+    });
+    await db().order.deleteMany({ where: { shopId, id: { notIn: kept.map((order) => order.id) } } });
+    const live = (await liveVersion())!;
+
+    await eraseCustomerByOrder(db(), { shopDomain: DEMO_SHOP, orderNumber: kept[0]!.externalId });
+    const run = await waitFor(async () => {
+      const latest = await db().trainingRun.findFirst({ where: { shopId }, orderBy: { startedAt: "desc" } });
+      return latest?.reason === "redaction" && latest.status === "skipped" ? latest : undefined;
+    }, 60_000);
+    expect(run.note).toMatch(/retired/);
+    expect(await liveVersion()).toBeNull();
+    expect(await db().customerRedaction.count({ where: { shopId, appliedToModelsAt: null } })).toBe(0);
+    await expect(restoreVersion(db(), { shopDomain: DEMO_SHOP, version: live.version })).rejects.toThrow(
+      /erased/,
+    );
+    await waitFor(
+      async () => (await recommend(db(), { shopDomain: DEMO_SHOP, cart: [], k: 4 })).modelVersion === null,
+    );
+  });
 });

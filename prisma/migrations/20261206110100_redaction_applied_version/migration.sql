@@ -6,3 +6,8 @@ UPDATE "CustomerRedaction" c SET "appliedInVersion" = (
   SELECT max(v.version) FROM "ModelVersion" v
   WHERE v."shopId" = c."shopId" AND v."trainedAt" <= c."appliedToModelsAt")
 WHERE c."appliedToModelsAt" IS NOT NULL;
+
+-- Redactions no model reflects yet, which the sweep looks for every minute (Prisma cannot express a
+-- partial index).
+CREATE INDEX "CustomerRedaction_pending_idx" ON "CustomerRedaction"("redactedAt")
+  WHERE "appliedToModelsAt" IS NULL;
