@@ -36,6 +36,15 @@ export const JOBS = {
     schema: z.object({}),
     options: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
   }),
+  /**
+   * Strips old processed deliveries' payloads and deletes finished deliveries past the log's
+   * retention (see pruneDeliveries). Hourly; one attempt, the next hour is the retry.
+   */
+  "prune-deliveries": define({
+    queue: "ingest",
+    schema: z.object({}),
+    options: { attempts: 1, removeOnComplete: 30, removeOnFail: 100 },
+  }),
   /** Imports a shop's order and product history through Admin API bulk operations. */
   "bulk-import": define({
     queue: "backfill",
@@ -51,7 +60,7 @@ export const JOBS = {
     queue: "train",
     schema: z.object({
       shopDomain: z.string().min(1),
-      reason: z.enum(["import", "nightly", "orders", "manual", "outdated"]),
+      reason: z.enum(["import", "nightly", "orders", "manual", "outdated", "redaction"]),
     }),
     options: { attempts: 2, backoff: { type: "exponential", delay: 60_000 }, ...keep },
   }),

@@ -4,9 +4,10 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
 import { processDelivery } from "~/services/process-webhook.server";
+import { pruneDeliveries } from "~/services/prune-deliveries.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
-import { requestNightlyTraining } from "~/services/request-training.server";
+import { requestErasureTraining, requestNightlyTraining } from "~/services/request-training.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
@@ -31,7 +32,9 @@ export const HANDLERS: Handlers = {
   sweep: async () => ({
     deliveries: await sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
     imports: await requeueStrandedImports(db(), { graceMs: env().SWEEP_GRACE_MS }),
+    trainings: await requestErasureTraining(db(), { graceMs: env().SWEEP_GRACE_MS }),
   }),
+  "prune-deliveries": () => pruneDeliveries(db()),
   "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
     return runBulkImport(db(), {

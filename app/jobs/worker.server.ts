@@ -74,6 +74,12 @@ export async function startWorkers({
       { pattern: "17 * * * *", tz: "UTC" },
       { name: "check-guardrails", data: {}, opts: guardrails.options },
     );
+    const prune = JOBS["prune-deliveries"];
+    await scheduler.upsertJobScheduler(
+      "hourly-delivery-prune",
+      { pattern: "41 * * * *", tz: "UTC" },
+      { name: "prune-deliveries", data: {}, opts: prune.options },
+    );
     // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
     await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
   }

@@ -35,6 +35,18 @@ describe("decidePromotion", () => {
     );
   });
 
+  it("promotes a worse candidate when the live model holds customers erased since, and says so", () => {
+    const decision = decidePromotion({
+      candidate: metrics(0.19, 0.03),
+      live: { version: 3, metrics: metrics(0.3, 0.04), holdsErased: true },
+    });
+    expect(decision.promote).toBe(true);
+    expect(decision.note).toBe(
+      "Promoted although worse, because live v3 was trained on customers erased since: NDCG 0.1900 ± 0.0300 " +
+        "on 400 holdout checkouts vs live v3 0.3000 ± 0.0400; noise 2·√(seC²+seL²) = 0.1000, floor 0.2000.",
+    );
+  });
+
   it("promotes a better candidate however noisy", () => {
     const live = { version: 1, metrics: metrics(0.2, 0) };
     expect(decidePromotion({ candidate: metrics(0.25, 0), live }).promote).toBe(true);

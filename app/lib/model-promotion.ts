@@ -19,14 +19,15 @@ export interface PromotionDecision {
  * A candidate replaces the live model unless it is worse by more than the noise of the two
  * measurements: candidate NDCG >= live NDCG − 2·√(seC² + seL²). Two holdouts of a few hundred
  * checkouts differ by that much by chance alone, so a stricter rule would keep stale models and a
- * looser one would let real regressions through.
+ * looser one would let real regressions through. A live model that holds customers erased since
+ * is replaced whatever the numbers: it may no longer be served.
  */
 export function decidePromotion({
   candidate,
   live,
 }: {
   candidate: HoldoutMetrics;
-  live: { version: number; metrics: HoldoutMetrics } | null;
+  live: { version: number; metrics: HoldoutMetrics; holdsErased?: boolean } | null;
 }): PromotionDecision {
   const measured = `NDCG ${formatNdcg(candidate)} on ${candidate.queries} holdout checkouts`;
   if (!live) return { promote: true, note: `No live model; ${measured}.` };
@@ -35,9 +36,14 @@ export function decidePromotion({
   const comparison =
     `${measured} vs live v${live.version} ${formatNdcg(live.metrics)}; ` +
     `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}`;
-  return candidate.ndcg >= floor
-    ? { promote: true, note: `Promoted: ${comparison}.` }
-    : { promote: false, note: `Rejected, worse than the live model beyond noise: ${comparison}.` };
+  if (candidate.ndcg >= floor) return { promote: true, note: `Promoted: ${comparison}.` };
+  if (live.holdsErased) {
+    return {
+      promote: true,
+      note: `Promoted although worse, because live v${live.version} was trained on customers erased since: ${comparison}.`,
+    };
+  }
+  return { promote: false, note: `Rejected, worse than the live model beyond noise: ${comparison}.` };
 }
 
 function formatNdcg(metrics: HoldoutMetrics): string {

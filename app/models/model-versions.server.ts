@@ -31,20 +31,22 @@ export function artifactLocation(modelVersionId: string): string {
 /** Stores a candidate with the next version number of its shop, and its artifact. Call under lockShopModels. */
 export async function insertCandidate(tx: Tx, version: NewModelVersion) {
   const { bytes, ...fields } = version;
-  const latest = await tx.modelVersion.aggregate({
-    where: { shopId: version.shopId },
-    _max: { version: true },
-  });
   return tx.modelVersion.create({
     data: {
       ...fields,
-      version: (latest._max.version ?? 0) + 1,
+      version: (await latestVersion(tx, version.shopId)) + 1,
       status: "candidate",
       artifactLocation: artifactLocation(version.id),
       artifact: { create: { bytes: new Uint8Array(bytes), sizeBytes: bytes.byteLength } },
     },
     select: { id: true, version: true },
   });
+}
+
+/** The shop's highest version number, 0 before its first. */
+export async function latestVersion(tx: Tx | Db, shopId: string): Promise<number> {
+  const latest = await tx.modelVersion.aggregate({ where: { shopId }, _max: { version: true } });
+  return latest._max.version ?? 0;
 }
 
 export async function findLiveVersion(tx: Tx | Db, shopId: string) {
@@ -73,6 +75,11 @@ export async function makeLive(tx: Tx, { shopId, id, note }: { shopId: string; i
   });
 }
 
+/** Takes a live version out of service; the shop is left without a live model. */
+export async function retire(tx: Tx, id: string) {
+  await tx.modelVersion.update({ where: { id }, data: { status: "retired" } });
+}
+
 export async function reject(tx: Tx, { id, note }: { id: string; note: string }) {
   await tx.modelVersion.update({ where: { id }, data: { status: "rejected", decisionNote: note } });
 }
@@ -88,6 +95,20 @@ export async function pruneArtifacts(tx: Tx | Db, { shopId, keep }: { shopId: st
       WHERE a."modelVersionId" = v.id AND v."shopId" = ${shopId}::uuid AND v.status <> 'live'
         AND v.version NOT IN (SELECT version FROM "ModelVersion" WHERE "shopId" = ${shopId}::uuid
                               ORDER BY version DESC LIMIT ${keep})
+      RETURNING a."modelVersionId")
+    UPDATE "ModelVersion" SET "artifactLocation" = NULL WHERE id IN (SELECT "modelVersionId" FROM gone)`;
+}
+
+/**
+ * Deletes the artifacts of a shop's versions before `version` (never the live one's): they were
+ * trained on customers erased since. Their metadata stays as history.
+ */
+export async function dropArtifactsBefore(tx: Tx, { shopId, version }: { shopId: string; version: number }) {
+  return tx.$executeRaw`
+    WITH gone AS (
+      DELETE FROM "ModelArtifact" a USING "ModelVersion" v
+      WHERE a."modelVersionId" = v.id AND v."shopId" = ${shopId}::uuid AND v.status <> 'live'
+        AND v.version < ${version}
       RETURNING a."modelVersionId")
     UPDATE "ModelVersion" SET "artifactLocation" = NULL WHERE id IN (SELECT "modelVersionId" FROM gone)`;
 }

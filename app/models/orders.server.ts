@@ -187,9 +187,24 @@ export async function deleteCustomerOrders(
   const byKey = customerKey ? [{ customerKey }] : [];
   const byId = orderIds.length > 0 ? [{ source: "shopify", externalId: { in: orderIds } }] : [];
   if (byKey.length + byId.length === 0) return 0;
+  const refunded = await customerShopifyOrderIds(tx, { shopId, customerKey, orderIds });
   const { count } = await tx.order.deleteMany({ where: { shopId, OR: [...byKey, ...byId] } });
-  await tx.refund.deleteMany({ where: { shopId, orderExternalId: { in: orderIds } } });
+  await tx.refund.deleteMany({ where: { shopId, orderExternalId: { in: refunded } } });
   return count;
+}
+
+/** The Shopify ids of a customer's orders: those named, and those stored under their key. */
+export async function customerShopifyOrderIds(
+  tx: Tx | Db,
+  { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
+): Promise<string[]> {
+  const stored = customerKey
+    ? await tx.order.findMany({
+        where: { shopId, customerKey, source: "shopify" },
+        select: { externalId: true },
+      })
+    : [];
+  return [...new Set([...orderIds, ...stored.map((order) => order.externalId)])];
 }
 
 /** Everything stored about a customer's orders, for a data request. */

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "~/db.server";
 
-export type TrainingReason = "import" | "nightly" | "orders" | "manual" | "outdated";
+export type TrainingReason = "import" | "nightly" | "orders" | "manual" | "outdated" | "redaction";
 export type TrainingRunStatus = "stored" | "skipped" | "failed";
 
 export async function startTrainingRun(
@@ -97,12 +97,48 @@ export async function pendingRedactions(tx: Tx | Db, shopId: string): Promise<Pe
   });
 }
 
-/** Marks those redactions applied, unless the customer was redacted again meanwhile. */
-export async function markRedactionsApplied(tx: Tx | Db, redactions: PendingRedaction[]): Promise<number> {
+/**
+ * Marks those redactions applied by `version`, the first version trained without them, unless the
+ * customer was redacted again meanwhile. Call in the transaction that stores that version.
+ */
+export async function markRedactionsApplied(
+  tx: Tx | Db,
+  { redactions, version }: { redactions: PendingRedaction[]; version: number },
+): Promise<number> {
   if (redactions.length === 0) return 0;
   return tx.$executeRaw`
-    UPDATE "CustomerRedaction" c SET "appliedToModelsAt" = now()
+    UPDATE "CustomerRedaction" c SET "appliedToModelsAt" = now(), "appliedInVersion" = ${version}
     FROM unnest(${redactions.map((r) => r.id)}::bigint[], ${redactions.map((r) => r.redactedAt)}::timestamp[])
       AS t(id, redacted_at)
     WHERE c.id = t.id AND c."redactedAt" = t.redacted_at AND c."appliedToModelsAt" IS NULL`;
+}
+
+/**
+ * The lowest version of the shop trained without every customer erased so far: the versions
+ * before it may hold one of them. Null while an erasure waits for its training, when any version may.
+ */
+export async function firstVersionWithoutErased(tx: Tx | Db, shopId: string): Promise<number | null> {
+  const [row] = await tx.$queryRaw<Array<{ pending: boolean; version: number | null }>>`
+    SELECT bool_or("appliedToModelsAt" IS NULL) AS pending, max("appliedInVersion") AS version
+    FROM "CustomerRedaction" WHERE "shopId" = ${shopId}::uuid`;
+  if (row?.pending) return null;
+  return row?.version ?? 1;
+}
+
+/**
+ * Installed shops with a redaction older than `before` that no training has started since: its
+ * request was lost (Redis was away), so it is made again instead of waiting for the night.
+ */
+export async function shopsAwaitingErasureTraining(
+  tx: Tx | Db,
+  { before }: { before: Date },
+): Promise<string[]> {
+  // From the pending redactions (a partial index keeps them few), not from every shop.
+  const rows = await tx.$queryRaw<Array<{ domain: string }>>`
+    SELECT DISTINCT s.domain FROM "CustomerRedaction" c JOIN "Shop" s ON s.id = c."shopId"
+    WHERE c."appliedToModelsAt" IS NULL AND c."redactedAt" < ${before} AND s."uninstalledAt" IS NULL
+      AND NOT EXISTS (SELECT 1 FROM "TrainingRun" r
+                      WHERE r."shopId" = c."shopId" AND r."startedAt" >= c."redactedAt")
+    ORDER BY s.domain`;
+  return rows.map((row) => row.domain);
 }

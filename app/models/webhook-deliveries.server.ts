@@ -102,3 +102,68 @@ export async function pendingDeliveries(
     select: { id: true, receivedAt: true },
   });
 }
+
+/**
+ * Strips the payload of every delivery of the shop that names the customer or one of their orders
+ * (those given, and those its deliveries tie to the customer). A pending one is closed as
+ * processed: applying it later would bring them back. The rows stay, so a redelivery of the same
+ * event is still recognised by its id. Returns how many were stripped.
+ */
+export async function eraseCustomerDeliveries(
+  tx: Tx,
+  {
+    shopDomain,
+    customerKey,
+    orderIds,
+  }: { shopDomain: string; customerKey: string | null; orderIds: string[] },
+): Promise<number> {
+  return tx.$executeRaw`
+    WITH theirs AS (
+      SELECT unnest(${orderIds}::text[]) AS id
+      UNION
+      SELECT payload #>> '{order,externalId}' FROM "WebhookDelivery"
+      WHERE "shopDomain" = ${shopDomain} AND payload #>> '{order,customerKey}' = ${customerKey}::text)
+    UPDATE "WebhookDelivery" SET payload = NULL,
+      "processedAt" = CASE WHEN status = 'pending' THEN now() ELSE "processedAt" END,
+      status = CASE WHEN status = 'pending' THEN 'processed' ELSE status END
+    WHERE "shopDomain" = ${shopDomain} AND payload IS NOT NULL AND (
+      payload->>'customerKey' = ${customerKey}::text
+      OR payload #>> '{order,customerKey}' = ${customerKey}::text
+      OR payload #>> '{order,externalId}' IN (SELECT id FROM theirs)
+      OR payload #>> '{refund,orderExternalId}' IN (SELECT id FROM theirs)
+      OR (jsonb_typeof(payload->'orderIds') = 'array' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(payload->'orderIds') AS named(id)
+        WHERE named.id IN (SELECT id FROM theirs))))`;
+}
+
+/**
+ * Keeps the log bounded: processed deliveries received before `stripBefore` lose their payload (the
+ * row and its event id stay for deduplication), and every finished delivery (processed, rejected or
+ * failed) received before `deleteBefore` goes. Pending ones are never touched. Works in batches.
+ */
+export async function pruneDeliveryLog(
+  tx: Db,
+  { stripBefore, deleteBefore, batchSize }: { stripBefore: Date; deleteBefore: Date; batchSize: number },
+): Promise<{ stripped: number; deleted: number }> {
+  let deleted = 0;
+  for (;;) {
+    const count = await tx.$executeRaw`
+      DELETE FROM "WebhookDelivery" WHERE id IN (
+        SELECT id FROM "WebhookDelivery"
+        WHERE status IN ('processed', 'rejected', 'failed') AND "receivedAt" < ${deleteBefore}
+        LIMIT ${batchSize})`;
+    deleted += count;
+    if (count < batchSize) break;
+  }
+  let stripped = 0;
+  for (;;) {
+    const count = await tx.$executeRaw`
+      UPDATE "WebhookDelivery" SET payload = NULL WHERE id IN (
+        SELECT id FROM "WebhookDelivery"
+        WHERE status = 'processed' AND "receivedAt" < ${stripBefore} AND payload IS NOT NULL
+        LIMIT ${batchSize})`;
+    stripped += count;
+    if (count < batchSize) break;
+  }
+  return { stripped, deleted };
+}

@@ -93,6 +93,7 @@ const REASON_TEXT: Record<string, string> = {
   orders: "after new orders",
   manual: "by hand",
   outdated: "to replace a model this release cannot read",
+  redaction: "to forget an erased customer",
 };
 
 export default function Models() {
@@ -135,7 +136,7 @@ export default function Models() {
             </Button>
           ) : version.status !== "live" ? (
             <Text as="span" tone="subdued" variant="bodySm">
-              No longer kept
+              {version.holdsErased ? "Trained before a customer was erased" : "No longer kept"}
             </Text>
           ) : null}
         </InlineStack>
@@ -268,7 +269,7 @@ export default function Models() {
           <Text as="p">
             Version {restoring} becomes the live model
             {live ? ` and version ${live.version} is retired` : ""}. Checkout switches within seconds. You can
-            restore any kept version again later.
+            restore any kept version again later, unless it was trained before a customer was erased.
           </Text>
         </Modal.Section>
       </Modal>

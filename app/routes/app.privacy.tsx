@@ -148,7 +148,14 @@ export default function Privacy() {
                     After you uninstall the app, Shopify asks it 48 hours later to delete your shop's data,
                     and everything is deleted then.
                   </List.Item>
-                  <List.Item>A customer's erasure request deletes their data at once.</List.Item>
+                  <List.Item>
+                    Webhooks Shopify sends: their content for one day, a record of each for 14 days.
+                  </List.Item>
+                  <List.Item>
+                    A customer's erasure request deletes their data at once, and a model trained without them
+                    replaces the live one as soon as it is trained. Versions trained before cannot be
+                    restored.
+                  </List.Item>
                 </List>
               </BlockStack>
             </Card>

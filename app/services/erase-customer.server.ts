@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
 import { findShop } from "~/models/shops.server";
 import { redactCustomer } from "./privacy.server";
+import { requestTrainingSoon } from "./request-training.server";
 
 export interface Erasure {
   /** false: the order was a guest checkout, so only that order could be erased */
@@ -11,8 +12,8 @@ export interface Erasure {
 
 /**
  * Erases, at the merchant's request, the customer of an order: as customers/redact does (their
- * orders, offer events and data-request reports go, and the next model forgets them). A guest
- * checkout has no customer to follow, so only that order is erased.
+ * orders, offer events and data-request reports go, and a training that forgets them is requested
+ * at once). A guest checkout has no customer to follow, so only that order is erased.
  */
 export async function eraseCustomerByOrder(
   database: Db,
@@ -20,7 +21,7 @@ export async function eraseCustomerByOrder(
 ): Promise<Erasure> {
   const shop = await findShop(database, shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
-  return database.$transaction(async (tx) => {
+  const erasure = await database.$transaction(async (tx) => {
     const order = await tx.order.findFirst({
       where: { shopId: shop.id, externalId: orderNumber },
       select: { id: true, customerKey: true, source: true },
@@ -35,4 +36,7 @@ export async function eraseCustomerByOrder(
     const { count } = await tx.order.deleteMany({ where: { id: order.id } });
     return { customerKnown: order.customerKey !== null, deletedOrders: deletedOrders + count };
   });
+  // The live model still holds the customer: retrain now. Without Redis, the sweep asks again.
+  if (erasure.customerKnown) await requestTrainingSoon({ shopDomain: shop.domain, reason: "redaction" });
+  return erasure;
 }

@@ -2,22 +2,26 @@ import type { Db } from "~/db.server";
 import { HoldoutMetricsSchema } from "~/lib/model-promotion";
 import { listVersions } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
-import { latestTrainingRuns } from "~/models/training-runs.server";
+import { firstVersionWithoutErased, latestTrainingRuns } from "~/models/training-runs.server";
 import { getSetupStatus } from "./setup-status.server";
 
 const RUNS_SHOWN = 10;
 
 /**
  * The models page: every version with its holdout metrics, data window and decision, whether it can
- * be restored (its artifact is still kept), the latest training attempts, and any training under way.
+ * be restored (its artifact is still kept and it holds no customer erased since), the latest
+ * training attempts, and any training under way.
  */
 export async function getModelOverview(database: Db, shopDomain: string) {
   const shop = await findShop(database, shopDomain);
-  const [versions, runs, status] = await Promise.all([
+  const [versions, runs, status, firstClean] = await Promise.all([
     shop ? listVersions(database, shop.id) : [],
     shop ? latestTrainingRuns(database, { shopId: shop.id, take: RUNS_SHOWN }) : [],
     getSetupStatus(database, shopDomain),
+    shop ? firstVersionWithoutErased(database, shop.id) : 1,
   ]);
+  // Versions that may hold a customer erased since are never offered (see restoreVersion).
+  const holdsErased = (version: number) => firstClean === null || version < firstClean;
   return {
     versions: versions.map((version) => ({
       version: version.version,
@@ -32,8 +36,11 @@ export async function getModelOverview(database: Db, shopDomain: string) {
       trainSeconds: version.trainSeconds,
       metrics: HoldoutMetricsSchema.safeParse(version.metrics).data ?? null,
       decisionNote: version.decisionNote,
+      holdsErased: holdsErased(version.version),
       restorable:
-        (version.status === "retired" || version.status === "rejected") && version.artifactLocation !== null,
+        (version.status === "retired" || version.status === "rejected") &&
+        version.artifactLocation !== null &&
+        !holdsErased(version.version),
     })),
     runs: runs.map((run) => ({
       id: run.id,

@@ -3,16 +3,24 @@ import type { Db, Prisma } from "~/db.server";
 import { AppError } from "~/lib/errors";
 import { decidePromotion, type HoldoutMetrics, HoldoutMetricsSchema } from "~/lib/model-promotion";
 import {
+  dropArtifactsBefore,
   findLiveVersion,
   findVersion,
   insertCandidate,
+  latestVersion,
   listVersions,
   lockShopModels,
   makeLive,
   pruneArtifacts,
   reject,
+  retire,
 } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
+import {
+  firstVersionWithoutErased,
+  markRedactionsApplied,
+  type PendingRedaction,
+} from "~/models/training-runs.server";
 
 export interface TrainedModel {
   metrics: HoldoutMetrics;
@@ -33,10 +41,19 @@ export interface Registration {
  * Stores a trained model as the shop's next version and decides, in the same transaction, whether
  * it goes live (see decidePromotion) or is kept as rejected; the previous live version is retired.
  * Then drops the artifacts of all but the `keep` most recent versions (never the live one's).
+ *
+ * `redactions` are the erasures pending when the model's data was read, so it is trained without
+ * those customers: it goes live even if it measures worse (the live one holds them), the older
+ * versions' artifacts go, and the redactions are marked applied by this version.
  */
 export async function registerModel(
   database: Db,
-  { shopId, model, keep }: { shopId: string; model: TrainedModel; keep: number },
+  {
+    shopId,
+    model,
+    keep,
+    redactions = [],
+  }: { shopId: string; model: TrainedModel; keep: number; redactions?: PendingRedaction[] },
 ): Promise<Registration> {
   const metrics = HoldoutMetricsSchema.parse(model.metrics);
   return database.$transaction(
@@ -58,10 +75,20 @@ export async function registerModel(
       const live = await findLiveVersion(tx, shopId);
       const decision = decidePromotion({
         candidate: metrics,
-        live: live ? { version: live.version, metrics: HoldoutMetricsSchema.parse(live.metrics) } : null,
+        live: live
+          ? {
+              version: live.version,
+              metrics: HoldoutMetricsSchema.parse(live.metrics),
+              holdsErased: redactions.length > 0,
+            }
+          : null,
       });
       if (decision.promote) await makeLive(tx, { shopId, id: candidate.id, note: decision.note });
       else await reject(tx, { id: candidate.id, note: decision.note });
+      if (redactions.length > 0) {
+        await dropArtifactsBefore(tx, { shopId, version: candidate.version });
+        await markRedactionsApplied(tx, { redactions, version: candidate.version });
+      }
       await pruneArtifacts(tx, { shopId, keep });
       return {
         id: candidate.id,
@@ -75,8 +102,31 @@ export async function registerModel(
 }
 
 /**
+ * For a training after an erasure that stores no version (too little data is left): every version
+ * so far may hold the erased customers, so the live one is retired (offers fall back to popular
+ * products), their artifacts go, and the redactions are marked applied as of the next version.
+ * Returns the retired version, or null when none was live.
+ */
+export async function retireErasedModels(
+  database: Db,
+  { shopId, redactions }: { shopId: string; redactions: PendingRedaction[] },
+): Promise<number | null> {
+  if (redactions.length === 0) return null;
+  return database.$transaction(async (tx) => {
+    await lockShopModels(tx, shopId);
+    const live = await findLiveVersion(tx, shopId);
+    if (live) await retire(tx, live.id);
+    const next = (await latestVersion(tx, shopId)) + 1;
+    await dropArtifactsBefore(tx, { shopId, version: next });
+    await markRedactionsApplied(tx, { redactions, version: next });
+    return live?.version ?? null;
+  });
+}
+
+/**
  * Makes an earlier version live again, whatever became of it (retired or rejected), retiring the
- * live one; servers pick it up at their next refresh. Its artifact must still be kept.
+ * live one; servers pick it up at their next refresh. Its artifact must still be kept, and it must
+ * not be trained on a customer erased since (see firstVersionWithoutErased).
  */
 export async function restoreVersion(
   database: Db,
@@ -89,6 +139,16 @@ export async function restoreVersion(
     const target = await findVersion(tx, { shopId: shop.id, version });
     if (!target) throw new AppError("NOT_FOUND", `${shopDomain} has no model version ${version}.`);
     if (target.status === "live") return { version, status: "live" as const, changed: false };
+    const first = await firstVersionWithoutErased(tx, shop.id);
+    if (first === null || version < first) {
+      throw new AppError(
+        "CONFLICT",
+        `Version ${version} was trained before a customer's data was erased; it cannot be restored. ` +
+          (first === null
+            ? "A training without that customer is on its way and replaces the live model."
+            : `Versions from ${first} on can be.`),
+      );
+    }
     if (!target.artifactLocation) {
       throw new AppError(
         "CONFLICT",

@@ -2,17 +2,27 @@ import type { Db, Tx } from "~/db.server";
 import { customerCodes, forgetCustomerCodes } from "~/models/discount-codes.server";
 import { customerExposures, deleteCustomerExposures } from "~/models/experiments.server";
 import { customerOfferEvents, deleteCustomerOfferEvents } from "~/models/offer-events.server";
-import { customerOrders, deleteCustomerOrders } from "~/models/orders.server";
+import { customerOrders, customerShopifyOrderIds, deleteCustomerOrders } from "~/models/orders.server";
+import { eraseCustomerDeliveries } from "~/models/webhook-deliveries.server";
 
 /**
  * customers/redact: the customer's orders go, with their offer events and any data-request report
- * about them and their experiment exposures, their discount codes forget them, and a redaction mark
- * tells training and per-customer model state to drop them too.
+ * about them and their experiment exposures, their discount codes forget them, the webhook
+ * deliveries that named them or their orders lose their payloads, and a redaction mark tells
+ * training and per-customer model state to drop them too.
  */
 export async function redactCustomer(
   tx: Tx,
   { shopId, customerKey, orderIds }: { shopId: string; customerKey: string | null; orderIds: string[] },
 ) {
+  // Deliveries first: one being applied right now holds its row lock, so waiting for it here means
+  // the order it writes is committed, and deleted below, before this erasure ends.
+  const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+  await eraseCustomerDeliveries(tx, {
+    shopDomain: shop.domain,
+    customerKey,
+    orderIds: await customerShopifyOrderIds(tx, { shopId, customerKey, orderIds }),
+  });
   const deleted = await deleteCustomerOrders(tx, { shopId, customerKey, orderIds });
   if (customerKey) {
     await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
@@ -22,7 +32,7 @@ export async function redactCustomer(
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
       create: { shopId, customerKey },
-      update: { redactedAt: new Date(), appliedToModelsAt: null },
+      update: { redactedAt: new Date(), appliedToModelsAt: null, appliedInVersion: null },
     });
   }
   return { deletedOrders: deleted };

@@ -12,7 +12,7 @@ import {
   markDeliveryRefused,
 } from "~/models/webhook-deliveries.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
-import { requestTrainingAfterOrders } from "./request-training.server";
+import { requestTrainingAfterOrders, requestTrainingSoon } from "./request-training.server";
 
 export type ProcessOutcome = "processed" | "skipped" | "refused";
 
@@ -26,7 +26,11 @@ export async function processDelivery(
   database: Db,
   { deliveryId, finalAttempt }: { deliveryId: string; finalAttempt: boolean },
 ): Promise<ProcessOutcome> {
-  let outcome: { status: ProcessOutcome; orderOf?: { shopId: string; shopDomain: string } };
+  let outcome: {
+    status: ProcessOutcome;
+    orderOf?: { shopId: string; shopDomain: string };
+    erasedIn?: string;
+  };
   try {
     outcome = await database.$transaction(
       async (tx) => {
@@ -44,7 +48,9 @@ export async function processDelivery(
           event.kind === "order" && applied.shopId
             ? { shopId: applied.shopId, shopDomain: delivery.shopDomain }
             : undefined;
-        return { status: "processed" as const, orderOf };
+        const erasedIn =
+          event.kind === "customer-redact" && event.customerKey ? delivery.shopDomain : undefined;
+        return { status: "processed" as const, orderOf, erasedIn };
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
@@ -57,6 +63,8 @@ export async function processDelivery(
     throw error;
   }
   if (outcome.orderOf) await retrainAfterOrder(database, outcome.orderOf);
+  // The live model still holds the erased customer; without Redis, the sweep asks again.
+  if (outcome.erasedIn) await requestTrainingSoon({ shopDomain: outcome.erasedIn, reason: "redaction" });
   return outcome.status;
 }
 

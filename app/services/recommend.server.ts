@@ -150,7 +150,9 @@ async function loadState(
     engine: previous?.engine ?? null,
   };
   let undecodable = previous?.undecodable ?? null;
-  if (pointer.liveId !== model.id && pointer.liveId !== undecodable) {
+  // A live model retired without a successor (a customer erased, too little data left) stops serving.
+  if (pointer.liveId === null) model = { id: null, version: null, engine: null };
+  else if (pointer.liveId !== model.id && pointer.liveId !== undecodable) {
     const loaded = await loadModel(database, { shopDomain, shopId: pointer.shopId });
     if (loaded) model = loaded;
     else {

@@ -6,6 +6,7 @@ import { readShopSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import {
   ordersSinceLastTraining,
+  shopsAwaitingErasureTraining,
   shopsWithNewData,
   type TrainingReason,
 } from "~/models/training-runs.server";
@@ -82,5 +83,19 @@ export async function requestTrainingAfterOrders(
 export async function requestNightlyTraining(database: Db): Promise<number> {
   const shops = await shopsWithNewData(database);
   for (const shopDomain of shops) await requestTraining({ shopDomain, reason: "nightly" });
+  return shops.length;
+}
+
+/**
+ * For the sweep: a training for every shop with an erasure that no training has started since. The
+ * erasure asks for one as soon as it commits (requestTrainingSoon); this makes the request again
+ * when Redis lost or never got it, so the live model forgets the customer within minutes, not at night.
+ */
+export async function requestErasureTraining(
+  database: Db,
+  { graceMs }: { graceMs: number },
+): Promise<number> {
+  const shops = await shopsAwaitingErasureTraining(database, { before: new Date(Date.now() - graceMs) });
+  for (const shopDomain of shops) await requestTraining({ shopDomain, reason: "redaction" });
   return shops.length;
 }

@@ -5,13 +5,13 @@ import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
   finishTrainingRun,
-  markRedactionsApplied,
+  type PendingRedaction,
   pendingRedactions,
   startTrainingRun,
   type TrainingReason,
 } from "~/models/training-runs.server";
 import { trainEngine } from "~ml/engine";
-import { registerModel } from "./model-registry.server";
+import { registerModel, retireErasedModels } from "./model-registry.server";
 
 /** Below these a model cannot be measured, so none is stored. */
 export const MIN_TRAINING_ORDERS = 20;
@@ -64,14 +64,20 @@ export async function trainShopModel(
   if (!shop || shop.uninstalledAt)
     return { status: "skipped", version: null, note: "The shop is not installed." };
   const run = await startTrainingRun(database, { shopId: shop.id, reason });
-  const skip = async (note: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
+  let redactions: PendingRedaction[] = [];
+  const skip = async (why: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
+    // No version replaces the models that hold the erased customers, so none of them may serve.
+    const retired = await retireErasedModels(database, { shopId: shop.id, redactions });
+    const note = retired
+      ? `${why} Live v${retired} was trained before a customer was erased and is retired.`
+      : why;
     await finishTrainingRun(database, { id: run.id, status: "skipped", note, dataTo, orderCount: orders });
     log.info({ orders, note }, "training skipped");
     return { status: "skipped" as const, version: null, note };
   };
   try {
     await report({ stage: "loading" });
-    const redactions = await pendingRedactions(database, shop.id);
+    redactions = await pendingRedactions(database, shop.id);
     const readAt = new Date();
     const [data, products] = await Promise.all([
       loadTrainingRows(database, { shopId: shop.id, upTo: readAt }),
@@ -105,6 +111,7 @@ export async function trainShopModel(
     const registration = await registerModel(database, {
       shopId: shop.id,
       keep,
+      redactions,
       model: {
         metrics: result.holdout,
         params: result.params,
@@ -117,8 +124,6 @@ export async function trainShopModel(
         bytes: result.engine.encode(),
       },
     });
-    // The stored version was trained without the redacted customers, live or not.
-    const applied = await markRedactionsApplied(database, redactions);
     await finishTrainingRun(database, {
       id: run.id,
       status: "stored",
@@ -128,7 +133,12 @@ export async function trainShopModel(
       version: registration.version,
     });
     log.info(
-      { version: registration.version, status: registration.status, ndcg: result.holdout.ndcg, applied },
+      {
+        version: registration.version,
+        status: registration.status,
+        ndcg: result.holdout.ndcg,
+        applied: redactions.length,
+      },
       "model trained",
     );
     return { status: registration.status, version: registration.version, note: registration.note };

@@ -5,6 +5,8 @@ import { queue } from "~/jobs/queues.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { HoldoutMetricsSchema } from "~/lib/model-promotion";
 import { loadLiveArtifact } from "~/models/model-versions.server";
+import { eraseCustomerByOrder } from "~/services/erase-customer.server";
+import { getModelOverview } from "~/services/model-overview.server";
 import { registerModel, restoreVersion } from "~/services/model-registry.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { recommend } from "~/services/recommend.server";
@@ -143,5 +145,66 @@ describe("training in the worker", () => {
     expect(outcome.note).toMatch(/^Rejected, worse than the live model beyond noise: .* vs live v1 /);
     expect((await liveVersion())?.version).toBe(1);
     expect((await recommend(db(), { shopDomain: DEMO_SHOP, cart: [], k: 4 })).modelVersion).toBe(1);
+  });
+
+  it("after an erasure, no version trained before it can be restored, and a retraining replaces the live one", async () => {
+    const someone = await db().order.findFirstOrThrow({ where: { shopId, customerKey: { not: null } } });
+    const erased = await eraseCustomerByOrder(db(), {
+      shopDomain: DEMO_SHOP,
+      orderNumber: someone.externalId,
+    });
+    expect(erased.customerKnown).toBe(true);
+    const redaction = { shopId_customerKey: { shopId, customerKey: someone.customerKey! } };
+
+    await expect(restoreVersion(db(), { shopDomain: DEMO_SHOP, version: 3 })).rejects.toThrow(
+      /Version 3 was trained before a customer's data was erased/,
+    );
+    const before = await getModelOverview(db(), DEMO_SHOP);
+    expect(before.versions.filter((version) => version.restorable)).toEqual([]);
+
+    // The erasure queued a training at once; it goes live even though the scrambled orders measure
+    // worse, because the live version still holds the erased customer.
+    const replaced = await waitFor(async () => {
+      const live = await liveVersion();
+      return live && live.version > 4 ? live : undefined;
+    }, 120_000);
+    expect(replaced.decisionNote).toMatch(/erased/);
+    const older = await db().modelVersion.findMany({ where: { shopId, version: { lt: replaced.version } } });
+    expect(older.map((version) => version.artifactLocation)).toEqual(older.map(() => null));
+    const run = await db().trainingRun.findFirstOrThrow({ where: { shopId, version: replaced.version } });
+    expect(run.reason).toBe("redaction");
+    const applied = await db().customerRedaction.findUniqueOrThrow({ where: redaction });
+    expect(applied.appliedToModelsAt).toEqual(expect.any(Date));
+
+    // Restoring an older version stays refused, so the redaction stays truly applied.
+    await expect(restoreVersion(db(), { shopDomain: DEMO_SHOP, version: 1 })).rejects.toThrow(/erased/);
+    expect((await liveVersion())?.version).toBe(replaced.version);
+    expect(await db().customerRedaction.findUniqueOrThrow({ where: redaction })).toEqual(applied);
+  }, 150_000);
+
+  it("after an erasure that leaves too little data to train, retires the live model instead of keeping it", async () => {
+    const kept = await db().order.findMany({
+      where: { shopId, customerKey: { not: null } },
+      orderBy: { externalId: "asc" },
+      take: 10,
+      select: { id: true, externalId: true },
+    });
+    await db().order.deleteMany({ where: { shopId, id: { notIn: kept.map((order) => order.id) } } });
+    const live = (await liveVersion())!;
+
+    await eraseCustomerByOrder(db(), { shopDomain: DEMO_SHOP, orderNumber: kept[0]!.externalId });
+    const run = await waitFor(async () => {
+      const latest = await db().trainingRun.findFirst({ where: { shopId }, orderBy: { startedAt: "desc" } });
+      return latest?.reason === "redaction" && latest.status === "skipped" ? latest : undefined;
+    }, 60_000);
+    expect(run.note).toMatch(/retired/);
+    expect(await liveVersion()).toBeNull();
+    expect(await db().customerRedaction.count({ where: { shopId, appliedToModelsAt: null } })).toBe(0);
+    await expect(restoreVersion(db(), { shopDomain: DEMO_SHOP, version: live.version })).rejects.toThrow(
+      /erased/,
+    );
+    await waitFor(
+      async () => (await recommend(db(), { shopDomain: DEMO_SHOP, cart: [], k: 4 })).modelVersion === null,
+    );
   });
 });

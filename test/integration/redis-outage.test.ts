@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { action } from "~/routes/webhooks.$";
+import { eraseCustomerByOrder } from "~/services/erase-customer.server";
+import { trainingJobId } from "~/services/request-training.server";
 import { startHistoryImport } from "~/services/start-history-import.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { freePort, PrivateRedis } from "../helpers/redis-server";
 import { callRoute } from "../helpers/routes";
-import { webhookRequest } from "../helpers/shopify";
+import { TEST_SHOP, webhookRequest } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
 
 const redis = new PrivateRedis(await freePort());
@@ -59,5 +61,22 @@ describe("webhooks while Redis is down", () => {
     const backfill = new Queue("backfill", { connection: { url: redis.url }, prefix: context.queuePrefix });
     await waitFor(async () => (await backfill.getJob(`bulk-${run!.id}`)) !== undefined);
     await backfill.close();
+  });
+
+  it("erases a customer during an outage without waiting for Redis, and their training is queued once it is back", async () => {
+    await workers?.close();
+    await redis.stop();
+    const started = Date.now();
+    const erased = await eraseCustomerByOrder(db(), { shopDomain: TEST_SHOP, orderNumber: "1" });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(erased).toMatchObject({ customerKnown: true, deletedOrders: 6 });
+    expect(await db().order.count()).toBe(0);
+
+    await redis.start();
+    workers = await startWorkers({ queues: ["ingest"] });
+    const train = new Queue("train", { connection: { url: redis.url }, prefix: context.queuePrefix });
+    const job = await waitFor(async () => train.getJob(trainingJobId(TEST_SHOP)));
+    expect(job.data).toEqual({ shopDomain: TEST_SHOP, reason: "redaction" });
+    await train.close();
   });
 });

@@ -1,6 +1,9 @@
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
+import { startWorkers } from "~/jobs/worker.server";
+import { pruneDeliveries } from "~/services/prune-deliveries.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
 import { isolateIntegration } from "../helpers/integration";
 
@@ -65,5 +68,59 @@ describe("the delivery sweeper", () => {
     await sweepDeliveries(db(), { graceMs: 30_000 });
     expect(await (await ingest.getJob(delivery.id))?.getState()).toBe("waiting");
     await ingest.close();
+  });
+});
+
+describe("delivery retention", () => {
+  it("strips old processed payloads, deletes rows past the log's period, and leaves pending ones alone", async () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+    const payload = { kind: "order", order: { externalId: "1", customerKey: "someone", lines: [] } };
+    const row = (eventId: string, status: string, hours: number) => ({
+      shopDomain: "retention.myshopify.com",
+      topic: "ORDERS_CREATE",
+      eventId,
+      status,
+      receivedAt: ago(hours),
+      payload: status === "rejected" ? undefined : payload,
+    });
+    await db().webhookDelivery.createMany({
+      data: [
+        row("fresh", "processed", 1),
+        row("day-old", "processed", 30),
+        row("month-old", "processed", 24 * 30),
+        row("rejected-month-old", "rejected", 24 * 30),
+        row("failed-month-old", "failed", 24 * 30),
+        row("pending-month-old", "pending", 24 * 30),
+      ],
+    });
+
+    const pruned = await pruneDeliveries(db(), {
+      now,
+      payloadRetentionMs: 24 * 3_600_000,
+      logRetentionMs: 14 * 24 * 3_600_000,
+      batchSize: 2,
+    });
+    expect(pruned).toEqual({ stripped: 1, deleted: 3 });
+    const left = await db().webhookDelivery.findMany({
+      where: { shopDomain: "retention.myshopify.com" },
+      orderBy: { eventId: "asc" },
+      select: { eventId: true, status: true, payload: true },
+    });
+    expect(left).toEqual([
+      { eventId: "day-old", status: "processed", payload: null },
+      { eventId: "fresh", status: "processed", payload },
+      { eventId: "pending-month-old", status: "pending", payload },
+    ]);
+  });
+
+  it("the ingest worker runs the retention every hour", async () => {
+    const workers = await startWorkers({ queues: ["ingest"] });
+    try {
+      const scheduler = await queue("ingest").getJobScheduler("hourly-delivery-prune");
+      expect(scheduler).toMatchObject({ pattern: "41 * * * *", tz: "UTC", name: "prune-deliveries" });
+    } finally {
+      await workers.close();
+    }
   });
 });

@@ -239,14 +239,14 @@ describe("redaction marks", () => {
       where: { shopId_customerKey: { shopId: shop.id, customerKey: "b" } },
       data: { redactedAt: new Date(Date.now() + 1_000) },
     });
-    expect(await markRedactionsApplied(db(), pending)).toBe(1);
+    expect(await markRedactionsApplied(db(), { redactions: pending, version: 1 })).toBe(1);
     const marks = await db().customerRedaction.findMany({
       where: { shopId: shop.id },
       orderBy: { customerKey: "asc" },
     });
-    expect(marks.map((m) => [m.customerKey, m.appliedToModelsAt !== null])).toEqual([
-      ["a", true],
-      ["b", false],
+    expect(marks.map((m) => [m.customerKey, m.appliedToModelsAt !== null, m.appliedInVersion])).toEqual([
+      ["a", true, 1],
+      ["b", false, null],
     ]);
   });
 });

@@ -10,7 +10,12 @@ import { importOrderCsv } from "~/services/import-order-csv.server";
 import { redactCustomer } from "~/services/privacy.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { recordWebhook } from "~/services/record-webhook.server";
-import { requestNightlyTraining, requestTraining, trainingJobId } from "~/services/request-training.server";
+import {
+  requestErasureTraining,
+  requestNightlyTraining,
+  requestTraining,
+  trainingJobId,
+} from "~/services/request-training.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
@@ -18,6 +23,7 @@ import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 process.env.TRAIN_NIGHTLY_CRON = "30 2 * * *";
+process.env.SWEEP_GRACE_MS = "0";
 
 let workers: RunningWorkers | undefined;
 afterAll(async () => {
@@ -119,6 +125,39 @@ describe("retrain triggers", () => {
     );
     await requestNightlyTraining(db());
     expect((await trainJob(quiet.domain))?.data).toEqual({ shopDomain: quiet.domain, reason: "nightly" });
+  });
+
+  it("a customers/redact queues the shop's training at once, and a request lost on the way is made again", async () => {
+    await queue("train").obliterate({ force: true });
+    const eventId = crypto.randomUUID();
+    await recordWebhook(db(), {
+      shop: TEST_SHOP,
+      topic: "customers/redact",
+      payload: webhookFixture("customers-redact"),
+      webhookId: eventId,
+      eventId,
+      apiVersion: "2026-10",
+      triggeredAt: null,
+    });
+    const delivery = await db().webhookDelivery.findFirstOrThrow({ where: { eventId } });
+    expect(await processDelivery(db(), { deliveryId: delivery.id, finalAttempt: false })).toBe("processed");
+    expect((await trainJob(TEST_SHOP))?.data).toEqual({ shopDomain: TEST_SHOP, reason: "redaction" });
+
+    // Redis lost the job before a worker took it: the sweep (here the one a starting worker runs)
+    // asks again, until a training starts.
+    await queue("train").obliterate({ force: true });
+    const ingest = await startWorkers({ queues: ["ingest"] });
+    try {
+      const job = await waitFor(async () => trainJob(TEST_SHOP));
+      expect(job.data).toEqual({ shopDomain: TEST_SHOP, reason: "redaction" });
+    } finally {
+      await ingest.close();
+    }
+    const shop = await ensureShop(db(), TEST_SHOP);
+    await db().trainingRun.create({ data: { shopId: shop.id, reason: "redaction", status: "running" } });
+    await queue("train").obliterate({ force: true });
+    await requestErasureTraining(db(), { graceMs: 0 });
+    expect(await trainJob(TEST_SHOP)).toBeUndefined();
   });
 
   it("a request while the shop's training runs queues one follow-up, and more requests collapse into it", async () => {

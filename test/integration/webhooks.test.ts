@@ -260,6 +260,33 @@ describe("privacy webhooks", () => {
     expect((await storedOrder("556"))?.customerKey).toBeNull();
   });
 
+  it("customers/redact strips every delivery that named the customer or their orders, and keeps the event ids", async () => {
+    const key = customerKey(TEST_SHOP, "7012345678901");
+    await deliverAndProcess("orders/create", order({ id: 777 }));
+    await deliverAndProcess("refunds/create", {
+      ...webhookFixture<Record<string, unknown>>("refunds-create"),
+      order_id: 777,
+    });
+    // A guest order the redaction names by id.
+    await deliverAndProcess("orders/create", order({ customer: null }));
+    await deliverAndProcess("refunds/create", webhookFixture("refunds-create"));
+    const other = await deliverAndProcess("orders/create", order({ id: 888, customer: { id: 42 } }));
+    await deliverAndProcess("customers/data_request", webhookFixture("customers-data-request"));
+    const before = await db().webhookDelivery.count({ where: { shopDomain: TEST_SHOP } });
+
+    await deliverAndProcess("customers/redact", webhookFixture("customers-redact"));
+    const deliveries = await db().webhookDelivery.findMany({ where: { shopDomain: TEST_SHOP } });
+    const held = deliveries
+      .map((delivery) => JSON.stringify(delivery.payload))
+      .filter((text) => text.includes(key) || text.includes('"777"') || text.includes('"5634019311837"'));
+    expect(held).toEqual([]);
+    // The rows stay, so a redelivered event is still recognised, and another customer's order is untouched.
+    expect(deliveries).toHaveLength(before + 1);
+    expect(deliveries.find((delivery) => delivery.id === other.id)?.payload).toMatchObject({
+      order: { externalId: "888" },
+    });
+  });
+
   it("app/uninstalled marks the shop and drops its sessions; shop/redact erases all of its data", async () => {
     await deliverAndProcess("orders/create", order({ id: 666 }));
     await deliverAndProcess("products/update", webhookFixture("products-update"));
