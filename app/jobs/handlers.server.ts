@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
+import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
@@ -28,9 +29,10 @@ type Handlers = { [N in JobName]: (payload: JobPayload<N>, context: HandlerConte
 export const HANDLERS: Handlers = {
   "process-webhook": ({ deliveryId }, { finalAttempt }) =>
     processDelivery(db(), { deliveryId, finalAttempt }),
-  sweep: async () => ({
-    deliveries: await sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
-    imports: await requeueStrandedImports(db(), { graceMs: env().SWEEP_GRACE_MS }),
+  sweep: async ({ graceMs = env().SWEEP_GRACE_MS }) => ({
+    deliveries: await sweepDeliveries(db(), { graceMs }),
+    imports: await requeueStrandedImports(db(), { graceMs }),
+    interrupted: await closeStaleRuns(db(), { staleMs: env().RUN_STALE_MS }),
   }),
   "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);

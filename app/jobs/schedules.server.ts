@@ -63,9 +63,15 @@ export async function ensureSchedules(
   return written;
 }
 
-/** Queues a sweep now, so work recorded while Redis was away is picked up without waiting a period. */
+/**
+ * Queues a sweep now and another shortly after, both of everything pending: after an outage none
+ * of it is on its way to Redis, and the second catches what web processes recorded while their own
+ * connections were still coming back.
+ */
 export async function sweepNow() {
-  await queue("ingest").add("sweep", {}, JOBS.sweep.options);
+  const ingest = queue("ingest");
+  await ingest.add("sweep", { graceMs: 0 }, JOBS.sweep.options);
+  await ingest.add("sweep", { graceMs: 0 }, { ...JOBS.sweep.options, delay: 10_000 });
 }
 
 /**
