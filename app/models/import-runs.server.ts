@@ -19,11 +19,19 @@ export async function touchImportRun(tx: Tx | Db, id: string) {
   await tx.importRun.update({ where: { id }, data: { updatedAt: new Date() } });
 }
 
-/** Marks runs still "running" with no heartbeat since `before` as failed; returns how many. */
-export async function failStaleImportRuns(tx: Tx | Db, { before, error }: { before: Date; error: string }) {
-  const { count } = await tx.importRun.updateMany({
+/** Marks runs still "running" with no heartbeat since `before` as failed, and gives them. */
+export async function failStaleImportRuns(
+  tx: Tx | Db,
+  { before, error }: { before: Date; error: string },
+): Promise<Array<{ id: string; kind: string; shopDomain: string }>> {
+  const stale = await tx.importRun.findMany({
     where: { status: "running", updatedAt: { lt: before } },
+    select: { id: true, kind: true, shop: { select: { domain: true } } },
+  });
+  if (stale.length === 0) return [];
+  await tx.importRun.updateMany({
+    where: { id: { in: stale.map((run) => run.id) }, status: "running" },
     data: { status: "failed", error, finishedAt: new Date() },
   });
-  return count;
+  return stale.map((run) => ({ id: run.id, kind: run.kind, shopDomain: run.shop.domain }));
 }

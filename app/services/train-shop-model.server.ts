@@ -9,6 +9,7 @@ import {
   pendingRedactions,
   startTrainingRun,
   type TrainingReason,
+  touchTrainingRun,
 } from "~/models/training-runs.server";
 import { trainEngine } from "~ml/engine";
 import { registerModel } from "./model-registry.server";
@@ -16,6 +17,8 @@ import { registerModel } from "./model-registry.server";
 /** Below these a model cannot be measured, so none is stored. */
 export const MIN_TRAINING_ORDERS = 20;
 export const MIN_HOLDOUT_QUERIES = 20;
+/** Well below RUN_STALE_MS, so a few late beats never close a live training. */
+const HEARTBEAT_MS = 10_000;
 /** Training is deterministic: the same data gives the same model. */
 const TRAINING_SEED = 1;
 
@@ -64,6 +67,13 @@ export async function trainShopModel(
   if (!shop || shop.uninstalledAt)
     return { status: "skipped", version: null, note: "The shop is not installed." };
   const run = await startTrainingRun(database, { shopId: shop.id, reason });
+  // The heartbeat beats whenever training lets the event loop run; the sweep closes a run whose
+  // heartbeat stopped (its process died) and asks for the training again.
+  const heartbeat = setInterval(() => {
+    touchTrainingRun(database, run.id).catch((error) =>
+      log.warn({ error: describeError(error) }, "training heartbeat not recorded"),
+    );
+  }, HEARTBEAT_MS);
   const skip = async (note: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
     await finishTrainingRun(database, { id: run.id, status: "skipped", note, dataTo, orderCount: orders });
     log.info({ orders, note }, "training skipped");
@@ -135,5 +145,7 @@ export async function trainShopModel(
   } catch (error) {
     await finishTrainingRun(database, { id: run.id, status: "failed", note: describeError(error) });
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
