@@ -2,16 +2,37 @@ import type { Db, Tx } from "~/db.server";
 
 /**
  * Adds a committed batch to a run's counts, in the batch's own transaction, so the counts never
- * run ahead of or behind what is stored. `rejected` is the run's total so far. Moves the heartbeat.
+ * run ahead of or behind what is stored. A bulk stage's batches count towards the stage too (see
+ * restartImportStage). Moves the heartbeat.
  */
 export async function countImportProgress(
   tx: Tx | Db,
-  { id, processed, rejected }: { id: string; processed: number; rejected?: number },
+  {
+    id,
+    processed,
+    rejected,
+    stage = false,
+  }: { id: string; processed: number; rejected: number; stage?: boolean },
 ) {
   await tx.importRun.update({
     where: { id },
-    data: { processed: { increment: processed }, ...(rejected === undefined ? {} : { rejected }) },
+    data: {
+      processed: { increment: processed },
+      rejected: { increment: rejected },
+      ...(stage ? { stageProcessed: { increment: processed }, stageRejected: { increment: rejected } } : {}),
+    },
   });
+}
+
+/**
+ * Takes back what an earlier attempt counted for the bulk stage under way, before its file is read
+ * again from the start; a finished stage's counts are kept.
+ */
+export async function restartImportStage(tx: Tx | Db, id: string) {
+  await tx.$executeRaw`
+    UPDATE "ImportRun" SET processed = processed - "stageProcessed", rejected = rejected - "stageRejected",
+      "stageProcessed" = 0, "stageRejected" = 0, "updatedAt" = now()
+    WHERE id = ${id}::uuid`;
 }
 
 /** Moves a run's heartbeat, for stretches without a batch (waiting on Shopify). */

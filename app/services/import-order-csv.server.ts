@@ -71,6 +71,7 @@ async function importLines(
   const orderIds = new Set<string>();
   const productIds = new Set<string>();
   let imported = 0;
+  let rejectedCounted = 0;
   let batch = new OrderCsvBatch();
   let header: ReturnType<typeof readOrderCsvHeader> | null = null;
 
@@ -84,7 +85,9 @@ async function importLines(
       await upsertOrderBatch(tx, { shopId, source: "csv", orders, replaceLinesOf: current.firstSeen });
       // Counted with the batch it counts, so a run cut off at any point says what it stored; the
       // update moves the run's heartbeat too.
-      await countImportProgress(tx, { id: runId, processed: current.lines, rejected: rejected.length });
+      const newlyRejected = rejected.length - rejectedCounted;
+      await countImportProgress(tx, { id: runId, processed: current.lines, rejected: newlyRejected });
+      rejectedCounted += newlyRejected;
     });
     imported += current.lines;
     onProgress?.({ lines: imported, rejected: rejected.length });
