@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import { type Job, WaitingError } from "bullmq";
 import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -19,6 +19,10 @@ import type { JobName, JobPayload } from "./definitions";
 
 export interface HandlerContext {
   job: Job;
+  /** the job's lock token */
+  token?: string;
+  /** aborted when the worker closes */
+  signal?: AbortSignal;
   log: Logger;
   finalAttempt: boolean;
 }
@@ -34,17 +38,22 @@ export const HANDLERS: Handlers = {
     imports: await requeueStrandedImports(db(), { graceMs }),
     interrupted: await closeStaleRuns(db(), { staleMs: env().RUN_STALE_MS }),
   }),
-  "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
+  "bulk-import": async ({ shopDomain, importRunId }, { job, token, signal, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
-    return runBulkImport(db(), {
+    const outcome = await runBulkImport(db(), {
       shopDomain,
       importRunId,
       graphql: admin.graphql,
       log,
       pollIntervalMs: env().BULK_POLL_INTERVAL_MS,
       finalAttempt,
+      signal,
       onProgress: (progress) => job.updateProgress(progress),
     });
+    if (outcome !== "interrupted") return outcome;
+    // Back to the waiting list without spending an attempt: the next worker resumes the operation.
+    await job.moveToWait(token);
+    throw new WaitingError();
   },
   train: ({ shopDomain, reason }, { job, log }) =>
     trainShopModel(db(), {

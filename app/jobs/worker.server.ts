@@ -13,7 +13,7 @@ import { closeQueues } from "./queues.server";
 import { ensureSchedules, keepSchedules, sweepNow } from "./schedules.server";
 
 /** Runs a job through its handler; bad payloads fail for good instead of being retried. */
-async function run(job: Job) {
+async function run(job: Job, token?: string, signal?: AbortSignal) {
   if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
   let payload: unknown;
   try {
@@ -25,7 +25,7 @@ async function run(job: Job) {
   const attempts = job.opts.attempts ?? 1;
   const log = logger().child({ queue: job.queueName, job: job.name, jobId: job.id });
   const handler = HANDLERS[job.name] as (payload: unknown, context: object) => Promise<unknown>;
-  return handler(payload, { job, log, finalAttempt: job.attemptsMade + 1 >= attempts });
+  return handler(payload, { job, token, signal, log, finalAttempt: job.attemptsMade + 1 >= attempts });
 }
 
 export interface RunningWorkers {
@@ -71,6 +71,9 @@ export async function startWorkers({
   return {
     async close() {
       stopKeeping();
+      // Jobs that wait on something outside (a bulk operation's polling) stop at the signal; the
+      // rest finish as they are.
+      for (const worker of workers) worker.cancelAllJobs("worker closing");
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
     },
