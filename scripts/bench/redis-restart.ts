@@ -144,7 +144,8 @@ try {
   console.table([result]);
   console.log(JSON.stringify(result));
   if (done < deliveries) {
-    throw new Error(`${deliveries - done} deliveries still pending ${values.timeout} s after the restart`);
+    console.error(`${deliveries - done} deliveries still pending ${values.timeout} s after the restart.`);
+    process.exitCode = 1;
   }
 } finally {
   await stopServer(worker);
