@@ -61,6 +61,7 @@ export const HANDLERS: Handlers = {
       reason,
       log: log.child({ shop: shopDomain }),
       keep: env().MODEL_ARTIFACTS_KEPT,
+      requestedAt: new Date(job.timestamp),
       onProgress: (progress) => job.updateProgress(progress),
     }),
   "check-guardrails": () => checkExperimentGuardrails(db()),

@@ -59,6 +59,18 @@ export async function failStaleTrainingRuns(
   return stale.map((run) => ({ shopDomain: run.shop.domain, reason: run.reason as TrainingReason }));
 }
 
+/** Whether a training of the shop that started after `since` completed (stored or skipped). */
+export async function completedTrainingSince(
+  tx: Tx | Db,
+  { shopId, since }: { shopId: string; since: Date },
+) {
+  const run = await tx.trainingRun.findFirst({
+    where: { shopId, status: { in: ["stored", "skipped"] }, startedAt: { gt: since } },
+    select: { id: true },
+  });
+  return run !== null;
+}
+
 export async function latestTrainingRuns(tx: Tx | Db, { shopId, take }: { shopId: string; take: number }) {
   return tx.trainingRun.findMany({ where: { shopId }, orderBy: { startedAt: "desc" }, take });
 }

@@ -4,6 +4,7 @@ import { describeError } from "~/lib/errors";
 import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
+  completedTrainingSince,
   finishTrainingRun,
   markRedactionsApplied,
   pendingRedactions,
@@ -44,6 +45,8 @@ export interface TrainShopModelOptions {
   /** artifacts kept per shop (the live one always is) */
   keep: number;
   onProgress?: (progress: TrainingProgress) => unknown;
+  /** when the training was asked for: one started later has already read newer data */
+  requestedAt?: Date;
 }
 
 /**
@@ -53,7 +56,7 @@ export interface TrainShopModelOptions {
  */
 export async function trainShopModel(
   database: Db,
-  { shopDomain, reason, log, keep, onProgress }: TrainShopModelOptions,
+  { shopDomain, reason, log, keep, onProgress, requestedAt }: TrainShopModelOptions,
 ): Promise<TrainingOutcome> {
   // Progress is for watching; failing to report it never fails a training.
   const report = async (progress: TrainingProgress) => {
@@ -66,6 +69,14 @@ export async function trainShopModel(
   const shop = await findShop(database, shopDomain);
   if (!shop || shop.uninstalledAt)
     return { status: "skipped", version: null, note: "The shop is not installed." };
+  // A killed training's job runs again once its lock expires, after the sweep asked for another.
+  if (requestedAt && (await completedTrainingSince(database, { shopId: shop.id, since: requestedAt }))) {
+    return {
+      status: "skipped",
+      version: null,
+      note: "A training started since this request already finished.",
+    };
+  }
   const run = await startTrainingRun(database, { shopId: shop.id, reason });
   // The heartbeat beats whenever training lets the event loop run; the sweep closes a run whose
   // heartbeat stopped (its process died) and asks for the training again.

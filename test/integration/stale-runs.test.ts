@@ -1,9 +1,11 @@
+import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
 import { ensureShop } from "~/models/shops.server";
 import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { trainingJobId } from "~/services/request-training.server";
+import { trainShopModel } from "~/services/train-shop-model.server";
 import { isolateIntegration } from "../helpers/integration";
 
 isolateIntegration();
@@ -54,5 +56,23 @@ describe("runs whose process died", () => {
     expect(await queue("backfill").getJob(`bulk-${killedBulk.id}`)).toBeDefined();
     const training = await queue("train").getJob(trainingJobId(shop.domain));
     expect(training?.data).toEqual({ shopDomain: shop.domain, reason: "nightly" });
+  });
+
+  it("a killed training's own job, run again once its lock expires, does not train a second time", async () => {
+    const shop = await ensureShop(db(), "retrained.myshopify.com");
+    const requestedAt = minutesAgo(11);
+    // The training the sweep asked for after the kill, finished meanwhile.
+    await db().trainingRun.create({
+      data: { shopId: shop.id, reason: "nightly", status: "stored", startedAt: minutesAgo(9) },
+    });
+    const outcome = await trainShopModel(db(), {
+      shopDomain: shop.domain,
+      reason: "nightly",
+      log: pino({ level: "silent" }),
+      keep: 3,
+      requestedAt,
+    });
+    expect(outcome).toMatchObject({ status: "skipped", note: expect.stringMatching(/already finished/) });
+    expect(await db().trainingRun.count({ where: { shopId: shop.id } })).toBe(1);
   });
 });
