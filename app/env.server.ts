@@ -25,6 +25,8 @@ const EnvSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    // An import or training "running" without a heartbeat for this long is closed as interrupted.
+    RUN_STALE_MS: z.coerce.number().int().min(10_000).default(60_000),
     BULK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
     // The queues `npm run worker` serves; training holds a CPU for minutes, so production runs it apart.

@@ -30,10 +30,14 @@ export const JOBS = {
     schema: z.object({ deliveryId: z.uuid() }),
     options: { attempts: 15, backoff: { type: "exponential", delay: 2_000 }, ...keep },
   }),
-  /** Re-enqueues work recorded in Postgres that never reached a worker: deliveries and import runs. */
+  /**
+   * Re-enqueues work recorded in Postgres that never reached a worker (deliveries, import runs), and
+   * closes runs whose process died (see closeStaleRuns).
+   */
   sweep: define({
     queue: "ingest",
-    schema: z.object({}),
+    // graceMs: how old pending work must be; 0 after an outage, when none of it can be on its way.
+    schema: z.object({ graceMs: z.number().int().min(0).optional() }),
     options: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
   }),
   /**

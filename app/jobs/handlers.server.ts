@@ -1,8 +1,9 @@
-import type { Job } from "bullmq";
+import { type Job, WaitingError } from "bullmq";
 import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
+import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { pruneDeliveries } from "~/services/prune-deliveries.server";
 import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
@@ -19,6 +20,10 @@ import type { JobName, JobPayload } from "./definitions";
 
 export interface HandlerContext {
   job: Job;
+  /** the job's lock token */
+  token?: string;
+  /** aborted when the worker closes */
+  signal?: AbortSignal;
   log: Logger;
   finalAttempt: boolean;
 }
@@ -29,23 +34,29 @@ type Handlers = { [N in JobName]: (payload: JobPayload<N>, context: HandlerConte
 export const HANDLERS: Handlers = {
   "process-webhook": ({ deliveryId }, { finalAttempt }) =>
     processDelivery(db(), { deliveryId, finalAttempt }),
-  sweep: async () => ({
-    deliveries: await sweepDeliveries(db(), { graceMs: env().SWEEP_GRACE_MS }),
-    imports: await requeueStrandedImports(db(), { graceMs: env().SWEEP_GRACE_MS }),
-    trainings: await requestErasureTraining(db(), { graceMs: env().SWEEP_GRACE_MS }),
+  sweep: async ({ graceMs = env().SWEEP_GRACE_MS }) => ({
+    deliveries: await sweepDeliveries(db(), { graceMs }),
+    imports: await requeueStrandedImports(db(), { graceMs }),
+    trainings: await requestErasureTraining(db(), { graceMs }),
+    interrupted: await closeStaleRuns(db(), { staleMs: env().RUN_STALE_MS }),
   }),
   "prune-deliveries": () => pruneDeliveries(db()),
-  "bulk-import": async ({ shopDomain, importRunId }, { job, log, finalAttempt }) => {
+  "bulk-import": async ({ shopDomain, importRunId }, { job, token, signal, log, finalAttempt }) => {
     const { admin } = await shopify().unauthenticated.admin(shopDomain);
-    return runBulkImport(db(), {
+    const outcome = await runBulkImport(db(), {
       shopDomain,
       importRunId,
       graphql: admin.graphql,
       log,
       pollIntervalMs: env().BULK_POLL_INTERVAL_MS,
       finalAttempt,
+      signal,
       onProgress: (progress) => job.updateProgress(progress),
     });
+    if (outcome !== "interrupted") return outcome;
+    // Back to the waiting list without spending an attempt: the next worker resumes the operation.
+    await job.moveToWait(token);
+    throw new WaitingError();
   },
   train: ({ shopDomain, reason }, { job, log }) =>
     trainShopModel(db(), {
@@ -53,6 +64,7 @@ export const HANDLERS: Handlers = {
       reason,
       log: log.child({ shop: shopDomain }),
       keep: env().MODEL_ARTIFACTS_KEPT,
+      requestedAt: new Date(job.timestamp),
       onProgress: (progress) => job.updateProgress(progress),
     }),
   "check-guardrails": () => checkExperimentGuardrails(db()),

@@ -13,16 +13,20 @@ type Role = "worker" | "producer";
 const connections = new Map<Role, Redis>();
 const queues = new Map<string, Queue>();
 
+function connection(role: Role): Redis {
+  let existing = connections.get(role);
+  if (!existing) {
+    existing = createRedis(role);
+    connections.set(role, existing);
+  }
+  return existing;
+}
+
 export function queue(name: QueueName, role: Role = "worker"): Queue {
   const key = `${role}:${name}`;
   let existing = queues.get(key);
   if (!existing) {
-    let connection = connections.get(role);
-    if (!connection) {
-      connection = createRedis(role);
-      connections.set(role, connection);
-    }
-    existing = new Queue(name, { connection, prefix: env().QUEUE_PREFIX });
+    existing = new Queue(name, { connection: connection(role), prefix: env().QUEUE_PREFIX });
     existing.on("error", () => {});
     queues.set(key, existing);
   }
@@ -97,6 +101,30 @@ export async function tryEnqueue<N extends JobName>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Calls `listener` whenever the queues' connection is ready again after losing Redis (ioredis
+ * reconnects by itself); a Redis that restarted empty has lost every job and scheduler meanwhile.
+ * Returns a function that stops listening.
+ */
+export function onQueuesReconnected(listener: () => void): () => void {
+  const redis = connection("worker");
+  let lost = redis.status !== "ready";
+  const onClose = () => {
+    lost = true;
+  };
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    listener();
+  };
+  redis.on("close", onClose);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("close", onClose);
+    redis.off("ready", onReady);
+  };
 }
 
 export async function closeQueues() {

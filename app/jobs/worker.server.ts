@@ -10,10 +10,11 @@ import { logger } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
 import { HANDLERS } from "./handlers.server";
-import { closeQueues, queue } from "./queues.server";
+import { closeQueues } from "./queues.server";
+import { ensureSchedules, keepSchedules, sweepNow } from "./schedules.server";
 
 /** Runs a job through its handler; bad payloads fail for good instead of being retried. */
-async function run(job: Job) {
+async function run(job: Job, token?: string, signal?: AbortSignal) {
   if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
   let payload: unknown;
   try {
@@ -25,7 +26,7 @@ async function run(job: Job) {
   const attempts = job.opts.attempts ?? 1;
   const log = logger().child({ queue: job.queueName, job: job.name, jobId: job.id });
   const handler = HANDLERS[job.name] as (payload: unknown, context: object) => Promise<unknown>;
-  return handler(payload, { job, log, finalAttempt: job.attemptsMade + 1 >= attempts });
+  return handler(payload, { job, token, signal, log, finalAttempt: job.attemptsMade + 1 >= attempts });
 }
 
 export interface RunningWorkers {
@@ -39,9 +40,12 @@ export interface RunningWorkers {
 export async function startWorkers({
   queues = QUEUE_NAMES.filter((name) => Object.values(JOBS).some((job) => job.queue === name)),
   concurrency = env().WORKER_CONCURRENCY,
+  scheduleCheckMs = env().SWEEP_INTERVAL_MS,
 }: {
   queues?: readonly QueueName[];
   concurrency?: number;
+  /** how often the job schedulers are checked for being lost with Redis's data */
+  scheduleCheckMs?: number;
 } = {}): Promise<RunningWorkers> {
   const log = logger();
   const workers = queues.map((name) => {
@@ -60,49 +64,17 @@ export async function startWorkers({
     worker.on("error", (error) => log.error({ queue: name, error: describeError(error) }, "worker error"));
     return worker;
   });
-  if (queues.includes("ingest")) {
-    const scheduler = queue("ingest");
-    const sweep = JOBS.sweep;
-    await scheduler.upsertJobScheduler(
-      "sweep",
-      { every: env().SWEEP_INTERVAL_MS },
-      { name: "sweep", data: {}, opts: sweep.options },
-    );
-    const guardrails = JOBS["check-guardrails"];
-    await scheduler.upsertJobScheduler(
-      "hourly-guardrails",
-      { pattern: "17 * * * *", tz: "UTC" },
-      { name: "check-guardrails", data: {}, opts: guardrails.options },
-    );
-    const prune = JOBS["prune-deliveries"];
-    await scheduler.upsertJobScheduler(
-      "hourly-delivery-prune",
-      { pattern: "41 * * * *", tz: "UTC" },
-      { name: "prune-deliveries", data: {}, opts: prune.options },
-    );
-    // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
-    await scheduler.add("sweep", {}, { ...sweep.options, jobId: `sweep-start-${hostname()}-${process.pid}` });
-  }
-  if (queues.includes("backfill")) {
-    // Products added to or removed from an excluded collection in Shopify count from the next night.
-    const schedule = JOBS["schedule-collection-sync"];
-    await queue("backfill").upsertJobScheduler(
-      "nightly-collection-sync",
-      { pattern: "30 2 * * *", tz: "UTC" },
-      { name: "schedule-collection-sync", data: {}, opts: schedule.options },
-    );
-  }
-  if (queues.includes("train")) {
-    const schedule = JOBS["schedule-training"];
-    await queue("train").upsertJobScheduler(
-      "nightly-training",
-      { pattern: env().TRAIN_NIGHTLY_CRON, tz: "UTC" },
-      { name: "schedule-training", data: {}, opts: schedule.options },
-    );
-  }
+  await ensureSchedules(queues, { replace: true });
+  // A worker starting after an outage picks up what was recorded meanwhile without waiting a period.
+  if (queues.includes("ingest")) await sweepNow();
+  const stopKeeping = keepSchedules({ queues, checkEveryMs: scheduleCheckMs, log });
   log.info({ queues, concurrency }, "workers started");
   return {
     async close() {
+      stopKeeping();
+      // Jobs that wait on something outside (a bulk operation's polling) stop at the signal; the
+      // rest finish as they are.
+      for (const worker of workers) worker.cancelAllJobs("worker closing");
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
     },

@@ -4,8 +4,9 @@ import { numericId } from "./shopify-ids";
 import { type HashCustomer, productStatus } from "./webhook-events";
 
 /**
- * A bulk operation's JSONL output: every object on its own line, nested connections' nodes carrying
- * `__parentId`. Lines are grouped by parent id, never by position: a child may come before its parent.
+ * Part of a bulk operation's JSONL output: every object on its own line, nested connections' nodes
+ * carrying `__parentId`. Lines are grouped by parent id, never by position: a child may come before
+ * its parent.
  */
 export interface BulkObjects {
   parents: Map<string, Record<string, unknown>>;
@@ -13,38 +14,80 @@ export interface BulkObjects {
   badLines: number;
 }
 
-export async function collectBulkObjects(lines: AsyncIterable<string>): Promise<BulkObjects> {
-  const parents = new Map<string, Record<string, unknown>>();
-  const children = new Map<string, Array<Record<string, unknown>>>();
-  let badLines = 0;
+interface Group {
+  parent?: Record<string, unknown>;
+  children: Array<Record<string, unknown>>;
+}
+
+/**
+ * Reads a bulk operation's JSONL as it streams in and yields it in chunks of `size` parents with
+ * their children, so a file of any size is held at most `window` parents at a time. Shopify does
+ * not write a parent and its children in order, only near each other: a parent is let go once
+ * `window` newer ones have begun. Children that come later than that, or whose parent never comes,
+ * are counted as bad lines.
+ */
+export async function* streamBulkObjects(
+  lines: AsyncIterable<string>,
+  { size = 500, window = 2_000 }: { size?: number; window?: number } = {},
+): AsyncGenerator<BulkObjects> {
+  const groups = new Map<string, Group>();
+  let chunk: BulkObjects = { parents: new Map(), children: new Map(), badLines: 0 };
+  const release = (id: string, group: Group) => {
+    groups.delete(id);
+    if (!group.parent) {
+      chunk.badLines += group.children.length;
+      return;
+    }
+    chunk.parents.set(id, group.parent);
+    if (group.children.length > 0) chunk.children.set(id, group.children);
+  };
+  const take = () => {
+    const full = chunk;
+    chunk = { parents: new Map(), children: new Map(), badLines: 0 };
+    return full;
+  };
   for await (const line of lines) {
-    if (line.trim() === "") continue;
-    let object: unknown;
-    try {
-      object = JSON.parse(line);
-    } catch {
-      badLines += 1;
+    const record = parseLine(line);
+    if (record === "empty") continue;
+    if (record === null) {
+      chunk.badLines += 1;
       continue;
     }
-    if (
-      typeof object !== "object" ||
-      object === null ||
-      typeof (object as { id?: unknown }).id !== "string"
-    ) {
-      badLines += 1;
-      continue;
+    const parentId = typeof record.__parentId === "string" ? record.__parentId : null;
+    const id = parentId ?? (record.id as string);
+    let group = groups.get(id);
+    if (!group) {
+      group = { children: [] };
+      groups.set(id, group);
     }
-    const record = object as Record<string, unknown>;
-    const parentId = record.__parentId;
-    if (typeof parentId === "string") {
-      const list = children.get(parentId);
-      if (list) list.push(record);
-      else children.set(parentId, [record]);
-    } else {
-      parents.set(record.id as string, record);
+    if (parentId) group.children.push(record);
+    else group.parent = record;
+    // Maps iterate in insertion order: the first entry is the group seen longest ago.
+    while (groups.size > window) {
+      const [oldest, old] = groups.entries().next().value as [string, Group];
+      release(oldest, old);
     }
+    if (chunk.parents.size >= size) yield take();
   }
-  return { parents, children, badLines };
+  for (const [id, group] of groups) {
+    release(id, group);
+    if (chunk.parents.size >= size) yield take();
+  }
+  if (chunk.parents.size > 0 || chunk.badLines > 0) yield take();
+}
+
+function parseLine(line: string): Record<string, unknown> | "empty" | null {
+  if (line.trim() === "") return "empty";
+  let object: unknown;
+  try {
+    object = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof object !== "object" || object === null || typeof (object as { id?: unknown }).id !== "string") {
+    return null;
+  }
+  return object as Record<string, unknown>;
 }
 
 const Money = z.object({ shopMoney: z.object({ amount: z.string() }) });

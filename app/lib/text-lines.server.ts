@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
+import { AppError, describeError } from "./errors";
 
 /**
  * Lines of a stream, gunzipped first when `gzip`; CRLF and LF both end a line. Nothing is read
@@ -16,7 +17,20 @@ export async function* linesOf(
   const source = open();
   const input = gzip ? source.pipe(createGunzip()) : source;
   if (gzip) source.on("error", (error) => input.destroy(error));
-  yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  } catch (error) {
+    if (gzip && isZlibError(error)) {
+      throw new AppError("BAD_REQUEST", `The gzip file is cut short or damaged (${describeError(error)}).`);
+    }
+    throw error;
+  }
+}
+
+/** zlib's failures (a truncated or corrupt stream) carry codes such as Z_BUF_ERROR or Z_DATA_ERROR. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("Z_");
 }
 
 /** A file's lines (gunzipped when it ends in .gz) and a counter of the bytes read so far, for progress. */

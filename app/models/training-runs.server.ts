@@ -34,6 +34,43 @@ export async function finishTrainingRun(
   });
 }
 
+/** Moves a running training's heartbeat. */
+export async function touchTrainingRun(tx: Tx | Db, id: string) {
+  await tx.trainingRun.updateMany({ where: { id, status: "running" }, data: { updatedAt: new Date() } });
+}
+
+/**
+ * Marks trainings still "running" with no heartbeat since `before` as failed, and gives each one's
+ * shop and reason, so they can be asked for again.
+ */
+export async function failStaleTrainingRuns(
+  tx: Tx | Db,
+  { before, note }: { before: Date; note: string },
+): Promise<Array<{ shopDomain: string; reason: TrainingReason }>> {
+  const stale = await tx.trainingRun.findMany({
+    where: { status: "running", updatedAt: { lt: before } },
+    select: { id: true, reason: true, shop: { select: { domain: true } } },
+  });
+  if (stale.length === 0) return [];
+  await tx.trainingRun.updateMany({
+    where: { id: { in: stale.map((run) => run.id) }, status: "running" },
+    data: { status: "failed", note, finishedAt: new Date() },
+  });
+  return stale.map((run) => ({ shopDomain: run.shop.domain, reason: run.reason as TrainingReason }));
+}
+
+/** Whether a training of the shop that started after `since` completed (stored or skipped). */
+export async function completedTrainingSince(
+  tx: Tx | Db,
+  { shopId, since }: { shopId: string; since: Date },
+) {
+  const run = await tx.trainingRun.findFirst({
+    where: { shopId, status: { in: ["stored", "skipped"] }, startedAt: { gt: since } },
+    select: { id: true },
+  });
+  return run !== null;
+}
+
 export async function latestTrainingRuns(tx: Tx | Db, { shopId, take }: { shopId: string; take: number }) {
   return tx.trainingRun.findMany({ where: { shopId }, orderBy: { startedAt: "desc" }, take });
 }

@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { customerHasher } from "~/lib/customer-key.server";
 import { AppError, describeError } from "~/lib/errors";
 import { OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
+import { countImportProgress } from "~/models/import-runs.server";
 import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
@@ -33,14 +34,12 @@ export interface CsvImportOptions {
  * order in the file ends up with exactly the file's lines, so importing the same file again, or a
  * re-export with rows moved, added or removed, never counts a line twice.
  */
-export async function importOrderCsv(
-  database: Db,
-  { shopDomain, lines, batchLines, onProgress }: CsvImportOptions,
-): Promise<CsvImportResult> {
+export async function importOrderCsv(database: Db, options: CsvImportOptions): Promise<CsvImportResult> {
+  const { shopDomain } = options;
   const shop = await ensureShop(database, shopDomain);
   const run = await database.importRun.create({ data: { shopId: shop.id, kind: "csv", status: "running" } });
   try {
-    const result = await importLines(database, shop.id, { shopDomain, lines, batchLines, onProgress });
+    const result = await importLines(database, { shopId: shop.id, runId: run.id }, options);
     await database.importRun.update({
       where: { id: run.id },
       data: {
@@ -53,6 +52,7 @@ export async function importOrderCsv(
     await requestTrainingSoon({ shopDomain, reason: "import" });
     return result;
   } catch (error) {
+    // `processed` keeps what the committed batches counted.
     await database.importRun.update({
       where: { id: run.id },
       data: { status: "failed", error: describeError(error), finishedAt: new Date() },
@@ -63,7 +63,7 @@ export async function importOrderCsv(
 
 async function importLines(
   database: Db,
-  shopId: string,
+  { shopId, runId }: { shopId: string; runId: string },
   { shopDomain, lines, batchLines = 5_000, onProgress }: CsvImportOptions,
 ): Promise<CsvImportResult> {
   const hash = customerHasher(shopDomain);
@@ -71,6 +71,7 @@ async function importLines(
   const orderIds = new Set<string>();
   const productIds = new Set<string>();
   let imported = 0;
+  let rejectedCounted = 0;
   let batch = new OrderCsvBatch();
   let header: ReturnType<typeof readOrderCsvHeader> | null = null;
 
@@ -82,48 +83,66 @@ async function importLines(
       await upsertProductBatch(tx, { shopId, products, replaceVariants: false, insertOnly: true });
       const orders = [...current.orders.values()];
       await upsertOrderBatch(tx, { shopId, source: "csv", orders, replaceLinesOf: current.firstSeen });
+      // Counted with the batch it counts, so a run cut off at any point says what it stored; the
+      // update moves the run's heartbeat too.
+      const newlyRejected = rejected.length - rejectedCounted;
+      await countImportProgress(tx, { id: runId, processed: current.lines, rejected: newlyRejected });
+      rejectedCounted += newlyRejected;
     });
     imported += current.lines;
     onProgress?.({ lines: imported, rejected: rejected.length });
+  };
+  const drain = async () => {
+    if (writing) await writing;
   };
   const flush = async () => {
     if (batch.lines === 0) return;
     const current = batch;
     batch = new OrderCsvBatch();
-    if (writing) await writing;
+    await drain();
     writing = write(current);
     // A failure surfaces at the next await of `writing`; this only keeps it from being unhandled meanwhile.
     writing.catch(() => {});
   };
 
-  for await (const record of readCsvRecords(lines)) {
-    if (isCsvError(record)) {
-      rejected.push({ line: record.line, reason: record.error });
-      continue;
-    }
-    if (header === null) {
-      header = readOrderCsvHeader(record.fields);
-      if (!header.ok) throw new AppError("BAD_REQUEST", `Not an order-lines CSV: ${header.error}`);
-      continue;
-    }
-    if (!header.ok) break;
-    if (record.fields.length === 1 && record.fields[0]!.trim() === "") continue;
-    const parsed = parseOrderCsvRow(record.fields, header.index);
-    if (!parsed.ok) {
-      rejected.push({ line: record.line, reason: parsed.reason });
-      continue;
-    }
-    const { row } = parsed;
-    // The first time this run meets an order, its stored lines give way to the file's.
-    if (!orderIds.has(row.order_id)) batch.firstSeen.add(row.order_id);
-    batch.add(row, record.line, row.customer_id ? hash(row.customer_id) : null);
-    orderIds.add(row.order_id);
-    productIds.add(row.product_id);
-    if (batch.lines >= batchLines) await flush();
+  try {
+    await readRecords();
+  } catch (error) {
+    // The batch being written commits (and is counted) or fails before the run is marked failed.
+    await drain().catch(() => {});
+    throw error;
   }
   if (header === null) throw new AppError("BAD_REQUEST", "The file is empty: it has no header line.");
   await flush();
-  if (writing) await writing;
+  await drain();
   await totalCsvOrders(database, shopId);
   return { lines: imported, orders: orderIds.size, products: productIds.size, rejected };
+
+  async function readRecords() {
+    for await (const record of readCsvRecords(lines)) {
+      if (isCsvError(record)) {
+        rejected.push({ line: record.line, reason: record.error });
+        continue;
+      }
+      if (header === null) {
+        header = readOrderCsvHeader(record.fields);
+        if (!header.ok) throw new AppError("BAD_REQUEST", `Not an order-lines CSV: ${header.error}`);
+        continue;
+      }
+      if (!header.ok) break;
+      if (record.fields.length === 1 && record.fields[0]!.trim() === "") continue;
+      const parsed = parseOrderCsvRow(record.fields, header.index);
+      if (!parsed.ok) {
+        rejected.push({ line: record.line, reason: parsed.reason });
+        continue;
+      }
+      const { row } = parsed;
+      // The first time this run meets an order, its stored lines give way to the file's.
+      if (!orderIds.has(row.order_id)) batch.firstSeen.add(row.order_id);
+      batch.add(row, record.line, row.customer_id ? hash(row.customer_id) : null);
+      orderIds.add(row.order_id);
+      productIds.add(row.product_id);
+      if (batch.lines >= batchLines) await flush();
+    }
+  }
 }

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Db, Tx } from "~/db.server";
-import { type Assembled, assembleOrders, assembleProducts, collectBulkObjects } from "~/lib/bulk-jsonl";
+import { assembleOrders, assembleProducts, type BulkObjects, streamBulkObjects } from "~/lib/bulk-jsonl";
 import { customerHasher } from "~/lib/customer-key.server";
 import { describeError } from "~/lib/errors";
 import { responseLines } from "~/lib/text-lines.server";
+import { countImportProgress, restartImportStage, touchImportRun } from "~/models/import-runs.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
@@ -23,6 +24,7 @@ type Stage = (typeof STAGES)[number];
 const QUERIES: Record<Stage, string> = { products: PRODUCTS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
 const BATCH = 500;
 
+/** Objects of the stage's file read so far, of the operation's object count (parents and children). */
 export interface BulkImportProgress {
   stage: Stage;
   processed: number;
@@ -38,14 +40,16 @@ export interface BulkImportOptions {
   finalAttempt?: boolean;
   onProgress?: (progress: BulkImportProgress) => unknown;
   pollIntervalMs?: number;
-  download?: (url: string) => Promise<Response>;
+  download?: (url: string, init: { signal?: AbortSignal }) => Promise<Response>;
+  /** aborted when the worker closes: the import stops at once and waits, queued, to resume */
+  signal?: AbortSignal;
 }
 
 /**
  * Imports products, then orders, through Admin API bulk operations. Resumable: the import run
  * records the stage and the Shopify operation id, so a retried job polls the operation it already
  * started instead of starting another, and skips finished stages. Writes are upserts, so re-reading
- * a file after a crash stores nothing twice.
+ * a file after a crash stores nothing twice. Returns "interrupted" when `signal` stopped it.
  */
 export async function runBulkImport(database: Db, options: BulkImportOptions) {
   const { shopDomain, importRunId, log } = options;
@@ -59,7 +63,10 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
     });
     return "cancelled";
   }
-  await database.importRun.update({ where: { id: run.id }, data: { status: "running", error: null } });
+  await database.importRun.update({
+    where: { id: run.id },
+    data: { status: "running", error: null, finishedAt: null },
+  });
   try {
     const startAt = Math.max(0, STAGES.indexOf((run.stage ?? "products") as Stage));
     let operationId = run.bulkOperationId;
@@ -69,12 +76,13 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
         operationId = await startBulkQuery(options.graphql, QUERIES[stage]);
         await database.importRun.update({
           where: { id: run.id },
-          data: { stage, bulkOperationId: operationId },
+          data: { stage, bulkOperationId: operationId, stageProcessed: 0, stageRejected: 0 },
         });
         log.info({ stage, operationId }, "bulk operation started");
       }
       const operation = await waitForOperation(database, run.id, operationId, options);
-      const stored = operation.url ? await importFile(database, shop.id, stage, operation.url, options) : 0;
+      const { url, objectCount } = operation;
+      const stored = url ? await importFile(database, shop.id, stage, { url, objectCount }, options) : 0;
       log.info({ stage, stored }, "bulk stage imported");
       operationId = null;
       run.stage = null;
@@ -87,6 +95,15 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
     await requestTrainingSoon({ shopDomain, reason: "import" });
     return "completed";
   } catch (error) {
+    if (options.signal?.aborted) {
+      // Not a failure: the worker is closing. The run waits for the next one, which resumes it.
+      await database.importRun.updateMany({
+        where: { id: run.id, status: "running" },
+        data: { status: "queued" },
+      });
+      log.info("bulk import interrupted by the worker closing");
+      return "interrupted";
+    }
     await database.importRun.update({
       where: { id: run.id },
       data: {
@@ -107,9 +124,10 @@ async function waitForOperation(
   database: Db,
   runId: string,
   operationId: string,
-  { graphql, pollIntervalMs = 5_000 }: BulkImportOptions,
+  { graphql, pollIntervalMs = 5_000, signal }: BulkImportOptions,
 ): Promise<BulkOperation> {
   for (;;) {
+    signal?.throwIfAborted();
     const operation = await fetchBulkOperation(graphql, operationId);
     if (operation.status === "COMPLETED") return operation;
     if (["FAILED", "CANCELED", "EXPIRED"].includes(operation.status)) {
@@ -119,49 +137,56 @@ async function waitForOperation(
         `bulk operation ${operation.status.toLowerCase()}: ${operation.errorCode ?? "no error code"}`,
       );
     }
-    await sleep(pollIntervalMs);
+    // Waiting on Shopify is progress too: the heartbeat tells the sweep this run is alive.
+    await touchImportRun(database, runId);
+    await sleep(pollIntervalMs, undefined, { signal });
   }
 }
 
+/**
+ * Reads the stage's file as it downloads and stores it in batches of BATCH parents, each counted
+ * in its own transaction. A retry reads the file from the start, so the stage's earlier counts are
+ * taken back first.
+ */
 async function importFile(
   database: Db,
   shopId: string,
   stage: Stage,
-  url: string,
-  { download = fetch, onProgress, shopDomain }: BulkImportOptions,
+  { url, objectCount }: { url: string; objectCount: BulkOperation["objectCount"] },
+  { download = fetch, onProgress, shopDomain, importRunId, signal }: BulkImportOptions,
 ): Promise<number> {
-  const response = await download(url);
+  const response = await download(url, { signal });
   if (!response.ok) throw new Error(`bulk file download answered ${response.status}`);
-  const objects = await collectBulkObjects(responseLines(response));
-  const report = (processed: number, total: number) => onProgress?.({ stage, processed, total });
-  const { total, rejected } =
-    stage === "products"
-      ? await writeInBatches(database, assembleProducts(objects), report, (tx, products) =>
-          upsertProductBatch(tx, { shopId, products, replaceVariants: true }),
-        )
-      : await writeInBatches(
-          database,
-          assembleOrders(objects, customerHasher(shopDomain)),
-          report,
-          (tx, orders) => upsertOrderBatch(tx, { shopId, source: "shopify", orders }),
-        );
-  await database.importRun.updateMany({
-    where: { shopId, kind: "bulk", status: "running" },
-    data: { processed: { increment: total }, rejected: { increment: rejected } },
-  });
-  return total;
-}
-
-async function writeInBatches<T>(
-  database: Db,
-  { items, rejected }: Assembled<T>,
-  report: (processed: number, total: number) => unknown,
-  write: (tx: Tx, batch: T[]) => Promise<unknown>,
-) {
-  for (let start = 0; start < items.length; start += BATCH) {
-    const batch = items.slice(start, start + BATCH);
-    await database.$transaction((tx) => write(tx, batch));
-    await report(Math.min(items.length, start + BATCH), items.length);
+  await restartImportStage(database, importRunId);
+  const hash = customerHasher(shopDomain);
+  const store = async (tx: Tx, objects: BulkObjects) => {
+    if (stage === "products") {
+      const { items, rejected } = assembleProducts(objects);
+      await upsertProductBatch(tx, { shopId, products: items, replaceVariants: true });
+      return { stored: items.length, rejected };
+    }
+    const { items, rejected } = assembleOrders(objects, hash);
+    await upsertOrderBatch(tx, { shopId, source: "shopify", orders: items });
+    return { stored: items.length, rejected };
+  };
+  const total = Number(objectCount ?? 0);
+  let read = 0;
+  let processed = 0;
+  for await (const objects of streamBulkObjects(responseLines(response), { size: BATCH })) {
+    const { stored } = await database.$transaction(async (tx) => {
+      const counts = await store(tx, objects);
+      await countImportProgress(tx, {
+        id: importRunId,
+        processed: counts.stored,
+        rejected: counts.rejected,
+        stage: true,
+      });
+      return counts;
+    });
+    processed += stored;
+    read += objects.badLines + objects.parents.size;
+    for (const children of objects.children.values()) read += children.length;
+    await onProgress?.({ stage, processed: read, total: Math.max(total, read) });
   }
-  return { total: items.length, rejected };
+  return processed;
 }

@@ -4,11 +4,13 @@ import { describeError } from "~/lib/errors";
 import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
+  completedTrainingSince,
   finishTrainingRun,
   type PendingRedaction,
   pendingRedactions,
   startTrainingRun,
   type TrainingReason,
+  touchTrainingRun,
 } from "~/models/training-runs.server";
 import { trainEngine } from "~ml/engine";
 import { registerModel, retireErasedModels } from "./model-registry.server";
@@ -16,6 +18,8 @@ import { registerModel, retireErasedModels } from "./model-registry.server";
 /** Below these a model cannot be measured, so none is stored. */
 export const MIN_TRAINING_ORDERS = 20;
 export const MIN_HOLDOUT_QUERIES = 20;
+/** Well below RUN_STALE_MS, so a few late beats never close a live training. */
+const HEARTBEAT_MS = 10_000;
 /** Training is deterministic: the same data gives the same model. */
 const TRAINING_SEED = 1;
 
@@ -41,6 +45,8 @@ export interface TrainShopModelOptions {
   /** artifacts kept per shop (the live one always is) */
   keep: number;
   onProgress?: (progress: TrainingProgress) => unknown;
+  /** when the training was asked for: one started later has already read newer data */
+  requestedAt?: Date;
 }
 
 /**
@@ -50,7 +56,7 @@ export interface TrainShopModelOptions {
  */
 export async function trainShopModel(
   database: Db,
-  { shopDomain, reason, log, keep, onProgress }: TrainShopModelOptions,
+  { shopDomain, reason, log, keep, onProgress, requestedAt }: TrainShopModelOptions,
 ): Promise<TrainingOutcome> {
   // Progress is for watching; failing to report it never fails a training.
   const report = async (progress: TrainingProgress) => {
@@ -63,8 +69,23 @@ export async function trainShopModel(
   const shop = await findShop(database, shopDomain);
   if (!shop || shop.uninstalledAt)
     return { status: "skipped", version: null, note: "The shop is not installed." };
+  // A killed training's job runs again once its lock expires, after the sweep asked for another.
+  if (requestedAt && (await completedTrainingSince(database, { shopId: shop.id, since: requestedAt }))) {
+    return {
+      status: "skipped",
+      version: null,
+      note: "A training started since this request already finished.",
+    };
+  }
   const run = await startTrainingRun(database, { shopId: shop.id, reason });
   let redactions: PendingRedaction[] = [];
+  // The heartbeat beats whenever training lets the event loop run; the sweep closes a run whose
+  // heartbeat stopped (its process died) and asks for the training again.
+  const heartbeat = setInterval(() => {
+    touchTrainingRun(database, run.id).catch((error) =>
+      log.warn({ error: describeError(error) }, "training heartbeat not recorded"),
+    );
+  }, HEARTBEAT_MS);
   const skip = async (why: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
     // No version replaces the models that hold the erased customers, so none of them may serve.
     const retired = await retireErasedModels(database, { shopId: shop.id, redactions });
@@ -145,5 +166,7 @@ export async function trainShopModel(
   } catch (error) {
     await finishTrainingRun(database, { id: run.id, status: "failed", note: describeError(error) });
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -113,4 +113,116 @@ describe("history import through Admin API bulk operations", () => {
       error: expect.stringMatching(/503/),
     });
   });
+
+  it("stores a large file's first batches while it is still downloading", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const run = await db().importRun.create({ data: { shopId: shop.id, kind: "bulk", stage: "orders" } });
+    const orders = 3_000;
+    const stored = () => db().importRun.findUniqueOrThrow({ where: { id: run.id } });
+    let sent = 0;
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent < orders) {
+          sent += 1;
+          controller.enqueue(
+            encoder.encode(
+              `{"id":"gid://shopify/Order/${50_000 + sent}","createdAt":"2026-03-01T00:00:00Z"}\n`,
+            ),
+          );
+          return;
+        }
+        // The rest of the file is still on its way: the import must have stored something already.
+        const early = await waitFor(async () => (await stored()).processed > 0, 5_000).then(
+          () => true,
+          () => false,
+        );
+        if (early) controller.close();
+        else controller.error(new Error("nothing was stored while the file downloaded"));
+      },
+    });
+    const { admin: client } = await shopify().unauthenticated.admin(TEST_SHOP);
+    await expect(
+      runBulkImport(db(), {
+        shopDomain: TEST_SHOP,
+        importRunId: run.id,
+        graphql: client.graphql,
+        log: pino({ level: "silent" }),
+        pollIntervalMs: 10,
+        download: async () => new Response(body),
+      }),
+    ).resolves.toBe("completed");
+    expect(await stored()).toMatchObject({ status: "completed", processed: orders });
+  });
+
+  it("stops polling as soon as the worker closes, and the next worker resumes the same operation", async () => {
+    admin.holdOperations(true);
+    try {
+      const run = await startHistoryImport(db(), { shopDomain: TEST_SHOP, onlyIfFresh: false });
+      const polledBefore = admin.calls.polled;
+      await waitFor(async () => admin.calls.polled > polledBefore + 2);
+      const startedBefore = admin.calls.started.length;
+      const closed = await Promise.race([
+        workers.close().then(() => "closed"),
+        new Promise((resolve) => setTimeout(() => resolve("still polling"), 3_000)),
+      ]);
+      expect(closed).toBe("closed");
+      expect((await db().importRun.findUniqueOrThrow({ where: { id: run!.id } })).status).toBe("queued");
+
+      admin.holdOperations(false);
+      workers = await startWorkers({ queues: ["backfill"] });
+      const finished = await waitFor(async () => {
+        const current = await db().importRun.findUniqueOrThrow({ where: { id: run!.id } });
+        return current.status === "completed" || current.status === "failed" ? current : undefined;
+      });
+      expect(finished.status).toBe("completed");
+      // The products operation started before the close was polled again, not started anew.
+      expect(admin.calls.started.slice(startedBefore)).toEqual(["orders"]);
+    } finally {
+      admin.holdOperations(false);
+    }
+  });
+
+  it("counts a stage once when its file is read again after breaking off midway", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const run = await db().importRun.create({ data: { shopId: shop.id, kind: "bulk", stage: "orders" } });
+    const lines = Array.from(
+      { length: 3_000 },
+      (_, i) => `{"id":"gid://shopify/Order/${70_000 + i}","createdAt":"2026-04-01T00:00:00Z"}\n`,
+    );
+    let downloads = 0;
+    const download = async () => {
+      downloads += 1;
+      const broken = downloads === 1;
+      let next = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (next < lines.length) controller.enqueue(new TextEncoder().encode(lines[next++]));
+            else if (broken) controller.error(new Error("connection reset"));
+            else controller.close();
+          },
+        }),
+      );
+    };
+    const { admin: client } = await shopify().unauthenticated.admin(TEST_SHOP);
+    const options = {
+      shopDomain: TEST_SHOP,
+      importRunId: run.id,
+      graphql: client.graphql,
+      log: pino({ level: "silent" }),
+      pollIntervalMs: 10,
+      download,
+    };
+    await expect(runBulkImport(db(), options)).rejects.toThrow(/connection reset/);
+    const broken = await db().importRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(broken.processed).toBeGreaterThan(0);
+    expect(broken.processed).toBeLessThan(lines.length);
+
+    await expect(runBulkImport(db(), options)).resolves.toBe("completed");
+    expect(await db().importRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "completed",
+      processed: lines.length,
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,8 +11,11 @@ import { customerKey } from "~/lib/customer-key.server";
 import { fileLines, linesOf } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { isolateIntegration } from "../helpers/integration";
+import { waitFor } from "../helpers/wait";
 
-isolateIntegration();
+const context = isolateIntegration();
+const HEADER =
+  "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
 
 const SHOP = "csv-shop.myshopify.com";
 const FIXTURE = path.join(import.meta.dirname, "../fixtures/csv/orders-with-bad-rows.csv");
@@ -157,6 +161,64 @@ describe("CSV order import", () => {
       status: "ARCHIVED",
       available: false,
       tags: ["old"],
+    });
+  });
+
+  it("counts lines as their batches commit, so a run cut off midway says what it stored", async () => {
+    const shopDomain = "cut-off.myshopify.com";
+    let release!: () => void;
+    const killed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* lines() {
+      yield HEADER;
+      for (let day = 1; day <= 6; day++)
+        yield `${3000 + day},C1,P1,1,2.00,2026-01-0${day}T10:00:00Z,Mug,Mugs`;
+      // The process dies here: nothing after this point runs.
+      await killed;
+      throw new Error("killed");
+    }
+    const importing = importOrderCsv(db(), { shopDomain, lines: lines(), batchLines: 2 }).catch(() => {});
+    const run = await waitFor(async () => {
+      const current = await db().importRun.findFirst({ where: { shop: { domain: shopDomain } } });
+      return current?.processed === 6 ? current : undefined;
+    }, 5_000);
+    expect(run.status).toBe("running");
+    expect(await db().orderLine.count({ where: { order: { shop: { domain: shopDomain } } } })).toBe(6);
+    release();
+    await importing;
+  });
+
+  it("records a truncated gzip file as failed with the lines it stored, and tells the user in one line", async () => {
+    const shopDomain = "truncated.myshopify.com";
+    const dir = await mkdtemp(path.join(tmpdir(), "csv-"));
+    const file = path.join(dir, "orders.csv.gz");
+    const rows = Array.from(
+      { length: 12_000 },
+      (_, i) =>
+        `${10_000 + i},C${(i * 7919) % 1009},P${(i * 104_729) % 997},${1 + (i % 3)},${(i % 89) + 0.5},2026-01-01T00:00:00Z,Item ${i},`,
+    );
+    const gzipped = await promisify(gzip)([HEADER, ...rows, ""].join("\n"));
+    await writeFile(file, gzipped.subarray(0, Math.floor(gzipped.length * 0.75)));
+
+    const cli = spawnSync(
+      path.resolve("node_modules/.bin/tsx"),
+      ["app/cli/import.ts", "--shop", shopDomain, "--file", file],
+      { env: { ...process.env, DATABASE_URL: context.databaseUrl, LOG_LEVEL: "silent" }, encoding: "utf8" },
+    );
+    expect(cli.status).toBe(1);
+    const messages = cli.stderr
+      .split(/[\r\n]+/)
+      .filter((line) => line.trim() && !line.startsWith("Importing"));
+    expect(messages).toEqual([expect.stringMatching(/cut short or damaged/)]);
+
+    const run = await db().importRun.findFirstOrThrow({ where: { shop: { domain: shopDomain } } });
+    const stored = await db().orderLine.count({ where: { order: { shop: { domain: shopDomain } } } });
+    expect(stored).toBeGreaterThan(0);
+    expect(run).toMatchObject({
+      status: "failed",
+      processed: stored,
+      error: expect.stringMatching(/cut short/),
     });
   });
 });
