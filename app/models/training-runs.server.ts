@@ -34,9 +34,12 @@ export async function finishTrainingRun(
   });
 }
 
-/** Moves a running training's heartbeat. */
-export async function touchTrainingRun(tx: Tx | Db, id: string) {
-  await tx.trainingRun.updateMany({ where: { id, status: "running" }, data: { updatedAt: new Date() } });
+/** The statement that moves a running training's heartbeat (run on a thread of its own, see startHeartbeatThread). */
+export function trainingHeartbeat(id: string) {
+  return {
+    statement: `UPDATE "TrainingRun" SET "updatedAt" = now() WHERE id = $1 AND status = 'running'`,
+    params: [id],
+  };
 }
 
 /**

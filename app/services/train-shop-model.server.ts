@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { Db } from "~/db.server";
+import { env } from "~/env.server";
 import { describeError } from "~/lib/errors";
+import { startHeartbeatThread } from "~/lib/heartbeat-thread.server";
 import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
@@ -10,7 +12,7 @@ import {
   pendingRedactions,
   startTrainingRun,
   type TrainingReason,
-  touchTrainingRun,
+  trainingHeartbeat,
 } from "~/models/training-runs.server";
 import { trainEngine } from "~ml/engine";
 import { registerModel, retireErasedModels } from "./model-registry.server";
@@ -79,13 +81,13 @@ export async function trainShopModel(
   }
   const run = await startTrainingRun(database, { shopId: shop.id, reason });
   let redactions: PendingRedaction[] = [];
-  // The heartbeat beats whenever training lets the event loop run; the sweep closes a run whose
-  // heartbeat stopped (its process died) and asks for the training again.
-  const heartbeat = setInterval(() => {
-    touchTrainingRun(database, run.id).catch((error) =>
-      log.warn({ error: describeError(error) }, "training heartbeat not recorded"),
-    );
-  }, HEARTBEAT_MS);
+  // The sweep closes a run whose heartbeat stopped (its process died) and asks for the training
+  // again. The fit holds the main thread for minutes, so the heartbeat beats on a thread of its own.
+  const stopHeartbeat = startHeartbeatThread({
+    databaseUrl: env().DATABASE_URL,
+    ...trainingHeartbeat(run.id),
+    everyMs: HEARTBEAT_MS,
+  });
   const skip = async (why: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
     // No version replaces the models that hold the erased customers, so none of them may serve.
     const retired = await retireErasedModels(database, { shopId: shop.id, redactions });
@@ -167,6 +169,6 @@ export async function trainShopModel(
     await finishTrainingRun(database, { id: run.id, status: "failed", note: describeError(error) });
     throw error;
   } finally {
-    clearInterval(heartbeat);
+    await stopHeartbeat();
   }
 }

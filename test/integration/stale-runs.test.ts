@@ -2,7 +2,9 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
+import { startHeartbeatThread } from "~/lib/heartbeat-thread.server";
 import { ensureShop } from "~/models/shops.server";
+import { trainingHeartbeat } from "~/models/training-runs.server";
 import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
@@ -74,5 +76,33 @@ describe("runs whose process died", () => {
     });
     expect(outcome).toMatchObject({ status: "skipped", note: expect.stringMatching(/already finished/) });
     expect(await db().trainingRun.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+});
+
+describe("a live training", () => {
+  it("keeps its heartbeat while its main thread is held, so the sweep leaves it running", async () => {
+    const shop = await ensureShop(db(), "busy.myshopify.com");
+    const run = await db().trainingRun.create({
+      data: { shopId: shop.id, reason: "manual", updatedAt: minutesAgo(3) },
+    });
+    const stop = startHeartbeatThread({
+      databaseUrl: process.env.DATABASE_URL ?? "",
+      ...trainingHeartbeat(run.id),
+      everyMs: 100,
+    });
+    try {
+      // A fit holds the main thread: nothing on it runs for 1.5 s.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_500);
+      expect(await closeStaleRuns(db(), { staleMs: 60_000 })).toEqual({ imports: 0, trainings: 0 });
+      expect((await db().trainingRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
+    } finally {
+      await stop();
+    }
+    // Once stopped it beats no more.
+    const stoppedAt = (await db().trainingRun.findUniqueOrThrow({ where: { id: run.id } })).updatedAt;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await db().trainingRun.findUniqueOrThrow({ where: { id: run.id } })).updatedAt).toEqual(
+      stoppedAt,
+    );
   });
 });
