@@ -51,7 +51,13 @@ describe("a worker running while Redis restarts empty", () => {
     // The periodic check is far off: the reconnect alone must heal.
     workers = await startWorkers({ queues: QUEUES, scheduleCheckMs: 600_000 });
     const scheduled = await schedulerIds();
-    expect(scheduled).toEqual(["hourly-guardrails", "nightly-collection-sync", "nightly-training", "sweep"]);
+    expect(scheduled).toEqual([
+      "hourly-delivery-prune",
+      "hourly-guardrails",
+      "nightly-collection-sync",
+      "nightly-training",
+      "sweep",
+    ]);
     expect(await deliver([1, 2, 3])).toEqual([200, 200, 200]);
     await waitFor(async () => (await processed()) === 3);
 
