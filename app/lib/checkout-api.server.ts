@@ -51,7 +51,8 @@ export async function handleCheckoutRequest(
 
 /**
  * Verifies the session token (signature, expiry) with the Shopify library, then what it leaves to
- * us for extension tokens: that the token was minted for this app (`aud`) and names a shop (`dest`).
+ * us for extension tokens: that it expires at all (the library checks `exp` only when present), was
+ * minted for this app (`aud`) and names a shop (`dest`).
  */
 async function authenticateCheckout(request: Request): Promise<{ caller: CheckoutCaller; cors: Cors }> {
   let verified: Awaited<ReturnType<ReturnType<typeof shopify>["authenticate"]["public"]["checkout"]>>;
@@ -62,6 +63,9 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
     throw thrown;
   }
   const { sessionToken, cors } = verified;
+  if (typeof sessionToken.exp !== "number") {
+    throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token has no expiry.")));
+  }
   const audience = [sessionToken.aud].flat();
   if (!audience.includes(env().SHOPIFY_API_KEY)) {
     throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token was issued to another app.")));
