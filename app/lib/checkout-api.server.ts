@@ -3,7 +3,7 @@ import { logger } from "~/logger.server";
 import { shopify } from "~/shopify.server";
 import { customerKey } from "./customer-key.server";
 import { AppError, describeError, isAppError } from "./errors";
-import { errorResponse, json } from "./http";
+import { errorResponse, json, methodNotAllowed } from "./http";
 import { normalizeShopDomain, resourceId } from "./shopify-ids";
 
 declare module "@remix-run/node" {
@@ -27,7 +27,7 @@ type Cors = (response: Response) => Response;
  */
 export async function answerCheckoutPreflight(request: Request): Promise<Response> {
   const { cors } = await authenticateCheckout(request);
-  return cors(new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST, OPTIONS" } }));
+  return cors(methodNotAllowed("POST, OPTIONS"));
 }
 
 /**
