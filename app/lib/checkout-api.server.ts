@@ -17,6 +17,10 @@ declare module "@remix-run/node" {
 export interface CheckoutCaller {
   shopDomain: string;
   customerKey: string | null;
+  /** the session token's own id (`jti`, else `sid`): a guest's identity for limits */
+  tokenId: string | null;
+  /** when the session token expires */
+  tokenExpiresAt: Date;
 }
 
 type Cors = (response: Response) => Response;
@@ -74,7 +78,16 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
   if (!shopDomain) {
     throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token names no shop.")));
   }
-  return { caller: { shopDomain, customerKey: customerOf(shopDomain, sessionToken.sub) }, cors };
+  const tokenId = [sessionToken.jti, sessionToken.sid].find((id) => typeof id === "string" && id) ?? null;
+  return {
+    caller: {
+      shopDomain,
+      customerKey: customerOf(shopDomain, sessionToken.sub),
+      tokenId,
+      tokenExpiresAt: new Date(sessionToken.exp * 1000),
+    },
+    cors,
+  };
 }
 
 /**
