@@ -131,7 +131,7 @@ async function serve() {
     const init = { method, headers, signal: controller.signal };
     if (method === "GET" || method === "HEAD") return new Request(url, init);
     const body = boundedBody(request, maxBodyBytes(url.pathname), () => {
-      refuseBody(response, maxBodyBytes(url.pathname));
+      refuseBody(request, response, maxBodyBytes(url.pathname));
       controller.abort();
     });
     return new Request(url, { ...init, body, duplex: "half" });
@@ -193,8 +193,10 @@ async function serve() {
   }
 
   /** 413 in the APIs' error shape; the connection closes, so what the client still sends is never read. */
-  function refuseBody(response, limit) {
+  function refuseBody(request, response, limit) {
     if (response.headersSent) return;
+    // Taken as read and paused: Node would otherwise read the rest of an unread body and drop it.
+    request.on("data", () => {}).pause();
     closeUnread(response.socket);
     const body = JSON.stringify({
       error: { code: "PAYLOAD_TOO_LARGE", message: `The body must be at most ${limit} bytes.` },
@@ -269,7 +271,7 @@ async function serve() {
     const path = request.url?.split("?", 1)[0] ?? "/";
     // A body declared too large is refused before a byte of it is read.
     if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes(path)) {
-      refuseBody(response, maxBodyBytes(path));
+      refuseBody(request, response, maxBodyBytes(path));
       return logRequest(request.method, path, 413, started);
     }
     const handler = routeHandler(directRoutes.get(path), request.method ?? "GET");
