@@ -93,7 +93,7 @@ async function serve() {
   app.all("*", async (request, response, next) => {
     try {
       // The host Express resolves (X-Forwarded-Host behind a trusted proxy) and the port the client
-      // used, as @remix-run/express has it.
+      // used, as Remix's Express adapter resolves them.
       const ports = [request.get("X-Forwarded-Host"), request.get("host")].map((host) => host?.split(":")[1]);
       const port = ports.find((value) => value && Number.isSafeInteger(Number(value)));
       const origin = `${request.protocol}://${request.hostname}${port ? `:${port}` : ""}`;
