@@ -15,7 +15,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 export function action({ request, context }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller) => {
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.
-    await limitOfferRequests({ ...caller, clientAddress: clientAddress(context) });
+    const limits = await limitOfferRequests({ ...caller, clientAddress: clientAddress(context) });
     const input = parseInput(
       OffersRequestSchema,
       await readJsonBody(request, { maxBytes: MAX_OFFERS_REQUEST_BYTES }),
@@ -27,7 +27,7 @@ export function action({ request, context }: ActionFunctionArgs) {
       surface: input.surface,
       currency: input.currency,
       locale: input.locale,
-      unitKey: await admitUnitKey(caller, input.unitKey),
+      unitKey: await admitUnitKey(caller, input.unitKey, limits),
       mayIssueCodes: true,
     });
   });

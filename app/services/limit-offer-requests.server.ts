@@ -18,7 +18,7 @@ export async function limitOfferRequests({
   customerKey,
   tokenId,
   clientAddress,
-}: CheckoutCaller & { clientAddress: string }) {
+}: CheckoutCaller & { clientAddress: string }): Promise<{ redisAnswered: boolean }> {
   const who = customerKey
     ? `customer:${customerKey}`
     : tokenId
@@ -34,6 +34,7 @@ export async function limitOfferRequests({
       retryAfterSeconds: result.retryAfterSeconds,
     });
   }
+  return { redisAnswered: result.count > 0 };
 }
 
 /**
@@ -41,13 +42,16 @@ export async function limitOfferRequests({
  * token brings at most OFFER_UNITS_PER_TOKEN distinct keys for its lifetime, so a token replayed with
  * made-up keys cannot inflate an arm's units. Past them, the request is served outside the experiment
  * (null), as a checkout without a key is. Logged-in buyers are assigned by their customer key instead.
+ * When Redis did not answer the request's limit, it is not asked again (the key is let in): an
+ * outage costs a checkout one short timeout, not two.
  */
 export async function admitUnitKey(
   { shopDomain, customerKey, tokenId, tokenExpiresAt }: CheckoutCaller,
   unitKey: string | null | undefined,
+  { redisAnswered }: { redisAnswered: boolean },
   now = Date.now(),
 ): Promise<string | null> {
-  if (!unitKey || customerKey || !tokenId) return unitKey ?? null;
+  if (!unitKey || customerKey || !tokenId || !redisAnswered) return unitKey ?? null;
   const admitted = await admitDistinct({
     bucket: `offer-units:${shopDomain}:${tokenId}`,
     // Only a hash: the key is the shopper's checkout token.
