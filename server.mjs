@@ -2,14 +2,14 @@
 // query strings: embedded admin URLs carry the merchant's session token in `id_token`. It runs
 // WEB_CONCURRENCY worker processes (default: one per CPU) sharing the port, as Node serves best:
 // each keeps its own decoded models and caches, and a worker that dies is replaced. SERVER_BUILD
-// names another server build to serve (default build/server/index.js).
+// names another server build to serve (default build/server/index.js). Every request body is held
+// to the limit of its path (app/lib/body-limits.ts) before any route sees it.
 import cluster from "node:cluster";
 import { createServer } from "node:http";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import proxyAddr from "proxy-addr";
@@ -32,6 +32,9 @@ if (!Number.isInteger(workers) || workers < 1) {
  * 1.70 to 1.45 ms per request.
  */
 const WORKER_FLAGS = ["--max-semi-space-size=64"];
+
+/** How long a connection refused with its body unread stays open for the client to read the answer. */
+const LINGER_MS = 2_000;
 
 if (cluster.isPrimary) runWorkers(workers);
 else await serve();
@@ -67,6 +70,9 @@ async function serve() {
     ? pathToFileURL(resolve(process.env.SERVER_BUILD)).href
     : new URL("./build/server/index.js", import.meta.url).href;
   const build = await import(buildUrl);
+  const maxBodyBytes = build.entry?.module?.maxBodyBytes;
+  if (typeof maxBodyBytes !== "function") throw new Error("The server build's entry exports no maxBodyBytes");
+  const handleRemix = createRequestHandler(build, process.env.NODE_ENV);
 
   const app = express();
   app.disable("x-powered-by");
@@ -84,14 +90,124 @@ async function serve() {
     response.on("finish", () => logRequest(request.method, request.path, response.statusCode, started));
     next();
   });
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: process.env.NODE_ENV,
-      getLoadContext: (request) => ({ clientAddress: request.ip }),
-    }),
-  );
+  app.all("*", async (request, response, next) => {
+    try {
+      // The host Express resolves (X-Forwarded-Host behind a trusted proxy) and the port the client
+      // used, as Remix's Express adapter resolves them.
+      const ports = [request.get("X-Forwarded-Host"), request.get("host")].map((host) => host?.split(":")[1]);
+      const port = ports.find((value) => value && Number.isSafeInteger(Number(value)));
+      const origin = `${request.protocol}://${request.hostname}${port ? `:${port}` : ""}`;
+      const webRequest = toWebRequest(request, response, new URL(request.originalUrl, origin));
+      const answer = await handleRemix(webRequest, { clientAddress: request.ip });
+      if (response.headersSent) return void (await answer.body?.cancel());
+      if (!request.complete) {
+        response.setHeader("connection", "close");
+        closeUnread(response.socket);
+      }
+      response.statusMessage = answer.statusText;
+      response.status(answer.status);
+      for (const [name, value] of answer.headers) response.append(name, value);
+      if (/text\/event-stream/i.test(answer.headers.get("content-type") ?? "")) response.flushHeaders();
+      if (answer.body) await writeReadableStreamToWritable(answer.body, response);
+      else response.end();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  /**
+   * The web Request of a Node request, its body streamed up to its path's limit: past it, the client
+   * is answered 413 at once, the route's read of the body fails and its answer is dropped. The signal
+   * aborts when the client goes away (or was refused), which also keeps Remix from logging the error.
+   */
+  function toWebRequest(request, response, url) {
+    const controller = new AbortController();
+    response.once("close", () => controller.abort());
+    const method = request.method ?? "GET";
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      for (const one of [value ?? []].flat()) headers.append(name, one);
+    }
+    const init = { method, headers, signal: controller.signal };
+    if (method === "GET" || method === "HEAD") return new Request(url, init);
+    const body = boundedBody(request, maxBodyBytes(url.pathname), () => {
+      refuseBody(request, response, maxBodyBytes(url.pathname));
+      controller.abort();
+    });
+    return new Request(url, { ...init, body, duplex: "half" });
+  }
+
+  /** The request's body as a web stream that fails, and calls `overLimit`, once it passes `limit` bytes. */
+  function boundedBody(request, limit, overLimit) {
+    let size = 0;
+    let settled = false;
+    return new ReadableStream({
+      start(stream) {
+        request.on("data", (chunk) => {
+          if (settled) return;
+          size += chunk.length;
+          if (size > limit) {
+            settled = true;
+            request.pause();
+            overLimit();
+            stream.error(new Error("The request body is over the limit."));
+            return;
+          }
+          stream.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if (stream.desiredSize <= 0) request.pause();
+        });
+        request.once("end", () => {
+          if (!settled) stream.close();
+          settled = true;
+        });
+        request.once("error", (error) => {
+          if (!settled) stream.error(error);
+          settled = true;
+        });
+      },
+      pull() {
+        request.resume();
+      },
+      // A route that stops reading (its own, tighter limit) leaves the rest unread: the answer closes
+      // the connection rather than draining it.
+      cancel() {
+        settled = true;
+        request.pause();
+      },
+    });
+  }
+
+  /**
+   * Closes, once the answer is out, a connection whose request body was left unread. Closing it at
+   * once would reset it, and a client still sending could lose the answer before reading it (Node
+   * closes a "Connection: close" answer's socket with destroySoon): our side closes instead (FIN),
+   * and the socket goes after LINGER_MS or when the client closes.
+   */
+  function closeUnread(socket) {
+    if (!socket) return;
+    socket.destroySoon = () => {
+      socket.end();
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      socket.once("close", () => clearTimeout(timer));
+    };
+  }
+
+  /** 413 in the APIs' error shape; the connection closes, so what the client still sends is never read. */
+  function refuseBody(request, response, limit) {
+    if (response.headersSent) return;
+    // Taken as read and paused: Node would otherwise read the rest of an unread body and drop it.
+    request.on("data", () => {}).pause();
+    closeUnread(response.socket);
+    const body = JSON.stringify({
+      error: { code: "PAYLOAD_TOO_LARGE", message: `The body must be at most ${limit} bytes.` },
+    });
+    response.writeHead(413, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      connection: "close",
+    });
+    response.end(body);
+  }
 
   /**
    * The checkout extension's API routes, called on every checkout render: they answer JSON from
@@ -116,17 +232,7 @@ async function serve() {
   async function callRoute(handler, request, response, started) {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined) continue;
-      for (const one of [value].flat()) headers.append(name, one);
-    }
-    const hasBody = method !== "GET" && method !== "HEAD";
-    const webRequest = new Request(url, {
-      method,
-      headers,
-      ...(hasBody ? { body: Readable.toWeb(request), duplex: "half" } : {}),
-    });
+    const webRequest = toWebRequest(request, response, url);
     let answer;
     try {
       answer = await handler({
@@ -140,6 +246,10 @@ async function serve() {
       answer = thrown;
     }
     if (!(answer instanceof Response)) throw new Error(`${url.pathname} answered without a Response`);
+    if (response.headersSent) {
+      await answer.body?.cancel();
+      return logRequest(method, url.pathname, response.statusCode, started);
+    }
     const body = Buffer.from(await answer.arrayBuffer());
     for (const [name, value] of answer.headers) {
       if (name !== "set-cookie") response.setHeader(name, value);
@@ -147,6 +257,10 @@ async function serve() {
     const cookies = answer.headers.getSetCookie();
     if (cookies.length > 0) response.setHeader("set-cookie", cookies);
     response.setHeader("content-length", body.length);
+    if (!request.complete) {
+      response.setHeader("connection", "close");
+      closeUnread(response.socket);
+    }
     response.writeHead(answer.status);
     response.end(method === "HEAD" ? undefined : body);
     logRequest(method, url.pathname, answer.status, started);
@@ -155,6 +269,11 @@ async function serve() {
   const server = createServer((request, response) => {
     const started = performance.now();
     const path = request.url?.split("?", 1)[0] ?? "/";
+    // A body declared too large is refused before a byte of it is read.
+    if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes(path)) {
+      refuseBody(request, response, maxBodyBytes(path));
+      return logRequest(request.method, path, 413, started);
+    }
     const handler = routeHandler(directRoutes.get(path), request.method ?? "GET");
     if (!handler) return app(request, response);
     callRoute(handler, request, response, started).catch((error) => {

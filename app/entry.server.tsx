@@ -7,6 +7,9 @@ import { shopify } from "./shopify.server";
 
 export const streamTimeout = 5_000;
 
+/** The body limit of each path, which server.mjs holds every request to. */
+export { maxBodyBytes } from "./lib/body-limits";
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,

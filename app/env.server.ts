@@ -49,6 +49,10 @@ const EnvSchema = z
     OFFER_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     // How long the events API gathers requests' events into one statement; each request waits for it.
     OFFER_EVENTS_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+    // Offer requests a caller (customer, or a guest's session token) may make per minute and shop.
+    OFFER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    // Distinct checkout keys one guest session token may bring into the shop's experiment.
+    OFFER_UNITS_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(3),
     // Single-use discount codes kept ready per (product, percent), and the stock that asks for more.
     DISCOUNT_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(5),
     DISCOUNT_POOL_LOW_WATER: z.coerce.number().int().min(0).max(1_000).default(2),

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import { readLines } from "./lines";
 import { isCsvError, readCsvRecords } from "./order-lines-csv";
 
 /** One order line of the shared order-lines CSV format. Empty strings mean "not given". */
@@ -48,7 +48,7 @@ export async function parseOrderRows(text: string): Promise<OrderRow[]> {
 export async function readOrderRows(path: string): Promise<OrderRow[]> {
   const raw = createReadStream(path);
   const input = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
-  return rowsOf(createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }));
+  return rowsOf(readLines(input));
 }
 
 async function rowsOf(lines: AsyncIterable<string> | Iterable<string>): Promise<OrderRow[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readCsvRecords, splitCsvRecord } from "./order-lines-csv";
+import { MAX_RECORD_CHARS, readCsvRecords, splitCsvRecord } from "./order-lines-csv";
 
 async function* from(lines: string[]) {
   yield* lines;
@@ -39,5 +39,28 @@ describe("readCsvRecords", () => {
     const fine = records.filter((r) => "fields" in r);
     expect(fine).toHaveLength(1 + 250);
     expect(fine.at(-1)).toEqual({ line: 252, fields: ["249", "ok"] });
+  });
+});
+
+describe("readCsvRecords on an oversized record", () => {
+  it("reports a record longer than MAX_RECORD_CHARS by its line, without splitting it, and reads on", async () => {
+    const huge = `2,"${"x".repeat(MAX_RECORD_CHARS + 10)}"`;
+    const records = [];
+    for await (const record of readCsvRecords(from(["h,x", "1,ok", huge, "3,ok"]))) records.push(record);
+    expect(records).toEqual([
+      { line: 1, fields: ["h", "x"] },
+      { line: 2, fields: ["1", "ok"] },
+      { line: 3, error: `record is longer than ${MAX_RECORD_CHARS} characters` },
+      { line: 4, fields: ["3", "ok"] },
+    ]);
+  });
+
+  it("stops joining an open quoted field once the record passes MAX_RECORD_CHARS", async () => {
+    const chunk = "y".repeat(MAX_RECORD_CHARS / 4);
+    const lines = ["h,x", `2,"${chunk}`, chunk, chunk, chunk, `${chunk}"`, "3,ok"];
+    const records = [];
+    for await (const record of readCsvRecords(from(lines))) records.push(record);
+    expect(records[1]).toEqual({ line: 2, error: `record is longer than ${MAX_RECORD_CHARS} characters` });
+    expect(records.at(-1)).toEqual({ line: 7, fields: ["3", "ok"] });
   });
 });

@@ -20,9 +20,15 @@ export interface CsvRecord {
 export const MAX_RECORD_LINES = 100;
 
 /**
+ * The longest record read: a good row is far shorter (a title is at most 500 characters), and a
+ * blob is refused before it is split, which costs memory many times its size.
+ */
+export const MAX_RECORD_CHARS = 64 * 1024;
+
+/**
  * Splits text lines into RFC 4180 records: quoted fields may hold commas, doubled quotes and line
- * breaks. A record whose quote does not close within MAX_RECORD_LINES lines is reported with its
- * first line number, and reading resumes on the line after it.
+ * breaks. A record whose quote does not close within MAX_RECORD_LINES lines, or that grows past
+ * MAX_RECORD_CHARS, is reported with its first line number, and reading resumes on the line after it.
  */
 export async function* readCsvRecords(
   lines: AsyncIterable<string> | Iterable<string>,
@@ -37,13 +43,18 @@ export async function* readCsvRecords(
       const next = queue.shift()!;
       const start: number = pending ? pending.line : next.line;
       const parts: string[] = pending ? [...pending.parts, next.text] : [next.text];
-      const fields = splitCsvRecord(parts.join("\n"));
+      const text = parts.join("\n");
+      const fields = text.length > MAX_RECORD_CHARS ? null : splitCsvRecord(text);
       if (fields !== null) {
         pending = null;
         yield { line: start, fields };
-      } else if (parts.length >= MAX_RECORD_LINES) {
+      } else if (parts.length >= MAX_RECORD_LINES || text.length > MAX_RECORD_CHARS) {
         pending = null;
-        yield { line: start, error: `quoted field not closed within ${MAX_RECORD_LINES} lines` };
+        const error =
+          text.length > MAX_RECORD_CHARS
+            ? `record is longer than ${MAX_RECORD_CHARS} characters`
+            : `quoted field not closed within ${MAX_RECORD_LINES} lines`;
+        yield { line: start, error };
         queue.unshift(...parts.slice(1).map((text, i) => ({ line: start + 1 + i, text })));
       } else {
         pending = { line: start, parts };

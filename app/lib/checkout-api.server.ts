@@ -3,7 +3,7 @@ import { logger } from "~/logger.server";
 import { shopify } from "~/shopify.server";
 import { customerKey } from "./customer-key.server";
 import { AppError, describeError, isAppError } from "./errors";
-import { errorResponse, json } from "./http";
+import { errorResponse, json, methodNotAllowed } from "./http";
 import { normalizeShopDomain, resourceId } from "./shopify-ids";
 
 declare module "@remix-run/node" {
@@ -17,6 +17,10 @@ declare module "@remix-run/node" {
 export interface CheckoutCaller {
   shopDomain: string;
   customerKey: string | null;
+  /** the session token's own id (`jti`, else `sid`): a guest's identity for limits */
+  tokenId: string | null;
+  /** when the session token expires */
+  tokenExpiresAt: Date;
 }
 
 type Cors = (response: Response) => Response;
@@ -27,7 +31,7 @@ type Cors = (response: Response) => Response;
  */
 export async function answerCheckoutPreflight(request: Request): Promise<Response> {
   const { cors } = await authenticateCheckout(request);
-  return cors(new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST, OPTIONS" } }));
+  return cors(methodNotAllowed("POST, OPTIONS"));
 }
 
 /**
@@ -51,7 +55,8 @@ export async function handleCheckoutRequest(
 
 /**
  * Verifies the session token (signature, expiry) with the Shopify library, then what it leaves to
- * us for extension tokens: that the token was minted for this app (`aud`) and names a shop (`dest`).
+ * us for extension tokens: that it expires at all (the library checks `exp` only when present), was
+ * minted for this app (`aud`) and names a shop (`dest`).
  */
 async function authenticateCheckout(request: Request): Promise<{ caller: CheckoutCaller; cors: Cors }> {
   let verified: Awaited<ReturnType<ReturnType<typeof shopify>["authenticate"]["public"]["checkout"]>>;
@@ -62,6 +67,9 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
     throw thrown;
   }
   const { sessionToken, cors } = verified;
+  if (typeof sessionToken.exp !== "number") {
+    throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token has no expiry.")));
+  }
   const audience = [sessionToken.aud].flat();
   if (!audience.includes(env().SHOPIFY_API_KEY)) {
     throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token was issued to another app.")));
@@ -70,7 +78,16 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
   if (!shopDomain) {
     throw cors(errorResponse(new AppError("UNAUTHORIZED", "The session token names no shop.")));
   }
-  return { caller: { shopDomain, customerKey: customerOf(shopDomain, sessionToken.sub) }, cors };
+  const tokenId = [sessionToken.jti, sessionToken.sid].find((id) => typeof id === "string" && id) ?? null;
+  return {
+    caller: {
+      shopDomain,
+      customerKey: customerOf(shopDomain, sessionToken.sub),
+      tokenId,
+      tokenExpiresAt: new Date(sessionToken.exp * 1000),
+    },
+    cors,
+  };
 }
 
 /**

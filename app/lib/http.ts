@@ -21,6 +21,13 @@ export function errorResponse(error: AppError): Response {
   return json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
 }
 
+/** 405 in the APIs' error shape, with the methods the path takes in Allow. */
+export function methodNotAllowed(allow: string): Response {
+  const response = errorResponse(new AppError("METHOD_NOT_ALLOWED", `Use ${allow.replace(", ", " or ")}.`));
+  response.headers.set("Allow", allow);
+  return response;
+}
+
 /** Runs an API handler: its result as JSON, an AppError as its error answer; anything else propagates. */
 export async function respond(handler: () => Promise<unknown>, init: ResponseInit = {}): Promise<Response> {
   try {
@@ -31,15 +38,20 @@ export async function respond(handler: () => Promise<unknown>, init: ResponseIni
   }
 }
 
-/** The request's JSON body, read up to `maxBytes` (whatever Content-Length claims). */
-export async function readJsonBody(request: Request, { maxBytes }: { maxBytes: number }): Promise<unknown> {
+/**
+ * The request's body, read up to `maxBytes` (whatever Content-Length claims): 413 past it, without
+ * reading on. A body that cannot be read (the client went away, or the server refused it) is a 400.
+ */
+export async function readBody(request: Request, { maxBytes }: { maxBytes: number }): Promise<Buffer> {
   const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`);
   if (Number(request.headers.get("Content-Length") ?? 0) > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body?.getReader();
   while (reader) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      throw new AppError("BAD_REQUEST", "The body could not be read.");
+    });
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -48,9 +60,15 @@ export async function readJsonBody(request: Request, { maxBytes }: { maxBytes: n
     }
     chunks.push(value);
   }
-  if (size === 0) throw new AppError("BAD_REQUEST", "The body is empty: send a JSON object.");
+  return Buffer.concat(chunks);
+}
+
+/** The request's JSON body, read up to `maxBytes` (readBody). */
+export async function readJsonBody(request: Request, { maxBytes }: { maxBytes: number }): Promise<unknown> {
+  const body = await readBody(request, { maxBytes });
+  if (body.length === 0) throw new AppError("BAD_REQUEST", "The body is empty: send a JSON object.");
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
   } catch {
     throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
   }

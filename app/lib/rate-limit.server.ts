@@ -42,3 +42,35 @@ export async function hitRateLimit({
     return { allowed: true, count: 0, retryAfterSeconds: 0 };
   }
 }
+
+// A member joins the key's set only while the set holds fewer than ARGV[2]; the set expires with ARGV[3].
+const DISTINCT_CAP = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/**
+ * Whether `member` is among the first `limit` distinct members of a bucket (a member already in is
+ * always); the bucket lasts `ttlMs` from its latest member. Fails open, like hitRateLimit.
+ */
+export async function admitDistinct({
+  bucket,
+  member,
+  limit,
+  ttlMs,
+}: {
+  bucket: string;
+  member: string;
+  limit: number;
+  ttlMs: number;
+}): Promise<boolean> {
+  const key = `${env().QUEUE_PREFIX}:distinct:${bucket}`;
+  try {
+    return (await requestRedis().eval(DISTINCT_CAP, 1, key, member, limit, Math.max(1, ttlMs))) === 1;
+  } catch (error) {
+    logger().warn({ error: describeError(error) }, "distinct limit unchecked");
+    return true;
+  }
+}

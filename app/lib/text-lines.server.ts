@@ -1,14 +1,14 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
+import { readLines } from "~ml/lines";
 import { AppError, describeError } from "./errors";
 
 /**
- * Lines of a stream, gunzipped first when `gzip`; CRLF and LF both end a line. Nothing is read
- * until the first line is pulled: readline drops lines emitted before its iterator exists.
+ * Lines of a stream, gunzipped first when `gzip`; CRLF, LF and CR end a line, and a line past
+ * MAX_LINE_CHARS is cut (ml/lines.ts). Nothing is read until the first line is pulled.
  */
 export async function* linesOf(
   open: () => Readable,
@@ -18,7 +18,7 @@ export async function* linesOf(
   const input = gzip ? source.pipe(createGunzip()) : source;
   if (gzip) source.on("error", (error) => input.destroy(error));
   try {
-    yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    yield* readLines(input);
   } catch (error) {
     if (gzip && isZlibError(error)) {
       throw new AppError("BAD_REQUEST", `The gzip file is cut short or damaged (${describeError(error)}).`);

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { AppError } from "~/lib/errors";
-import { parseInput, respond } from "~/lib/http";
+import { methodNotAllowed, parseInput, respond } from "~/lib/http";
 import { ProxyOffersQuerySchema } from "~/lib/offers";
 import { normalizeShopDomain, resourceId } from "~/lib/shopify-ids";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
@@ -33,4 +33,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
+}
+
+/** The proxy only answers GET; Remix would answer any other method with an error page. */
+export function action() {
+  return methodNotAllowed("GET");
 }

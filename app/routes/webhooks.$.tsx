@@ -1,20 +1,25 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { InvalidShopError } from "@shopify/shopify-api";
 import { db } from "~/db.server";
+import { MAX_WEBHOOK_BODY_BYTES } from "~/lib/body-limits";
 import { AppError, isAppError } from "~/lib/errors";
-import { errorResponse } from "~/lib/http";
+import { errorResponse, methodNotAllowed, readBody } from "~/lib/http";
 import { recordWebhook } from "~/services/record-webhook.server";
 import { shopify } from "~/shopify.server";
 
 /**
- * Every webhook topic (see shopify.app.toml) lands here: verify the HMAC (401 when it is wrong,
- * before anything is stored), record the delivery durably, then acknowledge. Processing happens in
- * the ingest worker (app/services/process-webhook.server.ts).
+ * Every webhook topic (see shopify.app.toml) lands here: read the body up to its limit (413 past it,
+ * before any hashing), verify the HMAC (401 when it is wrong, before anything is stored), record the
+ * delivery durably, then acknowledge. Processing happens in the ingest worker
+ * (app/services/process-webhook.server.ts).
  */
 export async function action({ request }: ActionFunctionArgs) {
   try {
+    const body = await readBody(request, { maxBytes: MAX_WEBHOOK_BODY_BYTES });
     const webhook = await shopify()
-      .authenticate.webhook(request)
+      .authenticate.webhook(
+        new Request(request.url, { method: "POST", headers: request.headers, body: new Uint8Array(body) }),
+      )
       .catch((error: unknown) => {
         // The signature was valid but the body is not JSON: a client error, never a 5xx.
         if (error instanceof SyntaxError) throw new Response("Body is not valid JSON", { status: 400 });
@@ -40,5 +45,5 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export function loader() {
-  return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  return methodNotAllowed("POST");
 }

@@ -1,12 +1,12 @@
 import type { Db } from "~/db.server";
 import { customerHasher } from "~/lib/customer-key.server";
 import { AppError, describeError } from "~/lib/errors";
-import { OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
+import { type ColumnIndex, OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
 import { countImportProgress } from "~/models/import-runs.server";
 import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
-import { isCsvError, readCsvRecords } from "~ml/order-lines-csv";
+import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/order-lines-csv";
 import { requestTrainingSoon } from "./request-training.server";
 
 export interface RejectedRow {
@@ -32,14 +32,30 @@ export interface CsvImportOptions {
  * Imports an order-lines CSV as a stream, in batches of `batchLines`, each batch in one
  * transaction. Bad rows are reported with their line number and reason; good rows are kept. An
  * order in the file ends up with exactly the file's lines, so importing the same file again, or a
- * re-export with rows moved, added or removed, never counts a line twice.
+ * re-export with rows moved, added or removed, never counts a line twice. An empty file or one
+ * without the order-lines header is refused before anything is stored: no shop, no import record.
  */
-export async function importOrderCsv(database: Db, options: CsvImportOptions): Promise<CsvImportResult> {
-  const { shopDomain } = options;
+export async function importOrderCsv(
+  database: Db,
+  { shopDomain, lines, batchLines, onProgress }: CsvImportOptions,
+): Promise<CsvImportResult> {
+  const records = readCsvRecords(lines)[Symbol.asyncIterator]();
+  const { index, rejected } = await readHeader(records);
   const shop = await ensureShop(database, shopDomain);
   const run = await database.importRun.create({ data: { shopId: shop.id, kind: "csv", status: "running" } });
   try {
-    const result = await importLines(database, { shopId: shop.id, runId: run.id }, options);
+    const result = await importRecords(
+      database,
+      { shopId: shop.id, runId: run.id },
+      {
+        shopDomain,
+        records,
+        index,
+        rejected,
+        batchLines,
+        onProgress,
+      },
+    );
     await database.importRun.update({
       where: { id: run.id },
       data: {
@@ -61,20 +77,42 @@ export async function importOrderCsv(database: Db, options: CsvImportOptions): P
   }
 }
 
-async function importLines(
+type Records = AsyncIterator<CsvRecord | CsvError>;
+
+/** The header's column positions, and the broken records before it; an AppError when there is none. */
+async function readHeader(records: Records): Promise<{ index: ColumnIndex; rejected: RejectedRow[] }> {
+  const rejected: RejectedRow[] = [];
+  for (let next = await records.next(); !next.done; next = await records.next()) {
+    const record = next.value;
+    if (isCsvError(record)) {
+      rejected.push({ line: record.line, reason: record.error });
+      continue;
+    }
+    const header = readOrderCsvHeader(record.fields);
+    if (!header.ok) throw new AppError("BAD_REQUEST", `Not an order-lines CSV: ${header.error}`);
+    return { index: header.index, rejected };
+  }
+  throw new AppError("BAD_REQUEST", "The file is empty: it has no header line.");
+}
+
+async function importRecords(
   database: Db,
   { shopId, runId }: { shopId: string; runId: string },
-  { shopDomain, lines, batchLines = 5_000, onProgress }: CsvImportOptions,
+  {
+    shopDomain,
+    records,
+    index,
+    rejected,
+    batchLines = 5_000,
+    onProgress,
+  }: Omit<CsvImportOptions, "lines"> & { records: Records; index: ColumnIndex; rejected: RejectedRow[] },
 ): Promise<CsvImportResult> {
   const hash = customerHasher(shopDomain);
-  const rejected: RejectedRow[] = [];
   const orderIds = new Set<string>();
   const productIds = new Set<string>();
   let imported = 0;
   let rejectedCounted = 0;
   let batch = new OrderCsvBatch();
-  let header: ReturnType<typeof readOrderCsvHeader> | null = null;
-
   // One batch is written while the next is parsed: Postgres and the parser use different cores.
   let writing: Promise<void> | null = null;
   const write = async (current: OrderCsvBatch) => {
@@ -106,32 +144,26 @@ async function importLines(
   };
 
   try {
-    await readRecords();
+    await readRows();
   } catch (error) {
     // The batch being written commits (and is counted) or fails before the run is marked failed.
     await drain().catch(() => {});
     throw error;
   }
-  if (header === null) throw new AppError("BAD_REQUEST", "The file is empty: it has no header line.");
   await flush();
   await drain();
   await totalCsvOrders(database, shopId);
   return { lines: imported, orders: orderIds.size, products: productIds.size, rejected };
 
-  async function readRecords() {
-    for await (const record of readCsvRecords(lines)) {
+  async function readRows() {
+    for (let next = await records.next(); !next.done; next = await records.next()) {
+      const record = next.value;
       if (isCsvError(record)) {
         rejected.push({ line: record.line, reason: record.error });
         continue;
       }
-      if (header === null) {
-        header = readOrderCsvHeader(record.fields);
-        if (!header.ok) throw new AppError("BAD_REQUEST", `Not an order-lines CSV: ${header.error}`);
-        continue;
-      }
-      if (!header.ok) break;
       if (record.fields.length === 1 && record.fields[0]!.trim() === "") continue;
-      const parsed = parseOrderCsvRow(record.fields, header.index);
+      const parsed = parseOrderCsvRow(record.fields, index);
       if (!parsed.ok) {
         rejected.push({ line: record.line, reason: parsed.reason });
         continue;

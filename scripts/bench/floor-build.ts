@@ -7,6 +7,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
+import { maxBodyBytes } from "~/lib/body-limits";
 import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { AppError } from "~/lib/errors";
 import { parseInput, readJsonBody } from "~/lib/http";
@@ -33,5 +34,6 @@ function action({ request }: ActionFunctionArgs) {
   });
 }
 
+export const entry = { module: { maxBodyBytes } };
 export const routes = { "routes/api.checkout.offers": { module: { action } } };
 export const mode = "production";

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -81,4 +82,67 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
         child.kill("SIGTERM");
       }),
   };
+}
+
+export interface BodyAnswer {
+  status: number;
+  body: string;
+  /** body bytes written before the answer came */
+  sent: number;
+  ms: number;
+}
+
+/**
+ * POSTs a body of `size` bytes in 64 KB pieces, with its Content-Length when `declared`, chunked
+ * otherwise, and stops sending once the server answers: a server that refuses early never gets the
+ * rest. `first` opens the body (a JSON prefix); the rest are spaces.
+ */
+export async function postLargeBody(
+  url: string,
+  {
+    size,
+    declared,
+    headers = {},
+    first = "",
+  }: { size: number; declared: boolean; headers?: Record<string, string>; first?: string },
+): Promise<BodyAnswer> {
+  const started = performance.now();
+  const piece = Buffer.alloc(64 * 1024, " ");
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const request = httpRequest(url, {
+      method: "POST",
+      agent: false,
+      headers: { ...headers, ...(declared ? { "Content-Length": String(size) } : {}) },
+    });
+    request.on("response", (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          sent,
+          ms: performance.now() - started,
+        });
+        request.destroy();
+      });
+    });
+    // Once the server has answered and closed, writing on is refused: that is the point.
+    request.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    const write = () => {
+      while (!answered && !request.destroyed && sent < size) {
+        const chunk =
+          sent === 0 && first ? Buffer.from(first) : piece.subarray(0, Math.min(piece.length, size - sent));
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once("drain", write);
+      }
+      if (sent >= size && !answered) request.end();
+    };
+    write();
+  });
 }

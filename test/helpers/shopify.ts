@@ -76,16 +76,18 @@ export async function checkoutToken({
   customerId?: string;
   apiKey?: string;
   secret?: string;
-  expiresInSeconds?: number;
+  /** null: a token without an expiry claim */
+  expiresInSeconds?: number | null;
 } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
+  const lifetime = expiresInSeconds ?? 300;
   const { token } = await getJwt(shop.replace(/\.myshopify\.com$/, ""), apiKey, secret, {
     iss: `https://${shop}`,
     dest: shop,
     sub: customerId ? `gid://shopify/Customer/${customerId}` : undefined,
-    iat: Math.min(now, now + expiresInSeconds) - 60,
-    nbf: Math.min(now, now + expiresInSeconds) - 60,
-    exp: now + expiresInSeconds,
+    iat: Math.min(now, now + lifetime) - 60,
+    nbf: Math.min(now, now + lifetime) - 60,
+    exp: expiresInSeconds === null ? undefined : now + lifetime,
     jti: randomUUID(),
     sid: undefined,
   });

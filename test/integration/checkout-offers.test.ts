@@ -214,9 +214,10 @@ describe("POST /api/checkout/offers", () => {
     }
   });
 
-  it("refuses expired, forged and other apps' tokens, and requests without one, with 401", async () => {
+  it("refuses expired, unexpiring, forged and other apps' tokens, and requests without one, with 401", async () => {
     const refused = {
       expired: await checkoutToken({ expiresInSeconds: -60 }),
+      "without an expiry": await checkoutToken({ expiresInSeconds: null }),
       forged: await checkoutToken({ secret: "not-the-app-secret" }),
       "other app": await checkoutToken({ apiKey: "another-apps-client-id" }),
     };

@@ -15,6 +15,8 @@ import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
 
 isolateIntegration();
 process.env.RECOMMEND_REFRESH_MS = "50";
+process.env.OFFER_REQUESTS_PER_MINUTE = "12";
+process.env.OFFER_UNITS_PER_TOKEN = "2";
 
 const EXPERIMENT = {
   holdoutPercent: 30,
@@ -176,5 +178,63 @@ describe("experiments in checkout offers", () => {
     const unkeyed = await askOffers({});
     expect(unkeyed.experiment).toBeNull();
     expect(unkeyed.offers).toHaveLength(1);
+  });
+
+  it("lets one guest token add only OFFER_UNITS_PER_TOKEN units to the experiment, and serves it on", async () => {
+    const token = await checkoutToken();
+    const before = await db().experimentExposure.count({ where: { customerKey: null } });
+    const answers = [];
+    for (let n = 0; n < 10; n++) {
+      const body = {
+        cart: { lines: [] },
+        locale: "en",
+        currency: "EUR",
+        surface: "checkout",
+        unitKey: `flood-${n}`,
+      };
+      const response = await callRoute(action, checkoutRequest("/api/checkout/offers", { token, body }));
+      expect(response.status).toBe(200);
+      answers.push(await response.json());
+    }
+    await flushExposures();
+    const added = (await db().experimentExposure.count({ where: { customerKey: null } })) - before;
+    expect(added).toBe(2);
+    // The rest were served as checkouts outside the experiment, counted nowhere.
+    expect(answers.slice(2).every((answer) => answer.experiment === null && answer.offers.length === 1)).toBe(
+      true,
+    );
+    // A unit the token already brought stays in its arm.
+    const again = await callRoute(
+      action,
+      checkoutRequest("/api/checkout/offers", {
+        token,
+        body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout", unitKey: "flood-0" },
+      }),
+    );
+    expect((await again.json()).experiment).toEqual(answers[0].experiment);
+  });
+
+  it("limits one caller's offer requests to OFFER_REQUESTS_PER_MINUTE, with 429 and Retry-After", async () => {
+    const ask = (token: string) =>
+      callRoute(
+        action,
+        checkoutRequest("/api/checkout/offers", {
+          token,
+          body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" },
+        }),
+      );
+    const guest = await checkoutToken();
+    for (let n = 0; n < 12; n++) expect((await ask(guest)).status).toBe(200);
+    const limited = await ask(guest);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await limited.json()).error.code).toBe("RATE_LIMITED");
+    // Another checkout's token, and a logged-in customer, have their own windows.
+    expect((await ask(await checkoutToken())).status).toBe(200);
+    const customer = await checkoutToken({ customerId: "9999" });
+    expect((await ask(customer)).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -82,19 +82,57 @@ describe("CSV order import", () => {
     expect(result).toMatchObject({ lines: 1, orders: 1, rejected: [] });
   });
 
-  it("refuses a file that is not an order-lines CSV, storing nothing", async () => {
-    const before = await db().orderLine.count();
-    async function* lines() {
-      yield "id,name,email";
-      yield "1,Jon,jon@example.com";
+  it("refuses an empty or wrong file before anything is stored: no shop, no import record", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "csv-"));
+    const empty = path.join(dir, "empty.csv");
+    await writeFile(empty, "");
+    const wrong = path.join(dir, "people.csv");
+    await writeFile(wrong, "id,name,email\n1,Jon,jon@example.com\n");
+    const shopDomain = "never-imported.myshopify.com";
+    const runs = await db().importRun.count();
+    for (const [file, message] of [
+      [empty, /The file is empty/],
+      [wrong, /the header lacks order_id, customer_id, product_id/],
+    ] as const) {
+      const { lines } = await fileLines(file);
+      await expect(importOrderCsv(db(), { shopDomain, lines })).rejects.toThrow(message);
     }
-    await expect(importOrderCsv(db(), { shopDomain: SHOP, lines: lines() })).rejects.toThrow(
-      /the header lacks order_id, customer_id, product_id/,
+    expect(await db().shop.findUnique({ where: { domain: shopDomain } })).toBeNull();
+    expect(await db().importRun.count()).toBe(runs);
+  });
+
+  it("reports a multi-megabyte quoted field as one bad row by its line, and keeps the rows around it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "csv-"));
+    const file = path.join(dir, "orders-with-a-blob.csv");
+    const out = createWriteStream(file);
+    const write = (text: string) =>
+      out.write(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    await write(
+      "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category\n",
     );
-    expect(await db().orderLine.count()).toBe(before);
-    const run = await db().importRun.findFirst({ where: { kind: "csv" }, orderBy: { startedAt: "desc" } });
-    expect(run?.status).toBe("failed");
-    expect(run?.error).toMatch(/header lacks/);
+    await write("6001,C1,PA,1,2.00,2026-06-01T00:00:00Z,A,\n");
+    // Line 3: a product title of 24 MB in quotes, written in 1 MB pieces.
+    await write('6002,C1,PB,1,2.00,2026-06-01T00:00:00Z,"');
+    const piece = `blob, with commas and ""quotes"" `.repeat(32 * 1024).slice(0, 2 ** 20);
+    for (let i = 0; i < 24; i++) await write(piece);
+    await write('",Blobs\n');
+    await write("6003,C2,PC,1,2.00,2026-06-01T00:00:00Z,C,\n");
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+
+    const shopDomain = "blob-shop.myshopify.com";
+    const { lines } = await fileLines(file);
+    const result = await importOrderCsv(db(), { shopDomain, lines });
+    expect(result.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^record is longer than/) }]);
+    expect(result).toMatchObject({ lines: 2, orders: 2 });
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
+    const orders = await db().order.findMany({ where: { shopId: shop.id }, orderBy: { externalId: "asc" } });
+    expect(orders.map((o) => o.externalId)).toEqual(["6001", "6003"]);
+    const run = await db().importRun.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(run).toMatchObject({ status: "completed", processed: 2, rejected: 1 });
   });
 
   it("gives an order exactly the lines of a re-exported file, with rows moved, removed or added", async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { MAX_BODY_BYTES, MAX_WEBHOOK_BODY_BYTES } from "~/lib/body-limits";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
-import { type AppServer, ensureBuild, startAppServer } from "../helpers/app-server";
+import { type AppServer, ensureBuild, postLargeBody, startAppServer } from "../helpers/app-server";
 import { isolateIntegration } from "../helpers/integration";
-import { BROWSER_UA, checkoutToken, EXTENSION_ORIGIN, TEST_SHOP } from "../helpers/shopify";
+import { BROWSER_UA, checkoutToken, EXTENSION_ORIGIN, TEST_SHOP, webhookRequest } from "../helpers/shopify";
 
 /**
  * server.mjs calls the checkout API routes directly, outside Express and Remix, in worker
@@ -106,5 +107,96 @@ describe("the production server", () => {
     const login = await fetch(`${server.url}/auth/login`);
     expect(login.status).toBe(200);
     expect(await login.text()).toMatch(/<html/i);
+  });
+
+  it("answers a POST to the app proxy with a clean 405 naming GET, in the APIs' error shape", async () => {
+    const response = await fetch(`${server.url}/proxy/offers?shop=${TEST_SHOP}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_UA, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("GET");
+    expect(await response.json()).toEqual({
+      error: { code: "METHOD_NOT_ALLOWED", message: expect.stringMatching(/GET/) },
+    });
+  });
+
+  describe("bodies over the limit", () => {
+    const signedWebhook = async (size: number) => {
+      // A signed order padded past the limit: Shopify's signature, so only the size refuses it.
+      const padded = JSON.stringify({ id: 1, note: "x".repeat(size) });
+      const signed = webhookRequest({ topic: "orders/create", payload: null, rawBody: padded });
+      return { headers: Object.fromEntries(signed.headers), body: padded };
+    };
+    const publicPaths = [
+      "/api/checkout/offers",
+      "/api/checkout/events",
+      `/proxy/offers?shop=${TEST_SHOP}`,
+      "/auth/login",
+      "/app",
+    ];
+
+    it("refuses a declared Content-Length over the limit with 413 before reading the body, on every path", async () => {
+      for (const path of ["/webhooks/orders/create", ...publicPaths]) {
+        const answer = await postLargeBody(`${server.url}${path}`, {
+          size: 50 * 1024 * 1024,
+          declared: true,
+          headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA },
+        });
+        expect(answer.status, path).toBe(413);
+        expect(JSON.parse(answer.body), path).toEqual({
+          error: { code: "PAYLOAD_TOO_LARGE", message: expect.any(String) },
+        });
+        // The answer came before the client had sent more than a socket's buffers of the 50 MB.
+        expect(answer.sent, path).toBeLessThan(16 * 1024 * 1024);
+      }
+    });
+
+    it("stops reading a chunked body once it passes the limit, on every path", async () => {
+      const token = await checkoutToken();
+      for (const path of ["/webhooks/orders/create", ...publicPaths]) {
+        const limit = path.startsWith("/webhooks") ? MAX_WEBHOOK_BODY_BYTES : MAX_BODY_BYTES;
+        const answer = await postLargeBody(`${server.url}${path}`, {
+          size: 50 * 1024 * 1024,
+          declared: false,
+          headers: {
+            "Content-Type": path === "/auth/login" ? "application/x-www-form-urlencoded" : "application/json",
+            "User-Agent": BROWSER_UA,
+            ...(path.startsWith("/api/")
+              ? { Origin: EXTENSION_ORIGIN, Authorization: `Bearer ${token}` }
+              : {}),
+          },
+        });
+        // Routes that read the body refuse it at the limit; the others answer without reading it.
+        if (!path.startsWith("/proxy") && !path.startsWith("/app")) expect(answer.status, path).toBe(413);
+        expect(answer.status, path).toBeGreaterThanOrEqual(300);
+        expect(answer.status, path).toBeLessThan(500);
+        expect(answer.sent, path).toBeLessThan(limit + 16 * 1024 * 1024);
+      }
+    });
+
+    it("stores nothing of a signed webhook over the limit, declared or chunked", async () => {
+      const { headers, body } = await signedWebhook(MAX_WEBHOOK_BODY_BYTES);
+      for (const declared of [true, false]) {
+        const answer = await postLargeBody(`${server.url}/webhooks/orders/create`, {
+          size: Buffer.byteLength(body),
+          declared,
+          headers,
+          first: body,
+        });
+        expect(answer.status, `declared: ${declared}`).toBe(413);
+      }
+      expect(await db().webhookDelivery.count()).toBe(0);
+      // Within the limit, the same delivery is taken.
+      const small = await signedWebhook(1024);
+      const accepted = await fetch(`${server.url}/webhooks/orders/create`, {
+        method: "POST",
+        headers: small.headers,
+        body: small.body,
+      });
+      expect(accepted.status).toBe(200);
+      expect(await db().webhookDelivery.count()).toBe(1);
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
+import { MAX_WEBHOOK_BODY_BYTES } from "~/lib/body-limits";
 import { customerKey } from "~/lib/customer-key.server";
 import { loader as dataRequestLoader } from "~/routes/app.data-requests.$id";
 import { action } from "~/routes/webhooks.$";
@@ -92,6 +93,18 @@ describe("order webhooks", () => {
     expect(response.status).toBe(401);
     expect(await db().webhookDelivery.count()).toBe(before);
     expect(await storedOrder("111")).toBeNull();
+  });
+
+  it("answers 413 to a signed body over the limit, before verifying it, and stores nothing", async () => {
+    const before = await db().webhookDelivery.count();
+    const rawBody = JSON.stringify({ ...order(), note: "x".repeat(MAX_WEBHOOK_BODY_BYTES) });
+    const response = await callRoute(
+      action,
+      webhookRequest({ topic: "orders/create", payload: null, rawBody }),
+    );
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await db().webhookDelivery.count()).toBe(before);
   });
 
   it("stores an event delivered twice once", async () => {

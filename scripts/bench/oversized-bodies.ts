@@ -1,0 +1,192 @@
+/**
+ * Checkout latency under oversized webhook bodies: the production server (server.mjs) over a seeded
+ * shop, asked for offers at a fixed rate (Poisson arrivals, as in offers.ts) first alone, then while
+ * `--clients` clients each send unsigned `--size-mb` MB bodies to /webhooks back to back, as fast as
+ * the server lets them, from another process (oversized-sender.ts). Every body must be refused with 413 before it is read; the offers' p99
+ * should barely move. Loopback only; each phase lasts `--seconds` (plus a 3 s warm-up).
+ *
+ *   npm run bench:oversized -- [--seconds 30] [--rate 100] [--clients 4] [--size-mb 50] [--chunked]
+ *                              [--lines 50000] [--workers <server processes, default one per CPU>]
+ *
+ * --chunked sends the bodies without Content-Length (the server must stop reading at the limit)
+ * instead of declaring their length (refused from the header alone).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { ensureBuild } from "../../test/helpers/app-server";
+import { deleteKeys } from "../../test/helpers/redis-keys";
+import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
+import { driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "30" },
+    rate: { type: "string", default: "100" },
+    clients: { type: "string", default: "4" },
+    "size-mb": { type: "string", default: "50" },
+    chunked: { type: "boolean", default: false },
+    lines: { type: "string", default: "50000" },
+    products: { type: "string", default: "1000" },
+    customers: { type: "string", default: "5000" },
+    seed: { type: "string", default: "7" },
+    workers: { type: "string", default: String(availableParallelism()) },
+  },
+});
+const seconds = Number(values.seconds);
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const API_KEY = "bench-api-key";
+const API_SECRET = "bench-api-secret";
+const SHOP = "bench-oversized.myshopify.com";
+const PORT = 4100 + Math.floor(Math.random() * 100);
+const suffix = randomBytes(4).toString("hex");
+const databaseName = `cua_bench_${suffix}`;
+const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
+const queuePrefix = `cua-bench-${suffix}`;
+const serverEnv = {
+  NODE_ENV: "production",
+  DATABASE_URL: databaseUrl,
+  QUEUE_PREFIX: queuePrefix,
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET,
+  CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
+  LOG_LEVEL: "error",
+  WEB_CONCURRENCY: values.workers,
+  // Each pooled token stands for many checkouts here, unlike a shopper's (see offers.ts).
+  OFFER_REQUESTS_PER_MINUTE: "1000000",
+  OFFER_UNITS_PER_TOKEN: "1000000",
+};
+// Set before the app's modules read the environment: the bench and the server hash customers alike.
+Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
+
+const { db, disconnectDb } = await import("~/db.server");
+const { closeQueues } = await import("~/jobs/queues.server");
+const { checkoutRequests, ordersForLines, seedBenchShop } = await import("./offers-shop");
+
+interface SenderStats {
+  bodies: number;
+  statuses: Record<string, number>;
+  failures: number;
+  /** mean time from the first byte sent to the answer */
+  meanMs: number;
+  /** bytes sent before the answers came, per body on average */
+  meanSentMb: number;
+}
+
+/** The senders (oversized-sender.ts) in their own process; `stop` ends them and gives their counts. */
+function startSenders(): { stop: () => Promise<SenderStats> } {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/bench/oversized-sender.ts",
+      `--url=http://127.0.0.1:${PORT}/webhooks/orders/create`,
+      `--shop=${SHOP}`,
+      `--clients=${values.clients}`,
+      `--size-mb=${values["size-mb"]}`,
+      ...(values.chunked ? ["--chunked"] : []),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const exited = once(child, "exit");
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+      return JSON.parse(output) as SenderStats;
+    },
+  };
+}
+
+let app: ChildProcess | undefined;
+try {
+  const shopSize = {
+    shopDomain: SHOP,
+    seed: Number(values.seed),
+    products: Number(values.products),
+    customers: Number(values.customers),
+  };
+  const orders = ordersForLines(shopSize, Number(values.lines));
+  await ensureDatabase(databaseUrl);
+  await migrate({ databaseUrl });
+  const seeded = await seedBenchShop({ ...shopSize, orders });
+  console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders (offers from popularity, no model)`);
+  ensureBuild();
+
+  const { requests } = await checkoutRequests({ ...shopSize, orders, count: 500, customerShare: 0.5 });
+  const pool = await Promise.all(
+    requests.map(async ({ customerId, body }) => {
+      const token = await checkoutToken({
+        shop: SHOP,
+        customerId: customerId ?? undefined,
+        apiKey: API_KEY,
+        secret: API_SECRET,
+        expiresInSeconds: 3600,
+      });
+      const request = checkoutRequest("/api/checkout/offers", { token, rawBody: body });
+      return { headers: Object.fromEntries(request.headers), body };
+    }),
+  );
+
+  app = await startServer({ args: ["server.mjs"], env: serverEnv, port: PORT });
+  const offers = {
+    url: `http://127.0.0.1:${PORT}/api/checkout/offers`,
+    pool,
+    rate: Number(values.rate),
+    seconds,
+    seed: Number(values.seed),
+    serverPid: app.pid,
+    verifyBody: (body: string) => body.startsWith('{"offers":'),
+  };
+  const alone = await driveOpenLoop({ ...offers, label: `offers at ${values.rate} req/s alone` });
+  const senders = startSenders();
+  const loaded = await driveOpenLoop({
+    ...offers,
+    label: `offers at ${values.rate} req/s, ${values.clients} clients sending ${values["size-mb"]} MB bodies`,
+  });
+  const sent = await senders.stop();
+  const stored = await db().webhookDelivery.count();
+
+  const results: LoadResult[] = [alone, loaded];
+  console.table(
+    results.map((result) => ({
+      label: result.label,
+      p50: result.p50,
+      p95: result.p95,
+      p99: result.p99,
+      max: result.max,
+      "req/s": result.perSecond,
+      "server CPU ms/req": result.serverCpuMs,
+      failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
+    })),
+  );
+  console.log(
+    `oversized bodies: ${sent.bodies} answered (${JSON.stringify(sent.statuses)}), ${sent.failures} failed; ` +
+      `${sent.meanMs} ms and ${sent.meanSentMb} MB sent per body on average; ${stored} deliveries stored`,
+  );
+  console.log(JSON.stringify({ results, oversized: sent, stored, options: values }));
+  if (stored > 0 || Object.keys(sent.statuses).some((status) => status !== "413")) {
+    throw new Error("an oversized body was answered otherwise than 413, or stored");
+  }
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await stopServer(app);
+  await closeQueues();
+  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
+  await disconnectDb();
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await admin.end();
+}
