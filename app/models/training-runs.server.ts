@@ -166,8 +166,9 @@ export async function firstVersionWithoutErased(tx: Tx | Db, shopId: string): Pr
 }
 
 /**
- * Installed shops with a redaction older than `before` that no training has started since: its
- * request was lost (Redis was away), so it is made again instead of waiting for the night.
+ * Installed shops with a redaction older than `before` that no training has started since (or only
+ * failed ones): its request was lost (Redis was away) or its training failed, so it is made again
+ * instead of waiting for the night, which retrains only on new data.
  */
 export async function shopsAwaitingErasureTraining(
   tx: Tx | Db,
@@ -178,7 +179,8 @@ export async function shopsAwaitingErasureTraining(
     SELECT DISTINCT s.domain FROM "CustomerRedaction" c JOIN "Shop" s ON s.id = c."shopId"
     WHERE c."appliedToModelsAt" IS NULL AND c."redactedAt" < ${before} AND s."uninstalledAt" IS NULL
       AND NOT EXISTS (SELECT 1 FROM "TrainingRun" r
-                      WHERE r."shopId" = c."shopId" AND r."startedAt" >= c."redactedAt")
+                      WHERE r."shopId" = c."shopId" AND r."startedAt" >= c."redactedAt"
+                        AND r.status <> 'failed')
     ORDER BY s.domain`;
   return rows.map((row) => row.domain);
 }

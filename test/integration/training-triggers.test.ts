@@ -153,7 +153,13 @@ describe("retrain triggers", () => {
     } finally {
       await ingest.close();
     }
+    // A training that failed did not forget the customer: the sweep asks again.
     const shop = await ensureShop(db(), TEST_SHOP);
+    await db().trainingRun.create({ data: { shopId: shop.id, reason: "redaction", status: "failed" } });
+    await queue("train").obliterate({ force: true });
+    await requestErasureTraining(db(), { graceMs: 0 });
+    expect((await trainJob(TEST_SHOP))?.data).toEqual({ shopDomain: TEST_SHOP, reason: "redaction" });
+
     await db().trainingRun.create({ data: { shopId: shop.id, reason: "redaction", status: "running" } });
     await queue("train").obliterate({ force: true });
     await requestErasureTraining(db(), { graceMs: 0 });
