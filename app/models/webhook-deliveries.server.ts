@@ -42,8 +42,10 @@ export async function lockDelivery(tx: Tx, id: string) {
       status: string;
       payload: unknown;
       triggeredAt: Date;
+      receivedAt: Date;
     }>
-  >`SELECT id::text, "shopDomain", topic, status, payload, COALESCE("triggeredAt", "receivedAt") AS "triggeredAt"
+  >`SELECT id::text, "shopDomain", topic, status, payload, COALESCE("triggeredAt", "receivedAt") AS "triggeredAt",
+      "receivedAt"
     FROM "WebhookDelivery" WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }

@@ -14,6 +14,9 @@ import {
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
 import { requestTrainingAfterOrders, requestTrainingSoon } from "./request-training.server";
 
+/** Shopify sends shop/redact 48 hours after the uninstall; half of that leaves room for a late uninstall. */
+const REDACT_AFTER_UNINSTALL_MS = 24 * 3_600_000;
+
 export type ProcessOutcome = "processed" | "skipped" | "refused";
 
 /**
@@ -84,6 +87,8 @@ interface Delivery {
   shopDomain: string;
   /** Shopify's trigger time (an unsigned header, never later than receipt), else the receipt. */
   triggeredAt: Date;
+  /** When we received it: our own clock, which no sender can set. */
+  receivedAt: Date;
   event: WebhookEvent;
 }
 
@@ -93,7 +98,10 @@ interface Delivery {
  * it would recreate a redacted shop, undo a later (re)install, or write a resource another shop
  * delivered first (Shopify's order and product ids are global, and orders carry no shop field).
  */
-async function applyEvent(tx: Tx, { id, shopDomain, triggeredAt, event }: Delivery): Promise<Applied> {
+async function applyEvent(
+  tx: Tx,
+  { id, shopDomain, triggeredAt, receivedAt, event }: Delivery,
+): Promise<Applied> {
   const redactedAt = event.kind === "shop-redact" ? null : await shopRedactedAt(tx, shopDomain);
   if (redactedAt && triggeredAt <= redactedAt) return { refused: "triggered before the shop was redacted" };
   // After a redaction only a new install, never a delivery, brings the shop back.
@@ -139,9 +147,16 @@ async function applyEvent(tx: Tx, { id, shopDomain, triggeredAt, event }: Delive
       return {};
     }
     case "shop-redact": {
-      // Shopify sends it 48 hours after an uninstall; its body has no time, so only the shop's state tells a replay.
+      // Shopify sends it 48 hours after an uninstall; its body has no time, so only the shop's state
+      // and our own clock tell a replay. An old uninstall replayed just before it (its trigger time
+      // is an unsigned header) does not make a redaction arrive a day later by our clock.
       const shop = await findShop(tx, shopDomain);
       if (shop && !shop.uninstalledAt) return { refused: "the shop is installed" };
+      if (
+        shop?.uninstalledAt &&
+        receivedAt.getTime() - shop.uninstalledAt.getTime() < REDACT_AFTER_UNINSTALL_MS
+      )
+        return { refused: "received less than a day after the uninstall" };
       await redactShop(tx, { shopDomain, keepDeliveryId: id });
       return {};
     }

@@ -190,6 +190,23 @@ describe("a signed body is trusted only for its own topic and shop", () => {
   });
 });
 
+describe("an old uninstall and redaction replayed one after the other", () => {
+  it("do not erase a reinstalled shop", async () => {
+    const domain = "replayed-twice.myshopify.com";
+    await seedShop(domain, 96_000);
+    // Both bodies are old and signed; the trigger time is an unsigned header, so the uninstall
+    // passes as newer than the reinstall and the shop is marked uninstalled.
+    await deliver("app/uninstalled", { id: 96_000, domain, myshopify_domain: domain }, { shop: domain });
+    expect((await db().shop.findUniqueOrThrow({ where: { domain } })).uninstalledAt).not.toBeNull();
+    const redact = await deliver("shop/redact", { shop_id: 96_000, shop_domain: domain }, { shop: domain });
+    expect(redact).toMatchObject({
+      status: "rejected",
+      lastError: expect.stringMatching(/after the uninstall/),
+    });
+    expect(await counts(domain)).toEqual({ shops: 1, orders: 20, products: 1 });
+  });
+});
+
 describe("validation matches the columns", () => {
   it("rejects at receipt what the columns cannot hold, with its reason", async () => {
     const line = (order().line_items as Body[])[0]!;
@@ -251,6 +268,8 @@ describe("late deliveries never undo what came after them", () => {
         triggeredAt: minutesAgo(20),
       },
     );
+    // Shopify sends shop/redact 48 hours after the uninstall.
+    await db().shop.update({ where: { domain }, data: { uninstalledAt: minutesAgo(48 * 60) } });
     const redact = await deliver("shop/redact", { shop_id: 99_000, shop_domain: domain }, { shop: domain });
     expect(redact).toMatchObject({ status: "processed", lastError: null });
     expect(await counts(domain)).toEqual({ shops: 0, orders: 0, products: 0 });

@@ -315,6 +315,11 @@ describe("privacy webhooks", () => {
     expect(await db().session.count({ where: { shop: TEST_SHOP } })).toBe(0);
     expect((await db().importRun.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("cancelled");
 
+    // Shopify sends shop/redact 48 hours after the uninstall.
+    await db().shop.update({
+      where: { domain: TEST_SHOP },
+      data: { uninstalledAt: new Date(Date.now() - 48 * 3_600_000) },
+    });
     const redact = await deliverAndProcess("shop/redact", webhookFixture("shop-redact"));
     expect(redact.status).toBe("processed");
     expect(await db().shop.count({ where: { domain: TEST_SHOP } })).toBe(0);
