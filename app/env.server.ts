@@ -20,7 +20,6 @@ const EnvSchema = z
     SHOPIFY_API_SECRET: z.string().min(1).default(DEV_SECRET),
     SHOPIFY_APP_URL: z.url().default("http://localhost:3000"),
     SCOPES: z.string().default("read_orders,read_all_orders,read_products,write_discounts,write_app_proxy"),
-    SHOP_CUSTOM_DOMAIN: z.string().optional(),
     CUSTOMER_KEY_SECRET: z.string().min(16).default(DEV_SECRET),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),

@@ -38,7 +38,6 @@ function createApp() {
         if (started) logger().info({ shop: session.shop, importRunId: started.id }, "history import queued");
       },
     },
-    ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
   });
 }
 
