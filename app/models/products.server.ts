@@ -5,7 +5,8 @@ import type { ProductSnapshot } from "~/lib/order-snapshot";
  * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
  * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
  * `insertOnly` (products known only from an order file) existing products are left untouched: a
- * file knows nothing of a product's status, stock or tags. A deleted product comes back only with a
+ * file knows nothing of a product's status, stock or tags, and such products are marked as the
+ * file's (source csv) until Shopify's snapshot updates them. A deleted product comes back only with a
  * snapshot newer than its deletion (Shopify never reuses ids, so a late update never revives one).
  */
 export async function upsertProductBatch(
@@ -21,10 +22,11 @@ export async function upsertProductBatch(
   if (products.length === 0) return written;
   const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
     INSERT INTO "Product" ("shopId", "externalId", "title", "handle", "productType", "vendor", "tags", "price",
-      "imageUrl", "status", "available", "sourceUpdatedAt", "updatedAt")
+      "imageUrl", "status", "available", "sourceUpdatedAt", "source", "updatedAt")
     SELECT ${shopId}::uuid, t.external_id, t.title, t.handle, t.product_type, t.vendor,
       COALESCE((SELECT array_agg(x) FROM jsonb_array_elements_text(t.tags::jsonb) x), '{}'),
-      t.price, t.image_url, t.status, t.available, t.updated_at::timestamptz AT TIME ZONE 'UTC', now()
+      t.price, t.image_url, t.status, t.available, t.updated_at::timestamptz AT TIME ZONE 'UTC',
+      ${insertOnly ? "csv" : "shopify"}, now()
     FROM unnest(
       ${products.map((p) => p.externalId)}::text[], ${products.map((p) => p.title)}::text[],
       ${products.map((p) => p.handle)}::text[], ${products.map((p) => p.productType)}::text[],
@@ -47,6 +49,7 @@ export async function upsertProductBatch(
       "status" = EXCLUDED."status",
       "available" = EXCLUDED."available",
       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
+      "source" = EXCLUDED."source",
       "updatedAt" = now()
     WHERE NOT ${insertOnly} AND ("Product"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
       OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
@@ -88,13 +91,16 @@ export async function deleteProduct(
     ON CONFLICT ("shopId", "externalId") DO UPDATE SET "deletedAt" = GREATEST("ProductDeletion"."deletedAt", EXCLUDED."deletedAt")`;
 }
 
-/** Whether a product of this Shopify id is stored for another shop than `shopDomain`. */
+/**
+ * Whether a product of this Shopify id came from Shopify for another shop than `shopDomain`. One
+ * named only by an order file does not count: the file may be another shop's export.
+ */
 export async function productOfAnotherShop(
   tx: Tx | Db,
   { shopDomain, externalId }: { shopDomain: string; externalId: string },
 ): Promise<boolean> {
   const found = await tx.product.findFirst({
-    where: { externalId, shop: { domain: { not: shopDomain } } },
+    where: { externalId, source: "shopify", shop: { domain: { not: shopDomain } } },
     select: { id: true },
   });
   return found !== null;
