@@ -1,4 +1,5 @@
 import type { Db, Tx } from "~/db.server";
+import type { ProductVariantSnapshot } from "~/lib/bulk-jsonl";
 import type { ProductSnapshot } from "~/lib/order-snapshot";
 
 /**
@@ -78,6 +79,45 @@ export async function upsertProductBatch(
       "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
       "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
   return written;
+}
+
+/**
+ * Stores variants of stored products (named by their Shopify ids), leaving their other variants
+ * alone, then sets the price and availability of those products and of `productExternalIds` from
+ * all their stored variants: for products stored without the variants they have.
+ */
+export async function upsertVariantsOf(
+  tx: Tx | Db,
+  {
+    shopId,
+    variants,
+    productExternalIds,
+  }: { shopId: string; variants: ProductVariantSnapshot[]; productExternalIds: string[] },
+) {
+  // One row per variant: a statement cannot update the same row twice.
+  const unique = [...new Map(variants.map((v) => [`${v.productExternalId}/${v.externalId}`, v])).values()];
+  if (unique.length > 0)
+    await tx.$executeRaw`
+      INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available")
+      SELECT p.id, t.external_id, t.title, t.sku, t.price, t.compare_at_price, t.available
+      FROM unnest(
+        ${unique.map((v) => v.productExternalId)}::text[], ${unique.map((v) => v.externalId)}::text[],
+        ${unique.map((v) => v.title)}::text[], ${unique.map((v) => v.sku)}::text[],
+        ${unique.map((v) => v.price)}::numeric[], ${unique.map((v) => v.compareAtPrice)}::numeric[],
+        ${unique.map((v) => v.available)}::boolean[]
+      ) AS t(product_external_id, external_id, title, sku, price, compare_at_price, available)
+      JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = t.product_external_id
+      ON CONFLICT ("productId", "externalId") DO UPDATE SET
+        "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
+        "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
+  const products = [...new Set([...productExternalIds, ...unique.map((v) => v.productExternalId)])];
+  if (products.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Product" p SET
+      "available" = EXISTS (SELECT 1 FROM "Variant" v WHERE v."productId" = p.id AND v."available"),
+      "price" = COALESCE((SELECT min(v."price") FROM "Variant" v WHERE v."productId" = p.id), p."price"),
+      "updatedAt" = now()
+    WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${products}::text[])`;
 }
 
 /** Deletes a product and remembers when, so an older snapshot arriving late does not bring it back. */
