@@ -47,6 +47,36 @@ export async function hotQuery<Row extends pg.QueryResultRow>(
   return result.rows;
 }
 
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  // SQLSTATE: the server shutting down, crashed, starting up; too many connections
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+
+/**
+ * Whether a node-postgres error is about the connection (the database down, unreachable or
+ * restarting) rather than about the statement: then any other statement would fail the same way.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  // SQLSTATE class 08: connection exception
+  if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connection error/i.test(
+    error.message,
+  );
+}
+
 /** bytes per slice: decoding one takes a few tens of milliseconds */
 const BYTES_SLICE = 4 * 2 ** 20;
 

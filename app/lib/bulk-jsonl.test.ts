@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assembleOrders, type BulkObjects, streamBulkObjects } from "./bulk-jsonl";
+import { assembleOrders, assembleProducts, type BulkObjects, streamBulkObjects } from "./bulk-jsonl";
 
 async function* from(lines: string[]) {
   yield* lines;
@@ -64,6 +64,7 @@ describe("bulk JSONL", () => {
       {
         parents: new Map(chunks.flatMap((chunk) => [...chunk.parents])),
         children: new Map(chunks.flatMap((chunk) => [...chunk.children])),
+        lateChildren: new Map(chunks.flatMap((chunk) => [...chunk.lateChildren])),
         badLines: chunks.reduce((sum, chunk) => sum + chunk.badLines, 0),
       },
       (id) => id,
@@ -74,5 +75,26 @@ describe("bulk JSONL", () => {
       ["3", 0],
     ]);
     expect(rejected).toBe(2);
+  });
+
+  it("gives a product's variants that come after it was let go apart, and the product as without variants", async () => {
+    const product = (id: number) => `{"id":"gid://shopify/Product/${id}","title":"P${id}"}`;
+    const variant = (id: number, productId: number) =>
+      `{"id":"gid://shopify/ProductVariant/${id}","price":"5.00","__parentId":"gid://shopify/Product/${productId}"}`;
+    const chunks = await all(
+      streamBulkObjects(from([product(1), product(2), variant(20, 2), product(3), variant(10, 1)]), {
+        size: 1,
+        window: 2,
+      }),
+    );
+    const assembled = chunks.map(assembleProducts);
+    expect(assembled.flatMap((a) => a.items.map((p) => [p.externalId, p.variants.length]))).toEqual([
+      ["2", 1],
+    ]);
+    expect(assembled.flatMap((a) => a.withoutVariants.map((p) => p.externalId))).toEqual(["1", "3"]);
+    expect(assembled.flatMap((a) => a.lateVariants.map((v) => [v.productExternalId, v.externalId]))).toEqual([
+      ["1", "10"],
+    ]);
+    expect(assembled.reduce((sum, a) => sum + a.rejected, 0)).toBe(0);
   });
 });

@@ -10,7 +10,10 @@ import { type HashCustomer, productStatus } from "./webhook-events";
  */
 export interface BulkObjects {
   parents: Map<string, Record<string, unknown>>;
+  /** the children that came near their parent; a parent without an entry was let go before any came */
   children: Map<string, Array<Record<string, unknown>>>;
+  /** children that came after their parent was let go, in this chunk or an earlier one */
+  lateChildren: Map<string, Array<Record<string, unknown>>>;
   badLines: number;
 }
 
@@ -23,28 +26,47 @@ interface Group {
  * Reads a bulk operation's JSONL as it streams in and yields it in chunks of `size` parents with
  * their children, so a file of any size is held at most `window` parents at a time. Shopify does
  * not write a parent and its children in order, only near each other: a parent is let go once
- * `window` newer ones have begun. Children that come later than that, or whose parent never comes,
- * are counted as bad lines.
+ * `window` newer ones have begun. Children that come later than that are yielded apart, as late
+ * (only the ids of the parents let go are kept, to know them); those whose parent never comes are
+ * counted as bad lines.
  */
 export async function* streamBulkObjects(
   lines: AsyncIterable<string>,
   { size = 500, window = 2_000 }: { size?: number; window?: number } = {},
 ): AsyncGenerator<BulkObjects> {
   const groups = new Map<string, Group>();
-  let chunk: BulkObjects = { parents: new Map(), children: new Map(), badLines: 0 };
+  const released = new Set<string>();
+  const emptyChunk = (): BulkObjects => ({
+    parents: new Map(),
+    children: new Map(),
+    lateChildren: new Map(),
+    badLines: 0,
+  });
+  let chunk = emptyChunk();
+  let chunkLateChildren = 0;
+  const addLate = (id: string, children: Array<Record<string, unknown>>) => {
+    const late = chunk.lateChildren.get(id);
+    if (late) late.push(...children);
+    else chunk.lateChildren.set(id, [...children]);
+    chunkLateChildren += children.length;
+  };
   const release = (id: string, group: Group) => {
     groups.delete(id);
     if (!group.parent) {
-      chunk.badLines += group.children.length;
+      if (released.has(id)) addLate(id, group.children);
+      else chunk.badLines += group.children.length;
       return;
     }
+    released.add(id);
     chunk.parents.set(id, group.parent);
     if (group.children.length > 0) chunk.children.set(id, group.children);
   };
+  const full = () => chunk.parents.size + chunkLateChildren >= size;
   const take = () => {
-    const full = chunk;
-    chunk = { parents: new Map(), children: new Map(), badLines: 0 };
-    return full;
+    const taken = chunk;
+    chunk = emptyChunk();
+    chunkLateChildren = 0;
+    return taken;
   };
   for await (const line of lines) {
     const record = parseLine(line);
@@ -54,6 +76,11 @@ export async function* streamBulkObjects(
       continue;
     }
     const parentId = typeof record.__parentId === "string" ? record.__parentId : null;
+    if (parentId && released.has(parentId)) {
+      addLate(parentId, [record]);
+      if (full()) yield take();
+      continue;
+    }
     const id = parentId ?? (record.id as string);
     let group = groups.get(id);
     if (!group) {
@@ -67,13 +94,13 @@ export async function* streamBulkObjects(
       const [oldest, old] = groups.entries().next().value as [string, Group];
       release(oldest, old);
     }
-    if (chunk.parents.size >= size) yield take();
+    if (full()) yield take();
   }
   for (const [id, group] of groups) {
     release(id, group);
-    if (chunk.parents.size >= size) yield take();
+    if (full()) yield take();
   }
-  if (chunk.parents.size > 0 || chunk.badLines > 0) yield take();
+  if (chunk.parents.size > 0 || chunkLateChildren > 0 || chunk.badLines > 0) yield take();
 }
 
 function parseLine(line: string): Record<string, unknown> | "empty" | null {
@@ -146,7 +173,9 @@ export interface Assembled<T> {
 /** Orders with their line items; objects that do not match the query's shape are counted, not stored. */
 export function assembleOrders(objects: BulkObjects, hash: HashCustomer): Assembled<OrderSnapshot> {
   const items: OrderSnapshot[] = [];
+  // A line that comes after its order was stored is not stored (its order keeps the others).
   let rejected = objects.badLines;
+  for (const late of objects.lateChildren.values()) rejected += late.length;
   for (const [id, raw] of objects.parents) {
     const order = BulkOrder.safeParse(raw);
     const externalId = numericId(id);
@@ -194,17 +223,25 @@ export function assembleOrders(objects: BulkObjects, hash: HashCustomer): Assemb
   return { items, rejected };
 }
 
-export function assembleProducts(objects: BulkObjects): Assembled<ProductSnapshot> {
+export interface AssembledProducts extends Assembled<ProductSnapshot> {
+  /** products let go before any of their variants came: their stored variants are kept */
+  withoutVariants: ProductSnapshot[];
+  /** variants that came after their product was let go */
+  lateVariants: ProductVariantSnapshot[];
+}
+
+export type ProductVariantSnapshot = ProductSnapshot["variants"][number] & { productExternalId: string };
+
+/**
+ * Products with their variants. A product whose variants all come late is given apart, without
+ * variants, and its late variants with it or in a later chunk, so none is deleted in between.
+ */
+export function assembleProducts(objects: BulkObjects): AssembledProducts {
   const items: ProductSnapshot[] = [];
+  const withoutVariants: ProductSnapshot[] = [];
   let rejected = objects.badLines;
-  for (const [id, raw] of objects.parents) {
-    const product = BulkProduct.safeParse(raw);
-    const externalId = numericId(id);
-    if (!product.success || externalId === null) {
-      rejected += 1;
-      continue;
-    }
-    const variants = (objects.children.get(id) ?? []).flatMap((child) => {
+  const variantsOf = (children: Array<Record<string, unknown>>) =>
+    children.flatMap((child) => {
       const variant = BulkVariant.safeParse(child);
       const variantId = numericId(child.id);
       if (!variant.success || variantId === null) {
@@ -222,7 +259,16 @@ export function assembleProducts(objects: BulkObjects): Assembled<ProductSnapsho
         },
       ];
     });
-    items.push({
+  for (const [id, raw] of objects.parents) {
+    const product = BulkProduct.safeParse(raw);
+    const externalId = numericId(id);
+    if (!product.success || externalId === null) {
+      rejected += 1;
+      continue;
+    }
+    const children = objects.children.get(id);
+    const variants = variantsOf(children ?? []);
+    const snapshot: ProductSnapshot = {
       externalId,
       title: product.data.title,
       handle: product.data.handle ?? null,
@@ -235,7 +281,16 @@ export function assembleProducts(objects: BulkObjects): Assembled<ProductSnapsho
       available: variants.some((v) => v.available),
       updatedAt: product.data.updatedAt ?? null,
       variants,
-    });
+    };
+    (children ? items : withoutVariants).push(snapshot);
   }
-  return { items, rejected };
+  const lateVariants = [...objects.lateChildren].flatMap(([id, children]) => {
+    const productExternalId = numericId(id);
+    if (productExternalId === null) {
+      rejected += children.length;
+      return [];
+    }
+    return variantsOf(children).map((variant) => ({ productExternalId, ...variant }));
+  });
+  return { items, withoutVariants, lateVariants, rejected };
 }

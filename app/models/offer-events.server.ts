@@ -40,7 +40,14 @@ export interface ShopOfferEvents {
  * already stored is skipped. It runs on the checkout's path, so with hotQuery.
  */
 export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<Set<string>> {
-  const rows = batch.flatMap(({ shopDomain, events }) => events.map((event) => ({ shopDomain, ...event })));
+  // In the unique key's order: each server gathers requests in its own arrival order, and two
+  // statements locking the same keys in opposite orders deadlock.
+  const rows = batch
+    .flatMap(({ shopDomain, events }) => events.map((event) => ({ shopDomain, ...event })))
+    .sort(
+      (a, b) =>
+        compare(a.shopDomain, b.shopDomain) || compare(a.offerId, b.offerId) || compare(a.type, b.type),
+    );
   const shops = await hotQuery<{ domain: string }>(
     "insert-offer-events",
     `WITH shop AS (
@@ -74,6 +81,10 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
     ],
   );
   return new Set(shops.map((shop) => shop.domain));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Events per offered product, model version, surface and type, of events that occurred in [since, until). */

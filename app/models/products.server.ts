@@ -1,11 +1,13 @@
 import type { Db, Tx } from "~/db.server";
+import type { ProductVariantSnapshot } from "~/lib/bulk-jsonl";
 import type { ProductSnapshot } from "~/lib/order-snapshot";
 
 /**
  * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
  * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
  * `insertOnly` (products known only from an order file) existing products are left untouched: a
- * file knows nothing of a product's status, stock or tags. A deleted product comes back only with a
+ * file knows nothing of a product's status, stock or tags, and such products are marked as the
+ * file's (source csv) until Shopify's snapshot updates them. A deleted product comes back only with a
  * snapshot newer than its deletion (Shopify never reuses ids, so a late update never revives one).
  */
 export async function upsertProductBatch(
@@ -21,10 +23,11 @@ export async function upsertProductBatch(
   if (products.length === 0) return written;
   const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
     INSERT INTO "Product" ("shopId", "externalId", "title", "handle", "productType", "vendor", "tags", "price",
-      "imageUrl", "status", "available", "sourceUpdatedAt", "updatedAt")
+      "imageUrl", "status", "available", "sourceUpdatedAt", "source", "updatedAt")
     SELECT ${shopId}::uuid, t.external_id, t.title, t.handle, t.product_type, t.vendor,
       COALESCE((SELECT array_agg(x) FROM jsonb_array_elements_text(t.tags::jsonb) x), '{}'),
-      t.price, t.image_url, t.status, t.available, t.updated_at::timestamptz AT TIME ZONE 'UTC', now()
+      t.price, t.image_url, t.status, t.available, t.updated_at::timestamptz AT TIME ZONE 'UTC',
+      ${insertOnly ? "csv" : "shopify"}, now()
     FROM unnest(
       ${products.map((p) => p.externalId)}::text[], ${products.map((p) => p.title)}::text[],
       ${products.map((p) => p.handle)}::text[], ${products.map((p) => p.productType)}::text[],
@@ -47,6 +50,7 @@ export async function upsertProductBatch(
       "status" = EXCLUDED."status",
       "available" = EXCLUDED."available",
       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
+      "source" = EXCLUDED."source",
       "updatedAt" = now()
     WHERE NOT ${insertOnly} AND ("Product"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
       OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
@@ -77,6 +81,45 @@ export async function upsertProductBatch(
   return written;
 }
 
+/**
+ * Stores variants of stored products (named by their Shopify ids), leaving their other variants
+ * alone, then sets the price and availability of those products and of `productExternalIds` from
+ * all their stored variants: for products stored without the variants they have.
+ */
+export async function upsertVariantsOf(
+  tx: Tx | Db,
+  {
+    shopId,
+    variants,
+    productExternalIds,
+  }: { shopId: string; variants: ProductVariantSnapshot[]; productExternalIds: string[] },
+) {
+  // One row per variant: a statement cannot update the same row twice.
+  const unique = [...new Map(variants.map((v) => [`${v.productExternalId}/${v.externalId}`, v])).values()];
+  if (unique.length > 0)
+    await tx.$executeRaw`
+      INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available")
+      SELECT p.id, t.external_id, t.title, t.sku, t.price, t.compare_at_price, t.available
+      FROM unnest(
+        ${unique.map((v) => v.productExternalId)}::text[], ${unique.map((v) => v.externalId)}::text[],
+        ${unique.map((v) => v.title)}::text[], ${unique.map((v) => v.sku)}::text[],
+        ${unique.map((v) => v.price)}::numeric[], ${unique.map((v) => v.compareAtPrice)}::numeric[],
+        ${unique.map((v) => v.available)}::boolean[]
+      ) AS t(product_external_id, external_id, title, sku, price, compare_at_price, available)
+      JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = t.product_external_id
+      ON CONFLICT ("productId", "externalId") DO UPDATE SET
+        "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
+        "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
+  const products = [...new Set([...productExternalIds, ...unique.map((v) => v.productExternalId)])];
+  if (products.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Product" p SET
+      "available" = EXISTS (SELECT 1 FROM "Variant" v WHERE v."productId" = p.id AND v."available"),
+      "price" = COALESCE((SELECT min(v."price") FROM "Variant" v WHERE v."productId" = p.id), p."price"),
+      "updatedAt" = now()
+    WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${products}::text[])`;
+}
+
 /** Deletes a product and remembers when, so an older snapshot arriving late does not bring it back. */
 export async function deleteProduct(
   tx: Tx | Db,
@@ -88,13 +131,16 @@ export async function deleteProduct(
     ON CONFLICT ("shopId", "externalId") DO UPDATE SET "deletedAt" = GREATEST("ProductDeletion"."deletedAt", EXCLUDED."deletedAt")`;
 }
 
-/** Whether a product of this Shopify id is stored for another shop than `shopDomain`. */
+/**
+ * Whether a product of this Shopify id came from Shopify for another shop than `shopDomain`. One
+ * named only by an order file does not count: the file may be another shop's export.
+ */
 export async function productOfAnotherShop(
   tx: Tx | Db,
   { shopDomain, externalId }: { shopDomain: string; externalId: string },
 ): Promise<boolean> {
   const found = await tx.product.findFirst({
-    where: { externalId, shop: { domain: { not: shopDomain } } },
+    where: { externalId, source: "shopify", shop: { domain: { not: shopDomain } } },
     select: { id: true },
   });
   return found !== null;

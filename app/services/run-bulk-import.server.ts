@@ -7,7 +7,7 @@ import { describeError } from "~/lib/errors";
 import { responseLines } from "~/lib/text-lines.server";
 import { countImportProgress, restartImportStage, touchImportRun } from "~/models/import-runs.server";
 import { upsertOrderBatch } from "~/models/orders.server";
-import { upsertProductBatch } from "~/models/products.server";
+import { upsertProductBatch, upsertVariantsOf } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
 import {
   type BulkOperation,
@@ -161,9 +161,16 @@ async function importFile(
   const hash = customerHasher(shopDomain);
   const store = async (tx: Tx, objects: BulkObjects) => {
     if (stage === "products") {
-      const { items, rejected } = assembleProducts(objects);
+      const { items, withoutVariants, lateVariants, rejected } = assembleProducts(objects);
       await upsertProductBatch(tx, { shopId, products: items, replaceVariants: true });
-      return { stored: items.length, rejected };
+      // Variants that come late must not be deleted meanwhile: such products keep theirs.
+      await upsertProductBatch(tx, { shopId, products: withoutVariants, replaceVariants: false });
+      await upsertVariantsOf(tx, {
+        shopId,
+        variants: lateVariants,
+        productExternalIds: withoutVariants.map((product) => product.externalId),
+      });
+      return { stored: items.length + withoutVariants.length, rejected };
     }
     const { items, rejected } = assembleOrders(objects, hash);
     await upsertOrderBatch(tx, { shopId, source: "shopify", orders: items });

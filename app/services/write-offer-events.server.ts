@@ -1,3 +1,4 @@
+import { isConnectionError } from "~/db.server";
 import { env } from "~/env.server";
 import { describeError } from "~/lib/errors";
 import { logger } from "~/logger.server";
@@ -67,7 +68,10 @@ function takeBatch(): Waiting[] {
   return batch;
 }
 
-/** A batch that fails is written again request by request, so one request's fault fails only itself. */
+/**
+ * A batch that fails is written again request by request, so one request's fault fails only itself;
+ * a lost connection is no request's fault and would fail each of them again, so it fails them all.
+ */
 async function writeBatch(batch: Waiting[]) {
   try {
     const installed = await insertShopsOfferEvents(batch);
@@ -77,8 +81,8 @@ async function writeBatch(batch: Waiting[]) {
       "offer events written",
     );
   } catch (error) {
-    if (batch.length === 1) {
-      batch[0]!.settle({ error });
+    if (batch.length === 1 || isConnectionError(error)) {
+      for (const entry of batch) entry.settle({ error });
       return;
     }
     logger().warn({ requests: batch.length, error: describeError(error) }, "offer event batch failed");

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { customerKey } from "~/lib/customer-key.server";
+import { upsertProductBatch } from "~/models/products.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { startHistoryImport } from "~/services/start-history-import.server";
 import { API_VERSION, shopify } from "~/shopify.server";
+import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
@@ -224,5 +226,56 @@ describe("history import through Admin API bulk operations", () => {
       status: "completed",
       processed: lines.length,
     });
+  });
+  it("keeps a product's variants when they come more than the window of parents after it", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    await upsertProductBatch(db(), {
+      shopId: shop.id,
+      products: [buildProduct({ externalId: "80000", variants: [{ price: "9.00" }, { price: "12.00" }] })],
+      replaceVariants: true,
+    });
+    const run = await db().importRun.create({ data: { shopId: shop.id, kind: "bulk", stage: "products" } });
+    const product = (id: number) =>
+      `{"id":"gid://shopify/Product/${id}","title":"Product ${id}","status":"ACTIVE","updatedAt":"2026-11-01T00:00:00Z"}\n`;
+    const variant = (id: number, parent: number, price: string) =>
+      `{"id":"gid://shopify/ProductVariant/${id}","title":"V","price":"${price}","availableForSale":true,"__parentId":"gid://shopify/Product/${parent}"}\n`;
+    // Product 80000 first, then more than 2,000 other products, and only then its variants.
+    const lines = [
+      product(80_000),
+      ...Array.from({ length: 2_100 }, (_, i) => [
+        product(81_000 + i),
+        variant(91_000 + i, 81_000 + i, "5.00"),
+      ]).flat(),
+      variant(800_001, 80_000, "9.50"),
+      variant(800_002, 80_000, "12.00"),
+    ];
+    let downloads = 0;
+    const download = async () => {
+      downloads += 1;
+      return new Response(downloads === 1 ? lines.join("") : "");
+    };
+    const { admin: client } = await shopify().unauthenticated.admin(TEST_SHOP);
+    await expect(
+      runBulkImport(db(), {
+        shopDomain: TEST_SHOP,
+        importRunId: run.id,
+        graphql: client.graphql,
+        log: pino({ level: "silent" }),
+        pollIntervalMs: 10,
+        download,
+      }),
+    ).resolves.toBe("completed");
+
+    const stored = await db().product.findFirstOrThrow({
+      where: { shopId: shop.id, externalId: "80000" },
+      include: { variants: { orderBy: { externalId: "asc" } } },
+    });
+    expect(stored.variants.map((v) => [v.externalId, v.price?.toString()])).toEqual([
+      ["800001", "9.5"],
+      ["800002", "12"],
+    ]);
+    expect(stored.available).toBe(true);
+    expect(stored.price?.toString()).toBe("9.5");
+    expect((await db().importRun.findUniqueOrThrow({ where: { id: run.id } })).rejected).toBe(0);
   });
 });

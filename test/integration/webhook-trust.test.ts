@@ -1,9 +1,11 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { ensureShop, markInstalled } from "~/models/shops.server";
 import { action } from "~/routes/webhooks.$";
+import { importOrderCsv } from "~/services/import-order-csv.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { webhookFixture } from "../fixtures/webhooks";
 import { buildOrder, buildProduct } from "../helpers/factories";
@@ -132,6 +134,23 @@ describe("a signed body is trusted only for its own topic and shop", () => {
     expect(replays.map((d) => d.status)).toEqual(["rejected", "rejected"]);
     expect(await counts("victim-six.myshopify.com")).toEqual({ shops: 0, orders: 0, products: 0 });
     expect(await db().refund.count({ where: { externalId: "95103" } })).toBe(0);
+  });
+
+  it("a product id that only an order file named in one shop does not keep the shop that owns it out", async () => {
+    // An operator imports shop B's order export into shop A: the file names B's product ids.
+    const header =
+      "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+    await importOrderCsv(db(), {
+      shopDomain: "importer-seven.myshopify.com",
+      lines: Readable.from([`${header}\n`, "95201,C1,95202,1,10.00,2026-02-01T00:00:00Z,Mug,\n"]),
+    });
+    const product = { ...webhookFixture("products-update"), id: 95_202, title: "Mug from B" };
+    const delivery = await deliver("products/update", product, { shop: "owner-seven.myshopify.com" });
+    expect(delivery.status).toBe("processed");
+    const stored = await db().product.findFirstOrThrow({
+      where: { externalId: "95202", shop: { domain: "owner-seven.myshopify.com" } },
+    });
+    expect(stored.title).toBe("Mug from B");
   });
 
   it("orders/cancelled needs a cancelled order", async () => {
