@@ -59,6 +59,13 @@ const EnvSchema = z
     DISCOUNT_CODE_DAYS: z.coerce.number().int().min(2).max(90).default(7),
   })
   .superRefine((env, ctx) => {
+    // A bulk import beats its heartbeat once per poll: a window of fewer polls closes a live one.
+    if (env.RUN_STALE_MS < 3 * env.BULK_POLL_INTERVAL_MS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["RUN_STALE_MS"],
+        message: `must be at least 3 × BULK_POLL_INTERVAL_MS (${3 * env.BULK_POLL_INTERVAL_MS})`,
+      });
     if (env.NODE_ENV !== "production") return;
     for (const key of ["SHOPIFY_API_SECRET", "CUSTOMER_KEY_SECRET"] as const) {
       if (env[key] === DEV_SECRET)
@@ -70,14 +77,18 @@ export type Env = z.infer<typeof EnvSchema>;
 
 let cached: Env | undefined;
 
-/** The validated environment, parsed once on first use. */
-export function env(): Env {
-  if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
+/** Validates an environment, saying which variables are wrong and why. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
+  return parsed.data;
+}
+
+/** The validated environment, parsed once on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
   return cached;
 }

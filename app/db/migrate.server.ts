@@ -14,14 +14,17 @@ export interface MigrationResult {
 /**
  * Applies prisma/migrations/* in order, each in a transaction, keeping Prisma's `_prisma_migrations`
  * bookkeeping (same table, checksum and columns), so `prisma migrate deploy` sees the same history.
- * Needs no engine binary, which `prisma migrate deploy` would download.
+ * Needs no engine binary, which `prisma migrate deploy` would download. `through` stops after that
+ * migration, so a data migration can be tried on rows written in the shape before it.
  */
 export async function migrate({
   databaseUrl,
   migrationsDir = path.resolve("prisma/migrations"),
+  through,
 }: {
   databaseUrl: string;
   migrationsDir?: string;
+  through?: string;
 }): Promise<MigrationResult> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -49,7 +52,9 @@ export async function migrate({
     const names = (await readdir(migrationsDir, { withFileTypes: true }))
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
+      .filter((name) => through === undefined || name <= through)
       .sort();
+    if (through !== undefined && !names.includes(through)) throw new Error(`No migration ${through}.`);
     const applied: string[] = [];
     for (const name of names) {
       if (done.has(name)) continue;

@@ -60,23 +60,21 @@ export async function enqueue<N extends JobName>(
 
 /**
  * Makes sure a job with this id will run: a waiting, delayed or active one is left alone, a failed
- * one is retried, a finished one is replaced. Plain `add` with an existing id does nothing, which
- * would leave work whose first job failed or stalled out stuck until that job expired.
+ * or finished one is replaced by a new job. Plain `add` with an existing id does nothing, which
+ * would leave work whose first job failed or stalled out stuck until that job expired. A failed job
+ * is not retried: a retry keeps its old timestamp, payload and spent attempts, and the training
+ * handler takes the timestamp as the time of the request.
  */
 export async function ensureQueued<N extends JobName>(
   name: N,
   payload: JobPayload<N>,
   { jobId }: { jobId: string },
-): Promise<"queued" | "retried" | "waiting" | "active"> {
+): Promise<"queued" | "waiting" | "active"> {
   const existing = await queue(JOBS[name].queue).getJob(jobId);
   if (existing) {
     const state = await existing.getState();
-    if (state === "failed") {
-      await existing.retry();
-      return "retried";
-    }
     if (state === "active") return "active";
-    if (state !== "completed" && state !== "unknown") return "waiting";
+    if (state !== "failed" && state !== "completed" && state !== "unknown") return "waiting";
     await existing.remove();
   }
   await enqueue(name, payload, { jobId });

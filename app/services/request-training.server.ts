@@ -26,7 +26,7 @@ export async function requestTraining({
 }: {
   shopDomain: string;
   reason: TrainingReason;
-}): Promise<"queued" | "retried" | "waiting"> {
+}): Promise<"queued" | "waiting"> {
   const payload = { shopDomain, reason };
   const current = await ensureQueued("train", payload, { jobId: trainingJobId(shopDomain) });
   if (current !== "active") return current;

@@ -1,4 +1,4 @@
-import { Worker } from "bullmq";
+import { UnrecoverableError, Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -187,6 +187,44 @@ describe("retrain triggers", () => {
       release();
       await busy.close();
       connection.disconnect();
+    }
+  });
+
+  it("a request after a failed training job trains again, though a training finished since that job was made", async () => {
+    await queue("train").obliterate({ force: true });
+    const shopDomain = "failed-before.myshopify.com";
+    const shop = await ensureShop(db(), shopDomain);
+    const connection = createRedis("worker");
+    const failing = new Worker(
+      "train",
+      async () => {
+        throw new UnrecoverableError("database unavailable");
+      },
+      { connection, prefix: env().QUEUE_PREFIX },
+    );
+    try {
+      const failed = new Promise((resolve) => failing.once("failed", resolve));
+      await requestTraining({ shopDomain, reason: "redaction" });
+      await failed;
+    } finally {
+      await failing.close();
+      connection.disconnect();
+    }
+    expect(await (await trainJob(shopDomain))?.getState()).toBe("failed");
+    // Another request's training (the other slot's) finished after that job was made.
+    await db().trainingRun.create({ data: { shopId: shop.id, reason: "orders", status: "stored" } });
+
+    // The erasure's request is made again (the sweep does): it must train on the data as it is now.
+    await requestTraining({ shopDomain, reason: "redaction" });
+    const train = await startWorkers({ queues: ["train"] });
+    try {
+      const runs = await waitFor(async () => {
+        const found = await db().trainingRun.findMany({ where: { shopId: shop.id, reason: "redaction" } });
+        return found.length > 0 && found.every((run) => run.status !== "running") && found;
+      });
+      expect(runs).toHaveLength(1);
+    } finally {
+      await train.close();
     }
   });
 
