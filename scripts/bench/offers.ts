@@ -18,12 +18,12 @@
  * profile (node --cpu-prof) there.
  */
 import type { ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
 import { deleteKeys } from "../../test/helpers/redis-keys";
+import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
 import { drive, driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
 
 const { values } = parseArgs({
@@ -45,34 +45,21 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const API_KEY = "bench-api-key";
-const API_SECRET = "bench-api-secret";
 const SHOP = "bench-offers.myshopify.com";
 const APP_PORT = 3900 + Math.floor(Math.random() * 40);
 const BARE_PORT = APP_PORT + 50;
 const FLOOR_PORT = APP_PORT + 100;
-const suffix = randomBytes(4).toString("hex");
-const databaseName = values.reuse ?? `cua_bench_${suffix}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
-const queuePrefix = `cua-bench-${suffix}`;
-const serverEnv = {
-  NODE_ENV: "production",
-  DATABASE_URL: databaseUrl,
-  QUEUE_PREFIX: queuePrefix,
-  SHOPIFY_API_KEY: API_KEY,
-  SHOPIFY_API_SECRET: API_SECRET,
-  CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
-  LOG_LEVEL: "error",
-  // server.mjs and the bare ceiling run the same number of worker processes
-  WEB_CONCURRENCY: values.workers,
-  // Each pooled token stands for many checkouts here (one per request), unlike a shopper's token:
-  // the per-caller limits would refuse most of the load.
-  OFFER_REQUESTS_PER_MINUTE: "1000000",
-  OFFER_UNITS_PER_TOKEN: "1000000",
-};
-// Set before the app's modules read the environment: the bench and the server hash customers alike.
-Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
+const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
+  reuse: values.reuse,
+  settings: {
+    // server.mjs and the bare ceiling run the same number of worker processes
+    WEB_CONCURRENCY: values.workers,
+    // Each pooled token stands for many checkouts here (one per request), unlike a shopper's token:
+    // the per-caller limits would refuse most of the load.
+    OFFER_REQUESTS_PER_MINUTE: "1000000",
+    OFFER_UNITS_PER_TOKEN: "1000000",
+  },
+});
 
 const { disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");

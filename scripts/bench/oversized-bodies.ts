@@ -12,7 +12,6 @@
  * instead of declaring their length (refused from the header alone).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -21,6 +20,7 @@ import { ensureDatabase, migrate } from "../../app/db/migrate.server";
 import { ensureBuild } from "../../test/helpers/app-server";
 import { deleteKeys } from "../../test/helpers/redis-keys";
 import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
+import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
 import { driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
 
 const { values } = parseArgs({
@@ -38,30 +38,16 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const API_KEY = "bench-api-key";
-const API_SECRET = "bench-api-secret";
 const SHOP = "bench-oversized.myshopify.com";
 const PORT = 4100 + Math.floor(Math.random() * 100);
-const suffix = randomBytes(4).toString("hex");
-const databaseName = `cua_bench_${suffix}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
-const queuePrefix = `cua-bench-${suffix}`;
-const serverEnv = {
-  NODE_ENV: "production",
-  DATABASE_URL: databaseUrl,
-  QUEUE_PREFIX: queuePrefix,
-  SHOPIFY_API_KEY: API_KEY,
-  SHOPIFY_API_SECRET: API_SECRET,
-  CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
-  LOG_LEVEL: "error",
-  WEB_CONCURRENCY: values.workers,
-  // Each pooled token stands for many checkouts here, unlike a shopper's (see offers.ts).
-  OFFER_REQUESTS_PER_MINUTE: "1000000",
-  OFFER_UNITS_PER_TOKEN: "1000000",
-};
-// Set before the app's modules read the environment: the bench and the server hash customers alike.
-Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
+const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
+  settings: {
+    WEB_CONCURRENCY: values.workers,
+    // Each pooled token stands for many checkouts here, unlike a shopper's (see offers.ts).
+    OFFER_REQUESTS_PER_MINUTE: "1000000",
+    OFFER_UNITS_PER_TOKEN: "1000000",
+  },
+});
 
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");

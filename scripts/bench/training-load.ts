@@ -17,7 +17,6 @@
  * and serves it later on.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
@@ -27,6 +26,7 @@ import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
 import { createRng } from "../../ml/random";
 import { deleteKeys } from "../../test/helpers/redis-keys";
+import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
 import {
   driveOpenLoop,
   type LoadResult,
@@ -57,32 +57,20 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const API_KEY = "bench-api-key";
-const API_SECRET = "bench-api-secret";
 const SHOP = "bench-training-load.myshopify.com";
 const PORT = 4000 + Math.floor(Math.random() * 40);
 const OFFERS_PATH = "/api/checkout/offers";
 const EVENTS_PATH = "/api/checkout/events";
-const suffix = randomBytes(4).toString("hex");
-const databaseName = values.reuse ?? `cua_bench_${suffix}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
-const queuePrefix = `cua-bench-${suffix}`;
-const serverEnv = {
-  NODE_ENV: "production",
-  DATABASE_URL: databaseUrl,
-  QUEUE_PREFIX: queuePrefix,
-  SHOPIFY_API_KEY: API_KEY,
-  SHOPIFY_API_SECRET: API_SECRET,
-  CUSTOMER_KEY_SECRET: "bench-customer-key-secret",
+const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
+  reuse: values.reuse,
   // The server logs each request with its time; those lines are the server-side latencies.
-  LOG_LEVEL: "info",
-  WEB_CONCURRENCY: values.workers,
-  // Every guest comes from 127.0.0.1: the per-address limit would refuse most of the events.
-  OFFER_EVENTS_PER_MINUTE: "100000",
-};
-// Set before the app's modules read the environment: the bench and the server sign alike.
-Object.assign(process.env, { ...serverEnv, NODE_ENV: "development", LOG_LEVEL: "warn" });
+  logLevel: "info",
+  settings: {
+    WEB_CONCURRENCY: values.workers,
+    // Every guest comes from 127.0.0.1: the per-address limit would refuse most of the events.
+    OFFER_EVENTS_PER_MINUTE: "100000",
+  },
+});
 
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues, ensureQueued } = await import("~/jobs/queues.server");
