@@ -8,13 +8,15 @@
  *   npm run bench:redis-restart -- [--deliveries 500] [--kill-after 150] [--restart-after 350] [--timeout 300]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { webhookFixture } from "../../test/fixtures/webhooks";
 import { freePort, PrivateRedis } from "../../test/helpers/redis-server";
+import { sendWebhook } from "../../test/helpers/shopify";
 import { startServer, stopServer } from "./load";
 
 const { values } = parseArgs({
@@ -37,26 +39,16 @@ const SHOP = "bench-shop.myshopify.com";
 const suffix = randomBytes(4).toString("hex");
 const databaseName = `cua_bench_${suffix}`;
 const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
-const order = JSON.parse(readFileSync("test/fixtures/webhooks/orders-create.json", "utf8"));
+const order = webhookFixture("orders-create");
 
 async function deliver(port: number, id: number): Promise<number> {
-  const body = JSON.stringify({ ...order, id });
-  const response = await fetch(`http://127.0.0.1:${port}/webhooks/orders/create`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": "orders/create",
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-    },
+  const payload = { ...order, id };
+  return sendWebhook(`http://127.0.0.1:${port}`, {
+    topic: "orders/create",
+    payload,
+    shop: SHOP,
+    secret: SECRET,
   });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 /** Sends deliveries `from`..`to` (inclusive), `concurrency` in flight, and returns their statuses. */

@@ -6,12 +6,14 @@
  *   npm run bench:webhooks -- [--deliveries 1000] [--concurrency 8]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { webhookFixture } from "../../test/fixtures/webhooks";
+import { sendWebhook } from "../../test/helpers/shopify";
 
 const { values } = parseArgs({
   options: { deliveries: { type: "string", default: "1000" }, concurrency: { type: "string", default: "8" } },
@@ -25,32 +27,22 @@ const SHOP = "bench-shop.myshopify.com";
 const suffix = randomBytes(4).toString("hex");
 const databaseName = `cua_bench_${suffix}`;
 const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${databaseName}`);
-const order = JSON.parse(readFileSync("test/fixtures/webhooks/orders-create.json", "utf8"));
+const order = webhookFixture("orders-create");
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function deliver(id: number): Promise<number> {
-  const body = JSON.stringify({ ...order, id });
+  const payload = { ...order, id };
   const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${PORT}/webhooks/orders/create`, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "User-Agent": "Shopify-Captain-Hook",
-      "X-Shopify-Topic": "orders/create",
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-    },
+  const status = await sendWebhook(`http://127.0.0.1:${PORT}`, {
+    topic: "orders/create",
+    payload,
+    shop: SHOP,
+    secret: SECRET,
   });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`delivery ${id} answered ${response.status}`);
+  if (status !== 200) throw new Error(`delivery ${id} answered ${status}`);
   return performance.now() - started;
 }
 

@@ -57,6 +57,18 @@ export function webhookRequest({
   });
 }
 
+/** Sends a signed webhook, as webhookRequest builds it, to a running server at `origin` (the benches). */
+export async function sendWebhook(origin: string, options: WebhookRequestOptions): Promise<number> {
+  const signed = webhookRequest(options);
+  const response = await fetch(new URL(new URL(signed.url).pathname, origin), {
+    method: "POST",
+    headers: signed.headers,
+    body: await signed.text(),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /** The origin checkout extensions run at: another origin than the app's, so CORS applies. */
 export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 
