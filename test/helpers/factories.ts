@@ -1,4 +1,5 @@
 import type { OrderLineSnapshot, OrderSnapshot, ProductSnapshot } from "~/lib/order-snapshot";
+import type { OfferEventRow } from "~/models/offer-events.server";
 
 type LineOverrides = Partial<OrderLineSnapshot> & Pick<OrderLineSnapshot, "productId">;
 
@@ -70,5 +71,18 @@ export function buildProduct({
     updatedAt: null,
     ...overrides,
     variants: built,
+  };
+}
+
+/** A guest's checkout impression of an offer, as the events API stores it. */
+export function buildImpression(offerId: string, occurredAt = new Date()): OfferEventRow {
+  return {
+    offerId,
+    productId: "1",
+    modelVersion: null,
+    surface: "checkout",
+    type: "impression",
+    customerKey: null,
+    occurredAt,
   };
 }

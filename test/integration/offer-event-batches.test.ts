@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { insertShopsOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
+import { insertShopsOfferEvents } from "~/models/offer-events.server";
+import { buildImpression } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 
 isolateIntegration();
@@ -10,15 +11,7 @@ beforeAll(async () => {
   for (const domain of SHOPS) await db().shop.create({ data: { domain } });
 });
 
-const impression = (offerId: string): OfferEventRow => ({
-  offerId,
-  productId: "1",
-  modelVersion: null,
-  surface: "checkout",
-  type: "impression",
-  customerKey: null,
-  occurredAt: new Date("2026-12-01T00:00:00Z"),
-});
+const impression = (offerId: string) => buildImpression(offerId, new Date("2026-12-01T00:00:00Z"));
 
 describe("batched offer event writes", () => {
   it("never deadlock when two servers write the same offers' events in opposite orders", async () => {

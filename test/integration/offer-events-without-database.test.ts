@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "~/db.server";
-import type { OfferEventRow } from "~/models/offer-events.server";
 import { writeOfferEvents } from "~/services/write-offer-events.server";
+import { buildImpression } from "../helpers/factories";
 
 // A database that accepts connections and drops each at once, as one going down does.
 let connections = 0;
@@ -21,20 +21,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const impression = (offerId: string): OfferEventRow => ({
-  offerId,
-  productId: "1",
-  modelVersion: null,
-  surface: "checkout",
-  type: "impression",
-  customerKey: null,
-  occurredAt: new Date(),
-});
-
 describe("batched offer event writes without a database", () => {
   it("fail every request of the batch on the first lost connection, without trying each again", async () => {
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, n) => writeOfferEvents(`shop-${n}.myshopify.com`, [impression(`o${n}`)])),
+      Array.from({ length: 5 }, (_, n) =>
+        writeOfferEvents(`shop-${n}.myshopify.com`, [buildImpression(`o${n}`)]),
+      ),
     );
     expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(5).fill("rejected"));
     expect(connections).toBe(1);
