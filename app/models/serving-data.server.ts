@@ -47,10 +47,13 @@ export async function customerHistory({
   shopId,
   customerKey,
   orders = 50,
+  before = null,
 }: {
   shopId: string;
   customerKey: string;
   orders?: number;
+  /** only orders placed before this moment (a preview of a past checkout); null: all */
+  before?: Date | null;
 }): Promise<HistoryEntry[]> {
   // Epoch milliseconds: timestamps are stored as UTC without a zone, and node-postgres would read
   // them in the server's local time.
@@ -60,11 +63,12 @@ export async function customerHistory({
      FROM (SELECT id, "orderedAt" FROM "Order"
            WHERE "shopId" = $1::uuid AND "customerKey" = $2
              AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
+             AND ($4::timestamptz IS NULL OR "orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
            ORDER BY "orderedAt" DESC LIMIT $3) o
      JOIN "OrderLine" l ON l."orderId" = o.id
      WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
      ORDER BY o."orderedAt" DESC`,
-    [shopId, customerKey, orders],
+    [shopId, customerKey, orders, before?.toISOString() ?? null],
   );
   return rows;
 }

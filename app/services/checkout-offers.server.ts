@@ -66,6 +66,8 @@ export interface CheckoutOffersOptions {
    * never a storefront (app proxy) request, whose caller anyone can be.
    */
   mayIssueCodes?: boolean;
+  /** rank with the shopper's history as it stood at this moment (a preview of a past order); null: now */
+  historyBefore?: Date | null;
 }
 
 /** Surfaces where the extension can apply a code to the checkout. */
@@ -118,6 +120,7 @@ export async function getCheckoutOffers(
     unitKey,
     inExperiment = true,
     mayIssueCodes = false,
+    historyBefore = null,
   }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
@@ -144,6 +147,7 @@ export async function getCheckoutOffers(
     cart,
     k: Math.min(wanted * 3, 30),
     ranking: variant?.ranking ?? "model",
+    historyBefore,
   });
   const products = await productsOf(entry, shop.shopId, ranked.offers);
   const servedAt = new Date();

@@ -23,6 +23,8 @@ export interface RecommendOptions {
   k: number;
   /** "popularity" ranks by the shop's recent orders even with a live model (an experiment's variant) */
   ranking?: "model" | "popularity";
+  /** the shopper's history as it stood at this moment (a preview of a past checkout); null: now */
+  historyBefore?: Date | null;
 }
 
 export interface Recommendation {
@@ -71,7 +73,7 @@ const loading = new Map<string, Promise<Entry>>();
  */
 export async function recommend(
   database: Db,
-  { shopDomain, customerKey, cart, k, ranking = "model" }: RecommendOptions,
+  { shopDomain, customerKey, cart, k, ranking = "model", historyBefore = null }: RecommendOptions,
 ): Promise<Recommendation> {
   const state = await shopState(database, shopDomain);
   if (!state) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
@@ -79,7 +81,9 @@ export async function recommend(
   // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
   const byPopularity = ranking === "popularity" && (!state.engine || state.popular.length > 0);
   if (!state.engine || byPopularity) return { offers: popularOffers(state, cart, k), modelVersion: null };
-  const history = customerKey ? await customerHistory({ shopId: state.shopId, customerKey }) : [];
+  const history = customerKey
+    ? await customerHistory({ shopId: state.shopId, customerKey, before: historyBefore })
+    : [];
   // The same set every time: the engine reads it once per state (the cart it leaves out itself).
   const offers = state.engine.recommend({ cart, history, k, exclude: state.exclude });
   return { offers, modelVersion: state.version };
