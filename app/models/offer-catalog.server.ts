@@ -1,16 +1,19 @@
 import { type Db, hotQuery, type Tx } from "~/db.server";
 
 /**
- * What serving offers needs of a shop besides its model: id, settings and currency (the shop
- * currency of its latest Shopify order; prices are stored in it), in one query. Null: no such
- * installed shop.
+ * What serving offers needs of a shop besides its model: id, settings, currency (the shop
+ * currency of its latest Shopify order; prices are stored in it) and whether its catalog comes only
+ * from order files, in one query. Null: no such installed shop.
  */
 export async function offerShopContext(tx: Tx | Db, shopDomain: string) {
-  const [row] = await tx.$queryRaw<Array<{ shopId: string; settings: unknown; currency: string | null }>>`
+  const [row] = await tx.$queryRaw<
+    Array<{ shopId: string; settings: unknown; currency: string | null; fileCatalog: boolean }>
+  >`
     SELECT s.id::text AS "shopId", s.settings,
       (SELECT o.currency FROM "Order" o
        WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL
-       ORDER BY o."orderedAt" DESC LIMIT 1) AS currency
+       ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,
+      NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog"
     FROM "Shop" s
     WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
   return row ?? null;
@@ -30,14 +33,18 @@ export interface OfferProduct {
 
 /**
  * The offerable products among `productIds`, in one query: active, available, with the cheapest
- * available variant that has a price. Products missing from the answer cannot be offered.
+ * available variant that has a price. Products missing from the answer cannot be offered. Products
+ * known only from order files are offered only in a shop whose whole catalog came from files (a
+ * history imported for a look at the app): in a shop on Shopify, they are not in its catalog.
  */
 export async function offerProducts({
   shopId,
   productIds,
+  fileCatalog,
 }: {
   shopId: string;
   productIds: string[];
+  fileCatalog: boolean;
 }): Promise<OfferProduct[]> {
   if (productIds.length === 0) return [];
   // On the checkout's path: hotQuery, not Prisma.
@@ -53,7 +60,7 @@ export async function offerProducts({
        ORDER BY COALESCE(price, p.price), "externalId"
        LIMIT 1) v ON true
      WHERE p."shopId" = $1::uuid AND p."externalId" = ANY($2::text[])
-       AND p.status = 'ACTIVE' AND p.available`,
-    [shopId, productIds],
+       AND p.status = 'ACTIVE' AND p.available AND ($3 OR p.source = 'shopify')`,
+    [shopId, productIds, fileCatalog],
   );
 }

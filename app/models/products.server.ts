@@ -56,6 +56,11 @@ export async function upsertProductBatch(
       OR "Product"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
     RETURNING id, "externalId"`;
   for (const row of rows) written.set(row.externalId, row.id);
+  // A product Shopify describes has Shopify's variants only: an order file's stand-in goes.
+  if (!insertOnly && written.size > 0)
+    await tx.$executeRaw`
+      DELETE FROM "Variant" WHERE "productId" = ANY(${[...written.values()]}::bigint[])
+        AND "externalId" = ${FILE_VARIANT_ID}`;
   if (!replaceVariants || written.size === 0) return written;
 
   const variants = products.flatMap((product) => {
@@ -118,6 +123,33 @@ export async function upsertVariantsOf(
       "price" = COALESCE((SELECT min(v."price") FROM "Variant" v WHERE v."productId" = p.id), p."price"),
       "updatedAt" = now()
     WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${products}::text[])`;
+}
+
+/** The id of the variant an order file's product gets: never a Shopify variant id, which is numeric. */
+export const FILE_VARIANT_ID = "default";
+
+/**
+ * Gives the products known only from order files (source csv) what offering them needs, from the
+ * shop's imported orders: the price of their latest priced line, and one available default variant
+ * at that price. Idempotent: a second run over the same orders writes nothing, so a re-import
+ * leaves the catalog, and servers' view of it, untouched.
+ */
+export async function refreshFileCatalog(tx: Tx | Db, shopId: string) {
+  await tx.$executeRaw`
+    UPDATE "Product" p SET "price" = latest.price, "updatedAt" = now()
+    FROM (SELECT DISTINCT ON (l."productId") l."productId", l."unitPrice" AS price
+          FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
+          WHERE o."shopId" = ${shopId}::uuid AND o.source = 'csv' AND l."productId" IS NOT NULL
+            AND l."unitPrice" > 0
+          ORDER BY l."productId", o."orderedAt" DESC NULLS LAST, l.id DESC) latest
+    WHERE p."shopId" = ${shopId}::uuid AND p.source = 'csv' AND p."externalId" = latest."productId"
+      AND p."price" IS DISTINCT FROM latest.price`;
+  await tx.$executeRaw`
+    INSERT INTO "Variant" ("productId", "externalId", "price", "available")
+    SELECT p.id, ${FILE_VARIANT_ID}, p."price", true FROM "Product" p
+    WHERE p."shopId" = ${shopId}::uuid AND p.source = 'csv' AND p."price" > 0
+    ON CONFLICT ("productId", "externalId") DO UPDATE SET "price" = EXCLUDED."price", "available" = true
+    WHERE "Variant"."price" IS DISTINCT FROM EXCLUDED."price" OR NOT "Variant"."available"`;
 }
 
 /** Deletes a product and remembers when, so an older snapshot arriving late does not bring it back. */

@@ -4,7 +4,7 @@ import { AppError, describeError } from "~/lib/errors";
 import { type ColumnIndex, OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
 import { countImportProgress } from "~/models/import-runs.server";
 import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
-import { upsertProductBatch } from "~/models/products.server";
+import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
 import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/order-lines-csv";
 import { requestTrainingSoon } from "./request-training.server";
@@ -153,6 +153,7 @@ async function importRecords(
   await flush();
   await drain();
   await totalCsvOrders(database, shopId);
+  await refreshFileCatalog(database, shopId);
   return { lines: imported, orders: orderIds.size, products: productIds.size, rejected };
 
   async function readRows() {
