@@ -68,6 +68,8 @@ export interface CheckoutOffersOptions {
   mayIssueCodes?: boolean;
   /** rank with the shopper's history as it stood at this moment (a preview of a past order); null: now */
   historyBefore?: Date | null;
+  /** at most this many offers instead of the shop's maxOffers (an operator's query) */
+  limit?: number;
 }
 
 /** Surfaces where the extension can apply a code to the checkout. */
@@ -82,6 +84,8 @@ interface ShopContext {
   /** products of the collections the merchant never discounts, as last synced */
   notDiscounted: ReadonlySet<string>;
   currency: string | null;
+  /** the catalog is an imported history's, known only from order files */
+  fileCatalog: boolean;
 }
 
 interface ShopEntry {
@@ -121,6 +125,7 @@ export async function getCheckoutOffers(
     inExperiment = true,
     mayIssueCodes = false,
     historyBefore = null,
+    limit,
   }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
@@ -139,17 +144,17 @@ export async function getCheckoutOffers(
     return { offers: [], modelVersion: null, experiment: arm.experiment };
   const variant = arm?.variant ?? null;
   const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));
-  const wanted = shop.settings.maxOffers;
+  const wanted = limit ?? shop.settings.maxOffers;
   // A few spare candidates for ranked products that turn out not to be offerable.
   const ranked = await recommend(database, {
     shopDomain,
     customerKey,
     cart,
-    k: Math.min(wanted * 3, 30),
+    k: Math.min(wanted * 3, Math.max(30, wanted)),
     ranking: variant?.ranking ?? "model",
     historyBefore,
   });
-  const products = await productsOf(entry, shop.shopId, ranked.offers);
+  const products = await productsOf(entry, shop, ranked.offers);
   const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
@@ -253,6 +258,7 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
           paused: new Set(paused.map((arm) => arm.variant)),
           notDiscounted,
           currency: row.currency,
+          fileCatalog: row.fileCatalog,
         }
       : null;
   // Product details survive a refresh unless the shop or anything in its catalog changed (every
@@ -268,7 +274,7 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
 /** Details of the ranked products, from memory when known, the rest in one query. */
 async function productsOf(
   entry: ShopEntry,
-  shopId: string,
+  { shopId, fileCatalog }: ShopContext,
   ranked: readonly EngineOffer[],
 ): Promise<Map<string, OfferProduct>> {
   const found = new Map<string, OfferProduct>();
@@ -279,15 +285,13 @@ async function productsOf(
     else if (cached) found.set(productId, cached);
   }
   if (missing.length === 0) return found;
-  const loaded = await offerProducts({ shopId, productIds: missing });
+  const loaded = await offerProducts({ shopId, productIds: missing, fileCatalog });
   if (entry.products.size + missing.length > MAX_PRODUCTS_PER_SHOP) entry.products.clear();
   const byId = new Map(loaded.map((product) => [product.productId, product]));
   for (const productId of missing) {
     const product = byId.get(productId);
-    // Gids need numeric ids; anything else (a product known only from a CSV) cannot be offered.
-    const offerable = product && /^\d+$/.test(product.productId) && /^\d+$/.test(product.variantId);
-    entry.products.set(productId, offerable ? product : null);
-    if (offerable) found.set(productId, product);
+    entry.products.set(productId, product ?? null);
+    if (product) found.set(productId, product);
   }
   return found;
 }
