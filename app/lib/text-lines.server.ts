@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { Readable, Transform } from "node:stream";
+import { open, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
 import { readLines } from "~ml/lines";
@@ -33,20 +33,36 @@ function isZlibError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("Z_");
 }
 
-/** A file's lines (gunzipped when it ends in .gz) and a counter of the bytes read so far, for progress. */
+/**
+ * A file's lines (gunzipped when it ends in .gz) and a counter, for progress, of the bytes of text
+ * handed out so far against the text's whole size (for gzip, the size its trailer records). Counting
+ * what was handed out, not what was read, keeps the bar with the import rather than with the
+ * read-ahead buffers.
+ */
 export async function fileLines(file: string) {
-  const { size } = await stat(file);
-  const progress = { bytesRead: 0, size };
-  const open = () =>
-    createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          progress.bytesRead += chunk.length;
-          done(null, chunk);
-        },
-      }),
-    );
-  return { lines: linesOf(open, { gzip: file.endsWith(".gz") }), progress };
+  const gzip = file.endsWith(".gz");
+  const progress = { bytesRead: 0, size: gzip ? await gzipTextSize(file) : (await stat(file)).size };
+  async function* counted() {
+    for await (const line of linesOf(() => createReadStream(file, { highWaterMark: 1 << 20 }), { gzip })) {
+      progress.bytesRead += Buffer.byteLength(line) + 1;
+      yield line;
+    }
+  }
+  return { lines: counted(), progress };
+}
+
+/** The uncompressed size a gzip file's trailer records (modulo 4 GiB, as the format keeps it). */
+async function gzipTextSize(file: string): Promise<number> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size < 18) return size;
+    const trailer = Buffer.alloc(4);
+    await handle.read(trailer, 0, 4, size - 4);
+    return trailer.readUInt32LE(0) || size;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Lines of an HTTP response body (a bulk operation's JSONL download). */
