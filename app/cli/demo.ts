@@ -15,13 +15,22 @@ const { ensureDatabase, migrate } = await import("~/db/migrate.server");
 const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
 const { fileLines } = await import("~/lib/text-lines.server");
-const { DEMO_SHOP, seedDemoShop } = await import("~/services/seed-demo-shop.server");
+const { logger } = await import("~/logger.server");
+const { listModelVersions } = await import("~/services/model-registry.server");
+const { DEMO_SHOP, HISTORY_SHOP, importDemoHistory, seedDemoShop } = await import(
+  "~/services/seed-demo-shop.server"
+);
 const { simulateOfferActivity } = await import("~/services/simulate-offer-activity.server");
+const { trainShopModel } = await import("~/services/train-shop-model.server");
 const { progressBar } = await import("./progress");
 
 const USAGE = `Usage: npm run demo [-- --file <orders.csv[.gz]>] [--seed N] [--reset] [--no-serve]
-  Seeds a local demo shop (synthetic by default, or the order history in --file),
-  then starts the app and a worker and prints the address to open.`;
+  Without --file: a synthetic shop (${DEMO_SHOP}) with 30 days of simulated shoppers.
+  With --file: the order history in the file, in a shop of its own (${HISTORY_SHOP}) that no
+  simulation ever touches; importing the same file again changes nothing.
+  Either way the first model is trained and its holdout metrics printed, then the app and a worker
+  start and the address to open is printed (--no-serve: stop after training). --reset starts the
+  shop over.`;
 
 function reachable(url: string, fallbackPort: number): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -91,40 +100,103 @@ async function main(): Promise<number> {
   const migrated = await migrate({ databaseUrl: config.DATABASE_URL });
   if (migrated.applied.length > 0) console.log(`Database migrated (${migrated.applied.join(", ")}).`);
 
-  if (values.reset) await db().shop.deleteMany({ where: { domain: DEMO_SHOP } });
-  const existing = await db().order.count({ where: { shop: { domain: DEMO_SHOP } } });
-  if (existing > 0 && !values.file) {
-    console.log(`${DEMO_SHOP} already has ${existing.toLocaleString("en")} orders (--reset to start over).`);
-  } else {
-    const source = values.file ? await fileLines(values.file) : null;
-    const bar = progressBar(values.file ? "Importing" : "Generating");
-    const result = await seedDemoShop(db(), {
-      lines: source?.lines,
-      seed,
-      scopes: config.SCOPES,
-      onProgress: ({ lines }) =>
-        bar.update(
-          source ? source.progress.bytesRead / source.progress.size : Math.min(1, lines / 41_000),
-          `${lines.toLocaleString("en")} lines`,
-        ),
-    });
-    bar.done();
-    console.log(
-      `${DEMO_SHOP}: ${result.lines.toLocaleString("en")} order lines, ${result.orders.toLocaleString("en")} orders, ` +
-        `${result.products.toLocaleString("en")} products${result.rejected.length ? `, ${result.rejected.length} rows rejected` : ""}.`,
-    );
-    // Made-up shoppers seeing and buying offers, so the performance page has figures to show.
-    const activity = await simulateOfferActivity(db(), { seed });
-    console.log(
-      `Simulated 30 days of shoppers: ${activity.events.toLocaleString("en")} offer events, ` +
-        `${activity.orders.toLocaleString("en")} orders from offers.`,
-    );
+  const shopDomain = values.file ? HISTORY_SHOP : DEMO_SHOP;
+  if (values.reset) await db().shop.deleteMany({ where: { domain: shopDomain } });
+  const filled = values.file ? await importFile(values.file) : await seedSynthetic(seed);
+  if (filled || !(await hasLiveModel(shopDomain))) {
+    if (!(await train(shopDomain))) return 1;
+    // Made-up shoppers only ever visit the synthetic shop, never a real history.
+    if (filled && !values.file) await simulate(seed);
   }
-  // Seeding queued the demo shop's first training (the worker started below runs it).
+  // Importing also queued a training: the worker finds this one done and skips it.
   await closeQueues();
   await disconnectDb();
   if (values["no-serve"]) return 0;
+  return serve(shopDomain);
+}
 
+/** Imports the file into the history shop; true once it is stored. */
+async function importFile(file: string): Promise<boolean> {
+  const source = await fileLines(file);
+  const bar = progressBar("Importing");
+  const result = await importDemoHistory(db(), {
+    lines: source.lines,
+    scopes: env().SCOPES,
+    onProgress: ({ lines }) =>
+      bar.update(source.progress.bytesRead / source.progress.size, `${lines.toLocaleString("en")} lines`),
+  });
+  const seconds = bar.done();
+  console.log(
+    `${HISTORY_SHOP}: ${result.lines.toLocaleString("en")} order lines, ${result.orders.toLocaleString("en")} orders, ` +
+      `${result.products.toLocaleString("en")} products in ${seconds.toFixed(0)} s` +
+      `${result.rejected.length ? `, ${result.rejected.length} rows rejected` : ""}.`,
+  );
+  return true;
+}
+
+/** Seeds the synthetic shop unless it has orders already; true when it seeded. */
+async function seedSynthetic(seed: number): Promise<boolean> {
+  const existing = await db().order.count({ where: { shop: { domain: DEMO_SHOP } } });
+  if (existing > 0) {
+    console.log(`${DEMO_SHOP} already has ${existing.toLocaleString("en")} orders (--reset to start over).`);
+    return false;
+  }
+  const bar = progressBar("Generating");
+  const result = await seedDemoShop(db(), {
+    seed,
+    scopes: env().SCOPES,
+    onProgress: ({ lines }) => bar.update(lines / 41_000, `${lines.toLocaleString("en")} lines`),
+  });
+  bar.done();
+  console.log(
+    `${DEMO_SHOP}: ${result.lines.toLocaleString("en")} order lines, ${result.orders.toLocaleString("en")} orders, ` +
+      `${result.products.toLocaleString("en")} products.`,
+  );
+  return true;
+}
+
+async function hasLiveModel(shopDomain: string): Promise<boolean> {
+  return (await db().modelVersion.count({ where: { shop: { domain: shopDomain }, status: "live" } })) > 0;
+}
+
+/** Trains the shop's model here and now and prints its holdout metrics; false when none could be trained. */
+async function train(shopDomain: string): Promise<boolean> {
+  const started = Date.now();
+  process.stderr.write("Training the model…\n");
+  const outcome = await trainShopModel(db(), {
+    shopDomain,
+    reason: "import",
+    log: logger().child({ shop: shopDomain }),
+    keep: env().MODEL_ARTIFACTS_KEPT,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  if (outcome.status === "skipped" || outcome.version === null) {
+    console.error(`No model trained: ${outcome.note}`);
+    return false;
+  }
+  const version = (await listModelVersions(db(), shopDomain)).find((v) => v.version === outcome.version);
+  const metrics = version?.metrics;
+  console.log(
+    `Model v${outcome.version} ${outcome.status} in ${seconds} s, trained on ${version?.orderCount.toLocaleString("en")} orders.` +
+      (metrics
+        ? `\n  Holdout (the last orders, unseen in training): NDCG@10 ${metrics.ndcg.toFixed(3)} ± ${metrics.ndcgStdErr.toFixed(3)}, ` +
+          `hit rate ${metrics.hitRate.toFixed(3)}, recall ${metrics.recall.toFixed(3)} over ${metrics.queries.toLocaleString("en")} checkouts.`
+        : ""),
+  );
+  return true;
+}
+
+async function simulate(seed: number) {
+  const activity = await simulateOfferActivity(db(), { seed });
+  console.log(
+    `Simulated 30 days of shoppers: ${activity.events.toLocaleString("en")} offer events, ` +
+      `${activity.orders.toLocaleString("en")} orders from offers.`,
+  );
+}
+
+/** Starts the app and a worker, prints the addresses once the app answers, and runs until Ctrl-C. */
+async function serve(shopDomain: string): Promise<number> {
+  const config = env();
   if (!existsSync("build/server/index.js")) {
     console.log("Building the app…");
     const code = await new Promise<number>((resolve) =>
@@ -132,35 +204,12 @@ async function main(): Promise<number> {
     );
     if (code !== 0) return code;
   }
-  const serverEnv = {
-    NODE_ENV: "production",
-    PORT: String(config.PORT),
-    SHOPIFY_APP_URL: `http://localhost:${config.PORT}`,
-  };
+  const base = `http://localhost:${config.PORT}`;
   const children = [
-    run("node", ["server.mjs"], serverEnv),
+    run("node", ["server.mjs"], { NODE_ENV: "production", PORT: String(config.PORT), SHOPIFY_APP_URL: base }),
     run("node", ["--import", "tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
   ];
-  const token = signSessionToken({
-    shop: DEMO_SHOP,
-    apiKey: config.SHOPIFY_API_KEY,
-    secret: config.SHOPIFY_API_SECRET,
-    ttlSeconds: 24 * 3600,
-  });
-  const host = Buffer.from(`admin.shopify.com/store/${DEMO_SHOP.replace(".myshopify.com", "")}`).toString(
-    "base64url",
-  );
-  const query = `embedded=1&shop=${DEMO_SHOP}&host=${host}&id_token=${token}`;
-  console.log(`
-The demo shop's admin (valid for 24 hours):
-  http://localhost:${config.PORT}/app?${query}
-
-What the checkout offers a chosen customer and cart (the first model is trained in the background
-after seeding; until it is live, offers are the shop's popular products):
-  http://localhost:${config.PORT}/app/preview?${query}
-
-Press Ctrl-C to stop the server and the worker.`);
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       for (const child of children) child.kill("SIGTERM");
       resolve();
@@ -169,7 +218,51 @@ Press Ctrl-C to stop the server and the worker.`);
     process.once("SIGTERM", stop);
     for (const child of children) child.once("exit", stop);
   });
+  if (!(await answers(base, stopped))) {
+    console.error(`The app did not start answering at ${base}; see its output above.`);
+    for (const child of children) child.kill("SIGTERM");
+    return 1;
+  }
+  const token = signSessionToken({
+    shop: shopDomain,
+    apiKey: config.SHOPIFY_API_KEY,
+    secret: config.SHOPIFY_API_SECRET,
+    ttlSeconds: 24 * 3600,
+  });
+  const host = Buffer.from(`admin.shopify.com/store/${shopDomain.replace(".myshopify.com", "")}`).toString(
+    "base64url",
+  );
+  const query = `embedded=1&shop=${shopDomain}&host=${host}&id_token=${token}`;
+  console.log(`
+${shopDomain} is served at ${base}. Its admin:
+  ${base}/app?${query}
+
+What the checkout offers a chosen customer and cart:
+  ${base}/app/preview?${query}
+
+These links carry a session token signed as the Shopify admin would sign one, good for 24 hours (run
+the demo again for fresh ones); open them in a browser: other clients (curl, a headless browser's
+default user agent) are answered 410, as Shopify's library answers bots on embedded pages.
+Press Ctrl-C to stop the server and the worker.`);
+  await stopped;
   return 0;
+}
+
+/** Whether the app answers HTTP within a minute (false at once if it stopped). */
+async function answers(base: string, stopped: Promise<void>): Promise<boolean> {
+  let gone = false;
+  void stopped.then(() => {
+    gone = true;
+  });
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && !gone; ) {
+    try {
+      await fetch(`${base}/favicon.ico`, { signal: AbortSignal.timeout(2_000) });
+      return true;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return false;
 }
 
 process.exitCode = await main().catch((error) => {

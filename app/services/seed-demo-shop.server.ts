@@ -11,7 +11,10 @@ import {
 } from "~ml/synthetic-shop";
 import { type CsvImportResult, importOrderCsv } from "./import-order-csv.server";
 
+/** The synthetic demo shop: generated orders, and simulated shoppers on top. */
 export const DEMO_SHOP = "demo-shop.myshopify.com";
+/** A real order history imported from a file, kept apart from the synthetic shop and never simulated on. */
+export const HISTORY_SHOP = "demo-history.myshopify.com";
 
 async function* syntheticLines(shop: SyntheticShop) {
   yield* syntheticShopCsv(shop);
@@ -39,34 +42,68 @@ function productSnapshot(product: SyntheticProduct): ProductSnapshot {
 }
 
 /**
- * Creates the local demo shop with an offline session (so the embedded admin opens without
- * Shopify) and fills it, from a CSV file's lines or from the seeded synthetic shop. Both go
- * through the same CSV import the command line uses.
+ * Creates the synthetic demo shop with an offline session (so the embedded admin opens without
+ * Shopify) and fills it from the seeded synthetic shop: its catalog as Shopify would describe it,
+ * then its orders through the same CSV import the command line uses.
  */
 export async function seedDemoShop(
   database: Db,
   {
-    lines,
     seed = 7,
     synthetic,
     scopes,
     onProgress,
   }: {
-    lines?: AsyncIterable<string>;
     seed?: number;
-    /** the synthetic shop's size (orders, customers, products...) when no lines are given */
+    /** the synthetic shop's size (orders, customers, products...) */
     synthetic?: Omit<SyntheticShopOptions, "seed">;
     scopes: string;
     onProgress?: (progress: { lines: number; rejected: number }) => void;
   },
 ): Promise<CsvImportResult> {
-  const shopRow = await markInstalled(database, DEMO_SHOP);
-  const id = `offline_${DEMO_SHOP}`;
+  const shopRow = await installDemoShop(database, { shopDomain: DEMO_SHOP, scopes });
+  // The synthetic catalog goes in first, as the products webhook would bring it: with variants and
+  // prices, so the demo shop's products can be offered.
+  const shop = generateSyntheticShop({ ...synthetic, seed });
+  for (let i = 0; i < shop.products.length; i += 1_000) {
+    await upsertProductBatch(database, {
+      shopId: shopRow.id,
+      products: shop.products.slice(i, i + 1_000).map(productSnapshot),
+      replaceVariants: true,
+    });
+  }
+  return importOrderCsv(database, { shopDomain: DEMO_SHOP, lines: syntheticLines(shop), onProgress });
+}
+
+/**
+ * Creates the history demo shop (HISTORY_SHOP) with an offline session and imports an order file
+ * into it: the import gives its products the default variants offering needs. Importing the same
+ * file again changes nothing.
+ */
+export async function importDemoHistory(
+  database: Db,
+  {
+    lines,
+    scopes,
+    onProgress,
+  }: {
+    lines: AsyncIterable<string>;
+    scopes: string;
+    onProgress?: (progress: { lines: number; rejected: number }) => void;
+  },
+): Promise<CsvImportResult> {
+  await installDemoShop(database, { shopDomain: HISTORY_SHOP, scopes });
+  return importOrderCsv(database, { shopDomain: HISTORY_SHOP, lines, onProgress });
+}
+
+async function installDemoShop(database: Db, { shopDomain, scopes }: { shopDomain: string; scopes: string }) {
+  const { shop } = await markInstalled(database, shopDomain);
+  const id = `offline_${shopDomain}`;
   await database.session.upsert({
     where: { id },
     create: {
       id,
-      shop: DEMO_SHOP,
+      shop: shopDomain,
       state: "demo",
       isOnline: false,
       scope: scopes,
@@ -74,16 +111,5 @@ export async function seedDemoShop(
     },
     update: { scope: scopes, expires: null },
   });
-  if (lines) return importOrderCsv(database, { shopDomain: DEMO_SHOP, lines, onProgress });
-  // The synthetic catalog goes in first, as the products webhook would bring it: with variants and
-  // prices, so the demo shop's products can be offered.
-  const shop = generateSyntheticShop({ ...synthetic, seed });
-  for (let i = 0; i < shop.products.length; i += 1_000) {
-    await upsertProductBatch(database, {
-      shopId: shopRow.shop.id,
-      products: shop.products.slice(i, i + 1_000).map(productSnapshot),
-      replaceVariants: true,
-    });
-  }
-  return importOrderCsv(database, { shopDomain: DEMO_SHOP, lines: syntheticLines(shop), onProgress });
+  return shop;
 }
