@@ -1,0 +1,150 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { fileLines } from "~/lib/text-lines.server";
+import { catalogSignature } from "~/models/serving-data.server";
+import { getCheckoutOffers } from "~/services/checkout-offers.server";
+import { HISTORY_SHOP, importDemoHistory } from "~/services/seed-demo-shop.server";
+import { isolateIntegration } from "../helpers/integration";
+
+const context = isolateIntegration();
+/** A gift shop's year of orders in the order-lines format, with its product and customer ids. */
+const FIXTURE = path.resolve("test/fixtures/csv/gift-shop-history.csv");
+/** A returning customer of the fixture, and a product of their favourite theme. */
+const CUSTOMER = "12452";
+const CART = ["22961"];
+
+function cli(script: string, args: string[]) {
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
+    env: {
+      ...process.env,
+      DATABASE_URL: context.databaseUrl,
+      QUEUE_PREFIX: context.queuePrefix,
+      LOG_LEVEL: "silent",
+    },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+async function catalogState(shopId: string) {
+  const [variants, orders, lines] = await Promise.all([
+    db().variant.findMany({
+      where: { product: { shopId } },
+      select: {
+        id: true,
+        externalId: true,
+        price: true,
+        available: true,
+        product: { select: { externalId: true } },
+      },
+      orderBy: { id: "asc" },
+    }),
+    db().order.count({ where: { shopId } }),
+    db().orderLine.count({ where: { order: { shopId } } }),
+  ]);
+  return { signature: await catalogSignature(shopId), variants, orders, lines };
+}
+
+describe("a shop whose history comes from a file", () => {
+  let shopId: string;
+
+  beforeAll(async () => {
+    // The demo's own path: import, then train the first model, then stop.
+    const demo = cli("app/cli/demo.ts", ["--file", FIXTURE, "--no-serve"]);
+    expect(demo.stderr).not.toMatch(/error/i);
+    expect(demo.status).toBe(0);
+    expect(demo.stdout).toMatch(/Model v1 live .*\n\s+Holdout .*NDCG@10 0\.\d{3}/);
+    shopId = (await db().shop.findUniqueOrThrow({ where: { domain: HISTORY_SHOP } })).id;
+  }, 180_000);
+
+  it("gives every product a default variant at the price of its latest order line", async () => {
+    const products = await db().product.findMany({
+      where: { shopId },
+      select: { externalId: true, source: true, variants: { select: { price: true, available: true } } },
+    });
+    expect(products.length).toBeGreaterThan(30);
+    for (const product of products) {
+      expect(product.source).toBe("csv");
+      expect(product.variants).toEqual([{ price: expect.anything(), available: true }]);
+    }
+    // The fixture's prices went up in September: the latest line's price is the one offered.
+    const [latest] = await db().$queryRaw<Array<{ price: string }>>`
+      SELECT l."unitPrice"::text AS price FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
+      WHERE o."shopId" = ${shopId}::uuid AND l."productId" = '22699' ORDER BY o."orderedAt" DESC LIMIT 1`;
+    const variant = await db().variant.findFirstOrThrow({
+      where: { product: { shopId, externalId: "22699" } },
+    });
+    expect(variant.price?.toFixed(2)).toBe(latest!.price);
+  });
+
+  it("offers a known customer the model's picks, with reasons, through the checkout's offers service", async () => {
+    const result = await getCheckoutOffers(db(), {
+      shopDomain: HISTORY_SHOP,
+      customerKey: customerKey(HISTORY_SHOP, CUSTOMER),
+      cart: CART,
+      surface: "checkout",
+      currency: "GBP",
+      inExperiment: false,
+    });
+    expect(result.modelVersion).toBe(1);
+    expect(result.offers.length).toBeGreaterThan(0);
+    for (const offer of result.offers) {
+      expect(offer.reason).not.toBe("");
+      expect(offer.productId).not.toBe(`gid://shopify/Product/${CART[0]}`);
+    }
+  });
+
+  it("answers npm run offers with the model's offers, by the file's own ids, and reports bad lines", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "offers-"));
+    const queries = path.join(dir, "queries.jsonl");
+    await writeFile(
+      queries,
+      [
+        JSON.stringify({ id: "q1", customer_id: CUSTOMER, cart: CART }),
+        JSON.stringify({ id: "q2", cart: [] }),
+        "{not json",
+        JSON.stringify({ id: "q3", customer_id: CUSTOMER, cart: "22961" }),
+      ].join("\n"),
+    );
+    const run = cli("app/cli/offers.ts", ["--shop", HISTORY_SHOP, "--queries", queries, "--k", "4"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/line 3: is not JSON/);
+    expect(run.stderr).toMatch(/line 4: cart /);
+    const answers = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(answers.map((answer) => answer.id)).toEqual(["q1", "q2"]);
+    const [known] = answers;
+    expect(known.model).toBe("v1");
+    expect(known.offers).toHaveLength(4);
+    const titles = new Map(
+      (await db().product.findMany({ where: { shopId }, select: { externalId: true, title: true } })).map(
+        (p) => [p.externalId, p.title],
+      ),
+    );
+    for (const offer of known.offers) {
+      expect(offer).toEqual({
+        productId: expect.any(String),
+        title: titles.get(offer.productId),
+        reason: expect.stringMatching(/\w/),
+        discountPercent: 0,
+      });
+      expect(CART).not.toContain(offer.productId);
+    }
+  });
+
+  it("changes nothing when the same file is imported again", async () => {
+    const before = await catalogState(shopId);
+    const { lines } = await fileLines(FIXTURE);
+    const result = await importDemoHistory(db(), { lines, scopes: env().SCOPES });
+    expect(result.rejected).toEqual([]);
+    expect(await catalogState(shopId)).toEqual(before);
+  });
+});
