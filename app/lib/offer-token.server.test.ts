@@ -1,6 +1,11 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { MAX_OFFER_TOKEN_LENGTH, signOfferToken, verifyOfferToken } from "./offer-token.server";
+import {
+  MAX_OFFER_TOKEN_LENGTH,
+  signableProductId,
+  signOfferToken,
+  verifyOfferToken,
+} from "./offer-token.server";
 
 const SHOP = "a-shop.myshopify.com";
 const SECRET = "offer-token-test-secret";
@@ -99,7 +104,12 @@ describe("offer tokens", () => {
     }
   });
 
-  it("are only made for numeric product ids", () => {
-    expect(() => sign({ productId: "SKU-1" })).toThrow(/numeric product id/);
+  it("carry an imported file's product id that is not a number, and refuse one too long to fit", () => {
+    for (const productId of ["85123A", "SKU-1", "gift_0001_40"]) {
+      expect(verifyOfferToken(sign({ productId }), SHOP, SECRET)?.productId).toBe(productId);
+    }
+    expect(signableProductId("semi-finished bread")).toBe(false);
+    expect(() => sign({ productId: "semi-finished bread" })).toThrow(/too long/);
+    expect(() => sign({ productId: "" })).toThrow(/needs a product id/);
   });
 });

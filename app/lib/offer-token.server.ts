@@ -5,7 +5,8 @@ import type { Surface } from "./offers";
 /**
  * An offer id is a signed token:
  * "o2.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<nonce>.<mac>",
- * numbers in base 36, the experiment "0" or its 4-character id followed by the variant's index, the
+ * numbers in base 36 (a product id that is not a number, as an imported file's may be, as "~" and
+ * its UTF-8 bytes in base64url), the experiment "0" or its 4-character id followed by the variant's index, the
  * MAC a truncated HMAC-SHA256 under the app secret of the shop and the rest. It lets an event or a
  * purchase be attributed to what was served (and how: which discount, which experiment variant)
  * without writing anything when serving, and it fits the 64 characters a line property may carry
@@ -47,7 +48,7 @@ const SURFACE_BY_CODE = new Map(
 const TOKEN_V1 =
   /^o1\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([\w-]{6})\.([\w-]{16})$/;
 const TOKEN_V2 =
-  /^o2\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
+  /^o2\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
 const EXPERIMENT_ID = /^[0-9a-z]{4}$/;
 
 export const MAX_OFFER_TOKEN_LENGTH = 64;
@@ -72,10 +73,7 @@ export function signOfferToken(
   },
   secret = env().SHOPIFY_API_SECRET,
 ): string {
-  const product = Number(productId);
-  if (!/^\d+$/.test(productId) || !Number.isSafeInteger(product)) {
-    throw new Error(`An offer needs a numeric product id, not ${productId}`);
-  }
+  if (productId === "") throw new Error("An offer needs a product id");
   if (!Number.isInteger(discountPercent) || discountPercent < 0 || discountPercent > 100) {
     throw new Error(`A discount is a whole percent from 0 to 100, not ${discountPercent}`);
   }
@@ -84,7 +82,7 @@ export function signOfferToken(
   }
   const body = [
     FORMAT,
-    product.toString(36),
+    encodeProduct(productId),
     (modelVersion ?? 0).toString(36),
     SURFACE_CODES[surface],
     Math.floor(servedAt.getTime() / 1000).toString(36),
@@ -92,7 +90,28 @@ export function signOfferToken(
     experiment ? `${experiment.id}${experiment.variant}` : "0",
     randomBytes(NONCE_BYTES).toString("base64url"),
   ].join(".");
-  return `${body}.${mac(secret, shopDomain, body).toString("base64url")}`;
+  const token = `${body}.${mac(secret, shopDomain, body).toString("base64url")}`;
+  if (token.length > MAX_OFFER_TOKEN_LENGTH)
+    throw new Error(`The product id ${productId} is too long for an offer id`);
+  return token;
+}
+
+/** Whether an offer of this product can be signed: a Shopify id always, another id when short. */
+export function signableProductId(productId: string): boolean {
+  return /^\d+$/.test(productId)
+    ? Number.isSafeInteger(Number(productId))
+    : encodeProduct(productId).length <= 17;
+}
+
+function encodeProduct(productId: string): string {
+  const number = Number(productId);
+  if (/^\d+$/.test(productId) && Number.isSafeInteger(number)) return number.toString(36);
+  return `~${Buffer.from(productId, "utf8").toString("base64url")}`;
+}
+
+function decodeProduct(field: string): string {
+  if (field.startsWith("~")) return Buffer.from(field.slice(1), "base64url").toString("utf8");
+  return String(Number.parseInt(field, 36));
 }
 
 /** The token's claims when it was signed by us for this shop; null for anything else. */
@@ -115,7 +134,7 @@ export function verifyOfferToken(
   const experiment = v2?.[6] && v2[6] !== "0" ? { id: v2[6].slice(0, 4), variant: Number(v2[6][4]) } : null;
   if (discountPercent > 100) return null;
   return {
-    productId: String(Number.parseInt(product!, 36)),
+    productId: decodeProduct(product!),
     modelVersion: modelVersion === 0 ? null : modelVersion,
     surface: SURFACE_BY_CODE.get(surfaceCode!)!,
     servedAt: new Date(Number.parseInt(served!, 36) * 1000),
