@@ -166,7 +166,7 @@ async function train(shopDomain: string): Promise<boolean> {
   const outcome = await trainShopModel(db(), {
     shopDomain,
     reason: "import",
-    log: logger().child({ shop: shopDomain }),
+    log: logger().child({ shop: shopDomain }, { level: "warn" }),
     keep: env().MODEL_ARTIFACTS_KEPT,
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

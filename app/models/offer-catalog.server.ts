@@ -29,6 +29,8 @@ export interface OfferProduct {
   compareAtPrice: string | null;
   /** the product's tags, for the shop's tag exclusions */
   tags: string[];
+  /** known only from an order file: not in the shop's Shopify catalog */
+  fromFile: boolean;
 }
 
 /**
@@ -52,7 +54,8 @@ export async function offerProducts({
     "offer-products",
     `SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
        v.price::text AS price,
-       CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice", p.tags
+       CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice", p.tags,
+       p.source = 'csv' AS "fromFile"
      FROM "Product" p
      JOIN LATERAL (
        SELECT "externalId", COALESCE(price, p.price) AS price, "compareAtPrice" FROM "Variant"

@@ -2,7 +2,7 @@ import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
 import { type ExperimentPlan, experimentPlan } from "~/lib/experiments";
-import { signOfferToken } from "~/lib/offer-token.server";
+import { signableProductId, signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
@@ -59,7 +59,10 @@ export interface CheckoutOffersOptions {
   locale?: string | null;
   /** the checkout's own key, for a guest's experiment assignment (a logged-in buyer's is their customer key) */
   unitKey?: string | null;
-  /** false for a merchant's preview: served outside the experiment, and counted in none */
+  /**
+   * false for a merchant's preview or an operator's query: served outside the experiment, counted
+   * in none, and free to show products known only from order files (which a real cart cannot take)
+   */
   inExperiment?: boolean;
   /**
    * Whether the caller may receive discount codes: only a checkout session token's logged-in buyer,
@@ -167,6 +170,9 @@ export async function getCheckoutOffers(
     if (offers.length === wanted) break;
     const product = products.get(offer.productId);
     if (!product || product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
+    // A product known only from an order file cannot be added to a real cart: it is shown only to
+    // a merchant's preview or an operator's query, and only when the offer id can carry its id.
+    if (product.fromFile && (inExperiment || !signableProductId(product.productId))) continue;
     const signOffer = (discountPercent: number) =>
       signOfferToken({
         shopDomain,

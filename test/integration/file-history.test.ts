@@ -140,6 +140,43 @@ describe("a shop whose history comes from a file", () => {
     }
   });
 
+  it("answers every returning customer's last checkout with the model's offers, file ids included", async () => {
+    const lastOrders = await db().$queryRaw<Array<{ customer: string; product: string }>>`
+      SELECT DISTINCT ON (o."customerKey") o."customerKey" AS customer, l."productId" AS product
+      FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
+      WHERE o."shopId" = ${shopId}::uuid AND o."customerKey" IN (
+        SELECT "customerKey" FROM "Order" WHERE "shopId" = ${shopId}::uuid
+        GROUP BY "customerKey" HAVING count(*) >= 2)
+      ORDER BY o."customerKey", o."orderedAt" DESC, l.id`;
+    expect(lastOrders.length).toBeGreaterThan(30);
+    const offered: string[] = [];
+    for (const { customer, product } of lastOrders) {
+      const result = await getCheckoutOffers(db(), {
+        shopDomain: HISTORY_SHOP,
+        customerKey: customer,
+        cart: [product],
+        surface: "checkout",
+        currency: "GBP",
+        inExperiment: false,
+      });
+      expect(result.modelVersion).toBe(1);
+      expect(result.offers.length).toBeGreaterThan(0);
+      offered.push(...result.offers.map((offer) => offer.productId));
+    }
+    expect(offered.filter((id) => /[A-Z]$/.test(id)).length).toBeGreaterThan(0);
+  });
+
+  it("never shows a shopper's real checkout a product its cart could not take", async () => {
+    const result = await getCheckoutOffers(db(), {
+      shopDomain: HISTORY_SHOP,
+      customerKey: customerKey(HISTORY_SHOP, CUSTOMER),
+      cart: CART,
+      surface: "checkout",
+      currency: "GBP",
+    });
+    expect(result.offers).toEqual([]);
+  });
+
   it("changes nothing when the same file is imported again", async () => {
     const before = await catalogState(shopId);
     const { lines } = await fileLines(FIXTURE);
