@@ -55,23 +55,51 @@ export async function upsertOrderBatch(
       "financialStatus" = EXCLUDED."financialStatus",
       "cancelledAt" = EXCLUDED."cancelledAt",
       "test" = EXCLUDED."test",
-      "updatedAt" = now()
+      -- Moved only by a real change (below, by a change of lines too): the nightly training asks
+      -- whether orders changed, and a re-imported file changes none.
+      "updatedAt" = CASE WHEN ROW(
+          CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."customerKey", "Order"."customerKey")
+            ELSE EXCLUDED."customerKey" END,
+          CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."orderedAt", "Order"."orderedAt")
+            ELSE EXCLUDED."orderedAt" END,
+          EXCLUDED."sourceUpdatedAt", EXCLUDED."currency", COALESCE(EXCLUDED."totalPrice", "Order"."totalPrice"),
+          EXCLUDED."financialStatus", EXCLUDED."cancelledAt", EXCLUDED."test")
+        IS DISTINCT FROM ROW("Order"."customerKey", "Order"."orderedAt", "Order"."sourceUpdatedAt",
+          "Order"."currency", "Order"."totalPrice", "Order"."financialStatus", "Order"."cancelledAt", "Order"."test")
+        THEN now() ELSE "Order"."updatedAt" END
     WHERE "Order"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
       OR "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
     RETURNING id, "externalId"`;
   for (const row of rows) written.set(row.externalId, row.id);
 
   const replaced = [...(replaceLinesOf ?? [])].flatMap((id) => written.get(id) ?? []);
-  if (replaced.length > 0) {
-    await tx.$executeRaw`DELETE FROM "OrderLine" WHERE "orderId" = ANY(${replaced}::bigint[])`;
-  }
-
   const lines = orders.flatMap((order) => {
     const orderId = written.get(order.externalId);
     return orderId === undefined ? [] : order.lines.map((line) => ({ orderId, ...line }));
   });
+  const changed = new Set<bigint>();
+  if (replaced.length > 0) {
+    // Only the stored lines the batch does not carry as they are: a line kept unchanged stays put.
+    const gone = await tx.$queryRaw<Array<{ orderId: bigint }>>`
+      DELETE FROM "OrderLine" l WHERE l."orderId" = ANY(${replaced}::bigint[])
+        AND NOT EXISTS (SELECT 1 FROM unnest(
+          ${lines.map((l) => l.orderId)}::bigint[], ${lines.map((l) => l.externalId)}::text[],
+          ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
+          ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
+          ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
+          ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
+        ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)
+        WHERE t.order_id = l."orderId" AND t.external_id = l."externalId"
+          AND ROW(t.product_id, t.variant_id, t.title, t.category, t.quantity, t.current_quantity, t.unit_price,
+                  COALESCE(t.offer_id, l."offerId"))
+            IS NOT DISTINCT FROM ROW(l."productId", l."variantId", l."title", l."category", l."quantity",
+                  l."currentQuantity", l."unitPrice", l."offerId"))
+      RETURNING l."orderId"`;
+    for (const row of gone) changed.add(row.orderId);
+  }
+
   if (lines.length > 0) {
-    await tx.$executeRaw`
+    const upserted = await tx.$queryRaw<Array<{ orderId: bigint }>>`
       INSERT INTO "OrderLine" ("orderId", "externalId", "productId", "variantId", "title", "category",
         "quantity", "currentQuantity", "refundedQuantity", "unitPrice", "offerId")
       SELECT t.order_id, t.external_id, t.product_id, t.variant_id, t.title, t.category,
@@ -92,7 +120,19 @@ export async function upsertOrderBatch(
         "currentQuantity" = EXCLUDED."currentQuantity",
         "refundedQuantity" = EXCLUDED."refundedQuantity",
         "unitPrice" = EXCLUDED."unitPrice",
-        "offerId" = COALESCE(EXCLUDED."offerId", "OrderLine"."offerId")`;
+        "offerId" = COALESCE(EXCLUDED."offerId", "OrderLine"."offerId")
+      WHERE ROW(EXCLUDED."productId", EXCLUDED."variantId", EXCLUDED."title", EXCLUDED."category",
+          EXCLUDED."quantity", EXCLUDED."currentQuantity", EXCLUDED."unitPrice",
+          COALESCE(EXCLUDED."offerId", "OrderLine"."offerId"))
+        IS DISTINCT FROM ROW("OrderLine"."productId", "OrderLine"."variantId", "OrderLine"."title",
+          "OrderLine"."category", "OrderLine"."quantity", "OrderLine"."currentQuantity", "OrderLine"."unitPrice",
+          "OrderLine"."offerId")
+      RETURNING "orderId"`;
+    for (const row of upserted) changed.add(row.orderId);
+  }
+  if (changed.size > 0) {
+    await tx.$executeRaw`
+      UPDATE "Order" SET "updatedAt" = now() WHERE id = ANY(${[...changed]}::bigint[])`;
   }
 
   const refunds = orders.flatMap((order) => (written.has(order.externalId) ? order.refunds : []));

@@ -170,12 +170,16 @@ async function importRecords(
         continue;
       }
       const { row } = parsed;
+      // A full batch is cut between orders, so an order's consecutive rows are written together and
+      // a re-import finds its lines as they are.
+      // (An order of more lines than four batches is cut anyway, to bound memory.)
+      if ((batch.lines >= batchLines && !batch.orders.has(row.order_id)) || batch.lines >= 4 * batchLines)
+        await flush();
       // The first time this run meets an order, its stored lines give way to the file's.
       if (!orderIds.has(row.order_id)) batch.firstSeen.add(row.order_id);
       batch.add(row, record.line, row.customer_id ? hash(row.customer_id) : null);
       orderIds.add(row.order_id);
       productIds.add(row.product_id);
-      if (batch.lines >= batchLines) await flush();
     }
   }
 }

@@ -217,12 +217,13 @@ describe("CSV order import", () => {
       throw new Error("killed");
     }
     const importing = importOrderCsv(db(), { shopDomain, lines: lines(), batchLines: 2 }).catch(() => {});
+    // Batches are cut between orders: the third waits for the row after it, which never comes.
     const run = await waitFor(async () => {
       const current = await db().importRun.findFirst({ where: { shop: { domain: shopDomain } } });
-      return current?.processed === 6 ? current : undefined;
+      return current?.processed === 4 ? current : undefined;
     }, 5_000);
     expect(run.status).toBe("running");
-    expect(await db().orderLine.count({ where: { order: { shop: { domain: shopDomain } } } })).toBe(6);
+    expect(await db().orderLine.count({ where: { order: { shop: { domain: shopDomain } } } })).toBe(4);
     release();
     await importing;
   });
