@@ -16,6 +16,7 @@ const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
 const { fileLines } = await import("~/lib/text-lines.server");
 const { logger } = await import("~/logger.server");
+const { shopsWithNewData } = await import("~/models/training-runs.server");
 const { listModelVersions } = await import("~/services/model-registry.server");
 const { DEMO_SHOP, HISTORY_SHOP, importDemoHistory, seedDemoShop } = await import(
   "~/services/seed-demo-shop.server"
@@ -102,12 +103,15 @@ async function main(): Promise<number> {
 
   const shopDomain = values.file ? HISTORY_SHOP : DEMO_SHOP;
   if (values.reset) await db().shop.deleteMany({ where: { domain: shopDomain } });
-  const filled = values.file ? await importFile(values.file) : await seedSynthetic(seed);
-  if (filled || !(await hasLiveModel(shopDomain))) {
-    if (!(await train(shopDomain))) return 1;
-    // Made-up shoppers only ever visit the synthetic shop, never a real history.
-    if (filled && !values.file) await simulate(seed);
-  }
+  let seeded = false;
+  if (values.file) await importFile(values.file);
+  else seeded = await seedSynthetic(seed);
+  // As the nightly training decides: a model trained since the data last changed is kept.
+  const stale = !(await hasLiveModel(shopDomain)) || (await shopsWithNewData(db())).includes(shopDomain);
+  if (stale && !(await train(shopDomain))) return 1;
+  else if (!stale) console.log(`${shopDomain}'s live model is newer than its data: no training needed.`);
+  // Made-up shoppers only ever visit the synthetic shop, never a real history.
+  if (seeded) await simulate(seed);
   // Importing also queued a training: the worker finds this one done and skips it.
   await closeQueues();
   await disconnectDb();
@@ -115,8 +119,8 @@ async function main(): Promise<number> {
   return serve(shopDomain);
 }
 
-/** Imports the file into the history shop; true once it is stored. */
-async function importFile(file: string): Promise<boolean> {
+/** Imports the file into the history shop. */
+async function importFile(file: string): Promise<void> {
   const source = await fileLines(file);
   const bar = progressBar("Importing");
   const result = await importDemoHistory(db(), {
@@ -131,7 +135,6 @@ async function importFile(file: string): Promise<boolean> {
       `${result.products.toLocaleString("en")} products in ${seconds.toFixed(0)} s` +
       `${result.rejected.length ? `, ${result.rejected.length} rows rejected` : ""}.`,
   );
-  return true;
 }
 
 /** Seeds the synthetic shop unless it has orders already; true when it seeded. */
