@@ -243,9 +243,7 @@ ${shopDomain} is served at ${base}. Its admin:
 What the checkout offers a chosen customer and cart:
   ${base}/app/preview?${query}
 
-These links carry a session token signed as the Shopify admin would sign one, good for 24 hours (run
-the demo again for fresh ones); open them in a browser: other clients (curl, a headless browser's
-default user agent) are answered 410, as Shopify's library answers bots on embedded pages.
+Open them in a browser: they carry a session token signed as the Shopify admin signs one, good for 24 hours (run the demo again for new ones); curl and other non-browser clients get HTTP 410, Shopify's answer to bots on embedded pages.
 Press Ctrl-C to stop the server and the worker.`);
   await stopped;
   return 0;
