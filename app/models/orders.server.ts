@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/db.server";
+import { type Db, Prisma, type Tx } from "~/db.server";
 import type { OrderSnapshot, RefundSnapshot } from "~/lib/order-snapshot";
 
 export type OrderSource = "shopify" | "csv";
@@ -77,18 +77,20 @@ export async function upsertOrderBatch(
     const orderId = written.get(order.externalId);
     return orderId === undefined ? [] : order.lines.map((line) => ({ orderId, ...line }));
   });
+  // The batch's lines as rows, for the statements below.
+  const batchLines = Prisma.sql`unnest(
+    ${lines.map((l) => l.orderId)}::bigint[], ${lines.map((l) => l.externalId)}::text[],
+    ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
+    ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
+    ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
+    ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
+  ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)`;
   const changed = new Set<bigint>();
   if (replaced.length > 0) {
     // Only the stored lines the batch does not carry as they are: a line kept unchanged stays put.
     const gone = await tx.$queryRaw<Array<{ orderId: bigint }>>`
       DELETE FROM "OrderLine" l WHERE l."orderId" = ANY(${replaced}::bigint[])
-        AND NOT EXISTS (SELECT 1 FROM unnest(
-          ${lines.map((l) => l.orderId)}::bigint[], ${lines.map((l) => l.externalId)}::text[],
-          ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
-          ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
-          ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
-          ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
-        ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)
+        AND NOT EXISTS (SELECT 1 FROM ${batchLines}
         WHERE t.order_id = l."orderId" AND t.external_id = l."externalId"
           AND ROW(t.product_id, t.variant_id, t.title, t.category, t.quantity, t.current_quantity, t.unit_price,
                   COALESCE(t.offer_id, l."offerId"))
@@ -104,13 +106,7 @@ export async function upsertOrderBatch(
         "quantity", "currentQuantity", "refundedQuantity", "unitPrice", "offerId")
       SELECT t.order_id, t.external_id, t.product_id, t.variant_id, t.title, t.category,
         t.quantity, t.current_quantity, GREATEST(0, t.quantity - t.current_quantity), t.unit_price, t.offer_id
-      FROM unnest(
-        ${lines.map((l) => l.orderId)}::bigint[], ${lines.map((l) => l.externalId)}::text[],
-        ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
-        ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
-        ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
-        ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
-      ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)
+      FROM ${batchLines}
       ON CONFLICT ("orderId", "externalId") DO UPDATE SET
         "productId" = EXCLUDED."productId",
         "variantId" = EXCLUDED."variantId",

@@ -33,6 +33,18 @@ function cli(script: string, args: string[]) {
   });
 }
 
+/** What the checkout's offers service answers, outside the experiment unless told otherwise. */
+function previewOffers(key: string, cart: string[], { inExperiment = false } = {}) {
+  return getCheckoutOffers(db(), {
+    shopDomain: HISTORY_SHOP,
+    customerKey: key,
+    cart,
+    surface: "checkout",
+    currency: "GBP",
+    inExperiment,
+  });
+}
+
 async function catalogState(shopId: string) {
   const [variants, orders, lines] = await Promise.all([
     db().variant.findMany({
@@ -86,14 +98,7 @@ describe("a shop whose history comes from a file", () => {
   });
 
   it("offers a known customer the model's picks, with reasons, through the checkout's offers service", async () => {
-    const result = await getCheckoutOffers(db(), {
-      shopDomain: HISTORY_SHOP,
-      customerKey: customerKey(HISTORY_SHOP, CUSTOMER),
-      cart: CART,
-      surface: "checkout",
-      currency: "GBP",
-      inExperiment: false,
-    });
+    const result = await previewOffers(customerKey(HISTORY_SHOP, CUSTOMER), CART);
     expect(result.modelVersion).toBe(1);
     expect(result.offers.length).toBeGreaterThan(0);
     for (const offer of result.offers) {
@@ -153,14 +158,7 @@ describe("a shop whose history comes from a file", () => {
     expect(lastOrders.length).toBeGreaterThan(30);
     const offered: string[] = [];
     for (const { customer, product } of lastOrders) {
-      const result = await getCheckoutOffers(db(), {
-        shopDomain: HISTORY_SHOP,
-        customerKey: customer,
-        cart: [product],
-        surface: "checkout",
-        currency: "GBP",
-        inExperiment: false,
-      });
+      const result = await previewOffers(customer, [product]);
       expect(result.modelVersion).toBe(1);
       expect(result.offers.length).toBeGreaterThan(0);
       offered.push(...result.offers.map((offer) => offer.productId));
@@ -169,13 +167,7 @@ describe("a shop whose history comes from a file", () => {
   });
 
   it("never shows a shopper's real checkout a product its cart could not take", async () => {
-    const result = await getCheckoutOffers(db(), {
-      shopDomain: HISTORY_SHOP,
-      customerKey: customerKey(HISTORY_SHOP, CUSTOMER),
-      cart: CART,
-      surface: "checkout",
-      currency: "GBP",
-    });
+    const result = await previewOffers(customerKey(HISTORY_SHOP, CUSTOMER), CART, { inExperiment: true });
     expect(result.offers).toEqual([]);
   });
 
