@@ -3,11 +3,7 @@ import { existsSync } from "node:fs";
 import { createConnection } from "node:net";
 import { parseArgs } from "node:util";
 
-// Fixed demo secrets (the demo's data is synthetic or local): stable, so customer keys stay the
-// same across runs, and distinct from the development defaults the production server refuses.
-process.env.SHOPIFY_API_SECRET ??= "demo-api-secret-for-local-use-only";
-process.env.CUSTOMER_KEY_SECRET ??= "demo-customer-key-secret-for-local-use-only";
-process.env.SHOPIFY_API_KEY ??= "demo-api-key";
+import "./local-secrets";
 
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");

@@ -1,3 +1,4 @@
+import "./local-secrets";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";

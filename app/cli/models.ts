@@ -1,3 +1,4 @@
+import "./local-secrets";
 import { parseArgs } from "node:util";
 import { db } from "~/db.server";
 import { env } from "~/env.server";

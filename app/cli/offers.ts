@@ -1,3 +1,4 @@
+import "./local-secrets";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { db } from "~/db.server";

@@ -3,14 +3,13 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_SECRETS } from "~/cli/local-secrets";
 import { db } from "~/db.server";
-import { env } from "~/env.server";
 import { customerKey } from "~/lib/customer-key.server";
-import { fileLines } from "~/lib/text-lines.server";
 import { catalogSignature } from "~/models/serving-data.server";
 import { shopsWithNewData } from "~/models/training-runs.server";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
-import { HISTORY_SHOP, importDemoHistory } from "~/services/seed-demo-shop.server";
+import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
 import { isolateIntegration } from "../helpers/integration";
 
 const context = isolateIntegration();
@@ -20,10 +19,12 @@ const FIXTURE = path.resolve("test/fixtures/csv/gift-shop-history.csv");
 const CUSTOMER = "12452";
 const CART = ["22961"];
 
+/** A command run as someone runs it locally: no secrets set, so each command falls back to the local ones. */
 function cli(script: string, args: string[]) {
+  const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, ...environment } = process.env;
   return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
     env: {
-      ...process.env,
+      ...environment,
       DATABASE_URL: context.databaseUrl,
       QUEUE_PREFIX: context.queuePrefix,
       LOG_LEVEL: "silent",
@@ -98,7 +99,10 @@ describe("a shop whose history comes from a file", () => {
   });
 
   it("offers a known customer the model's picks, with reasons, through the checkout's offers service", async () => {
-    const result = await previewOffers(customerKey(HISTORY_SHOP, CUSTOMER), CART);
+    const result = await previewOffers(
+      customerKey(HISTORY_SHOP, CUSTOMER, LOCAL_SECRETS.CUSTOMER_KEY_SECRET),
+      CART,
+    );
     expect(result.modelVersion).toBe(1);
     expect(result.offers.length).toBeGreaterThan(0);
     for (const offer of result.offers) {
@@ -114,7 +118,7 @@ describe("a shop whose history comes from a file", () => {
       queries,
       [
         JSON.stringify({ id: "q1", customer_id: CUSTOMER, cart: CART }),
-        JSON.stringify({ id: "q2", cart: [] }),
+        JSON.stringify({ id: "q2", cart: CART }),
         "{not json",
         JSON.stringify({ id: "q3", customer_id: CUSTOMER, cart: "22961" }),
       ].join("\n"),
@@ -128,8 +132,10 @@ describe("a shop whose history comes from a file", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(answers.map((answer) => answer.id)).toEqual(["q1", "q2"]);
-    const [known] = answers;
+    const [known, guest] = answers;
     expect(known.model).toBe("v1");
+    // Keyed as the demo keyed the file's customers: their history changes what they are offered.
+    expect(known.offers).not.toEqual(guest.offers);
     expect(known.offers).toHaveLength(4);
     const titles = new Map(
       (await db().product.findMany({ where: { shopId }, select: { externalId: true, title: true } })).map(
@@ -167,15 +173,19 @@ describe("a shop whose history comes from a file", () => {
   });
 
   it("never shows a shopper's real checkout a product its cart could not take", async () => {
-    const result = await previewOffers(customerKey(HISTORY_SHOP, CUSTOMER), CART, { inExperiment: true });
+    const result = await previewOffers(
+      customerKey(HISTORY_SHOP, CUSTOMER, LOCAL_SECRETS.CUSTOMER_KEY_SECRET),
+      CART,
+      { inExperiment: true },
+    );
     expect(result.offers).toEqual([]);
   });
 
-  it("changes nothing when the same file is imported again", async () => {
+  it("changes nothing, and trains nothing, when the demo imports the same file again", async () => {
     const before = await catalogState(shopId);
-    const { lines } = await fileLines(FIXTURE);
-    const result = await importDemoHistory(db(), { lines, scopes: env().SCOPES });
-    expect(result.rejected).toEqual([]);
+    const again = cli("app/cli/demo.ts", ["--file", FIXTURE, "--no-serve"]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/live model is newer than its data: no training needed/);
     expect(await catalogState(shopId)).toEqual(before);
     // So the nightly training, which retrains shops whose orders changed, finds nothing new.
     expect(await shopsWithNewData(db())).not.toContain(HISTORY_SHOP);
