@@ -35,18 +35,14 @@ export interface OfferProduct {
 
 /**
  * The offerable products among `productIds`, in one query: active, available, with the cheapest
- * available variant that has a price. Products missing from the answer cannot be offered. Products
- * known only from order files are offered only in a shop whose whole catalog came from files (a
- * history imported for a look at the app): in a shop on Shopify, they are not in its catalog.
+ * available variant that has a price. Products missing from the answer cannot be offered.
  */
 export async function offerProducts({
   shopId,
   productIds,
-  fileCatalog,
 }: {
   shopId: string;
   productIds: string[];
-  fileCatalog: boolean;
 }): Promise<OfferProduct[]> {
   if (productIds.length === 0) return [];
   // On the checkout's path: hotQuery, not Prisma.
@@ -63,7 +59,7 @@ export async function offerProducts({
        ORDER BY COALESCE(price, p.price), "externalId"
        LIMIT 1) v ON true
      WHERE p."shopId" = $1::uuid AND p."externalId" = ANY($2::text[])
-       AND p.status = 'ACTIVE' AND p.available AND ($3 OR p.source = 'shopify')`,
-    [shopId, productIds, fileCatalog],
+       AND p.status = 'ACTIVE' AND p.available`,
+    [shopId, productIds],
   );
 }

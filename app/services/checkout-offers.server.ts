@@ -153,11 +153,11 @@ export async function getCheckoutOffers(
     shopDomain,
     customerKey,
     cart,
-    k: Math.min(wanted * 3, Math.max(30, wanted)),
+    k: Math.max(wanted, Math.min(wanted * 3, 30)),
     ranking: variant?.ranking ?? "model",
     historyBefore,
   });
-  const products = await productsOf(entry, shop, ranked.offers);
+  const products = await productsOf(entry, shop.shopId, ranked.offers);
   const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
@@ -170,9 +170,11 @@ export async function getCheckoutOffers(
     if (offers.length === wanted) break;
     const product = products.get(offer.productId);
     if (!product || product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
-    // A product known only from an order file cannot be added to a real cart: it is shown only to
-    // a merchant's preview or an operator's query, and only when the offer id can carry its id.
-    if (product.fromFile && (inExperiment || !signableProductId(product.productId))) continue;
+    // A product known only from an order file is in no Shopify catalog and no real cart can take
+    // it: only a shop whose whole catalog came from files shows it, to a merchant's preview or an
+    // operator's query, and only when an offer id can carry its id.
+    if (product.fromFile && (inExperiment || !shop.fileCatalog || !signableProductId(product.productId)))
+      continue;
     const signOffer = (discountPercent: number) =>
       signOfferToken({
         shopDomain,
@@ -280,7 +282,7 @@ async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
 /** Details of the ranked products, from memory when known, the rest in one query. */
 async function productsOf(
   entry: ShopEntry,
-  { shopId, fileCatalog }: ShopContext,
+  shopId: string,
   ranked: readonly EngineOffer[],
 ): Promise<Map<string, OfferProduct>> {
   const found = new Map<string, OfferProduct>();
@@ -291,7 +293,7 @@ async function productsOf(
     else if (cached) found.set(productId, cached);
   }
   if (missing.length === 0) return found;
-  const loaded = await offerProducts({ shopId, productIds: missing, fileCatalog });
+  const loaded = await offerProducts({ shopId, productIds: missing });
   if (entry.products.size + missing.length > MAX_PRODUCTS_PER_SHOP) entry.products.clear();
   const byId = new Map(loaded.map((product) => [product.productId, product]));
   for (const productId of missing) {

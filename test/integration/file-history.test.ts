@@ -9,7 +9,9 @@ import { customerKey } from "~/lib/customer-key.server";
 import { catalogSignature } from "~/models/serving-data.server";
 import { shopsWithNewData } from "~/models/training-runs.server";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
+import { importOrderCsv } from "~/services/import-order-csv.server";
 import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
+import { seedOfferShop } from "../fixtures/offer-shop";
 import { isolateIntegration } from "../helpers/integration";
 
 const context = isolateIntegration();
@@ -33,6 +35,16 @@ function cli(script: string, args: string[]) {
     timeout: 120_000,
   });
 }
+
+const CSV_HEADER =
+  "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
+
+async function* toLines(lines: string[]) {
+  yield* lines;
+}
+
+const productIds = (offers: Array<{ productId: string }>) =>
+  offers.map((offer) => offer.productId.replace("gid://shopify/Product/", ""));
 
 /** What the checkout's offers service answers, outside the experiment unless told otherwise. */
 function previewOffers(key: string, cart: string[], { inExperiment = false } = {}) {
@@ -189,5 +201,25 @@ describe("a shop whose history comes from a file", () => {
     expect(await catalogState(shopId)).toEqual(before);
     // So the nightly training, which retrains shops whose orders changed, finds nothing new.
     expect(await shopsWithNewData(db())).not.toContain(HISTORY_SHOP);
+  });
+
+  it("never offers, even to a preview, a product an order file named in a shop whose catalog is Shopify's", async () => {
+    const shopDomain = "on-shopify.myshopify.com";
+    await seedOfferShop(db(), shopDomain);
+    // The shop's best seller by far, but only in an export from another system.
+    const exported = Array.from(
+      { length: 60 },
+      (_, i) => `x-${i},,85123A,1,2.55,${new Date(Date.now() - i * 3_600_000).toISOString()},LANTERN,`,
+    );
+    await importOrderCsv(db(), { shopDomain, lines: toLines([CSV_HEADER, ...exported]) });
+    const result = await getCheckoutOffers(db(), {
+      shopDomain,
+      customerKey: null,
+      cart: [],
+      surface: "checkout",
+      inExperiment: false,
+    });
+    expect(result.offers.length).toBeGreaterThan(0);
+    expect(productIds(result.offers)).not.toContain("85123A");
   });
 });
