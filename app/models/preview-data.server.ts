@@ -1,35 +1,5 @@
 import type { Db, Tx } from "~/db.server";
 
-export interface PreviewCustomer {
-  customerKey: string;
-  orders: number;
-  lastOrderAt: Date | null;
-}
-
-/** The shop's customers with the most orders, for picking one to preview. */
-export async function frequentCustomers(
-  tx: Tx | Db,
-  shopId: string,
-  limit: number,
-): Promise<PreviewCustomer[]> {
-  return tx.$queryRaw<PreviewCustomer[]>`
-    SELECT "customerKey", count(*)::int AS orders, max("orderedAt") AS "lastOrderAt"
-    FROM "Order"
-    WHERE "shopId" = ${shopId}::uuid AND "customerKey" IS NOT NULL AND "cancelledAt" IS NULL AND NOT test
-    GROUP BY "customerKey"
-    ORDER BY orders DESC, "customerKey"
-    LIMIT ${limit}`;
-}
-
-/** The customer of an order, by its number (the id in the shop or the imported file); null: none or a guest. */
-export async function customerOfOrder(tx: Tx | Db, shopId: string, orderNumber: string) {
-  const order = await tx.order.findFirst({
-    where: { shopId, externalId: orderNumber },
-    select: { customerKey: true, orderedAt: true, lines: { select: { productId: true } } },
-  });
-  return order;
-}
-
 export interface PreviewProduct {
   productId: string;
   title: string;
