@@ -24,6 +24,8 @@ import { previewOffers } from "~/services/offer-preview.server";
 import { shopify } from "~/shopify.server";
 
 const MAX_CART = 10;
+/** Shown for products without an image, as Shopify's admin shows them. */
+const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
 
 const PreviewQuerySchema = z.object({
   customer: z
@@ -204,7 +206,11 @@ export default function Preview() {
                       borderRadius="200"
                     >
                       <InlineStack gap="400" blockAlign="center" wrap={false}>
-                        <Thumbnail source={offer.imageUrl ?? ""} alt={offer.title} size="small" />
+                        <Thumbnail
+                          source={offer.imageUrl ?? PLACEHOLDER_IMAGE}
+                          alt={offer.title}
+                          size="small"
+                        />
                         <BlockStack gap="100">
                           <Text as="h3" variant="headingSm">
                             {offer.title}

@@ -174,6 +174,14 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(await page.getByText(/^Model v\d+$/).count()).toBe(1);
     // The customer's latest orders, to check "You bought this before" against.
     expect(await page.getByRole("heading", { name: / · Order / }).count()).toBeGreaterThan(0);
+    // The demo shop's products have no image: each offer shows the placeholder, loaded.
+    const thumbnails = page.locator('img[src$="/product-placeholder.svg"]');
+    expect(await thumbnails.count()).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        thumbnails.evaluateAll((images) => images.every((img) => (img as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
     await screenshot(page, "preview");
     expect(tab.errors).toEqual([]);
   });
