@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Card,
-  EmptyState,
   InlineStack,
   Layout,
   Page,
@@ -17,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
+import { EmptyCard } from "~/components/empty-card";
 import { PageError } from "~/components/page-error";
 import { ProductSearch, PurchasesCard, ShopperCard } from "~/components/preview-panels";
 import { db } from "~/db.server";
@@ -185,17 +185,24 @@ export default function Preview() {
                   <Text as="h2" variant="headingMd">
                     Offers in checkout
                   </Text>
-                  <Badge tone={modelVersion === null ? "attention" : "success"}>
-                    {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
-                  </Badge>
+                  {/* Without offers the empty state says why; a settings reason never reached a model. */}
+                  {offers.length > 0 ? (
+                    <Badge tone={modelVersion === null ? "attention" : "success"}>
+                      {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
+                    </Badge>
+                  ) : null}
                 </InlineStack>
                 {offers.length === 0 ? (
-                  <EmptyState heading="No offers for this checkout" image="">
-                    <p>
-                      The app shows nothing rather than something irrelevant: offers appear once the shop has
-                      active products with prices in stock, and the app is enabled in its settings.
-                    </p>
-                  </EmptyState>
+                  <EmptyCard
+                    heading={data.noOffers?.heading ?? "No offers for this checkout"}
+                    action={
+                      data.noOffers?.action
+                        ? { content: data.noOffers.action.label, url: href(data.noOffers.action.path) }
+                        : undefined
+                    }
+                  >
+                    {data.noOffers?.detail ?? "The app shows nothing rather than something irrelevant."}
+                  </EmptyCard>
                 ) : (
                   offers.map((offer) => (
                     <Box

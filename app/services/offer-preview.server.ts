@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
+import { explainNoOffers, type NoOffersExplanation } from "~/lib/no-offers";
 import {
   customerPurchases,
   customerSummary,
@@ -11,6 +12,7 @@ import {
 import { findProducts, type PreviewProduct, productTitles } from "~/models/preview-data.server";
 import { findShop } from "~/models/shops.server";
 import { type CheckoutOffers, getCheckoutOffers } from "./checkout-offers.server";
+import { diagnoseNoOffers } from "./diagnose-no-offers.server";
 
 export interface PreviewRequest {
   shopDomain: string;
@@ -35,6 +37,8 @@ export interface OfferPreview {
   cart: PreviewProduct[];
   matches: PreviewProduct[];
   result: CheckoutOffers;
+  /** why the checkout gets no offers, when it gets none */
+  noOffers: NoOffersExplanation | null;
   /** why the order number did not resolve, when it did not */
   notice: string | null;
 }
@@ -89,6 +93,10 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       inExperiment: false,
     }),
   ]);
+  const noOffers =
+    result.offers.length === 0
+      ? explainNoOffers(await diagnoseNoOffers(database, { shopId: shop.id, ...checkout }))
+      : null;
   // A customer with no counted order yet (their only one cancelled, say) is still named in the picker.
   const shown = customerKey ? (chosen ?? { customerKey, orders: 0, lastOrderAt: null }) : null;
   const unlisted = shown && !customers.some((c) => c.customerKey === shown.customerKey);
@@ -102,6 +110,7 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
     cart: cartIds.map((productId) => ({ productId, title: titles.get(productId) ?? `Product ${productId}` })),
     matches,
     result,
+    noOffers,
     notice,
   };
 }

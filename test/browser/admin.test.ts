@@ -292,6 +292,25 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("says in the preview why a checkout gets no offers, and where to fix it", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    await db().shop.update({ where: { id: shop.id }, data: { settings: { enabled: false } } });
+    // The server keeps a shop's settings in memory for a few seconds.
+    await expect
+      .poll(
+        async () => {
+          await open("preview (app off)", "/app/preview");
+          return page.getByRole("heading", { name: "The app is turned off" }).count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(1);
+    expect(await page.getByRole("link", { name: "Open Settings" }).count()).toBe(1);
+    await screenshot(page, "preview-no-offers");
+    await db().shop.update({ where: { id: shop.id }, data: { settings: shop.settings ?? {} } });
+    expect(tab.errors).toEqual([]);
+  });
+
   it("explains the data kept, and every page loads within the budget", async () => {
     const timing = await open("data and privacy", "/app/privacy");
     expect(await page.getByText("Never stored").count()).toBe(1);

@@ -3,12 +3,14 @@ import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
-import type { OrderSnapshot } from "~/lib/order-snapshot";
+import type { OrderSnapshot, ProductSnapshot } from "~/lib/order-snapshot";
 import { upsertOrderBatch } from "~/models/orders.server";
+import { upsertProductBatch } from "~/models/products.server";
+import { markInstalled } from "~/models/shops.server";
 import { loader } from "~/routes/app.preview";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
-import { buildOrder } from "../helpers/factories";
+import { buildOrder, buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { BROWSER_UA } from "../helpers/shopify";
@@ -59,6 +61,7 @@ describe("the offer preview page", () => {
       expect(Number(offer.price.amount)).toBeGreaterThan(0);
     }
     expect(page.customers.length).toBeGreaterThan(0);
+    expect(page.noOffers).toBeNull();
   });
 
   it("finds products to add by title and explains an unknown order or a bad address", async () => {
@@ -184,5 +187,109 @@ describe("an order previewed as its checkout was", () => {
     expect(page.customerKey).toBeNull();
     expect(page.purchases).toEqual([]);
     expect(page.cart.map((p: { productId: string }) => p.productId)).toEqual([A]);
+  });
+});
+
+describe("a checkout without offers", () => {
+  let shops = 0;
+  /** A shop of its own (the offers service keeps each shop's settings in memory for a while). */
+  async function shopWith({
+    settings = {},
+    products = [buildProduct({ externalId: "8100000001" }), buildProduct({ externalId: "8100000002" })],
+    orders = [["8100000001"], ["8100000001", "8100000002"]],
+  }: {
+    settings?: object;
+    products?: ProductSnapshot[];
+    orders?: string[][];
+  }) {
+    const domain = `empty-${++shops}.myshopify.com`;
+    const { shop } = await markInstalled(db(), domain);
+    await db().session.create({
+      data: {
+        id: `offline_${domain}`,
+        shop: domain,
+        state: "test",
+        isOnline: false,
+        accessToken: "test-token",
+      },
+    });
+    await db().shop.update({ where: { id: shop.id }, data: { settings } });
+    await upsertProductBatch(db(), { shopId: shop.id, products, replaceVariants: true });
+    await upsertOrderBatch(db(), {
+      shopId: shop.id,
+      source: "shopify",
+      orders: orders.map((lines, i) =>
+        buildOrder({
+          externalId: `${domain}-${i}`,
+          orderedAt: new Date(Date.now() - (i + 1) * 86_400_000).toISOString(),
+          lines: lines.map((productId) => ({ productId })),
+        }),
+      ),
+    });
+    return domain;
+  }
+
+  const reasonFor = async (domain: string, params: Record<string, string> = {}) => {
+    const page = await preview(params, domain);
+    expect(page.result.offers).toEqual([]);
+    return page.noOffers;
+  };
+
+  it("offers something in a shop where nothing is wrong", async () => {
+    const page = await preview({}, await shopWith({}));
+    expect(productIds(page.result.offers)).toEqual(["8100000001", "8100000002"]);
+    expect(page.noOffers).toBeNull();
+  });
+
+  it("says the app is turned off, and where to turn it on", async () => {
+    const reason = await reasonFor(await shopWith({ settings: { enabled: false } }));
+    expect(reason).toEqual({
+      reason: "app-off",
+      heading: "The app is turned off",
+      detail: expect.stringContaining("Turn it on in Settings"),
+      action: { label: "Open Settings", path: "/app/settings" },
+    });
+  });
+
+  it("says the checkout surface is turned off", async () => {
+    const reason = await reasonFor(await shopWith({ settings: { surfaces: ["thank-you", "storefront"] } }));
+    expect(reason).toMatchObject({ reason: "checkout-off", heading: "Offers in checkout are turned off" });
+  });
+
+  it("says the shop has no product that can be offered", async () => {
+    const products = [
+      buildProduct({ externalId: "8100000001", status: "DRAFT" }),
+      buildProduct({ externalId: "8100000002", variants: [{ available: false }] }),
+      buildProduct({ externalId: "8100000003", price: null, variants: [{ price: null }] }),
+    ];
+    const reason = await reasonFor(await shopWith({ products }));
+    expect(reason).toMatchObject({
+      reason: "no-offerable-products",
+      heading: "No product can be offered yet",
+    });
+  });
+
+  it("says there is no model yet and no recent orders to rank by", async () => {
+    const reason = await reasonFor(await shopWith({ orders: [] }));
+    expect(reason).toMatchObject({ reason: "nothing-to-rank", heading: "Nothing to rank offers by yet" });
+    expect(reason.detail).toContain("Import your order history");
+  });
+
+  it("blames the merchant's exclusions, by product or by tag, when they removed every ranked product", async () => {
+    const products = [
+      buildProduct({ externalId: "8100000001" }),
+      buildProduct({ externalId: "8100000002", tags: ["Clearance"] }),
+    ];
+    const settings = { excludedProductIds: ["8100000001"], excludedTags: ["clearance "] };
+    const reason = await reasonFor(await shopWith({ products, settings }));
+    expect(reason).toMatchObject({
+      reason: "all-excluded",
+      heading: "Your exclusions leave nothing to offer",
+    });
+  });
+
+  it("says the ranked products cannot be offered when the cart already holds them", async () => {
+    const reason = await reasonFor(await shopWith({}), { cart: "8100000001,8100000002" });
+    expect(reason).toMatchObject({ reason: "nothing-offerable-ranked", action: null });
   });
 });
