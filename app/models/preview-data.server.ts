@@ -1,35 +1,5 @@
 import type { Db, Tx } from "~/db.server";
 
-export interface PreviewCustomer {
-  customerKey: string;
-  orders: number;
-  lastOrderAt: Date | null;
-}
-
-/** The shop's customers with the most orders, for picking one to preview. */
-export async function frequentCustomers(
-  tx: Tx | Db,
-  shopId: string,
-  limit: number,
-): Promise<PreviewCustomer[]> {
-  return tx.$queryRaw<PreviewCustomer[]>`
-    SELECT "customerKey", count(*)::int AS orders, max("orderedAt") AS "lastOrderAt"
-    FROM "Order"
-    WHERE "shopId" = ${shopId}::uuid AND "customerKey" IS NOT NULL AND "cancelledAt" IS NULL AND NOT test
-    GROUP BY "customerKey"
-    ORDER BY orders DESC, "customerKey"
-    LIMIT ${limit}`;
-}
-
-/** The customer of an order, by its number (the id in the shop or the imported file); null: none or a guest. */
-export async function customerOfOrder(tx: Tx | Db, shopId: string, orderNumber: string) {
-  const order = await tx.order.findFirst({
-    where: { shopId, externalId: orderNumber },
-    select: { customerKey: true, orderedAt: true, lines: { select: { productId: true } } },
-  });
-  return order;
-}
-
 export interface PreviewProduct {
   productId: string;
   title: string;
@@ -60,4 +30,47 @@ export async function productTitles(
     select: { externalId: true, title: true },
   });
   return new Map(rows.map((row) => [row.externalId, row.title]));
+}
+
+/**
+ * What explaining a checkout without offers needs of a shop: its stored settings, and how many of
+ * its products could be offered at all (active, available, with an available variant that has a price).
+ */
+export async function shopOfferFacts(
+  tx: Tx | Db,
+  shopId: string,
+): Promise<{ settings: unknown; offerableProducts: number }> {
+  const [row] = await tx.$queryRaw<Array<{ settings: unknown; offerableProducts: number }>>`
+    SELECT s.settings,
+      (SELECT count(*)::int FROM "Product" p
+       WHERE p."shopId" = s.id AND p.status = 'ACTIVE' AND p.available
+         AND EXISTS (SELECT 1 FROM "Variant" v
+                     WHERE v."productId" = p.id AND v.available AND COALESCE(v.price, p.price) IS NOT NULL)
+      ) AS "offerableProducts"
+    FROM "Shop" s
+    WHERE s.id = ${shopId}::uuid`;
+  return row ?? { settings: {}, offerableProducts: 0 };
+}
+
+export interface ProductOfferFacts {
+  productId: string;
+  tags: string[];
+  /** active, available, with an available variant that has a price */
+  offerable: boolean;
+}
+
+/** The given products' tags and whether each could be offered (unknown products are left out). */
+export async function productOfferFacts(
+  tx: Tx | Db,
+  { shopId, productIds }: { shopId: string; productIds: string[] },
+): Promise<ProductOfferFacts[]> {
+  if (productIds.length === 0) return [];
+  return tx.$queryRaw<ProductOfferFacts[]>`
+    SELECT p."externalId" AS "productId", p.tags,
+      (p.status = 'ACTIVE' AND p.available
+       AND EXISTS (SELECT 1 FROM "Variant" v
+                   WHERE v."productId" = p.id AND v.available AND COALESCE(v.price, p.price) IS NOT NULL)
+      ) AS offerable
+    FROM "Product" p
+    WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${productIds}::text[])`;
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -7,25 +7,25 @@ import {
   Box,
   Button,
   Card,
-  EmptyState,
   InlineStack,
   Layout,
   Page,
-  Select,
   Tag,
   Text,
-  TextField,
   Thumbnail,
 } from "@shopify/polaris";
-import { useState } from "react";
 import { z } from "zod";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
+import { EmptyCard } from "~/components/empty-card";
 import { PageError } from "~/components/page-error";
+import { ProductSearch, PurchasesCard, ShopperCard } from "~/components/preview-panels";
 import { db } from "~/db.server";
 import { previewOffers } from "~/services/offer-preview.server";
 import { shopify } from "~/shopify.server";
 
 const MAX_CART = 10;
+/** Shown for products without an image, as Shopify's admin shows them. */
+const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
 
 const PreviewQuerySchema = z.object({
   customer: z
@@ -33,7 +33,13 @@ const PreviewQuerySchema = z.object({
     .max(128)
     .regex(/^[\w-]*$/, "must be a customer from the list")
     .default(""),
-  order: z.string().trim().max(64).default(""),
+  // Shopify shows order names with a leading "#".
+  order: z
+    .string()
+    .trim()
+    .max(64)
+    .default("")
+    .transform((value) => value.replace(/^#/, "")),
   cart: z
     .string()
     .max(MAX_CART * 40)
@@ -60,18 +66,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const notice = problem
     ? `Ignored the address: ${problem.path.join(".")} ${problem.message}.`
     : preview.notice;
-  return { ...preview, notice, order, query: q };
+  return { ...preview, notice, enteredOrder: order, query: q };
 }
-
-const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
 export default function Preview() {
   const data = useLoaderData<typeof loader>();
   const href = useEmbeddedHref();
   const navigation = useNavigation();
-  const [customer, setCustomer] = useState(data.customerKey ?? "");
-  const [order, setOrder] = useState(data.order);
-  const [query, setQuery] = useState(data.query);
   const cartIds = data.cart.map((p) => p.productId);
   const hrefWith = (changes: Record<string, string>) =>
     href("/app/preview", {
@@ -88,15 +89,7 @@ export default function Preview() {
       ))}
     </>
   );
-  const options = [
-    { label: "A guest (no purchase history)", value: "" },
-    ...data.customers.map((c) => ({
-      label: `Customer ${c.customerKey.slice(0, 8)} · ${c.orders} orders${
-        c.lastOrderAt ? ` · last ${day.format(new Date(c.lastOrderAt))}` : ""
-      }`,
-      value: c.customerKey,
-    })),
-  ];
+  const chosen = data.customers.find((c) => c.customerKey === data.customerKey) ?? null;
   const loading = navigation.state !== "idle";
   const { offers, modelVersion } = data.result;
   return (
@@ -107,34 +100,22 @@ export default function Preview() {
       <Layout>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <Card>
-              <Form method="get">
-                {hidden({ cart: cartIds.join(","), q: data.query })}
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Shopper
-                  </Text>
-                  <Select
-                    label="Customer"
-                    name="customer"
-                    options={options}
-                    value={customer}
-                    onChange={setCustomer}
-                  />
-                  <TextField
-                    label="Or an order number"
-                    name="order"
-                    value={order}
-                    onChange={setOrder}
-                    autoComplete="off"
-                    helpText="Previews that order's customer, and its products as the cart when the cart is empty."
-                  />
-                  <Button submit loading={loading}>
-                    Preview
-                  </Button>
-                </BlockStack>
-              </Form>
-            </Card>
+            <ShopperCard
+              // A new answer (an order's customer, say) resets what the fields show.
+              key={`${data.customerKey ?? ""}|${data.order?.orderNumber ?? ""}`}
+              customers={data.customers}
+              customerKey={data.customerKey}
+              order={data.order?.orderNumber ?? data.enteredOrder}
+              fields={hidden({ q: data.query })}
+              cart={cartIds.join(",")}
+              loading={loading}
+            />
+            <PurchasesCard
+              customer={chosen}
+              guest={!data.customerKey}
+              order={data.order}
+              purchases={data.purchases}
+            />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -146,46 +127,51 @@ export default function Preview() {
                   </Text>
                 ) : (
                   <InlineStack gap="200">
-                    {data.cart.map((product) => (
-                      <Tag
-                        key={product.productId}
-                        url={hrefWith({ cart: cartIds.filter((id) => id !== product.productId).join(",") })}
-                      >
-                        {`${product.title} ✕`}
-                      </Tag>
-                    ))}
+                    {data.cart.map((product) =>
+                      data.order ? (
+                        <Tag key={product.productId}>{product.title}</Tag>
+                      ) : (
+                        <Tag
+                          key={product.productId}
+                          url={hrefWith({ cart: cartIds.filter((id) => id !== product.productId).join(",") })}
+                        >
+                          {`${product.title} ✕`}
+                        </Tag>
+                      ),
+                    )}
                   </InlineStack>
                 )}
-                <Form method="get">
-                  {hidden({ customer: data.customerKey ?? "", cart: cartIds.join(",") })}
-                  <BlockStack gap="200">
-                    <TextField
-                      label="Find a product to add"
-                      name="q"
-                      value={query}
-                      onChange={setQuery}
-                      autoComplete="off"
-                    />
-                    <Button submit>Search</Button>
-                  </BlockStack>
-                </Form>
-                {data.query && data.matches.length === 0 ? (
+                {data.order ? (
+                  <Text as="p" tone="subdued">
+                    {`${
+                      data.cart.length === 1 ? "The only product" : `All ${data.cart.length} products`
+                    } of order ${data.order.orderNumber}. Clear the order number to change the cart.`}
+                  </Text>
+                ) : (
+                  <ProductSearch
+                    fields={hidden({ customer: data.customerKey ?? "", cart: cartIds.join(",") })}
+                    query={data.query}
+                  />
+                )}
+                {!data.order && data.query && data.matches.length === 0 ? (
                   <Text as="p" tone="subdued">
                     No active product matches “{data.query}”.
                   </Text>
                 ) : null}
-                {data.matches.map((product) => (
-                  <InlineStack key={product.productId} align="space-between" blockAlign="center">
-                    <Text as="span">{product.title}</Text>
-                    <Button
-                      url={hrefWith({ cart: [...cartIds, product.productId].join(",") })}
-                      disabled={cartIds.includes(product.productId) || cartIds.length >= MAX_CART}
-                      accessibilityLabel={`Add ${product.title} to the cart`}
-                    >
-                      Add
-                    </Button>
-                  </InlineStack>
-                ))}
+                {data.order
+                  ? null
+                  : data.matches.map((product) => (
+                      <InlineStack key={product.productId} align="space-between" blockAlign="center">
+                        <Text as="span">{product.title}</Text>
+                        <Button
+                          url={hrefWith({ cart: [...cartIds, product.productId].join(",") })}
+                          disabled={cartIds.includes(product.productId) || cartIds.length >= MAX_CART}
+                          accessibilityLabel={`Add ${product.title} to the cart`}
+                        >
+                          Add
+                        </Button>
+                      </InlineStack>
+                    ))}
               </BlockStack>
             </Card>
           </BlockStack>
@@ -199,17 +185,24 @@ export default function Preview() {
                   <Text as="h2" variant="headingMd">
                     Offers in checkout
                   </Text>
-                  <Badge tone={modelVersion === null ? "attention" : "success"}>
-                    {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
-                  </Badge>
+                  {/* Without offers the empty state says why; a settings reason never reached a model. */}
+                  {offers.length > 0 ? (
+                    <Badge tone={modelVersion === null ? "attention" : "success"}>
+                      {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
+                    </Badge>
+                  ) : null}
                 </InlineStack>
                 {offers.length === 0 ? (
-                  <EmptyState heading="No offers for this checkout" image="">
-                    <p>
-                      The app shows nothing rather than something irrelevant: offers appear once the shop has
-                      active products with prices in stock, and the app is enabled in its settings.
-                    </p>
-                  </EmptyState>
+                  <EmptyCard
+                    heading={data.noOffers?.heading ?? "No offers for this checkout"}
+                    action={
+                      data.noOffers?.action
+                        ? { content: data.noOffers.action.label, url: href(data.noOffers.action.path) }
+                        : undefined
+                    }
+                  >
+                    {data.noOffers?.detail ?? "The app shows nothing rather than something irrelevant."}
+                  </EmptyCard>
                 ) : (
                   offers.map((offer) => (
                     <Box
@@ -220,7 +213,11 @@ export default function Preview() {
                       borderRadius="200"
                     >
                       <InlineStack gap="400" blockAlign="center" wrap={false}>
-                        <Thumbnail source={offer.imageUrl ?? ""} alt={offer.title} size="small" />
+                        <Thumbnail
+                          source={offer.imageUrl ?? PLACEHOLDER_IMAGE}
+                          alt={offer.title}
+                          size="small"
+                        />
                         <BlockStack gap="100">
                           <Text as="h3" variant="headingSm">
                             {offer.title}

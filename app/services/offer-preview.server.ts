@@ -1,21 +1,24 @@
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
+import { explainNoOffers, type NoOffersExplanation } from "~/lib/no-offers";
 import {
-  customerOfOrder,
-  findProducts,
+  customerPurchases,
+  customerSummary,
   frequentCustomers,
   type PreviewCustomer,
-  type PreviewProduct,
-  productTitles,
-} from "~/models/preview-data.server";
+  type PreviewPurchase,
+  previewedOrder,
+} from "~/models/preview-customers.server";
+import { findProducts, type PreviewProduct, productTitles } from "~/models/preview-data.server";
 import { findShop } from "~/models/shops.server";
 import { type CheckoutOffers, getCheckoutOffers } from "./checkout-offers.server";
+import { diagnoseNoOffers } from "./diagnose-no-offers.server";
 
 export interface PreviewRequest {
   shopDomain: string;
   /** a customer key from the list, or null for a guest */
   customerKey: string | null;
-  /** an order number: its customer (and, with an empty cart, its products) are previewed */
+  /** an order number: its customer, its products as the cart, and the history before it are previewed */
   orderNumber: string | null;
   cart: string[];
   /** text to find cart products by */
@@ -23,66 +26,91 @@ export interface PreviewRequest {
 }
 
 export interface OfferPreview {
+  /** customers to pick from: the most frequent, and the previewed one wherever they rank */
   customers: PreviewCustomer[];
   /** who is previewed: a customer key, or null for a guest */
   customerKey: string | null;
+  /** the order previewed, when one was asked for and found */
+  order: { orderNumber: string; orderedAt: Date | null; guest: boolean } | null;
+  /** the customer's latest orders that the ranking counts (before the previewed order), newest first */
+  purchases: PreviewPurchase[];
   cart: PreviewProduct[];
   matches: PreviewProduct[];
   result: CheckoutOffers;
+  /** why the checkout gets no offers, when it gets none */
+  noOffers: NoOffersExplanation | null;
   /** why the order number did not resolve, when it did not */
   notice: string | null;
 }
 
 const CUSTOMERS_LISTED = 25;
 const MATCHES_LISTED = 12;
+const PURCHASES_LISTED = 5;
 /** Prices in previews of shops whose currency is not known yet (no Shopify order). */
 const PREVIEW_CURRENCY = "USD";
 
 /**
  * What the checkout would offer a chosen shopper with a chosen cart: the same service the checkout
- * extension calls, so offers, reasons and prices are exactly the checkout's.
+ * extension calls, so offers, reasons and prices are exactly the checkout's. An order is previewed as
+ * its checkout was: its customer, all its products in the cart, and only the purchases before it.
  */
 export async function previewOffers(database: Db, request: PreviewRequest): Promise<OfferPreview> {
   const shop = await findShop(database, request.shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", "Unknown shop.");
   let { customerKey } = request;
   let cartIds = request.cart;
+  let historyBefore: Date | null = null;
   let notice: string | null = null;
-  if (request.orderNumber) {
-    const order = await customerOfOrder(database, shop.id, request.orderNumber);
-    if (!order) notice = `No order ${request.orderNumber} in this shop.`;
-    else {
-      customerKey = order.customerKey;
-      if (!order.customerKey) notice = `Order ${request.orderNumber} was a guest checkout.`;
-      if (cartIds.length === 0) {
-        cartIds = [...new Set(order.lines.flatMap((line) => (line.productId ? [line.productId] : [])))].slice(
-          0,
-          3,
-        );
-      }
-    }
+  const order = request.orderNumber
+    ? await previewedOrder(database, { shopId: shop.id, orderNumber: request.orderNumber })
+    : null;
+  if (request.orderNumber && !order) notice = `No order ${request.orderNumber} in this shop.`;
+  if (order) {
+    customerKey = order.customerKey;
+    cartIds = order.productIds;
+    historyBefore = order.orderedAt;
   }
-  const [customers, titles, matches, result] = await Promise.all([
+  const checkout = { shopDomain: request.shopDomain, customerKey, cart: cartIds, historyBefore };
+  const [customers, chosen, purchases, titles, matches, result] = await Promise.all([
     frequentCustomers(database, shop.id, CUSTOMERS_LISTED),
+    customerKey ? customerSummary(database, { shopId: shop.id, customerKey }) : null,
+    customerKey
+      ? customerPurchases(database, {
+          shopId: shop.id,
+          customerKey,
+          before: historyBefore,
+          orders: PURCHASES_LISTED,
+        })
+      : [],
     productTitles(database, { shopId: shop.id, productIds: cartIds }),
     request.query
       ? findProducts(database, { shopId: shop.id, query: request.query, limit: MATCHES_LISTED })
       : [],
     getCheckoutOffers(database, {
-      shopDomain: request.shopDomain,
-      customerKey,
-      cart: cartIds,
+      ...checkout,
       surface: "checkout",
       currency: PREVIEW_CURRENCY,
       inExperiment: false,
     }),
   ]);
+  const noOffers =
+    result.offers.length === 0
+      ? explainNoOffers(await diagnoseNoOffers(database, { shopId: shop.id, ...checkout }))
+      : null;
+  // A customer with no counted order yet (their only one cancelled, say) is still named in the picker.
+  const shown = customerKey ? (chosen ?? { customerKey, orders: 0, lastOrderAt: null }) : null;
+  const unlisted = shown && !customers.some((c) => c.customerKey === shown.customerKey);
   return {
-    customers,
+    customers: unlisted ? [shown, ...customers] : customers,
     customerKey,
+    order: order
+      ? { orderNumber: order.orderNumber, orderedAt: order.orderedAt, guest: order.customerKey === null }
+      : null,
+    purchases,
     cart: cartIds.map((productId) => ({ productId, title: titles.get(productId) ?? `Product ${productId}` })),
     matches,
     result,
+    noOffers,
     notice,
   };
 }

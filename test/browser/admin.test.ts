@@ -164,7 +164,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it("previews the offers a chosen customer would see", async () => {
+  it("previews the offers a chosen customer would see, with what they bought before", async () => {
     const timing = await open("preview", "/app/preview");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
     await page.getByLabel("Customer").selectOption({ index: 1 });
@@ -172,7 +172,49 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     await page.waitForLoadState("networkidle");
     expect(await page.getByText("No offers for this checkout").count()).toBe(0);
     expect(await page.getByText(/^Model v\d+$/).count()).toBe(1);
+    // The customer's latest orders, to check "You bought this before" against.
+    expect(await page.getByRole("heading", { name: / · Order / }).count()).toBeGreaterThan(0);
+    // The demo shop's products have no image: each offer shows the placeholder, loaded.
+    const thumbnails = page.locator('img[src$="/product-placeholder.svg"]');
+    expect(await thumbnails.count()).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        thumbnails.evaluateAll((images) => images.every((img) => (img as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
     await screenshot(page, "preview");
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("previews an order as its checkout was: its customer, all its products, the purchases before it", async () => {
+    const orders = await db().order.findMany({
+      where: { shop: { domain: DEMO_SHOP }, customerKey: { not: null } },
+      include: { lines: true },
+      orderBy: { orderedAt: "desc" },
+      take: 200,
+    });
+    const order = orders.find((o) => new Set(o.lines.map((l) => l.productId)).size >= 4)!;
+    expect(order).toBeDefined();
+    await open("preview (order)", "/app/preview");
+    await page.getByLabel("Or an order number").fill(order.externalId);
+    await Promise.all([page.waitForURL(/order=/), page.getByRole("button", { name: "Preview" }).click()]);
+    await page.waitForLoadState("networkidle");
+    const products = [...new Set(order.lines.map((l) => l.productId!))];
+    await expect
+      .poll(() => page.getByText(`All ${products.length} products of order ${order.externalId}.`).count())
+      .toBe(1);
+    const picked = await page.getByLabel("Customer").evaluate((select) => {
+      const element = select as HTMLSelectElement;
+      return { value: element.value, label: element.selectedOptions[0]?.textContent };
+    });
+    expect(picked.value).toBe(order.customerKey);
+    expect(picked.label).toMatch(
+      new RegExp(`^Customer ${order.customerKey!.slice(0, 6)}… · \\d+ orders? · last `),
+    );
+    expect(await page.getByText(new RegExp(`^Order ${order.externalId} of .*, by Customer `)).count()).toBe(
+      1,
+    );
+    await screenshot(page, "preview-order");
     expect(tab.errors).toEqual([]);
   });
 
@@ -247,6 +289,25 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     });
     expect(live.version).toBe(version);
     await screenshot(page, "models-restored");
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("says in the preview why a checkout gets no offers, and where to fix it", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    await db().shop.update({ where: { id: shop.id }, data: { settings: { enabled: false } } });
+    // The server keeps a shop's settings in memory for a few seconds.
+    await expect
+      .poll(
+        async () => {
+          await open("preview (app off)", "/app/preview");
+          return page.getByRole("heading", { name: "The app is turned off" }).count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(1);
+    expect(await page.getByRole("link", { name: "Open Settings" }).count()).toBe(1);
+    await screenshot(page, "preview-no-offers");
+    await db().shop.update({ where: { id: shop.id }, data: { settings: shop.settings ?? {} } });
     expect(tab.errors).toEqual([]);
   });
 
