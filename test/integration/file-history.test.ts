@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,29 +11,16 @@ import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
 import { seedOfferShop } from "../fixtures/offer-shop";
+import { GIFT_SHOP_HISTORY, runCommand } from "../helpers/cli";
 import { isolateIntegration } from "../helpers/integration";
 
 const context = isolateIntegration();
-/** A gift shop's year of orders in the order-lines format, with its product and customer ids. */
-const FIXTURE = path.resolve("test/fixtures/csv/gift-shop-history.csv");
+const FIXTURE = GIFT_SHOP_HISTORY;
 /** A returning customer of the fixture, and a product of their favourite theme. */
 const CUSTOMER = "12452";
 const CART = ["22961"];
 
-/** A command run as someone runs it locally: no secrets set, so each command falls back to the local ones. */
-function cli(script: string, args: string[]) {
-  const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, ...environment } = process.env;
-  return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
-    env: {
-      ...environment,
-      DATABASE_URL: context.databaseUrl,
-      QUEUE_PREFIX: context.queuePrefix,
-      LOG_LEVEL: "silent",
-    },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-}
+const cli = (script: string, args: string[]) => runCommand(context, script, args);
 
 const CSV_HEADER =
   "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";

@@ -1,0 +1,24 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import type { IntegrationContext } from "./integration";
+
+/** A gift shop's year of orders in the order-lines format, with its own product and customer ids. */
+export const GIFT_SHOP_HISTORY = path.resolve("test/fixtures/csv/gift-shop-history.csv");
+
+/**
+ * Runs one of the project's commands against the test's database and queue prefix, as someone runs
+ * it locally: no secrets set, so every command falls back to the same local ones.
+ */
+export function runCommand(context: IntegrationContext, script: string, args: string[]) {
+  const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, ...environment } = process.env;
+  return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
+    env: {
+      ...environment,
+      DATABASE_URL: context.databaseUrl,
+      QUEUE_PREFIX: context.queuePrefix,
+      LOG_LEVEL: "silent",
+    },
+    encoding: "utf8",
+    timeout: 180_000,
+  });
+}
