@@ -66,6 +66,8 @@ export interface CheckoutOffersOptions {
    * never a storefront (app proxy) request, whose caller anyone can be.
    */
   mayIssueCodes?: boolean;
+  /** when the offers are served, as their ids record it: now, but for a replay of past checkouts */
+  servedAt?: Date;
 }
 
 /** Surfaces where the extension can apply a code to the checkout. */
@@ -118,6 +120,7 @@ export async function getCheckoutOffers(
     unitKey,
     inExperiment = true,
     mayIssueCodes = false,
+    servedAt = new Date(),
   }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
@@ -146,7 +149,6 @@ export async function getCheckoutOffers(
     ranking: variant?.ranking ?? "model",
   });
   const products = await productsOf(entry, shop.shopId, ranked.offers);
-  const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
   const discountsFor =
