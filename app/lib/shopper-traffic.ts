@@ -12,6 +12,13 @@ const WEEKDAY_VOLUME = [1.3, 0.9, 0.85, 0.9, 0.95, 1.05, 1.35];
 /** Checkouts per hour of the day (UTC): quiet at night, busiest in the evening. */
 const HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6, 7, 7, 6, 6, 7, 8, 9, 10, 10, 8, 6, 3];
 const HOUR_TOTAL = HOUR_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
+/** Where shoppers meet the offers: mostly the checkout, then the thank-you page. */
+const SURFACE_SHARES: Array<[Surface, number]> = [
+  ["checkout", 0.55],
+  ["cart-line-list", 0.1],
+  ["thank-you", 0.25],
+  ["storefront", 0.1],
+];
 /** Of the shoppers shown an offer, the share who click it, by surface. */
 const CLICK_RATE: Record<Surface, number> = {
   checkout: 0.12,
@@ -50,6 +57,16 @@ export function checkoutTime(dayStartMs: number, rng: () => number): Date {
   let hour = 0;
   while (hour < 23 && draw >= HOUR_WEIGHTS[hour]!) draw -= HOUR_WEIGHTS[hour++]!;
   return new Date(dayStartMs + hour * 3_600_000 + Math.floor(rng() * 3_600_000));
+}
+
+/** The surface a shopper is shown offers on. */
+export function checkoutSurface(rng: () => number): Surface {
+  let draw = rng();
+  for (const [surface, share] of SURFACE_SHARES) {
+    draw -= share;
+    if (draw < 0) return surface;
+  }
+  return "checkout";
 }
 
 export function startOfDay(ms: number): number {
