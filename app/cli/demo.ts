@@ -187,9 +187,18 @@ async function train(shopDomain: string): Promise<boolean> {
 
 async function simulate(seed: number) {
   const activity = await simulateOfferActivity(db(), { seed });
+  const served = activity.modelVersions
+    .map(({ modelVersion, checkouts }) =>
+      modelVersion === null
+        ? `${checkouts} by popularity (no live model)`
+        : `${checkouts} by model v${modelVersion}`,
+    )
+    .join(", ");
+  const arms = activity.arms.map(({ variant, checkouts }) => `${variant} ${checkouts}`).join(", ");
   console.log(
-    `Simulated 30 days of shoppers: ${activity.events.toLocaleString("en")} offer events, ` +
-      `${activity.orders.toLocaleString("en")} orders from offers.`,
+    `Simulated 30 days of shoppers: ${activity.checkouts.toLocaleString("en")} checkouts (offers ranked ${served || "for none"}; ` +
+      `experiment arms: ${arms}), ${activity.events.toLocaleString("en")} offer events, ` +
+      `${activity.orders.toLocaleString("en")} orders from offers, ${activity.codesIssued.toLocaleString("en")} discount codes issued.`,
   );
 }
 

@@ -73,6 +73,8 @@ export interface CheckoutOffersOptions {
   historyBefore?: Date | null;
   /** at most this many offers instead of the shop's maxOffers (an operator's query) */
   limit?: number;
+  /** when the offers are served, as their ids record it: now, but for a replay of past checkouts */
+  servedAt?: Date;
 }
 
 /** Surfaces where the extension can apply a code to the checkout. */
@@ -129,6 +131,7 @@ export async function getCheckoutOffers(
     mayIssueCodes = false,
     historyBefore = null,
     limit,
+    servedAt = new Date(),
   }: CheckoutOffersOptions,
 ): Promise<CheckoutOffers> {
   const entry = await shopEntry(database, shopDomain);
@@ -158,7 +161,6 @@ export async function getCheckoutOffers(
     historyBefore,
   });
   const products = await productsOf(entry, shop.shopId, ranked.offers);
-  const servedAt = new Date();
   const offers: CheckoutOffer[] = [];
   const discounts = shop.settings.discounts;
   const discountsFor =

@@ -121,6 +121,6 @@ export async function flushExposures(): Promise<void> {
 }
 
 /** The checkout's key as we keep it: a hash bound to the shop, so the sent value is never stored. */
-function checkoutUnit(shopDomain: string, unitKey: string): string {
+export function checkoutUnit(shopDomain: string, unitKey: string): string {
   return `u-${createHash("sha256").update(`checkout-unit\u0000${shopDomain}\u0000${unitKey}`).digest("base64url").slice(0, 22)}`;
 }

@@ -1,42 +1,67 @@
-import type { Db } from "~/db.server";
+import type { Db, Prisma } from "~/db.server";
 import { AppError } from "~/lib/errors";
-import { signOfferToken } from "~/lib/offer-token.server";
-import type { Surface } from "~/lib/offers";
+import { experimentPlan } from "~/lib/experiments";
+import { verifyOfferToken } from "~/lib/offer-token.server";
 import type { OrderSnapshot } from "~/lib/order-snapshot";
+import { DiscountSettingsSchema, readShopSettings, type ShopSettings } from "~/lib/shop-settings";
+import {
+  checkoutSurface,
+  checkoutTime,
+  dailyCheckouts,
+  replayCheckout,
+  type ServedOffer,
+  startOfDay,
+} from "~/lib/shopper-traffic";
+import { settleCodes } from "~/models/discount-codes.server";
+import { type Exposure, recordExperiment } from "~/models/experiments.server";
 import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { findShop } from "~/models/shops.server";
+import {
+  deleteSimulatedActivity,
+  foreignOrderCount,
+  replayableOrders,
+  setExposures,
+} from "~/models/simulated-activity.server";
 import { createRng } from "~ml/random";
-import { recommend } from "./recommend.server";
+import { getCheckoutOffers } from "./checkout-offers.server";
+import { checkoutUnit, flushExposures } from "./experiment-arms.server";
 import { DEMO_SHOP } from "./seed-demo-shop.server";
+import { stockDemoCodes } from "./stock-demo-codes.server";
 
 /** Simulated orders carry this prefix, so a new simulation replaces the last one. */
-const ORDER_PREFIX = "sim-";
+export const SIMULATED_ORDER_PREFIX = "sim-";
 const DAY_MS = 86_400_000;
-const SURFACE_SHARES: Array<[Surface, number]> = [
-  ["checkout", 0.55],
-  ["cart-line-list", 0.1],
-  ["thank-you", 0.25],
-  ["storefront", 0.1],
-];
-/** Of offers shown: clicked; of clicked: added; of added: bought (else removed, sometimes). */
-const CLICK_RATE = 0.14;
-const ADD_RATE = 0.55;
-const BUY_RATE = 0.75;
+/** A checkout's offers, events and order all lie this long before `now`. */
+const SETTLE_MS = 15 * 60_000;
+/** What the demo shop offers when its merchant never set discounts up: a small monthly budget. */
+const DEMO_DISCOUNTS = { enabled: true, maxPercent: 15, defaultPercent: 10, monthlyBudget: 300 };
 const CURRENCY = "USD";
 
 export interface SimulatedActivity {
   checkouts: number;
   events: number;
+  /** orders with a product bought from an offer */
   orders: number;
+  /** every order the simulated checkouts placed, with an offer's product or not */
+  checkoutOrders: number;
+  /** checkouts shown offers, per model version that ranked them (null: the popularity fallback) */
+  modelVersions: Array<{ modelVersion: number | null; checkouts: number }>;
+  /** checkouts per experiment arm, the holdout (shown nothing) included */
+  arms: Array<{ variant: string; checkouts: number }>;
+  /** discount codes handed out with offers */
+  codesIssued: number;
 }
 
 /**
- * Shopper activity for the local demo shop, so its performance page has something to show: for
- * each of the last `days` days, checkouts of the shop's own customers and carts are served the
- * offers recommend() ranks, and a seeded share of them is shown, clicked, added and bought (as
- * orders carrying the offer id, attributed like real ones). Replaces an earlier simulation.
- * Refuses any shop but the demo shop: these are made-up shoppers.
+ * Shopper activity for the synthetic demo shop, so its performance and experiment pages have
+ * something to show: for each of the last `days` days (busier at weekends, with a day's luck), made-up
+ * checkouts replay the shop's own customers and carts through the checkout offers service, as the
+ * checkout extension calls it, with the experiment and the discount policy. What a real checkout
+ * leaves is written with the simulated times: offer events, experiment exposures, issued codes and
+ * orders (through the webhooks' order upsert, lines carrying the offer id). Replaces an earlier
+ * simulation and leaves the seeded history alone. Refuses any other shop, and a demo shop holding
+ * orders the synthetic generator did not make: these are made-up shoppers.
  */
 export async function simulateOfferActivity(
   database: Db,
@@ -49,120 +74,179 @@ export async function simulateOfferActivity(
   }: { shopDomain?: string; days?: number; checkoutsPerDay?: number; seed?: number; now?: Date } = {},
 ): Promise<SimulatedActivity> {
   if (shopDomain !== DEMO_SHOP)
-    throw new AppError("BAD_REQUEST", "Only the demo shop gets simulated shoppers.");
+    throw new AppError("BAD_REQUEST", "Only the synthetic demo shop gets simulated shoppers.");
   const shop = await findShop(database, shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
-  await database.offerEvent.deleteMany({ where: { shopId: shop.id } });
-  await database.order.deleteMany({ where: { shopId: shop.id, externalId: { startsWith: ORDER_PREFIX } } });
+  const prefix = { shopId: shop.id, simulatedPrefix: SIMULATED_ORDER_PREFIX };
+  if ((await foreignOrderCount(database, prefix)) > 0)
+    throw new AppError("CONFLICT", "The shop holds orders the synthetic generator did not make.");
+  await deleteSimulatedActivity(database, prefix);
+  const settings = await demoSettings(database, shop.id);
+  const plan = experimentPlan(settings.experiment);
 
-  // Carts and customers to replay: the shop's own orders, most recent first.
-  const samples = await database.order.findMany({
-    where: { shopId: shop.id, cancelledAt: null },
-    orderBy: { orderedAt: "desc" },
-    take: 2_000,
-    select: { customerKey: true, lines: { select: { productId: true, unitPrice: true } } },
-  });
-  if (samples.length === 0) return { checkouts: 0, events: 0, orders: 0 };
-  const prices = new Map(
-    samples.flatMap((order) =>
-      order.lines.map((line) => [line.productId, line.unitPrice?.toString() ?? null]),
-    ),
-  );
+  const samples = await replayableOrders(database, { shopId: shop.id, limit: 2_000 });
+  const result: SimulatedActivity = {
+    checkouts: 0,
+    events: 0,
+    orders: 0,
+    checkoutOrders: 0,
+    modelVersions: [],
+    arms: [],
+    codesIssued: 0,
+  };
+  if (samples.length === 0) return result;
+  // What each customer buys anyway: offers of those products appeal to them.
+  const liked = new Map<string, Set<string>>();
+  for (const sample of samples) {
+    if (!sample.customerKey) continue;
+    const products = liked.get(sample.customerKey) ?? new Set<string>();
+    for (const line of sample.lines) if (line.productId) products.add(line.productId);
+    liked.set(sample.customerKey, products);
+  }
+  const codes = settings.discounts.enabled
+    ? await stockDemoCodes(database, { shopId: shop.id, settings: settings.discounts, seed })
+    : null;
+
   const rng = createRng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
-  const surfaceOf = () => {
-    let draw = rng();
-    for (const [surface, share] of SURFACE_SHARES) {
-      draw -= share;
-      if (draw < 0) return surface;
-    }
-    return "checkout" as Surface;
-  };
-  const events: OfferEventRow[] = [];
-  const orders: OrderSnapshot[] = [];
-  const firstDay = Math.floor(now.getTime() / DAY_MS) - days + 1;
-  let checkouts = 0;
-  for (let dayIndex = 0; dayIndex < days; dayIndex++) {
-    // Busier towards the end, as a shop that added the block and grew.
-    const volume = Math.round(checkoutsPerDay * (0.6 + (0.8 * dayIndex) / Math.max(1, days - 1)));
-    for (let n = 0; n < volume; n++) {
-      const servedAt = new Date((firstDay + dayIndex) * DAY_MS + Math.floor(rng() * DAY_MS));
-      if (servedAt > now) continue;
+  const exposures = new Map<string, Exposure>();
+  const versions = new Map<number | null, number>();
+  const arms = new Map<string, number>();
+  let orderCount = 0;
+  const firstDay = startOfDay(now.getTime()) - (days - 1) * DAY_MS;
+  for (let day = 0; day < days; day++) {
+    const dayStart = firstDay + day * DAY_MS;
+    const times = Array.from({ length: dailyCheckouts(checkoutsPerDay, dayStart, rng) }, () =>
+      checkoutTime(dayStart, rng),
+    ).sort((a, b) => a.getTime() - b.getTime());
+    const events: OfferEventRow[] = [];
+    const orders: OrderSnapshot[] = [];
+    for (const servedAt of times) {
       const sample = pick(samples);
-      const cart = [
-        ...new Set(sample.lines.flatMap((line) => (line.productId ? [line.productId] : []))),
-      ].slice(0, 3);
-      const ranked = await recommend(database, { shopDomain, customerKey: sample.customerKey, cart, k: 3 });
-      const surface = surfaceOf();
-      checkouts += 1;
-      for (const offer of ranked.offers) {
-        if (!/^\d+$/.test(offer.productId)) continue;
-        const offerId = signOfferToken({
-          shopDomain,
-          productId: offer.productId,
-          modelVersion: ranked.modelVersion,
+      const surface = checkoutSurface(rng);
+      if (servedAt.getTime() > now.getTime() - SETTLE_MS) continue;
+      const { customerKey } = sample;
+      // The extension's own key for the checkout, deterministic so a re-run assigns the same arms.
+      const unitKey = `sim-${seed}-${result.checkouts}`;
+      const cart = [...new Set(sample.lines.flatMap((line) => (line.productId ? [line.productId] : [])))];
+      const storefront = surface === "storefront";
+      const shopperRng = createRng(Math.floor(rng() * 4_294_967_296));
+      const served = await getCheckoutOffers(database, {
+        shopDomain,
+        customerKey,
+        cart: cart.slice(0, 5),
+        surface,
+        currency: CURRENCY,
+        // The storefront's app proxy sends no checkout key and may never get codes.
+        unitKey: storefront ? null : unitKey,
+        mayIssueCodes: !storefront,
+        servedAt,
+      });
+      result.checkouts += 1;
+      if (served.experiment) {
+        const { variant } = served.experiment;
+        arms.set(variant, (arms.get(variant) ?? 0) + 1);
+        const unit = customerKey ?? checkoutUnit(shopDomain, unitKey);
+        if (!exposures.has(unit))
+          exposures.set(unit, {
+            shopId: shop.id,
+            experimentId: served.experiment.id,
+            unitKey: unit,
+            variant,
+            customerKey,
+            firstSeenAt: servedAt,
+          });
+      }
+      if (served.offers.length > 0)
+        versions.set(served.modelVersion, (versions.get(served.modelVersion) ?? 0) + 1);
+      const offers = served.offers.flatMap((offer): ServedOffer[] => {
+        const claims = verifyOfferToken(offer.offerId, shopDomain);
+        if (!claims) return [];
+        const { productId, modelVersion, discountPercent, experiment } = claims;
+        return [
+          {
+            offerId: offer.offerId,
+            productId,
+            modelVersion,
+            price: offer.price.amount,
+            discountPercent,
+            experiment,
+          },
+        ];
+      });
+      const replay = replayCheckout(
+        {
+          offers,
           surface,
           servedAt,
-        });
-        const at = (seconds: number) =>
-          new Date(Math.min(now.getTime(), servedAt.getTime() + seconds * 1000));
-        const event = (type: OfferEventRow["type"], seconds: number) =>
-          events.push({
+          customerKey,
+          liked: (customerKey && liked.get(customerKey)) || new Set(),
+          cart: sample.lines.flatMap((line) =>
+            line.productId
+              ? [
+                  {
+                    productId: line.productId,
+                    title: line.title,
+                    quantity: line.quantity,
+                    unitPrice: line.unitPrice?.toString() ?? null,
+                  },
+                ]
+              : [],
+          ),
+          currency: CURRENCY,
+          orderId: () => `${SIMULATED_ORDER_PREFIX}${seed}-${++orderCount}`,
+        },
+        shopperRng,
+      );
+      events.push(...replay.events);
+      orders.push(...replay.orders);
+      result.orders += replay.offerOrders;
+      const discounted = offers.filter((offer) => offer.discountPercent > 0);
+      if (codes && discounted.length > 0) {
+        result.codesIssued += await codes.issued({
+          offers: discounted.map(({ offerId, productId, discountPercent }) => ({
             offerId,
-            productId: offer.productId,
-            modelVersion: ranked.modelVersion,
-            surface,
-            type,
-            customerKey: sample.customerKey,
-            occurredAt: at(seconds),
-          });
-        event("impression", 2);
-        if (rng() >= CLICK_RATE) continue;
-        event("click", 20);
-        if (rng() >= ADD_RATE) continue;
-        event("add", 25);
-        if (rng() < BUY_RATE) {
-          const orderedAt = at(300).toISOString();
-          orders.push({
-            externalId: `${ORDER_PREFIX}${orders.length + 1}`,
-            orderedAt,
-            updatedAt: orderedAt,
-            customerKey: sample.customerKey,
-            currency: CURRENCY,
-            totalPrice: null,
-            financialStatus: "paid",
-            cancelledAt: null,
-            test: false,
-            refunds: [],
-            lines: [
-              {
-                externalId: "1",
-                productId: offer.productId,
-                variantId: null,
-                title: null,
-                category: null,
-                quantity: 1,
-                currentQuantity: 1,
-                unitPrice: prices.get(offer.productId) ?? "10.00",
-                offerId,
-              },
-            ],
-          });
-        } else if (rng() < 0.3) {
-          event("remove", 60);
-        }
+            productId,
+            percent: discountPercent,
+          })),
+          issuedAt: servedAt,
+        });
       }
     }
+    // Day by day, so the discount policy sees the earlier days' outcomes.
+    result.events += await insertOfferEvents(database, { shopId: shop.id, events });
+    for (let i = 0; i < orders.length; i += 1_000) {
+      await upsertOrderBatch(database, {
+        shopId: shop.id,
+        source: "shopify",
+        orders: orders.slice(i, i + 1_000),
+      });
+    }
+    result.checkoutOrders += orders.length;
   }
-  for (let i = 0; i < events.length; i += 5_000) {
-    await insertOfferEvents(database, { shopId: shop.id, events: events.slice(i, i + 5_000) });
-  }
-  for (let i = 0; i < orders.length; i += 1_000) {
-    await upsertOrderBatch(database, {
-      shopId: shop.id,
-      source: "shopify",
-      orders: orders.slice(i, i + 1_000),
-    });
-  }
-  return { checkouts, events: events.length, orders: orders.length };
+  // The exposures the service queued carry the clock's time; the replay's own times replace them.
+  await flushExposures();
+  if (exposures.size > 0) await recordExperiment(database, { shopId: shop.id, plan });
+  await setExposures(database, [...exposures.values()]);
+  if (codes) await settleCodes(database, { shopId: shop.id, now });
+  result.modelVersions = [...versions].map(([modelVersion, checkouts]) => ({ modelVersion, checkouts }));
+  result.arms = [...arms].sort().map(([variant, checkouts]) => ({ variant, checkouts }));
+  return result;
+}
+
+/**
+ * The demo shop's settings, with discounts turned on when its merchant never set them up, so the
+ * simulation shows the discount policy at work.
+ */
+async function demoSettings(database: Db, shopId: string): Promise<ShopSettings> {
+  const stored = await database.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const settings = readShopSettings(stored.settings);
+  const untouched = JSON.stringify(settings.discounts) === JSON.stringify(DiscountSettingsSchema.parse({}));
+  if (!untouched) return settings;
+  const updated = { ...settings, discounts: { ...settings.discounts, ...DEMO_DISCOUNTS } };
+  await database.shop.update({
+    where: { id: shopId },
+    data: { settings: updated as unknown as Prisma.InputJsonValue },
+  });
+  return updated;
 }

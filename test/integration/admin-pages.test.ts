@@ -192,8 +192,14 @@ describe("the performance page", () => {
     expect(totals.impressions).toBe(report.rows.reduce((total, row) => total + row.impressions, 0));
     expect(totals.purchases).toBeGreaterThan(0);
     expect(page.performance.currency).toBe("USD");
-    // The simulation serves no experiment: the card's empty state, with nothing paused.
-    expect(page.experiment).toMatchObject({ experimentId: null, horizonPerArm: null, arms: [] });
+    // The simulated checkouts go through the experiment: the card shows both arms, nothing paused.
+    expect(page.experiment.experimentId).not.toBeNull();
+    expect(
+      page.experiment.arms.map((arm: { variant: string; paused: unknown }) => [arm.variant, arm.paused]),
+    ).toEqual([
+      ["holdout", null],
+      ["default", null],
+    ]);
 
     const thankYou = await (
       await get(performanceLoader, "/app/performance?range=7&surface=thank-you")
