@@ -5,6 +5,11 @@ import { parseArgs } from "node:util";
 
 import "./local-secrets";
 
+// The demo says what it does in its own lines: its services log only warnings here, while the server
+// and worker it starts log as configured.
+const CHILD_LOG_LEVEL = process.env.LOG_LEVEL ?? "info";
+process.env.LOG_LEVEL ??= "warn";
+
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");
 const { ensureDatabase, migrate } = await import("~/db/migrate.server");
@@ -165,7 +170,7 @@ async function train(shopDomain: string): Promise<boolean> {
   const outcome = await trainShopModel(db(), {
     shopDomain,
     reason: "import",
-    log: logger().child({ shop: shopDomain }, { level: "warn" }),
+    log: logger().child({ shop: shopDomain }),
     keep: env().MODEL_ARTIFACTS_KEPT,
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
@@ -214,8 +219,16 @@ async function serve(shopDomain: string): Promise<number> {
   }
   const base = `http://localhost:${config.PORT}`;
   const children = [
-    run("node", ["server.mjs"], { NODE_ENV: "production", PORT: String(config.PORT), SHOPIFY_APP_URL: base }),
-    run("node", ["--import", "tsx", "app/jobs/worker.server.ts"], { NODE_ENV: "production" }),
+    run("node", ["server.mjs"], {
+      NODE_ENV: "production",
+      PORT: String(config.PORT),
+      SHOPIFY_APP_URL: base,
+      LOG_LEVEL: CHILD_LOG_LEVEL,
+    }),
+    run("node", ["--import", "tsx", "app/jobs/worker.server.ts"], {
+      NODE_ENV: "production",
+      LOG_LEVEL: CHILD_LOG_LEVEL,
+    }),
   ];
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
