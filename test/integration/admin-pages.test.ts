@@ -214,8 +214,26 @@ describe("the performance page", () => {
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,currency");
     expect(lines).toHaveLength(8);
+    // Rates to four decimals and money to cents, as a spreadsheet should show them.
+    const dayCells = lines.slice(1).map((line) => line.split(","));
+    expect(dayCells.some((cells) => Number(cells[5]) > 0)).toBe(true);
+    for (const cells of dayCells) {
+      expect(cells[5]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[6]).toMatch(/^\d+\.\d{2}$/);
+    }
     const products = await (await get(csvLoader, "/app/performance.csv?range=7&kind=products")).text();
-    expect(products.split("\r\n")[0]).toMatch(/^product_id,title,model_version,surface,/);
+    const [productHeader, ...productLines] = products.trimEnd().split("\r\n");
+    expect(productHeader).toMatch(
+      /^product_id,title,model_version,surface,.*,click_rate,take_rate,revenue,currency$/,
+    );
+    expect(productLines.length).toBeGreaterThan(0);
+    for (const line of productLines) {
+      // Titles may be quoted with commas; the numbers are the last columns.
+      const cells = line.split(",").slice(-4);
+      expect(cells[0]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[1]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[2]).toMatch(/^\d+\.\d{2}$/);
+    }
   });
 });
 
