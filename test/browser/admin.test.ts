@@ -219,6 +219,10 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     const restore = page.getByRole("button", { name: /^Restore version \d+$/ }).first();
     await restore.waitFor({ timeout: 90_000 });
     const version = Number((await restore.getAttribute("aria-label"))!.replace("Restore version ", ""));
+    // The training is over: the page no longer says it is queued, and one version is live.
+    await expect.poll(() => page.getByText(/Training queued/).count()).toBe(0);
+    expect(await page.getByText("Live", { exact: true }).count()).toBe(1);
+    await screenshot(page, "models-retrained");
     // By keyboard: Enter opens the confirmation, Escape dismisses it, and nothing changes.
     await restore.focus();
     await page.keyboard.press("Enter");

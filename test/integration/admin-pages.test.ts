@@ -133,6 +133,19 @@ describe("the models page", () => {
     bytes: new Uint8Array([1, 2, 3]),
   });
 
+  it("tells one story of the live model: its card, its badge and its note agree", async () => {
+    await registerModel(db(), { shopId, keep: 10, model: model(0.2) });
+    const page = await (await get(modelsLoader, "/app/models")).json();
+    expect(page.versions).toMatchObject([{ version: 1, status: "live" }]);
+    expect(page.liveModel).toMatchObject({ version: 1, metrics: { ndcg: 0.2 } });
+    expect(page.status.liveModel).toMatchObject({ version: 1 });
+    // The note tells why the version went live, not that no model is live.
+    expect(page.versions[0].decisionNote).toMatch(
+      /^Promoted with no live model to compare with: NDCG 0\.2000/,
+    );
+    await db().modelVersion.deleteMany({ where: { shopId } });
+  });
+
   it("lists versions with their metrics and restores a retired one", async () => {
     await registerModel(db(), { shopId, keep: 10, model: model(0.2) });
     await registerModel(db(), { shopId, keep: 10, model: model(0.25) });
@@ -150,6 +163,8 @@ describe("the models page", () => {
         ["version", "1"],
       ]),
     ).toEqual({
+      intent: "restore",
+      version: 1,
       ok: true,
       message: "Version 1 is live again. Checkout switches to it within seconds.",
     });
@@ -161,6 +176,7 @@ describe("the models page", () => {
         ["version", "7"],
       ]),
     ).toEqual({
+      intent: "restore",
       ok: false,
       message: "demo-shop.myshopify.com has no model version 7.",
     });
