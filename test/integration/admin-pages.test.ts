@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { enqueue } from "~/jobs/queues.server";
+import { action as offersAction } from "~/routes/api.checkout.offers";
 import { loader as homeLoader } from "~/routes/app._index";
 import { action as modelsAction, loader as modelsLoader } from "~/routes/app.models";
 import { loader as performanceLoader } from "~/routes/app.performance";
 import { loader as csvLoader } from "~/routes/app.performance[.csv]";
+import { loader as previewLoader } from "~/routes/app.preview";
 import { action as privacyAction, loader as privacyLoader } from "~/routes/app.privacy";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
 import { loader as statusLoader } from "~/routes/app.status";
@@ -16,6 +18,8 @@ import { simulateOfferActivity } from "~/services/simulate-offer-activity.server
 import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 
@@ -55,6 +59,39 @@ describe("the home page and its status", () => {
     expect(status.headers.get("Cache-Control")).toBe("no-store");
     expect((await status.json()).training.state).toBe("queued");
   });
+  it("marks the offers step done only once a checkout block asks for offers, not for offer events or previews", async () => {
+    // Offer events alone (as the demo's simulated activity writes them) place no block.
+    await db().offerEvent.create({
+      data: {
+        shopId,
+        offerId: "simulated-offer",
+        productId: "1",
+        surface: "checkout",
+        type: "impression",
+        occurredAt: new Date(),
+      },
+    });
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBeNull();
+    await get(previewLoader, "/app/preview");
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBeNull();
+
+    const token = await checkoutToken({ shop: DEMO_SHOP });
+    const body = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
+    const before = Date.now();
+    const asked = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
+    expect(asked.status).toBe(200);
+    const first = await waitFor(async () => {
+      const home = await (await get(homeLoader, "/app")).json();
+      return home.offersFirstRequestedAt ?? undefined;
+    }, 5_000);
+    expect(new Date(first).getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    // Later requests keep the first time.
+    await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBe(first);
+    await db().offerEvent.deleteMany({ where: { shopId } });
+  });
+
   it("reports a running history import with the progress its job reported", async () => {
     const run = await db().importRun.create({
       data: { shopId, kind: "bulk", status: "running", stage: "orders", processed: 1_200 },
