@@ -130,6 +130,39 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("navigates between pages with a bar of links when App Bridge's menu is not there", async () => {
+    await open("home (navigation)", "/app");
+    const nav = page.getByRole("navigation", { name: "App pages" });
+    const links = nav.getByRole("link");
+    await expect.poll(() => links.count()).toBe(6);
+    // Separate, spaced links, not one run of text.
+    const boxes = await links.evaluateAll((anchors) =>
+      anchors.map((anchor) => {
+        const box = anchor.getBoundingClientRect();
+        return { left: box.left, right: box.right, paddingLeft: getComputedStyle(anchor).paddingLeft };
+      }),
+    );
+    for (const [index, box] of boxes.entries()) {
+      expect(Number.parseFloat(box.paddingLeft)).toBeGreaterThan(0);
+      if (index > 0) expect(box.left).toBeGreaterThan(boxes[index - 1]!.right);
+    }
+    expect(await nav.locator('[aria-current="page"]').textContent()).toBe("Home");
+    await screenshot(page, "navigation-home");
+
+    await nav.getByRole("link", { name: "Models" }).click();
+    await page.waitForURL(/\/app\/models\?/);
+    // The session token and the shop stay in the address, so the page behind the link loads.
+    expect(new URL(page.url()).searchParams.get("id_token")).toBeTruthy();
+    expect(new URL(page.url()).searchParams.get("shop")).toBe(DEMO_SHOP);
+    await page.getByRole("heading", { name: "Models", level: 1 }).waitFor();
+    expect(await nav.locator('[aria-current="page"]').textContent()).toBe("Models");
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Offers shown at once").waitFor();
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByLabel("Offers shown at once").waitFor();
+    expect(tab.errors).toEqual([]);
+  });
+
   it("charts offer performance, shows the numbers as a table and exports them", async () => {
     const activity = await simulateOfferActivity(db(), { days: 30, checkoutsPerDay: 20, seed: 2 });
     expect(activity.orders).toBeGreaterThan(0);
