@@ -287,6 +287,21 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("explains an expired link instead of leaving a blank page", async () => {
+    const expired = signSessionToken({
+      shop: DEMO_SHOP,
+      apiKey: env().SHOPIFY_API_KEY,
+      secret: env().SHOPIFY_API_SECRET,
+      ttlSeconds: -60,
+    });
+    const query = embedded.replace(/id_token=[^&]+/, `id_token=${expired}`);
+    await page.goto(`${server.url}/app/models?${query}`, { waitUntil: "networkidle" });
+    expect(new URL(page.url()).pathname).toBe("/auth/session-token");
+    await page.getByRole("heading", { name: "This link has expired or is broken" }).waitFor();
+    expect(await page.getByText("npm run demo").count()).toBe(1);
+    await screenshot(page, "session-link-expired");
+  });
+
   it("explains the data kept, and every page loads within the budget", async () => {
     const timing = await open("data and privacy", "/app/privacy");
     expect(await page.getByText("Never stored").count()).toBe(1);
