@@ -243,6 +243,42 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("excludes a product found by its title, shown by title with a button to remove it", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    const product = await db().product.findFirstOrThrow({
+      where: { shopId: shop.id, title: { contains: " " } },
+      orderBy: { id: "asc" },
+    });
+    await open("settings (product search)", "/app/settings");
+    const search = page.getByPlaceholder("Search products by title").first();
+    await search.fill(product.title.slice(2, -1).toLowerCase());
+    await page
+      .getByRole("button", { name: `Add ${product.title}` })
+      .first()
+      .click();
+    const remove = page.getByRole("button", { name: `Remove ${product.title}` });
+    await remove.waitFor();
+    await screenshot(page, "settings-product-picked");
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("Settings saved").waitFor();
+    const excluded = async () =>
+      (
+        (await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).settings as {
+          excludedProductIds: string[];
+        }
+      ).excludedProductIds;
+    expect(await excluded()).toEqual([product.externalId]);
+
+    // After a reload the product is still shown by its title; removing it saves an empty list.
+    await page.reload({ waitUntil: "networkidle" });
+    await remove.click();
+    await expect.poll(() => remove.count()).toBe(0);
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("Settings saved").waitFor();
+    expect(await excluded()).toEqual([]);
+    expect(tab.errors).toEqual([]);
+  });
+
   it("retrains, then rolls back to an earlier version after confirming", async () => {
     const timing = await open("models", "/app/models");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);

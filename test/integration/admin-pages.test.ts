@@ -9,6 +9,7 @@ import { loader as performanceLoader } from "~/routes/app.performance";
 import { loader as csvLoader } from "~/routes/app.performance[.csv]";
 import { loader as previewLoader } from "~/routes/app.preview";
 import { action as privacyAction, loader as privacyLoader } from "~/routes/app.privacy";
+import { loader as productSearchLoader } from "~/routes/app.product-search";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
 import { loader as statusLoader } from "~/routes/app.status";
 import { registerModel } from "~/services/model-registry.server";
@@ -152,6 +153,28 @@ describe("the settings page", () => {
       enabled: true,
       discounts: { maxPercent: 15 },
     });
+  });
+});
+
+describe("the settings page's product search", () => {
+  it("finds the shop's products by any part of their title, in any case", async () => {
+    const product = await db().product.findFirstOrThrow({ where: { shopId }, orderBy: { id: "asc" } });
+    const words = product.title.split(" ");
+    const part = words[words.length - 1]!.slice(1).toUpperCase();
+    const search = async (q: string) =>
+      (await (await get(productSearchLoader, `/app/product-search?q=${encodeURIComponent(q)}`)).json())
+        .products as Array<{ id: string; title: string }>;
+    const found = await search(part);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThanOrEqual(10);
+    expect(found.every((match) => match.title.toUpperCase().includes(part))).toBe(true);
+    expect(await search(product.title)).toContainEqual({ id: product.externalId, title: product.title });
+    // Nothing typed finds nothing; a typed wildcard is matched as itself, not as "anything".
+    expect(await search("")).toEqual([]);
+    for (const wildcard of ["%", "_"]) {
+      const matches = await search(wildcard);
+      expect(matches.every((match) => match.title.includes(wildcard))).toBe(true);
+    }
   });
 });
 
