@@ -279,6 +279,42 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("inside Shopify, leaves navigation to App Bridge's menu and picks products with its resource picker", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    const product = await db().product.findFirstOrThrow({
+      where: { shopId: shop.id, title: { contains: " " } },
+      orderBy: { id: "desc" },
+    });
+    // App Bridge as the admin runs it: embedded, with a picker that records what it was asked and
+    // answers with the product chosen.
+    const admin = await openPage(browser, {
+      appBridge: `window.shopify = {
+        environment: { embedded: true, mobile: false, pos: false },
+        toast: { show() {} },
+        loading() {},
+        resourcePicker(options) {
+          window.pickerOptions = options;
+          return Promise.resolve([{ id: "gid://shopify/Product/${product.externalId}", title: ${JSON.stringify(product.title)} }]);
+        },
+      };`,
+    });
+    try {
+      await admin.page.goto(`${server.url}/app/settings?${embedded}`, { waitUntil: "networkidle" });
+      await admin.page.getByRole("button", { name: "Choose products" }).first().click();
+      await admin.page.getByRole("button", { name: `Remove ${product.title}` }).waitFor();
+      expect(
+        await admin.page.evaluate(() => (window as unknown as { pickerOptions: unknown }).pickerOptions),
+      ).toEqual({ type: "product", multiple: true, action: "select", selectionIds: [] });
+      expect(await admin.page.getByPlaceholder("Search products by title").count()).toBe(0);
+      // The menu is App Bridge's element (the admin shows it in its sidebar), not the page's own bar.
+      expect(await admin.page.getByRole("navigation", { name: "App pages" }).count()).toBe(0);
+      expect(await admin.page.locator("ui-nav-menu a").count()).toBe(6);
+      expect(admin.errors).toEqual([]);
+    } finally {
+      await admin.page.context().close();
+    }
+  });
+
   it("retrains, then rolls back to an earlier version after confirming", async () => {
     const timing = await open("models", "/app/models");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
