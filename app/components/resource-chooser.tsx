@@ -8,6 +8,15 @@ import { useEmbeddedHref } from "./embedded";
 export type ResourceType = "product" | "collection";
 
 const NOUN = { product: "Product", collection: "Collection" } as const;
+/** The chosen items: tags that wrap, without the list's bullets and indent. */
+const CHOSEN_LIST_STYLE = {
+  display: "flex",
+  flexWrap: "wrap",
+  gap: "var(--p-space-200)",
+  margin: 0,
+  padding: 0,
+  listStyle: "none",
+} as const;
 /** How long typing pauses before the search asks the server. */
 const SEARCH_DELAY_MS = 250;
 
@@ -104,7 +113,7 @@ export function ResourceChooser({
         {label}
       </Text>
       {ids.length > 0 ? (
-        <ul aria-labelledby={labelId} className="chosen-resources">
+        <ul aria-labelledby={labelId} style={CHOSEN_LIST_STYLE}>
           {ids.map((id) => (
             <li key={id}>
               <Tag onRemove={() => remove(id)}>{titleOf(id)}</Tag>

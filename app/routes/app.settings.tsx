@@ -19,14 +19,11 @@ import {
 import { useEffect, useRef, useState } from "react";
 import { PageError } from "~/components/page-error";
 import { ResourceChooser, type ResourceType } from "~/components/resource-chooser";
-import chooserStyles from "~/components/resource-chooser.css?url";
 import { db } from "~/db.server";
 import { HEADING_LANGUAGES, MAX_VARIANTS, SURFACE_LABELS, settingsFromForm } from "~/lib/settings-form";
 import { OFFER_SURFACES, type ShopSettings } from "~/lib/shop-settings";
 import { getShopSettings, updateShopSettings } from "~/services/update-shop-settings.server";
 import { shopify } from "~/shopify.server";
-
-export const links = () => [{ rel: "stylesheet", href: chooserStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await shopify().authenticate.admin(request);

@@ -5,14 +5,10 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
 import { AppNavigation, type NavItem } from "~/components/app-navigation";
-import navigationStyles from "~/components/app-navigation.css?url";
 import { env } from "~/env.server";
 import { shopify } from "~/shopify.server";
 
-export const links = () => [
-  { rel: "stylesheet", href: polarisStyles },
-  { rel: "stylesheet", href: navigationStyles },
-];
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 const NAVIGATION: NavItem[] = [
   { path: "/app", label: "Home" },
