@@ -52,6 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
       ? {
           intent: "retrain",
           ok: true,
+          requestedAt: new Date().toISOString(),
           message: "Training queued. Its progress shows here; it takes a few minutes.",
         }
       : {
@@ -77,19 +78,32 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-type ActionResult = { intent: string; ok: boolean; message: string; version?: number };
+type ActionResult = {
+  intent: string;
+  ok: boolean;
+  message: string;
+  version?: number;
+  requestedAt?: string;
+};
 
 /**
  * Whether an action's answer still describes the page: a queued training only while a training is
- * queued or running, a restore only while that version is live; a refusal until the next action.
+ * queued or running and no version trained since went live, a restore only while that version is
+ * live; a refusal until the next action.
  */
 function stillTrue(
   result: ActionResult,
-  { training, liveVersion }: { training: boolean; liveVersion?: number },
+  { training, live }: { training: boolean; live: { version: number; trainedAt: string | Date } | null },
 ) {
   if (!result.ok) return true;
-  if (result.intent === "retrain") return training;
-  if (result.intent === "restore") return result.version === liveVersion;
+  if (result.intent === "retrain") {
+    const trainedSince =
+      live !== null &&
+      result.requestedAt !== undefined &&
+      new Date(live.trainedAt) > new Date(result.requestedAt);
+    return training && !trainedSince;
+  }
+  if (result.intent === "restore") return result.version === live?.version;
   return false;
 }
 
@@ -132,10 +146,7 @@ export default function Models() {
     setRestoring(null);
   };
   const busyTraining = status.training.state !== "idle";
-  const banner =
-    action.data && stillTrue(action.data, { training: busyTraining, liveVersion: live?.version })
-      ? action.data
-      : null;
+  const banner = action.data && stillTrue(action.data, { training: busyTraining, live }) ? action.data : null;
   const versions = data.versions.map((version, index) => {
     const badge = STATUS_BADGE[version.status as keyof typeof STATUS_BADGE] ?? STATUS_BADGE.retired;
     const metrics = version.metrics;
