@@ -10,7 +10,7 @@ describe("decidePromotion", () => {
     const decision = decidePromotion({ candidate: metrics(0.1, 0.01), live: null });
     expect(decision).toEqual({
       promote: true,
-      note: "No live model; NDCG 0.1000 ± 0.0100 on 400 holdout checkouts.",
+      note: "Promoted with no live model to compare with: NDCG 0.1000 ± 0.0100 on 400 holdout checkouts.",
     });
   });
 

@@ -10,6 +10,9 @@ export const HoldoutMetricsSchema = z.object({
 });
 export type HoldoutMetrics = z.infer<typeof HoldoutMetricsSchema>;
 
+/** How a note begins when no model was live to compare with (a shop's first model, or after a retirement). */
+export const NO_LIVE_MODEL_NOTE = "Promoted with no live model to compare with:";
+
 export interface PromotionDecision {
   promote: boolean;
   note: string;
@@ -30,7 +33,8 @@ export function decidePromotion({
   live: { version: number; metrics: HoldoutMetrics; holdsErased?: boolean } | null;
 }): PromotionDecision {
   const measured = `NDCG ${formatNdcg(candidate)} on ${candidate.queries} holdout checkouts`;
-  if (!live) return { promote: true, note: `No live model; ${measured}.` };
+  // Past tense, like the other notes: the note stays with the version after it is retired.
+  if (!live) return { promote: true, note: `${NO_LIVE_MODEL_NOTE} ${measured}.` };
   const noise = 2 * Math.hypot(candidate.ndcgStdErr, live.metrics.ndcgStdErr);
   const floor = live.metrics.ndcg - noise;
   const comparison =

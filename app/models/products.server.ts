@@ -177,3 +177,24 @@ export async function productOfAnotherShop(
   });
   return found !== null;
 }
+
+export interface ProductMatch {
+  id: string;
+  title: string;
+}
+
+/**
+ * A shop's products whose title contains `query` (any case), those starting with it first. Only
+ * products with a Shopify numeric id: the settings refuse anything else.
+ */
+export async function searchProductsByTitle(
+  tx: Tx | Db,
+  { shopId, query, limit }: { shopId: string; query: string; limit: number },
+): Promise<ProductMatch[]> {
+  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return tx.$queryRaw<ProductMatch[]>`
+    SELECT "externalId" AS id, title FROM "Product"
+    WHERE "shopId" = ${shopId}::uuid AND title ILIKE ${pattern} AND "externalId" ~ '^[0-9]{1,19}$'
+    ORDER BY strpos(lower(title), lower(${query})), title, "externalId"
+    LIMIT ${limit}`;
+}

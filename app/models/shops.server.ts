@@ -57,6 +57,23 @@ export async function markUninstalled(tx: Tx | Db, domain: string) {
   });
 }
 
+/**
+ * Records that a checkout surface asked for the shop's offers, the first time only: a conditional
+ * UPDATE, so later calls write nothing. True when this call set it.
+ */
+export async function markOffersFirstRequested(tx: Tx | Db, domain: string): Promise<boolean> {
+  const updated = await tx.$executeRaw`
+    UPDATE "Shop" SET "offersFirstRequestedAt" = now()
+    WHERE "domain" = ${domain} AND "offersFirstRequestedAt" IS NULL`;
+  return updated > 0;
+}
+
+/** When a checkout surface first asked for the shop's offers, or null. */
+export async function offersFirstRequestedAt(tx: Tx | Db, shopId: string): Promise<Date | null> {
+  const shop = await tx.shop.findUnique({ where: { id: shopId }, select: { offersFirstRequestedAt: true } });
+  return shop?.offersFirstRequestedAt ?? null;
+}
+
 /** When the shop of this domain was redacted (shop/redact), or null. */
 export async function shopRedactedAt(tx: Tx | Db, domain: string): Promise<Date | null> {
   const found = await tx.shopRedaction.findUnique({ where: { domain } });

@@ -5,6 +5,7 @@ import { parseInput, readJsonBody } from "~/lib/http";
 import { MAX_OFFERS_REQUEST_BYTES, OffersRequestSchema } from "~/lib/offers";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { admitUnitKey, limitOfferRequests } from "~/services/limit-offer-requests.server";
+import { recordOffersRequest } from "~/services/record-offers-request.server";
 
 /** CORS preflight (Remix hands OPTIONS to the loader). */
 export function loader({ request }: LoaderFunctionArgs) {
@@ -14,6 +15,8 @@ export function loader({ request }: LoaderFunctionArgs) {
 /** The checkout extension asks for offers for its cart, with its session token (README: Checkout offers). */
 export function action({ request, context }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller) => {
+    // A checkout block of the shop asks: the setup's last step is done (in the background).
+    recordOffersRequest(caller.shopDomain);
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.
     const limits = await limitOfferRequests({ ...caller, clientAddress: clientAddress(context) });
     const input = parseInput(

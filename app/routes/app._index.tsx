@@ -171,8 +171,20 @@ export default function Home() {
                 <Step
                   number={3}
                   title="Show the offers to your shoppers"
-                  state={overview.offersShown ? "done" : "todo"}
+                  state={overview.offersFirstRequestedAt ? "done" : "todo"}
                 >
+                  {overview.offersFirstRequestedAt ? (
+                    <Text as="p">
+                      Your shop first asked for offers on{" "}
+                      {day.format(new Date(overview.offersFirstRequestedAt))}. Add the block to more pages if
+                      you like:
+                    </Text>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      Done once your checkout, Thank you page or storefront first asks for offers. Previews
+                      here do not count.
+                    </Text>
+                  )}
                   <List>
                     <List.Item>
                       <Text as="span" fontWeight="semibold">

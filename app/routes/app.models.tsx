@@ -42,13 +42,21 @@ const ENQUEUE_WAIT_MS = 2_000;
 export async function action({ request }: ActionFunctionArgs) {
   const { session } = await shopify().authenticate.admin(request);
   const parsed = ModelActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { ok: false, message: "That request was not understood; reload the page." };
+  if (!parsed.success) {
+    return { intent: "unknown", ok: false, message: "That request was not understood; reload the page." };
+  }
   const input = parsed.data;
   if (input.intent === "retrain") {
     const queued = await requestTrainingSoon({ shopDomain: session.shop, reason: "manual" }, ENQUEUE_WAIT_MS);
     return queued
-      ? { ok: true, message: "Training queued. Its progress shows here; it takes a few minutes." }
+      ? {
+          intent: "retrain",
+          ok: true,
+          requestedAt: new Date().toISOString(),
+          message: "Training queued. Its progress shows here; it takes a few minutes.",
+        }
       : {
+          intent: "retrain",
           ok: false,
           message:
             "The training queue did not answer. The nightly training will run instead; try again later.",
@@ -57,18 +65,47 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const result = await restoreVersion(db(), { shopDomain: session.shop, version: input.version });
     return {
+      intent: "restore",
+      version: input.version,
       ok: true,
       message: result.changed
         ? `Version ${input.version} is live again. Checkout switches to it within seconds.`
         : `Version ${input.version} was already live.`,
     };
   } catch (error) {
-    if (isAppError(error)) return { ok: false, message: error.message };
+    if (isAppError(error)) return { intent: "restore", ok: false, message: error.message };
     throw error;
   }
 }
 
-type ActionResult = { ok: boolean; message: string };
+type ActionResult = {
+  intent: string;
+  ok: boolean;
+  message: string;
+  version?: number;
+  requestedAt?: string;
+};
+
+/**
+ * Whether an action's answer still describes the page: a queued training only while a training is
+ * queued or running and no version trained since went live, a restore only while that version is
+ * live; a refusal until the next action.
+ */
+function stillTrue(
+  result: ActionResult,
+  { training, live }: { training: boolean; live: { version: number; trainedAt: string | Date } | null },
+) {
+  if (!result.ok) return true;
+  if (result.intent === "retrain") {
+    const trainedSince =
+      live !== null &&
+      result.requestedAt !== undefined &&
+      new Date(live.trainedAt) > new Date(result.requestedAt);
+    return training && !trainedSince;
+  }
+  if (result.intent === "restore") return result.version === live?.version;
+  return false;
+}
 
 const number = new Intl.NumberFormat("en");
 const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
@@ -101,7 +138,7 @@ export default function Models() {
   const status = useSetupStatus(data.status);
   const action = useFetcher<ActionResult>();
   const [restoring, setRestoring] = useState<number | null>(null);
-  const live = data.versions.find((version) => version.status === "live");
+  const live = data.liveModel;
   const submitting = action.state !== "idle";
   const retrain = () => action.submit({ intent: "retrain" }, { method: "post" });
   const restore = (version: number) => {
@@ -109,6 +146,7 @@ export default function Models() {
     setRestoring(null);
   };
   const busyTraining = status.training.state !== "idle";
+  const banner = action.data && stillTrue(action.data, { training: busyTraining, live }) ? action.data : null;
   const versions = data.versions.map((version, index) => {
     const badge = STATUS_BADGE[version.status as keyof typeof STATUS_BADGE] ?? STATUS_BADGE.retired;
     const metrics = version.metrics;
@@ -175,9 +213,7 @@ export default function Models() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {action.data ? (
-              <Banner tone={action.data.ok ? "success" : "warning"}>{action.data.message}</Banner>
-            ) : null}
+            {banner ? <Banner tone={banner.ok ? "success" : "warning"}>{banner.message}</Banner> : null}
             {busyTraining ? (
               <Card>
                 <TrainingProgress training={status.training} />
@@ -188,8 +224,8 @@ export default function Models() {
                 <Text as="h2" variant="headingMd">
                   Live model
                 </Text>
-                {status.liveModel ? (
-                  <ModelQuality model={status.liveModel} />
+                {live ? (
+                  <ModelQuality model={live} />
                 ) : (
                   <Text as="p" tone="subdued">
                     No model is live; shoppers are offered your most popular products.

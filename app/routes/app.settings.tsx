@@ -11,7 +11,6 @@ import {
   InlineError,
   InlineStack,
   Layout,
-  List,
   Page,
   Select,
   Text,
@@ -19,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { PageError } from "~/components/page-error";
+import { ResourceChooser, type ResourceType } from "~/components/resource-chooser";
 import { db } from "~/db.server";
 import { HEADING_LANGUAGES, MAX_VARIANTS, SURFACE_LABELS, settingsFromForm } from "~/lib/settings-form";
 import { OFFER_SURFACES, type ShopSettings } from "~/lib/shop-settings";
@@ -86,6 +86,8 @@ export default function Settings() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [draft, setDraft] = useState(() => draftOf(settings));
+  // Titles of the products (and collections, once picked inside Shopify) the lists show, by id.
+  const [titles, setTitles] = useState<Record<string, string>>(productTitles);
   const saving = navigation.state === "submitting";
   const formRef = useRef<HTMLFormElement>(null);
   const bannerRef = useRef<HTMLDivElement>(null);
@@ -142,11 +144,21 @@ export default function Settings() {
     });
   const setVariant = (index: number, change: Partial<VariantDraft>) =>
     setDraft((d) => ({ ...d, variants: d.variants.map((v, i) => (i === index ? { ...v, ...change } : v)) }));
-  const knownTitles = (ids: string) =>
-    ids
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((id) => `${productTitles[id] ?? "not in your catalog"} (${id})`);
+  const chooser = (name: string, type: ResourceType, label: string, helpText?: string) => (
+    <ResourceChooser
+      name={name}
+      type={type}
+      label={label}
+      helpText={helpText}
+      ids={(draft.text[name] ?? "").split(/[\s,]+/).filter(Boolean)}
+      titles={titles}
+      onChange={(ids, known) => {
+        setTitles(known);
+        setDraft((d) => ({ ...d, text: { ...d.text, [name]: ids.join("\n") } }));
+      }}
+      error={errors[name]}
+    />
+  );
   const errorCount = Object.keys(errors).length;
 
   return (
@@ -238,25 +250,16 @@ export default function Settings() {
             >
               <Card>
                 <FormLayout>
-                  {field("excludedProductIds", "Product ids", {
-                    multiline: 3,
-                    helpText: "One per line; the number at the end of the product's address in your admin.",
-                  })}
-                  {knownTitles(draft.text.excludedProductIds ?? "").length > 0 ? (
-                    <List type="bullet">
-                      {knownTitles(draft.text.excludedProductIds ?? "").map((title) => (
-                        <List.Item key={title}>{title}</List.Item>
-                      ))}
-                    </List>
-                  ) : null}
+                  {chooser("excludedProductIds", "product", "Products")}
                   {field("excludedTags", "Product tags", {
                     helpText: "Separated by commas. A product with any of these tags is never offered.",
                   })}
-                  {field("excludedCollectionIds", "Collection ids", {
-                    multiline: 2,
-                    helpText:
-                      "One per line; the number at the end of the collection's address in your admin. A product in any of these collections is never offered. Their products are read from Shopify when you save and again every night, so a product you add to a collection counts from the next night.",
-                  })}
+                  {chooser(
+                    "excludedCollectionIds",
+                    "collection",
+                    "Collections",
+                    "A product in any of these collections is never offered. Their products are read from Shopify when you save and again every night, so a product you add to a collection counts from the next night.",
+                  )}
                 </FormLayout>
               </Card>
             </Layout.AnnotatedSection>
@@ -299,14 +302,13 @@ export default function Settings() {
                     helpText:
                       "The most given away in discounts per calendar month, in your shop's currency; at 0 no discount is given.",
                   })}
-                  {field("discounts.excludedProductIds", "Never discount these product ids", {
-                    multiline: 2,
-                  })}
-                  {field("discounts.excludedCollectionIds", "Never discount these collection ids", {
-                    multiline: 2,
-                    helpText:
-                      "Products in these collections are offered without a discount. Their products are read from Shopify when you save and again every night.",
-                  })}
+                  {chooser("discounts.excludedProductIds", "product", "Never discount these products")}
+                  {chooser(
+                    "discounts.excludedCollectionIds",
+                    "collection",
+                    "Never discount these collections",
+                    "Products in these collections are offered without a discount. Their products are read from Shopify when you save and again every night.",
+                  )}
                   {check(
                     "discounts.combinesWithOrderDiscounts",
                     "Combine with order discounts",

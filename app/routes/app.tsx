@@ -1,14 +1,23 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { NavMenu } from "@shopify/app-bridge-react";
+import { Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
+import { AppNavigation, type NavItem } from "~/components/app-navigation";
 import { env } from "~/env.server";
 import { shopify } from "~/shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+const NAVIGATION: NavItem[] = [
+  { path: "/app", label: "Home" },
+  { path: "/app/performance", label: "Performance" },
+  { path: "/app/models", label: "Models" },
+  { path: "/app/preview", label: "Preview offers" },
+  { path: "/app/settings", label: "Settings" },
+  { path: "/app/privacy", label: "Data and privacy" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await shopify().authenticate.admin(request);
@@ -28,16 +37,7 @@ export default function EmbeddedApp() {
   const { apiKey } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Home
-        </Link>
-        <Link to="/app/performance">Performance</Link>
-        <Link to="/app/models">Models</Link>
-        <Link to="/app/preview">Preview offers</Link>
-        <Link to="/app/settings">Settings</Link>
-        <Link to="/app/privacy">Data and privacy</Link>
-      </NavMenu>
+      <AppNavigation items={NAVIGATION} home="/app" />
       <AdminLoadingBar />
       <Outlet />
     </AppProvider>

@@ -6,6 +6,7 @@ import { methodNotAllowed, parseInput, respond } from "~/lib/http";
 import { ProxyOffersQuerySchema } from "~/lib/offers";
 import { normalizeShopDomain, resourceId } from "~/lib/shopify-ids";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
+import { recordOffersRequest } from "~/services/record-offers-request.server";
 import { shopify } from "~/shopify.server";
 
 /**
@@ -20,6 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     async () => {
       const shopDomain = normalizeShopDomain(url.searchParams.get("shop") ?? "");
       if (!shopDomain) throw new AppError("BAD_REQUEST", "The request names no shop.");
+      // The storefront asks through the proxy: the setup's last step is done (in the background).
+      recordOffersRequest(shopDomain);
       const query = parseInput(ProxyOffersQuerySchema, Object.fromEntries(url.searchParams));
       const customerId = resourceId(url.searchParams.get("logged_in_customer_id") ?? "", "Customer");
       return getCheckoutOffers(db(), {

@@ -3,14 +3,15 @@ import { HoldoutMetricsSchema } from "~/lib/model-promotion";
 import { listVersions } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
 import { firstVersionWithoutErased, latestTrainingRuns } from "~/models/training-runs.server";
-import { getSetupStatus } from "./setup-status.server";
+import { getSetupStatus, type LiveModel } from "./setup-status.server";
 
 const RUNS_SHOWN = 10;
 
 /**
  * The models page: every version with its holdout metrics, data window and decision, whether it can
  * be restored (its artifact is still kept and it holds no customer erased since), the latest
- * training attempts, and any training under way.
+ * training attempts, and any training under way. The live model is read from the version list
+ * itself, so the page's "Live" badge and its live model card cannot disagree.
  */
 export async function getModelOverview(database: Db, shopDomain: string) {
   const shop = await findShop(database, shopDomain);
@@ -22,7 +23,20 @@ export async function getModelOverview(database: Db, shopDomain: string) {
   ]);
   // Versions that may hold a customer erased since are never offered (see restoreVersion).
   const holdsErased = (version: number) => firstClean === null || version < firstClean;
+  const live = versions.find((version) => version.status === "live");
+  const liveModel: LiveModel | null = live
+    ? {
+        version: live.version,
+        trainedAt: live.trainedAt,
+        promotedAt: live.promotedAt,
+        orderCount: live.orderCount,
+        dataFrom: live.dataFrom,
+        dataTo: live.dataTo,
+        metrics: HoldoutMetricsSchema.safeParse(live.metrics).data ?? null,
+      }
+    : null;
   return {
+    liveModel,
     versions: versions.map((version) => ({
       version: version.version,
       status: version.status,
@@ -52,6 +66,6 @@ export async function getModelOverview(database: Db, shopDomain: string) {
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
     })),
-    status,
+    status: { ...status, liveModel },
   };
 }

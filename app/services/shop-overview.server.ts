@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import type { PausedArm } from "~/models/experiment-outcomes.server";
-import { findShop, shopDataSummary } from "~/models/shops.server";
+import { findShop, offersFirstRequestedAt, shopDataSummary } from "~/models/shops.server";
 import { currentPausedArms } from "./experiment-report.server";
 import { getSetupStatus, type SetupStatus } from "./setup-status.server";
 
@@ -10,8 +10,11 @@ export interface ShopOverview {
   storeHandle: string;
   summary: Awaited<ReturnType<typeof shopDataSummary>> | null;
   status: SetupStatus;
-  /** offers were shown somewhere in the last 30 days: a block is placed */
-  offersShown: boolean;
+  /**
+   * when a checkout block or the app proxy first asked for offers: the offers reach shoppers. Offer
+   * events do not tell it (the demo's simulated activity and merchant previews make none of these).
+   */
+  offersFirstRequestedAt: Date | null;
   /** experiment arms the checkout-completion guardrail paused */
   pausedArms: PausedArm[];
 }
@@ -20,16 +23,11 @@ export interface ShopOverview {
 export async function getShopOverview(database: Db, shopDomain: string): Promise<ShopOverview> {
   const storeHandle = shopDomain.replace(/\.myshopify\.com$/, "");
   const shop = await findShop(database, shopDomain);
-  const [summary, status, shown, pausedArms] = await Promise.all([
+  const [summary, status, firstRequest, pausedArms] = await Promise.all([
     shop ? shopDataSummary(database, shop.id) : null,
     getSetupStatus(database, shopDomain),
-    shop
-      ? database.offerEvent.findFirst({
-          where: { shopId: shop.id, occurredAt: { gte: new Date(Date.now() - 30 * 86_400_000) } },
-          select: { id: true },
-        })
-      : null,
+    shop ? offersFirstRequestedAt(database, shop.id) : null,
     currentPausedArms(database, shopDomain),
   ]);
-  return { shopDomain, storeHandle, summary, status, offersShown: shown !== null, pausedArms };
+  return { shopDomain, storeHandle, summary, status, offersFirstRequestedAt: firstRequest, pausedArms };
 }

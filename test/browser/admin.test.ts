@@ -130,6 +130,39 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("navigates between pages with a bar of links when App Bridge's menu is not there", async () => {
+    await open("home (navigation)", "/app");
+    const nav = page.getByRole("navigation", { name: "App pages" });
+    const links = nav.getByRole("link");
+    await expect.poll(() => links.count()).toBe(6);
+    // Separate, spaced links, not one run of text.
+    const boxes = await links.evaluateAll((anchors) =>
+      anchors.map((anchor) => {
+        const box = anchor.getBoundingClientRect();
+        return { left: box.left, right: box.right, paddingLeft: getComputedStyle(anchor).paddingLeft };
+      }),
+    );
+    for (const [index, box] of boxes.entries()) {
+      expect(Number.parseFloat(box.paddingLeft)).toBeGreaterThan(0);
+      if (index > 0) expect(box.left).toBeGreaterThan(boxes[index - 1]!.right);
+    }
+    expect(await nav.locator('[aria-current="page"]').textContent()).toBe("Home");
+    await screenshot(page, "navigation-home");
+
+    await nav.getByRole("link", { name: "Models" }).click();
+    await page.waitForURL(/\/app\/models\?/);
+    // The session token and the shop stay in the address, so the page behind the link loads.
+    expect(new URL(page.url()).searchParams.get("id_token")).toBeTruthy();
+    expect(new URL(page.url()).searchParams.get("shop")).toBe(DEMO_SHOP);
+    await page.getByRole("heading", { name: "Models", level: 1 }).waitFor();
+    expect(await nav.locator('[aria-current="page"]').textContent()).toBe("Models");
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Offers shown at once").waitFor();
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByLabel("Offers shown at once").waitFor();
+    expect(tab.errors).toEqual([]);
+  });
+
   it("charts offer performance, shows the numbers as a table and exports them", async () => {
     const activity = await simulateOfferActivity(db(), { days: 30, checkoutsPerDay: 20, seed: 2 });
     expect(activity.orders).toBeGreaterThan(0);
@@ -252,6 +285,78 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("excludes a product found by its title, shown by title with a button to remove it", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    const product = await db().product.findFirstOrThrow({
+      where: { shopId: shop.id, title: { contains: " " } },
+      orderBy: { id: "asc" },
+    });
+    await open("settings (product search)", "/app/settings");
+    const search = page.getByPlaceholder("Search products by title").first();
+    await search.fill(product.title.slice(2, -1).toLowerCase());
+    await page
+      .getByRole("button", { name: `Add ${product.title}` })
+      .first()
+      .click();
+    const remove = page.getByRole("button", { name: `Remove ${product.title}` });
+    await remove.waitFor();
+    await screenshot(page, "settings-product-picked");
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("Settings saved").waitFor();
+    const excluded = async () =>
+      (
+        (await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).settings as {
+          excludedProductIds: string[];
+        }
+      ).excludedProductIds;
+    expect(await excluded()).toEqual([product.externalId]);
+
+    // After a reload the product is still shown by its title; removing it saves an empty list.
+    await page.reload({ waitUntil: "networkidle" });
+    await remove.click();
+    await expect.poll(() => remove.count()).toBe(0);
+    await page.getByRole("button", { name: "Save" }).last().click();
+    await page.getByText("Settings saved").waitFor();
+    expect(await excluded()).toEqual([]);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("inside Shopify, leaves navigation to App Bridge's menu and picks products with its resource picker", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } });
+    const product = await db().product.findFirstOrThrow({
+      where: { shopId: shop.id, title: { contains: " " } },
+      orderBy: { id: "desc" },
+    });
+    // App Bridge as the admin runs it: embedded, with a picker that records what it was asked and
+    // answers with the product chosen.
+    const admin = await openPage(browser, {
+      appBridge: `window.shopify = {
+        environment: { embedded: true, mobile: false, pos: false },
+        toast: { show() {} },
+        loading() {},
+        resourcePicker(options) {
+          window.pickerOptions = options;
+          return Promise.resolve([{ id: "gid://shopify/Product/${product.externalId}", title: ${JSON.stringify(product.title)} }]);
+        },
+      };`,
+    });
+    try {
+      await admin.page.goto(`${server.url}/app/settings?${embedded}`, { waitUntil: "networkidle" });
+      await admin.page.getByRole("button", { name: "Choose products" }).first().click();
+      await admin.page.getByRole("button", { name: `Remove ${product.title}` }).waitFor();
+      expect(
+        await admin.page.evaluate(() => (window as unknown as { pickerOptions: unknown }).pickerOptions),
+      ).toEqual({ type: "product", multiple: true, action: "select", selectionIds: [] });
+      expect(await admin.page.getByPlaceholder("Search products by title").count()).toBe(0);
+      // The menu is App Bridge's element (the admin shows it in its sidebar), not the page's own bar.
+      expect(await admin.page.getByRole("navigation", { name: "App pages" }).count()).toBe(0);
+      expect(await admin.page.locator("ui-nav-menu a").count()).toBe(6);
+      expect(admin.errors).toEqual([]);
+    } finally {
+      await admin.page.context().close();
+    }
+  });
+
   it("retrains, then rolls back to an earlier version after confirming", async () => {
     const timing = await open("models", "/app/models");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
@@ -261,6 +366,10 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     const restore = page.getByRole("button", { name: /^Restore version \d+$/ }).first();
     await restore.waitFor({ timeout: 90_000 });
     const version = Number((await restore.getAttribute("aria-label"))!.replace("Restore version ", ""));
+    // The training is over: the page no longer says it is queued, and one version is live.
+    await expect.poll(() => page.getByText(/Training queued/).count()).toBe(0);
+    expect(await page.getByText("Live", { exact: true }).count()).toBe(1);
+    await screenshot(page, "models-retrained");
     // By keyboard: Enter opens the confirmation, Escape dismisses it, and nothing changes.
     await restore.focus();
     await page.keyboard.press("Enter");
@@ -309,6 +418,21 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     await screenshot(page, "preview-no-offers");
     await db().shop.update({ where: { id: shop.id }, data: { settings: shop.settings ?? {} } });
     expect(tab.errors).toEqual([]);
+  });
+
+  it("explains an expired link instead of leaving a blank page", async () => {
+    const expired = signSessionToken({
+      shop: DEMO_SHOP,
+      apiKey: env().SHOPIFY_API_KEY,
+      secret: env().SHOPIFY_API_SECRET,
+      ttlSeconds: -60,
+    });
+    const query = embedded.replace(/id_token=[^&]+/, `id_token=${expired}`);
+    await page.goto(`${server.url}/app/models?${query}`, { waitUntil: "networkidle" });
+    expect(new URL(page.url()).pathname).toBe("/auth/session-token");
+    await page.getByRole("heading", { name: "This link has expired or is broken" }).waitFor();
+    expect(await page.getByText("npm run demo").count()).toBe(1);
+    await screenshot(page, "session-link-expired");
   });
 
   it("explains the data kept, and every page loads within the budget", async () => {

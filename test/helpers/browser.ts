@@ -31,7 +31,14 @@ export interface TestPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser): Promise<TestPage> {
+/**
+ * Opens a tab. `appBridge` replaces the stand-in's script, to play App Bridge as it runs inside the
+ * Shopify admin (its `environment`, its resource picker).
+ */
+export async function openPage(
+  browser: Browser,
+  { appBridge }: { appBridge?: string } = {},
+): Promise<TestPage> {
   const context = await browser.newContext({
     userAgent: DESKTOP_CHROME,
     viewport: { width: 1280, height: 900 },
@@ -39,7 +46,7 @@ export async function openPage(browser: Browser): Promise<TestPage> {
   });
   await context.route("https://cdn.shopify.com/**", (route) =>
     route.request().url().endsWith("app-bridge.js")
-      ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STAND_IN })
+      ? route.fulfill({ contentType: "text/javascript", body: appBridge ?? APP_BRIDGE_STAND_IN })
       : route.fulfill({ status: 404, body: "" }),
   );
   const page = await context.newPage();

@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { enqueue } from "~/jobs/queues.server";
+import { action as offersAction } from "~/routes/api.checkout.offers";
 import { loader as homeLoader } from "~/routes/app._index";
 import { action as modelsAction, loader as modelsLoader } from "~/routes/app.models";
 import { loader as performanceLoader } from "~/routes/app.performance";
 import { loader as csvLoader } from "~/routes/app.performance[.csv]";
+import { loader as previewLoader } from "~/routes/app.preview";
 import { action as privacyAction, loader as privacyLoader } from "~/routes/app.privacy";
+import { loader as productSearchLoader } from "~/routes/app.product-search";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
 import { loader as statusLoader } from "~/routes/app.status";
 import { registerModel } from "~/services/model-registry.server";
@@ -16,6 +19,8 @@ import { simulateOfferActivity } from "~/services/simulate-offer-activity.server
 import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken } from "../helpers/shopify";
+import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 
@@ -55,6 +60,39 @@ describe("the home page and its status", () => {
     expect(status.headers.get("Cache-Control")).toBe("no-store");
     expect((await status.json()).training.state).toBe("queued");
   });
+  it("marks the offers step done only once a checkout block asks for offers, not for offer events or previews", async () => {
+    // Offer events alone (as the demo's simulated activity writes them) place no block.
+    await db().offerEvent.create({
+      data: {
+        shopId,
+        offerId: "simulated-offer",
+        productId: "1",
+        surface: "checkout",
+        type: "impression",
+        occurredAt: new Date(),
+      },
+    });
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBeNull();
+    await get(previewLoader, "/app/preview");
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBeNull();
+
+    const token = await checkoutToken({ shop: DEMO_SHOP });
+    const body = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
+    const before = Date.now();
+    const asked = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
+    expect(asked.status).toBe(200);
+    const first = await waitFor(async () => {
+      const home = await (await get(homeLoader, "/app")).json();
+      return home.offersFirstRequestedAt ?? undefined;
+    }, 5_000);
+    expect(new Date(first).getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    // Later requests keep the first time.
+    await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBe(first);
+    await db().offerEvent.deleteMany({ where: { shopId } });
+  });
+
   it("reports a running history import with the progress its job reported", async () => {
     const run = await db().importRun.create({
       data: { shopId, kind: "bulk", status: "running", stage: "orders", processed: 1_200 },
@@ -118,6 +156,28 @@ describe("the settings page", () => {
   });
 });
 
+describe("the settings page's product search", () => {
+  it("finds the shop's products by any part of their title, in any case", async () => {
+    const product = await db().product.findFirstOrThrow({ where: { shopId }, orderBy: { id: "asc" } });
+    const words = product.title.split(" ");
+    const part = words[words.length - 1]!.slice(1).toUpperCase();
+    const search = async (q: string) =>
+      (await (await get(productSearchLoader, `/app/product-search?q=${encodeURIComponent(q)}`)).json())
+        .products as Array<{ id: string; title: string }>;
+    const found = await search(part);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThanOrEqual(10);
+    expect(found.every((match) => match.title.toUpperCase().includes(part))).toBe(true);
+    expect(await search(product.title)).toContainEqual({ id: product.externalId, title: product.title });
+    // Nothing typed finds nothing; a typed wildcard is matched as itself, not as "anything".
+    expect(await search("")).toEqual([]);
+    for (const wildcard of ["%", "_"]) {
+      const matches = await search(wildcard);
+      expect(matches.every((match) => match.title.includes(wildcard))).toBe(true);
+    }
+  });
+});
+
 describe("the models page", () => {
   const model = (ndcg: number) => ({
     metrics: { queries: 100, ndcg, ndcgStdErr: 0.01, hitRate: 0.4, recall: 0.3 },
@@ -131,6 +191,19 @@ describe("the models page", () => {
     },
     trainSeconds: 1,
     bytes: new Uint8Array([1, 2, 3]),
+  });
+
+  it("tells one story of the live model: its card, its badge and its note agree", async () => {
+    await registerModel(db(), { shopId, keep: 10, model: model(0.2) });
+    const page = await (await get(modelsLoader, "/app/models")).json();
+    expect(page.versions).toMatchObject([{ version: 1, status: "live" }]);
+    expect(page.liveModel).toMatchObject({ version: 1, metrics: { ndcg: 0.2 } });
+    expect(page.status.liveModel).toMatchObject({ version: 1 });
+    // The note tells why the version went live, not that no model is live.
+    expect(page.versions[0].decisionNote).toMatch(
+      /^Promoted with no live model to compare with: NDCG 0\.2000/,
+    );
+    await db().modelVersion.deleteMany({ where: { shopId } });
   });
 
   it("lists versions with their metrics and restores a retired one", async () => {
@@ -150,6 +223,8 @@ describe("the models page", () => {
         ["version", "1"],
       ]),
     ).toEqual({
+      intent: "restore",
+      version: 1,
       ok: true,
       message: "Version 1 is live again. Checkout switches to it within seconds.",
     });
@@ -161,6 +236,7 @@ describe("the models page", () => {
         ["version", "7"],
       ]),
     ).toEqual({
+      intent: "restore",
       ok: false,
       message: "demo-shop.myshopify.com has no model version 7.",
     });
@@ -220,8 +296,26 @@ describe("the performance page", () => {
     const lines = (await csv.text()).trimEnd().split("\r\n");
     expect(lines[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,currency");
     expect(lines).toHaveLength(8);
+    // Rates to four decimals and money to cents, as a spreadsheet should show them.
+    const dayCells = lines.slice(1).map((line) => line.split(","));
+    expect(dayCells.some((cells) => Number(cells[5]) > 0)).toBe(true);
+    for (const cells of dayCells) {
+      expect(cells[5]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[6]).toMatch(/^\d+\.\d{2}$/);
+    }
     const products = await (await get(csvLoader, "/app/performance.csv?range=7&kind=products")).text();
-    expect(products.split("\r\n")[0]).toMatch(/^product_id,title,model_version,surface,/);
+    const [productHeader, ...productLines] = products.trimEnd().split("\r\n");
+    expect(productHeader).toMatch(
+      /^product_id,title,model_version,surface,.*,click_rate,take_rate,revenue,currency$/,
+    );
+    expect(productLines.length).toBeGreaterThan(0);
+    for (const line of productLines) {
+      // Titles may be quoted with commas; the numbers are the last columns.
+      const cells = line.split(",").slice(-4);
+      expect(cells[0]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[1]).toMatch(/^(0|1|0\.\d{1,4})?$/);
+      expect(cells[2]).toMatch(/^\d+\.\d{2}$/);
+    }
   });
 });
 

@@ -49,7 +49,7 @@ describe("training in the worker", () => {
       status: "live",
       orderCount: expect.any(Number),
       decisionNote: expect.stringMatching(
-        /^No live model; NDCG 0\.\d{4} ± 0\.\d{4} on \d+ holdout checkouts\.$/,
+        /^Promoted with no live model to compare with: NDCG 0\.\d{4} ± 0\.\d{4} on \d+ holdout checkouts\.$/,
       ),
       artifactLocation: `postgres:model_artifact/${live.id}`,
       promotedAt: expect.any(Date),
