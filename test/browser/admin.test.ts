@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_SECRETS } from "~/cli/local-secrets";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { RunningWorkers } from "~/jobs/worker.server";
+import { customerKey } from "~/lib/customer-key.server";
 import { signSessionToken } from "~/lib/session-token.server";
-import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { DEMO_SHOP, HISTORY_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { simulateOfferActivity } from "~/services/simulate-offer-activity.server";
 import { type AppServer, ensureBuild, startAppServer } from "../helpers/app-server";
 import {
@@ -19,6 +21,7 @@ import {
   type TestPage,
   timedGoto,
 } from "../helpers/browser";
+import { GIFT_SHOP_HISTORY, runCommand } from "../helpers/cli";
 import { isolateIntegration } from "../helpers/integration";
 import { BROWSER_UA, checkoutToken, EXTENSION_ORIGIN } from "../helpers/shopify";
 
@@ -440,6 +443,38 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(await page.getByText("Never stored").count()).toBe(1);
     await screenshot(page, "privacy");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("previews a shop imported from a file: a known customer gets the model's offers with reasons", async () => {
+    // The demo's own path, as someone runs it locally (its customers keyed with the local secret).
+    const demo = runCommand(context, "app/cli/demo.ts", ["--file", GIFT_SHOP_HISTORY, "--no-serve"]);
+    expect(demo.status, demo.stderr).toBe(0);
+    const key = customerKey(HISTORY_SHOP, "12452", LOCAL_SECRETS.CUSTOMER_KEY_SECRET);
+    const last = await db().order.findFirstOrThrow({
+      where: { shop: { domain: HISTORY_SHOP }, customerKey: key },
+      orderBy: { orderedAt: "desc" },
+      include: { lines: { orderBy: { id: "asc" } } },
+    });
+    const token = signSessionToken({
+      shop: HISTORY_SHOP,
+      apiKey: env().SHOPIFY_API_KEY,
+      secret: env().SHOPIFY_API_SECRET,
+      ttlSeconds: 3_600,
+    });
+    const host = Buffer.from("admin.shopify.com/store/demo-history").toString("base64url");
+    const query = `customer=${key}&cart=${last.lines[0]!.productId}&embedded=1&shop=${HISTORY_SHOP}&host=${host}&id_token=${token}`;
+    await page.goto(`${server.url}/app/preview?${query}`, { waitUntil: "networkidle" });
+    expect(await page.getByText("No offers for this checkout").count()).toBe(0);
+    expect(await page.getByText(/^Model v1$/).count()).toBe(1);
+    // Each offer says why, and carries the price of the product's latest line in the file.
+    expect(
+      await page.getByText(/^(Often bought with|Goes with|You bought this before|Popular with)/).count(),
+    ).toBeGreaterThan(0);
+    expect(await page.getByText(/^\d+\.\d{2} USD$/).count()).toBeGreaterThan(0);
+    // The customer's purchases, on the file's own dates.
+    expect(await page.getByRole("heading", { name: /2011 · Order / }).count()).toBeGreaterThan(0);
+    await screenshot(page, "preview-file-history");
     expect(tab.errors).toEqual([]);
   });
 });
