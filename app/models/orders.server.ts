@@ -276,3 +276,18 @@ export async function customerOrders(
     },
   });
 }
+
+/**
+ * Whether any of the shop's orders or products was written since `since` (orders move updatedAt only
+ * on a real change): what decides if an import brought anything to train on.
+ */
+export async function shopDataChangedSince(
+  tx: Tx | Db,
+  { shopId, since }: { shopId: string; since: Date },
+): Promise<boolean> {
+  const [order, product] = await Promise.all([
+    tx.order.findFirst({ where: { shopId, updatedAt: { gte: since } }, select: { id: true } }),
+    tx.product.findFirst({ where: { shopId, updatedAt: { gte: since } }, select: { id: true } }),
+  ]);
+  return order !== null || product !== null;
+}

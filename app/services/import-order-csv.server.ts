@@ -3,7 +3,7 @@ import { customerHasher } from "~/lib/customer-key.server";
 import { AppError, describeError } from "~/lib/errors";
 import { type ColumnIndex, OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
 import { countImportProgress } from "~/models/import-runs.server";
-import { totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
+import { shopDataChangedSince, totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
 import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/order-lines-csv";
@@ -65,7 +65,9 @@ export async function importOrderCsv(
         finishedAt: new Date(),
       },
     });
-    await requestTrainingSoon({ shopDomain, reason: "import" });
+    // A file imported again changes nothing, and a model trained on the same data is not worth a training.
+    if (await shopDataChangedSince(database, { shopId: shop.id, since: run.startedAt }))
+      await requestTrainingSoon({ shopDomain, reason: "import" });
     return result;
   } catch (error) {
     // `processed` keeps what the committed batches counted.

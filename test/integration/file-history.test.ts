@@ -4,11 +4,13 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SECRETS } from "~/cli/local-secrets";
 import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { catalogSignature } from "~/models/serving-data.server";
 import { shopsWithNewData } from "~/models/training-runs.server";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
+import { trainingJobId } from "~/services/request-training.server";
 import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
 import { seedOfferShop } from "../fixtures/offer-shop";
 import { GIFT_SHOP_HISTORY, runCommand } from "../helpers/cli";
@@ -181,12 +183,16 @@ describe("a shop whose history comes from a file", () => {
 
   it("changes nothing, and trains nothing, when the demo imports the same file again", async () => {
     const before = await catalogState(shopId);
+    // The first import asked the workers for a training (the demo trained in the foreground instead).
+    for (const slot of ["current", "next"] as const)
+      await (await queue("train").getJob(trainingJobId(HISTORY_SHOP, slot)))?.remove();
     const again = cli("app/cli/demo.ts", ["--file", FIXTURE, "--no-serve"]);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/live model is newer than its data: no training needed/);
     expect(await catalogState(shopId)).toEqual(before);
     // So the nightly training, which retrains shops whose orders changed, finds nothing new.
     expect(await shopsWithNewData(db())).not.toContain(HISTORY_SHOP);
+    expect(await queue("train").getJobs(["waiting", "delayed", "prioritized"])).toEqual([]);
   });
 
   it("never offers, even to a preview, a product an order file named in a shop whose catalog is Shopify's", async () => {
