@@ -7,6 +7,8 @@ const EnvSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     PORT: z.coerce.number().int().positive().default(3000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Where logs go: stderr for a command whose stdout is its answer (npm run offers).
+    LOG_STREAM: z.enum(["stdout", "stderr"]).default("stdout"),
     DATABASE_URL: z
       .string()
       .startsWith("postgres")

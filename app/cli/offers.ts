@@ -1,4 +1,8 @@
 import "./local-secrets";
+
+// Standard output carries the answers, one JSON line per query: logs go to standard error.
+process.env.LOG_STREAM ??= "stderr";
+
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { db } from "~/db.server";

@@ -7,17 +7,14 @@ export const GIFT_SHOP_HISTORY = path.resolve("test/fixtures/csv/gift-shop-histo
 
 /**
  * Runs one of the project's commands against the test's database and queue prefix, as someone runs
- * it locally: no secrets set, so every command falls back to the same local ones.
+ * it locally: no secrets set (every command falls back to the same local ones), and logging as it
+ * does outside tests.
  */
 export function runCommand(context: IntegrationContext, script: string, args: string[]) {
-  const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, ...environment } = process.env;
+  const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, NODE_ENV, LOG_LEVEL, ...environment } =
+    process.env;
   return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
-    env: {
-      ...environment,
-      DATABASE_URL: context.databaseUrl,
-      QUEUE_PREFIX: context.queuePrefix,
-      LOG_LEVEL: "silent",
-    },
+    env: { ...environment, DATABASE_URL: context.databaseUrl, QUEUE_PREFIX: context.queuePrefix },
     encoding: "utf8",
     timeout: 180_000,
   });
