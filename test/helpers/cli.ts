@@ -14,7 +14,12 @@ export function runCommand(context: IntegrationContext, script: string, args: st
   const { SHOPIFY_API_SECRET, CUSTOMER_KEY_SECRET, SHOPIFY_API_KEY, NODE_ENV, LOG_LEVEL, ...environment } =
     process.env;
   return spawnSync(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
-    env: { ...environment, DATABASE_URL: context.databaseUrl, QUEUE_PREFIX: context.queuePrefix },
+    env: {
+      ...environment,
+      NODE_ENV: "development",
+      DATABASE_URL: context.databaseUrl,
+      QUEUE_PREFIX: context.queuePrefix,
+    },
     encoding: "utf8",
     timeout: 180_000,
   });
