@@ -1,5 +1,4 @@
 import { API_KEY, API_SECRET_KEY, BASE64_HOST, getJwt } from "@shopify/shopify-api/test-helpers";
-import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
@@ -9,9 +8,9 @@ import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
 import { loader } from "~/routes/app.preview";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
-import { trainShopModel } from "~/services/train-shop-model.server";
 import { buildOrder, buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
+import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
 import { BROWSER_UA } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
@@ -87,13 +86,7 @@ describe("an order previewed as its checkout was", () => {
 
   beforeAll(async () => {
     shopper = customerKey(DEMO_SHOP, "C-PREVIEWED");
-    const outcome = await trainShopModel(db(), {
-      shopDomain: DEMO_SHOP,
-      reason: "manual",
-      log: pino({ level: "silent" }),
-      keep: 10,
-    });
-    expect(outcome.status).toBe("live");
+    await trainLiveModel(DEMO_SHOP);
     // Served once a request's background refresh has loaded it.
     await waitFor(async () => (await preview({})).result.modelVersion === 1);
     const products = await db().product.findMany({

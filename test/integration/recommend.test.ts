@@ -1,4 +1,3 @@
-import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
@@ -9,8 +8,8 @@ import { redactCustomer } from "~/services/privacy.server";
 import { type RecommendOptions, recommend } from "~/services/recommend.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
-import { trainShopModel } from "~/services/train-shop-model.server";
 import { isolateIntegration } from "../helpers/integration";
+import { trainLiveModel } from "../helpers/models";
 import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
@@ -83,13 +82,7 @@ describe("without a live model", () => {
 
 describe("with a live model", () => {
   beforeAll(async () => {
-    const outcome = await trainShopModel(db(), {
-      shopDomain: DEMO_SHOP,
-      reason: "manual",
-      log: pino({ level: "silent" }),
-      keep: 10,
-    });
-    expect(outcome.status).toBe("live");
+    await trainLiveModel(DEMO_SHOP);
     await waitFor(async () => (await ask({ cart: [], k: 1 })).modelVersion === 1);
   }, 120_000);
 

@@ -1,13 +1,12 @@
-import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { loader as performanceLoader } from "~/routes/app.performance";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { simulateOfferActivity } from "~/services/simulate-offer-activity.server";
-import { trainShopModel } from "~/services/train-shop-model.server";
 import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
+import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
 
 isolateIntegration();
@@ -27,14 +26,7 @@ beforeAll(async () => {
     scopes: "read_orders",
   });
   shopId = (await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
-  const outcome = await trainShopModel(db(), {
-    shopDomain: DEMO_SHOP,
-    reason: "manual",
-    log: pino({ level: "silent" }),
-    keep: 10,
-  });
-  expect(outcome.status).toBe("live");
-  liveVersion = outcome.version!;
+  liveVersion = await trainLiveModel(DEMO_SHOP);
 }, 120_000);
 
 async function performancePage() {
