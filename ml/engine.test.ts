@@ -89,5 +89,31 @@ describe("trainEngine", () => {
     const bytes = engine.encode();
     expect(() => decodeEngine(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated/);
     expect(() => decodeEngine(new TextEncoder().encode("not a model at all"))).toThrow(/not an engine/);
+    // A header that is JSON but not an engine's is refused by name, before its arrays are read.
+    const damaged = (change: (header: Record<string, unknown>) => void) => withHeader(bytes, change);
+    expect(() => decodeEngine(damaged((h) => delete h.titles))).toThrow(/header titles /);
+    expect(() => decodeEngine(damaged((h) => (h.productIds = [1, 2])))).toThrow(/header productIds\.0 /);
+    expect(() =>
+      decodeEngine(damaged((h) => ((h.params as { alphas: unknown }).alphas = { coPurchase: "high" }))),
+    ).toThrow(/header params\.alphas\.coPurchase /);
+    expect(() => decodeEngine(damaged((h) => (h.version = 1)))).toThrow(/unsupported engine artifact/);
   }, 120_000);
 });
+
+/** The artifact with its JSON header changed, its arrays left as they were. */
+function withHeader(bytes: Uint8Array, change: (header: Record<string, unknown>) => void): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(4);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  change(header);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 4) * 4;
+  const arrays = bytes.subarray(8 + Math.ceil(length / 4) * 4);
+  const out = new Uint8Array(8 + padded + arrays.length);
+  const outView = new DataView(out.buffer);
+  outView.setUint32(0, view.getUint32(0));
+  outView.setUint32(4, json.length);
+  out.set(json, 8);
+  out.set(arrays, 8 + padded);
+  return out;
+}

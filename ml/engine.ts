@@ -1,8 +1,10 @@
+import { z } from "zod";
 import type { OrderRow } from "./csv";
 import { buildDataset, type Dataset, lastOrderTime, numOrders, numProducts, withProducts } from "./dataset";
 import { customerHistories, historyOf } from "./history";
 import { hitRate, ndcg, recall } from "./metrics";
 import { type HybridOptions, type HybridParams, HybridRecommender } from "./models/hybrid";
+import { SIGNALS, type Signal } from "./models/hybrid-tuning";
 import { describeReason } from "./models/reasons";
 import type { ModelArrays } from "./recommender";
 import { buildQueries, temporalSplit } from "./split";
@@ -261,23 +263,57 @@ class HybridEngine implements Engine {
 }
 
 /** An engine from `encode()`'s bytes; throws a clear error on anything else. */
+const ArtifactFormatSchema = z.object({ format: z.string(), version: z.number() });
+const WeightsSchema = z.object(
+  Object.fromEntries(SIGNALS.map((signal) => [signal, z.number().finite()])) as Record<Signal, z.ZodNumber>,
+);
+/** An artifact's header, checked before anything is read by it: a damaged one fails here, by name. */
+const ArtifactHeaderSchema = z
+  .object({
+    params: z.object({
+      weights: z.object({ returning: WeightsSchema, newcomer: WeightsSchema }),
+      alphas: z.object({ coPurchase: z.number().finite(), coCustomer: z.number().finite() }),
+      factorizationDimensions: z.number().int().positive().nullable(),
+    }) satisfies z.ZodType<HybridParams>,
+    productIds: z.array(z.string()),
+    titles: z.array(z.string()),
+    directory: z.array(
+      z.object({
+        name: z.string().min(1),
+        type: z.enum(["f32", "i32"]),
+        offset: z.number().int().nonnegative(),
+        length: z.number().int().nonnegative(),
+      }),
+    ),
+  })
+  .refine((header) => header.titles.length === header.productIds.length, {
+    path: ["titles"],
+    message: "must name every product",
+  });
+
 export function decodeEngine(bytes: Uint8Array): Engine {
   if (bytes.length < 8) throw new Error("not an engine artifact: too short");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0) !== 0x43554149) throw new Error("not an engine artifact: bad magic number");
   const headerLength = view.getUint32(4);
   if (8 + headerLength > bytes.length) throw new Error("not an engine artifact: truncated header");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as {
-    format: string;
-    version: number;
-    params: HybridParams;
-    productIds: string[];
-    titles: string[];
-    directory: Array<{ name: string; type: "f32" | "i32"; offset: number; length: number }>;
-  };
-  if (header.format !== FORMAT || header.version !== VERSION) {
-    throw new Error(`unsupported engine artifact ${header.format} v${header.version}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw new Error("not an engine artifact: its header is not JSON");
   }
+  const format = ArtifactFormatSchema.safeParse(json);
+  if (!format.success) throw new Error("not an engine artifact: its header names no format");
+  if (format.data.format !== FORMAT || format.data.version !== VERSION) {
+    throw new Error(`unsupported engine artifact ${format.data.format} v${format.data.version}`);
+  }
+  const parsed = ArtifactHeaderSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`not an engine artifact: header ${issue.path.join(".")} ${issue.message}`);
+  }
+  const header = parsed.data;
   const start = 8 + Math.ceil(headerLength / 4) * 4;
   const arrays: ModelArrays = {};
   for (const { name, type, offset, length } of header.directory) {
