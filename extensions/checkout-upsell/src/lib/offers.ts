@@ -14,23 +14,16 @@ export interface Price {
   currencyCode: string;
 }
 
-export interface Offer {
-  offerId: string;
-  productId: string;
-  variantId: string;
-  title: string;
-  imageUrl: string | null;
+/** An offer as the app sent it, with prices as numbers and its code and discounted price as one. */
+export interface Offer
+  extends Omit<CheckoutOffer, "price" | "compareAtPrice" | "discount" | "discountedPrice"> {
   price: Price;
   compareAtPrice: Price | null;
-  reason: string;
-  reasonKind: string;
   /** a single-use code for this shopper, applied once the line is added */
   discount: OfferDiscount | null;
 }
 
-export interface OfferDiscount {
-  code: string;
-  percent: number;
+export interface OfferDiscount extends OfferCode {
   /** the price once the code applies */
   price: Price;
 }
