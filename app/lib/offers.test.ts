@@ -1,4 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import {
+  EVENTS_PATH,
+  MAX_CART_LINES,
+  MAX_EVENTS_PER_REQUEST,
+  OFFERS_PATH,
+  type OfferEvent,
+  type OfferEventsRequest,
+  type OfferEventsResponse,
+  type OffersRequest,
+  type OffersRequestLine,
+  type OffersResponse,
+} from "@checkout-upsell-ai/checkout-contract";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import type { getCheckoutOffers } from "~/services/checkout-offers.server";
+import type { recordOfferEvents } from "~/services/record-offer-events.server";
+import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
+import { createEventQueue } from "../../extensions/checkout-upsell/src/lib/events";
 import { describeIssues } from "./http";
 import { OfferEventsRequestSchema, OffersRequestSchema, ProxyOffersQuerySchema } from "./offers";
 
@@ -69,5 +87,66 @@ describe("the app proxy query", () => {
     const many = Array.from({ length: 101 }, (_, i) => i + 1).join(",");
     expect(ProxyOffersQuerySchema.safeParse({ products: many }).success).toBe(false);
     expect(ProxyOffersQuerySchema.safeParse({ products: "1,abc" }).success).toBe(false);
+  });
+});
+
+// The type checks below fail `npm run typecheck` when the app and the checkout contract drift apart.
+describe("the checkout wire contract", () => {
+  it("accepts every offers request the contract allows, with no field the contract lacks", () => {
+    type Accepted = z.input<typeof OffersRequestSchema>;
+    expectTypeOf<OffersRequest>().toExtend<Accepted>();
+    expectTypeOf<keyof OffersRequest>().toEqualTypeOf<keyof Accepted>();
+    expectTypeOf<keyof OffersRequestLine>().toEqualTypeOf<keyof Accepted["cart"]["lines"][number]>();
+  });
+
+  it("takes exactly the contract's events, and answers both requests in the contract's shapes", () => {
+    expectTypeOf<z.input<typeof OfferEventsRequestSchema>>().toEqualTypeOf<OfferEventsRequest>();
+    expectTypeOf<z.output<typeof OfferEventsRequestSchema>>().toEqualTypeOf<OfferEventsRequest>();
+    expectTypeOf<Awaited<ReturnType<typeof getCheckoutOffers>>>().toEqualTypeOf<OffersResponse>();
+    expectTypeOf<Awaited<ReturnType<typeof recordOfferEvents>>>().toEqualTypeOf<OfferEventsResponse>();
+  });
+
+  it("accepts the fullest cart and event batch the extension sends", async () => {
+    const lines = Array.from({ length: MAX_CART_LINES + 5 }, (_, i) => ({
+      quantity: 2,
+      merchandise: {
+        id: `gid://shopify/ProductVariant/${i + 100}`,
+        product: { id: `gid://shopify/Product/${i + 1}` },
+      },
+      attributes: [],
+    }));
+    const request: OffersRequest = {
+      cart: { lines: requestLines(lines) },
+      locale: "fr-CA",
+      currency: "CAD",
+      surface: "cart-line-list",
+      unitKey: "c1-5e3b9f0a_checkout-token",
+    };
+    const parsed = OffersRequestSchema.parse(request);
+    expect(parsed.cart.lines).toHaveLength(MAX_CART_LINES);
+    expect(parsed.cart.lines[0]).toEqual({ productId: "1", variantId: "100", quantity: 2 });
+
+    const batches: OfferEvent[][] = [];
+    const queue = createEventQueue({ send: async (events) => void batches.push(events) });
+    for (let i = 0; i < MAX_EVENTS_PER_REQUEST + 1; i++) {
+      queue.push({
+        type: "impression",
+        offerId: `o1.${i}`,
+        surface: "thank-you",
+        at: new Date().toISOString(),
+      });
+    }
+    await queue.close();
+    expect(batches.map((events) => OfferEventsRequestSchema.parse({ events }).events.length)).toEqual([
+      MAX_EVENTS_PER_REQUEST,
+      1,
+    ]);
+  });
+
+  it("serves the paths the extension posts to", () => {
+    for (const path of [OFFERS_PATH, EVENTS_PATH]) {
+      const route = new URL(`../routes/${path.slice(1).replaceAll("/", ".")}.tsx`, import.meta.url);
+      expect(existsSync(route), path).toBe(true);
+    }
   });
 });

@@ -1,15 +1,26 @@
+import {
+  MAX_CART_LINES,
+  MAX_EVENTS_PER_REQUEST,
+  OFFER_EVENT_TYPES,
+  type OfferEvent,
+  type OfferEventsRequest,
+  SURFACES,
+} from "@checkout-upsell-ai/checkout-contract";
 import { z } from "zod";
 import { resourceId } from "./shopify-ids";
 
-/** Where an offer is shown: the checkout extension's targets and storefront pages (app proxy). */
-export const SURFACES = ["checkout", "cart-line-list", "thank-you", "storefront"] as const;
-export type Surface = (typeof SURFACES)[number];
+// The wire's shapes and limits are the checkout contract's (packages/checkout-contract); these
+// schemas check them at the boundary. Offers requests are parsed leniently (bare or numeric ids,
+// no variant or quantity), so their schema is tested against the contract in offers.test.ts.
+export {
+  MAX_CART_LINES,
+  MAX_EVENTS_PER_REQUEST,
+  OFFER_EVENT_TYPES,
+  type OfferEventType,
+  SURFACES,
+  type Surface,
+} from "@checkout-upsell-ai/checkout-contract";
 
-export const OFFER_EVENT_TYPES = ["impression", "click", "add", "remove"] as const;
-export type OfferEventType = (typeof OFFER_EVENT_TYPES)[number];
-
-export const MAX_CART_LINES = 100;
-export const MAX_EVENTS_PER_REQUEST = 50;
 /** The largest offers request body read: a full cart of MAX_CART_LINES lines is far below it. */
 export const MAX_OFFERS_REQUEST_BYTES = 64 * 1024;
 
@@ -63,14 +74,13 @@ export const OffersRequestSchema = z.object({
     .regex(/^[\w-]{1,128}$/, "must be 1 to 128 letters, digits, _ or -")
     .optional(),
 });
-export type OffersRequest = z.infer<typeof OffersRequestSchema>;
 
 export const OfferEventSchema = z.object({
   type: z.enum(OFFER_EVENT_TYPES, { error: `must be one of ${OFFER_EVENT_TYPES.join(", ")}` }),
   offerId: z.string().min(1).max(128),
   surface: SurfaceSchema,
   at: z.iso.datetime({ offset: true }).optional(),
-});
+}) satisfies z.ZodType<OfferEvent>;
 export type OfferEventInput = z.infer<typeof OfferEventSchema>;
 
 /** Body of POST /api/checkout/events. */
@@ -79,8 +89,7 @@ export const OfferEventsRequestSchema = z.object({
     .array(OfferEventSchema)
     .min(1, "must have at least one event")
     .max(MAX_EVENTS_PER_REQUEST, `must have at most ${MAX_EVENTS_PER_REQUEST} events`),
-});
-export type OfferEventsRequest = z.infer<typeof OfferEventsRequestSchema>;
+}) satisfies z.ZodType<OfferEventsRequest>;
 
 /** Query of GET /proxy/offers (storefront pages, through the app proxy): the cart as comma-separated product ids. */
 export const ProxyOffersQuerySchema = z.object({

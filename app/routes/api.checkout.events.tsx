@@ -1,3 +1,4 @@
+import type { OfferEventsResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { answerCheckoutPreflight, clientAddress, handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { parseInput, readJsonBody } from "~/lib/http";
@@ -11,7 +12,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 /** The checkout extension reports impressions, clicks, adds and removes of offers (README: Checkout offers). */
 export function action({ request, context }: ActionFunctionArgs) {
-  return handleCheckoutRequest(request, async (caller) => {
+  return handleCheckoutRequest(request, async (caller): Promise<OfferEventsResponse> => {
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.
     await limitOfferEventRequests({ ...caller, clientAddress: clientAddress(context) });
     const input = parseInput(OfferEventsRequestSchema, await readJsonBody(request, { maxBytes: 32 * 1024 }));

@@ -1,3 +1,4 @@
+import type { OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { answerCheckoutPreflight, clientAddress, handleCheckoutRequest } from "~/lib/checkout-api.server";
@@ -14,7 +15,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 /** The checkout extension asks for offers for its cart, with its session token (README: Checkout offers). */
 export function action({ request, context }: ActionFunctionArgs) {
-  return handleCheckoutRequest(request, async (caller) => {
+  return handleCheckoutRequest(request, async (caller): Promise<OffersResponse> => {
     // A checkout block of the shop asks: the setup's last step is done (in the background).
     recordOffersRequest(caller.shopDomain);
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.

@@ -1,3 +1,4 @@
+import type { CheckoutOffer, OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
@@ -15,37 +16,6 @@ import type { EngineOffer } from "~ml/engine";
 import { assignArm } from "./experiment-arms.server";
 import { offerDiscount } from "./offer-discounts.server";
 import { recommend } from "./recommend.server";
-
-export interface Money {
-  amount: string;
-  currencyCode: string;
-}
-
-export interface CheckoutOffer {
-  /** signed token to send back with events and to put on the cart line (`_upsell_offer`) */
-  offerId: string;
-  productId: string;
-  variantId: string;
-  title: string;
-  imageUrl: string | null;
-  price: Money;
-  compareAtPrice: Money | null;
-  reason: string;
-  reasonKind: EngineOffer["reasonKind"];
-  /** a single-use code for this shopper, to apply once the line is added; null for none */
-  discount: { code: string; percent: number } | null;
-  /** the price once the code applies; `price` stays the variant's own */
-  discountedPrice: Money | null;
-}
-
-export interface CheckoutOffers {
-  offers: CheckoutOffer[];
-  modelVersion: number | null;
-  /** the experiment arm that served the checkout ("holdout": shown nothing); null outside any */
-  experiment: { id: string; variant: string } | null;
-  /** the merchant's heading in the shopper's language, present only when one is set */
-  heading?: string;
-}
 
 export interface CheckoutOffersOptions {
   shopDomain: string;
@@ -133,7 +103,7 @@ export async function getCheckoutOffers(
     limit,
     servedAt = new Date(),
   }: CheckoutOffersOptions,
-): Promise<CheckoutOffers> {
+): Promise<OffersResponse> {
   const entry = await shopEntry(database, shopDomain);
   const shop = entry.context;
   if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");

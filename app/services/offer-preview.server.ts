@@ -1,3 +1,4 @@
+import type { OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
 import { explainNoOffers, type NoOffersExplanation } from "~/lib/no-offers";
@@ -11,7 +12,7 @@ import {
 } from "~/models/preview-customers.server";
 import { findProducts, type PreviewProduct, productTitles } from "~/models/preview-data.server";
 import { findShop } from "~/models/shops.server";
-import { type CheckoutOffers, getCheckoutOffers } from "./checkout-offers.server";
+import { getCheckoutOffers } from "./checkout-offers.server";
 import { diagnoseNoOffers } from "./diagnose-no-offers.server";
 
 export interface PreviewRequest {
@@ -36,7 +37,7 @@ export interface OfferPreview {
   purchases: PreviewPurchase[];
   cart: PreviewProduct[];
   matches: PreviewProduct[];
-  result: CheckoutOffers;
+  result: OffersResponse;
   /** why the checkout gets no offers, when it gets none */
   noOffers: NoOffersExplanation | null;
   /** why the order number did not resolve, when it did not */

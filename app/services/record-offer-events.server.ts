@@ -1,3 +1,4 @@
+import type { OfferEventsResponse } from "@checkout-upsell-ai/checkout-contract";
 import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
 import { type OfferClaims, verifyOfferToken } from "~/lib/offer-token.server";
@@ -8,14 +9,6 @@ import { writeOfferEvents } from "./write-offer-events.server";
 
 /** Events are accepted for offers served in the last day. */
 export const OFFER_EVENT_MAX_AGE_MS = 24 * 3_600_000;
-
-export interface RecordOfferEventsResult {
-  /** events stored, or already stored by an earlier request */
-  accepted: number;
-  rejected: number;
-  /** why each rejected event was refused, by its index in the request */
-  errors: Array<{ index: number; message: string }>;
-}
 
 /**
  * Counts a request against the shopper's limit (the customer when logged in, else the client's
@@ -60,9 +53,9 @@ export async function recordOfferEvents({
   customerKey: string | null;
   events: OfferEventInput[];
   now?: Date;
-}): Promise<RecordOfferEventsResult> {
+}): Promise<OfferEventsResponse> {
   const rows: OfferEventRow[] = [];
-  const errors: RecordOfferEventsResult["errors"] = [];
+  const errors: OfferEventsResponse["errors"] = [];
   for (const [index, event] of events.entries()) {
     const checked = checkEvent(event, shopDomain, now);
     if ("error" in checked) {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const BUILT = "build/server/index.js";
-const SOURCES = ["app", "public", "vite.config.ts", "package.json", "server.mjs"];
+const SOURCES = ["app", "packages", "public", "vite.config.ts", "package.json", "server.mjs"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

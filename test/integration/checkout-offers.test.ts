@@ -1,3 +1,4 @@
+import type { OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
@@ -6,6 +7,8 @@ import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
+import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
+import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from "../fixtures/offer-shop";
 import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
@@ -89,6 +92,44 @@ describe("POST /api/checkout/offers", () => {
     const offer = verifyOfferToken(answer.offers[0].offerId, TEST_SHOP);
     expect(offer).toMatchObject({ productId: POPULAR[0], modelVersion: null, surface: "checkout" });
     expect(answer.offers[0].offerId.length).toBeLessThanOrEqual(64);
+    // The extension reads every offer of the answer, none dropped as malformed.
+    expect(parseOffersResponse(answer)).toEqual({
+      modelVersion: null,
+      heading: null,
+      offers: answer.offers.map((sent: { offerId: string; productId: string }) =>
+        expect.objectContaining({ offerId: sent.offerId, productId: sent.productId }),
+      ),
+    });
+  });
+
+  it("answers the request the extension builds from checkout's lines, in a shape the extension reads", async () => {
+    const request: OffersRequest = {
+      cart: {
+        lines: requestLines([
+          {
+            quantity: 2,
+            merchandise: {
+              id: `gid://shopify/ProductVariant/${POPULAR[0]}2`,
+              product: { id: `gid://shopify/Product/${POPULAR[0]}` },
+            },
+            attributes: [],
+          },
+        ]),
+      },
+      locale: "fr",
+      currency: "EUR",
+      surface: "cart-line-list",
+      unitKey: "c1-checkout-token",
+    };
+    const response = await askOffers(request);
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    const read = parseOffersResponse(answer);
+    expect(read?.offers.map((offer) => offer.offerId)).toEqual(
+      answer.offers.map((offer: { offerId: string }) => offer.offerId),
+    );
+    expect(productIds(read!.offers)).toEqual([POPULAR[1], POPULAR[2], POPULAR[3]]);
+    expect(read?.offers[0]?.price).toEqual({ amount: expect.any(Number), currencyCode: "EUR" });
   });
 
   it("serves logged-in customers (sub) and guests alike", async () => {

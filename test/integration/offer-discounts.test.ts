@@ -9,6 +9,7 @@ import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
+import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
@@ -100,6 +101,12 @@ describe("discounts in checkout offers", () => {
       discountPercent: 10,
     });
     expect(offer.offerId.length).toBeLessThanOrEqual(64);
+    // The extension shows the code's price and can apply the code.
+    expect(parseOffersResponse({ offers: [offer] })?.offers[0]?.discount).toEqual({
+      code: offer.discount.code,
+      percent: 10,
+      price: { amount: 11.25, currencyCode: "EUR" },
+    });
 
     const [code] = await issued();
     expect(code).toMatchObject({

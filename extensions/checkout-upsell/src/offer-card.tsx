@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { Money, Offer } from "./lib/offers";
+import type { Offer, Price } from "./lib/offers";
 
 /** Reasons the extension can word itself when the app sends none. */
 const REASON_KINDS = new Set(["bought-with", "similar", "bought-before", "your-taste", "popular"]);
@@ -50,6 +50,6 @@ export function OfferCard({ offer, action, failed = false }: OfferCardProps) {
   );
 }
 
-function formatMoney({ amount, currencyCode }: Money): string {
+function formatMoney({ amount, currencyCode }: Price): string {
   return shopify.i18n.formatCurrency(amount, { currency: currencyCode });
 }

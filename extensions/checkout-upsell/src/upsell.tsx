@@ -1,3 +1,4 @@
+import type { CheckoutSurface, OfferEventType } from "@checkout-upsell-ai/checkout-contract";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fetchOffers, sendEvents } from "./lib/api";
 import {
@@ -8,8 +9,8 @@ import {
   requestLines,
 } from "./lib/cart";
 import { codeToRemove } from "./lib/discounts";
-import { createEventQueue, type UpsellEventType } from "./lib/events";
-import type { Offer, Surface } from "./lib/offers";
+import { createEventQueue } from "./lib/events";
+import type { Offer } from "./lib/offers";
 import { readSettings } from "./lib/settings";
 import { OfferCard } from "./offer-card";
 
@@ -22,7 +23,7 @@ type State =
  * Offers for the shopper's cart. Renders a skeleton while the app answers and nothing at all when
  * there is nothing to show, the app fails or is slow, or the checkout cannot take new lines.
  */
-export function Upsell({ surface }: { surface: Surface }) {
+export function Upsell({ surface }: { surface: CheckoutSurface }) {
   const api = shopify;
   const { translate } = api.i18n;
   const lines = api.lines.value;
@@ -196,7 +197,7 @@ export function Upsell({ surface }: { surface: Surface }) {
 }
 
 /** Queues feedback events for this render and sends what is left when the extension goes away. */
-function useEventTracking(surface: Surface) {
+function useEventTracking(surface: CheckoutSurface) {
   const queue = useMemo(
     () =>
       createEventQueue({
@@ -206,7 +207,7 @@ function useEventTracking(surface: Surface) {
   );
   useEffect(() => () => void queue.close(), [queue]);
   return useCallback(
-    (type: UpsellEventType, offerId: string) =>
+    (type: OfferEventType, offerId: string) =>
       queue.push({ type, offerId, surface, at: new Date().toISOString() }),
     [queue, surface],
   );

@@ -1,7 +1,7 @@
+import type { OfferEvent } from "@checkout-upsell-ai/checkout-contract";
 import { signal } from "@preact/signals";
 import { render } from "preact";
 import { vi } from "vitest";
-import type { UpsellEvent } from "../src/lib/events";
 
 export const APP_URL = "https://upsell-app.test";
 
@@ -99,7 +99,7 @@ export function fakeApp({
     eventBatches: () =>
       calls
         .filter((call) => call.url.endsWith("/api/checkout/events"))
-        .map((call) => (call.body as { events: UpsellEvent[] }).events),
+        .map((call) => (call.body as { events: Array<Required<OfferEvent>> }).events),
   };
 }
 

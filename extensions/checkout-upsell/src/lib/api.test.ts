@@ -1,6 +1,6 @@
+import type { OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { appUrl, fetchOffers, OFFERS_TIMEOUT_MS, sendEvents } from "./api";
-import type { OffersRequest } from "./offers";
 
 const request: OffersRequest = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
 const getToken = async () => "token";

@@ -1,5 +1,11 @@
-import type { UpsellEvent } from "./events";
-import { type OffersRequest, type OffersResponse, parseOffersResponse } from "./offers";
+import {
+  EVENTS_PATH,
+  OFFERS_PATH,
+  type OfferEvent,
+  type OfferEventsRequest,
+  type OffersRequest,
+} from "@checkout-upsell-ai/checkout-contract";
+import { type OffersToShow, parseOffersResponse } from "./offers";
 
 // Shopify CLI replaces `process.env.APP_URL` when it bundles the extension: `shopify app dev` with the
 // tunnel URL, `npm run build:extensions` and `npm run deploy` with shopify.app.toml's application_url.
@@ -31,9 +37,9 @@ export interface RequestOptions {
 export async function fetchOffers(
   request: OffersRequest,
   { getToken, timeoutMs = OFFERS_TIMEOUT_MS }: RequestOptions,
-): Promise<OffersResponse | null> {
+): Promise<OffersToShow | null> {
   try {
-    const body = await postJson("/api/checkout/offers", request, { getToken, timeoutMs }, true);
+    const body = await postJson(OFFERS_PATH, request, { getToken, timeoutMs }, true);
     return parseOffersResponse(body);
   } catch {
     return null;
@@ -41,9 +47,10 @@ export async function fetchOffers(
 }
 
 /** Sends a batch of events; failures are dropped, since feedback must never bother the shopper. */
-export async function sendEvents(events: UpsellEvent[], { getToken }: RequestOptions): Promise<void> {
+export async function sendEvents(events: OfferEvent[], { getToken }: RequestOptions): Promise<void> {
+  const request: OfferEventsRequest = { events };
   try {
-    await postJson("/api/checkout/events", { events }, { getToken, timeoutMs: EVENTS_TIMEOUT_MS }, false);
+    await postJson(EVENTS_PATH, request, { getToken, timeoutMs: EVENTS_TIMEOUT_MS }, false);
   } catch {
     // Lost feedback is acceptable; a retry loop inside checkout is not.
   }
@@ -51,7 +58,7 @@ export async function sendEvents(events: UpsellEvent[], { getToken }: RequestOpt
 
 async function postJson(
   path: string,
-  payload: unknown,
+  payload: OffersRequest | OfferEventsRequest,
   { getToken, timeoutMs }: Required<RequestOptions>,
   readBody: boolean,
 ): Promise<unknown> {

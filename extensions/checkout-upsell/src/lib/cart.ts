@@ -1,4 +1,5 @@
-import type { Offer, OffersRequest } from "./offers";
+import { MAX_CART_LINES, type OffersRequestLine } from "@checkout-upsell-ai/checkout-contract";
+import type { Offer } from "./offers";
 
 /** Line item property that attributes an order line to an offer; a leading "_" hides it from the shopper. */
 export const OFFER_ATTRIBUTE = "_upsell_offer";
@@ -10,11 +11,9 @@ export interface LineLike {
   attributes: ReadonlyArray<{ key: string; value: string }>;
 }
 
-/** The app refuses a request with more cart lines than this. */
-export const MAX_REQUEST_LINES = 100;
-
-export function requestLines(lines: readonly LineLike[]): OffersRequest["cart"]["lines"] {
-  return lines.slice(0, MAX_REQUEST_LINES).map((line) => ({
+/** The cart as the offers request sends it; the app refuses more than MAX_CART_LINES lines. */
+export function requestLines(lines: readonly LineLike[]): OffersRequestLine[] {
+  return lines.slice(0, MAX_CART_LINES).map((line) => ({
     productId: line.merchandise.product.id,
     variantId: line.merchandise.id,
     quantity: line.quantity,

@@ -1,7 +1,8 @@
+import type { OfferEvent } from "@checkout-upsell-ai/checkout-contract";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEventQueue, type UpsellEvent } from "./events";
+import { createEventQueue } from "./events";
 
-function event(offerId: string): UpsellEvent {
+function event(offerId: string): OfferEvent {
   return { type: "impression", offerId, surface: "checkout", at: "2026-11-22T10:00:00.000Z" };
 }
 
@@ -14,7 +15,7 @@ describe("createEventQueue", () => {
   });
 
   it("sends the events of an interval together, once the interval has passed", async () => {
-    const send = vi.fn(async (_events: UpsellEvent[]) => {});
+    const send = vi.fn(async (_events: OfferEvent[]) => {});
     const queue = createEventQueue({ send, intervalMs: 3_000 });
     queue.push(event("a"));
     await vi.advanceTimersByTimeAsync(2_000);
@@ -28,7 +29,7 @@ describe("createEventQueue", () => {
   });
 
   it("sends a full batch at once and never more than the batch size in one request", async () => {
-    const send = vi.fn(async (_events: UpsellEvent[]) => {});
+    const send = vi.fn(async (_events: OfferEvent[]) => {});
     const queue = createEventQueue({ send, maxBatch: 50 });
     for (let index = 0; index < 120; index++) queue.push(event(`o${index}`));
     expect(send.mock.calls.map(([events]) => events.length)).toEqual([50, 50]);
@@ -37,7 +38,7 @@ describe("createEventQueue", () => {
   });
 
   it("sends what is left on close, then ignores later events", async () => {
-    const send = vi.fn(async (_events: UpsellEvent[]) => {});
+    const send = vi.fn(async (_events: OfferEvent[]) => {});
     const queue = createEventQueue({ send });
     queue.push(event("a"));
     await queue.close();
@@ -47,7 +48,7 @@ describe("createEventQueue", () => {
   });
 
   it("drops a batch that fails and carries on", async () => {
-    const send = vi.fn(async (_events: UpsellEvent[]) => {
+    const send = vi.fn(async (_events: OfferEvent[]) => {
       throw new Error("offline");
     });
     const queue = createEventQueue({ send, intervalMs: 100 });

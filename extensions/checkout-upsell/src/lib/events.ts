@@ -1,17 +1,7 @@
-import type { Surface } from "./offers";
-
-export type UpsellEventType = "impression" | "click" | "add" | "remove";
-
-export interface UpsellEvent {
-  type: UpsellEventType;
-  offerId: string;
-  surface: Surface;
-  /** ISO 8601 time the shopper saw or did it */
-  at: string;
-}
+import { MAX_EVENTS_PER_REQUEST, type OfferEvent } from "@checkout-upsell-ai/checkout-contract";
 
 export interface EventQueue {
-  push(event: UpsellEvent): void;
+  push(event: OfferEvent): void;
   /** Sends everything queued now. */
   flush(): Promise<void>;
   /** Stops the timer and sends what is left; later pushes are ignored. */
@@ -19,15 +9,14 @@ export interface EventQueue {
 }
 
 export interface EventQueueOptions {
-  send: (events: UpsellEvent[]) => Promise<void>;
+  send: (events: OfferEvent[]) => Promise<void>;
   /** how long an event may wait for others to share its request */
   intervalMs?: number;
-  /** the most events in one request (the app accepts 50) */
+  /** the most events in one request */
   maxBatch?: number;
 }
 
 export const EVENTS_INTERVAL_MS = 3_000;
-export const EVENTS_MAX_BATCH = 50;
 
 /**
  * Collects events and sends them in batches: when `intervalMs` has passed since the first waiting
@@ -36,9 +25,9 @@ export const EVENTS_MAX_BATCH = 50;
 export function createEventQueue({
   send,
   intervalMs = EVENTS_INTERVAL_MS,
-  maxBatch = EVENTS_MAX_BATCH,
+  maxBatch = MAX_EVENTS_PER_REQUEST,
 }: EventQueueOptions): EventQueue {
-  let waiting: UpsellEvent[] = [];
+  let waiting: OfferEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 

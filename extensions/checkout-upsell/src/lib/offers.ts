@@ -1,46 +1,38 @@
-/** Where the extension is rendered; sent with every request and event. */
-export type Surface = "checkout" | "cart-line-list" | "thank-you";
+import {
+  type CheckoutOffer,
+  isObject,
+  type Money,
+  type OfferCode,
+  type OffersResponse,
+} from "@checkout-upsell-ai/checkout-contract";
 
-export interface Money {
+// The wire's shapes are the checkout contract's; these are what the blocks show once checked.
+
+/** A price ready to format: the amount as a number. */
+export interface Price {
   amount: number;
   currencyCode: string;
 }
 
-export interface Offer {
-  offerId: string;
-  productId: string;
-  variantId: string;
-  title: string;
-  imageUrl: string | null;
-  price: Money;
-  compareAtPrice: Money | null;
-  reason: string;
-  reasonKind: string;
+/** An offer as the app sent it, with prices as numbers and its code and discounted price as one. */
+export interface Offer
+  extends Omit<CheckoutOffer, "price" | "compareAtPrice" | "discount" | "discountedPrice"> {
+  price: Price;
+  compareAtPrice: Price | null;
   /** a single-use code for this shopper, applied once the line is added */
   discount: OfferDiscount | null;
 }
 
-export interface OfferDiscount {
-  code: string;
-  percent: number;
+export interface OfferDiscount extends OfferCode {
   /** the price once the code applies */
-  price: Money;
+  price: Price;
 }
 
-export interface OffersResponse {
+export interface OffersToShow {
   offers: Offer[];
   modelVersion: number | null;
   /** the merchant's heading for the shopper's language, when the app has one */
   heading: string | null;
-}
-
-export interface OffersRequest {
-  cart: { lines: Array<{ productId: string; variantId: string; quantity: number }> };
-  locale: string;
-  currency: string;
-  surface: Surface;
-  /** the checkout's own key, so a guest stays in one experiment arm */
-  unitKey?: string;
 }
 
 const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
@@ -51,12 +43,13 @@ const MAX_HEADING = 80;
 const DISCOUNT_CODE = /^[\w-]{1,64}$/;
 
 /**
- * Checks the app's answer by hand (a schema library would not fit the bundle budget). An answer that
- * is not the expected object gives null; an offer that is malformed is left out, so one bad product
- * never hides the others. Ids must be Shopify GIDs because they go straight into a cart change.
+ * Checks the app's answer by hand (a schema library would not fit the bundle budget), reading only
+ * the contract's fields. An answer that is not the expected object gives null; an offer that is
+ * malformed is left out, so one bad product never hides the others. Ids must be Shopify GIDs
+ * because they go straight into a cart change.
  */
-export function parseOffersResponse(value: unknown): OffersResponse | null {
-  if (!isRecord(value) || !Array.isArray(value.offers)) return null;
+export function parseOffersResponse(value: unknown): OffersToShow | null {
+  if (!isObject<OffersResponse>(value) || !Array.isArray(value.offers)) return null;
   const modelVersion = value.modelVersion;
   if (modelVersion !== undefined && modelVersion !== null && typeof modelVersion !== "number") return null;
   const offers: Offer[] = [];
@@ -73,7 +66,7 @@ export function parseOffersResponse(value: unknown): OffersResponse | null {
 }
 
 function parseOffer(value: unknown): Offer | null {
-  if (!isRecord(value)) return null;
+  if (!isObject<CheckoutOffer>(value)) return null;
   const { offerId, productId, variantId, title, imageUrl, reason, reasonKind } = value;
   if (!isText(offerId) || !isText(title)) return null;
   if (typeof productId !== "string" || !PRODUCT_GID.test(productId)) return null;
@@ -103,8 +96,8 @@ function parseOffer(value: unknown): Offer | null {
 }
 
 /** A discount worth showing: a plausible code, a percent, and a lower price in the same currency. */
-function parseDiscount(value: unknown, discountedPrice: unknown, price: Money): OfferDiscount | null {
-  if (!isRecord(value)) return null;
+function parseDiscount(value: unknown, discountedPrice: unknown, price: Price): OfferDiscount | null {
+  if (!isObject<OfferCode>(value)) return null;
   const { code, percent } = value;
   if (typeof code !== "string" || !DISCOUNT_CODE.test(code)) return null;
   if (typeof percent !== "number" || !(percent > 0 && percent <= 100)) return null;
@@ -115,8 +108,8 @@ function parseDiscount(value: unknown, discountedPrice: unknown, price: Money): 
   return { code, percent, price: discounted };
 }
 
-function parseMoney(value: unknown): Money | null {
-  if (!isRecord(value)) return null;
+function parseMoney(value: unknown): Price | null {
+  if (!isObject<Money>(value)) return null;
   const { currencyCode } = value;
   // The Admin API writes decimals as strings ("14.00"); accept both.
   const raw = value.amount;
@@ -124,10 +117,6 @@ function parseMoney(value: unknown): Money | null {
   if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return null;
   if (typeof currencyCode !== "string" || !/^[A-Z]{3}$/.test(currencyCode)) return null;
   return { amount, currencyCode };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isText(value: unknown): value is string {
