@@ -244,7 +244,7 @@ async function serve(shopDomain: string): Promise<number> {
     for (const child of children) child.kill("SIGTERM");
     return 1;
   }
-  const token = signSessionToken({
+  const token = await signSessionToken({
     shop: shopDomain,
     apiKey: config.SHOPIFY_API_KEY,
     secret: config.SHOPIFY_API_SECRET,
