@@ -49,6 +49,15 @@ export async function* readCsvRecords(
   const source = (async function* () {
     yield* input;
   })();
+  try {
+    yield* readFrom(source);
+  } finally {
+    // A reader that stops early closes the file under it.
+    await source.return(undefined);
+  }
+}
+
+async function* readFrom(source: AsyncGenerator<Buffer | string>): AsyncGenerator<CsvRecord | CsvError> {
   // Input to read again after a bad record, ahead of the source.
   const pending: Buffer[] = [];
   const next = async (): Promise<Buffer | null> => {
