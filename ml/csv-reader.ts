@@ -144,6 +144,8 @@ function startParser(firstLine: number) {
   };
   return {
     write(chunk: Buffer) {
+      // on_record keeps every record here and hands none downstream, so the parser never waits for a
+      // reader: a write is parsed before it returns, and its records and errors are known right after.
       parser.write(chunk);
       kept.push(chunk);
       // Only the bytes of the record still open are needed to read its lines again.
