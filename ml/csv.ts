@@ -1,7 +1,4 @@
-import { createReadStream } from "node:fs";
-import { createGunzip } from "node:zlib";
-import { readLines } from "./lines";
-import { isCsvError, readCsvRecords } from "./order-lines-csv";
+import { isCsvError, openTextFile, readCsvRecords } from "./csv-reader";
 
 /** One order line of the shared order-lines CSV format. Empty strings mean "not given". */
 export interface OrderRow {
@@ -41,20 +38,18 @@ export function columnsOf(header: string[]): (fields: string[]) => OrderRow | nu
 
 /** Parses CSV text held in memory (header first). Rows without an order or product id are skipped. */
 export async function parseOrderRows(text: string): Promise<OrderRow[]> {
-  return rowsOf(text.split(/\r?\n/));
+  return rowsOf([text]);
 }
 
 /** Streams an order-lines CSV file, gunzipped when its name ends in .gz. */
 export async function readOrderRows(path: string): Promise<OrderRow[]> {
-  const raw = createReadStream(path);
-  const input = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
-  return rowsOf(readLines(input));
+  return rowsOf(openTextFile(path));
 }
 
-async function rowsOf(lines: AsyncIterable<string> | Iterable<string>): Promise<OrderRow[]> {
+async function rowsOf(input: AsyncIterable<Buffer | string> | Iterable<string>): Promise<OrderRow[]> {
   let toRow: ((fields: string[]) => OrderRow | null) | null = null;
   const rows: OrderRow[] = [];
-  for await (const record of readCsvRecords(lines)) {
+  for await (const record of readCsvRecords(input)) {
     if (isCsvError(record) || (record.fields.length === 1 && record.fields[0] === "")) continue;
     if (!toRow) {
       toRow = columnsOf(record.fields);

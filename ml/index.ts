@@ -1,6 +1,16 @@
 /** The recommendation engine's public surface, used by the app, the worker and the command line. */
 export { type OrderRow, parseOrderRows, readOrderRows } from "./csv";
 export {
+  type CsvError,
+  type CsvRecord,
+  csvTextOf,
+  isCsvError,
+  MAX_RECORD_BYTES,
+  MAX_RECORD_LINES,
+  openTextFile,
+  readCsvRecords,
+} from "./csv-reader";
+export {
   buildDataset,
   type Catalog,
   type Dataset,

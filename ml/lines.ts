@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 
-/** The longest line a reader hands on whole: far beyond any CSV or JSONL line we read. */
+/** The longest line a reader hands on whole: far beyond any JSONL line we read. */
 export const MAX_LINE_CHARS = 2 ** 20;
 
 /**

@@ -15,7 +15,7 @@ const { closeQueues } = await import("~/jobs/queues.server");
 const { ensureDatabase, migrate } = await import("~/db/migrate.server");
 const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
-const { fileLines } = await import("~/lib/text-lines.server");
+const { fileText } = await import("~/lib/text-lines.server");
 const { logger } = await import("~/logger.server");
 const { shopsWithNewData } = await import("~/models/training-runs.server");
 const { listModelVersions } = await import("~/services/model-registry.server");
@@ -122,10 +122,10 @@ async function main(): Promise<number> {
 
 /** Imports the file into the history shop. */
 async function importFile(file: string): Promise<void> {
-  const source = await fileLines(file);
+  const source = await fileText(file);
   const bar = progressBar("Importing");
   const result = await importDemoHistory(db(), {
-    lines: source.lines,
+    csv: source.chunks,
     scopes: env().SCOPES,
     onProgress: ({ lines }) =>
       bar.update(source.progress.bytesRead / source.progress.size, `${lines.toLocaleString("en")} lines`),
@@ -244,7 +244,7 @@ async function serve(shopDomain: string): Promise<number> {
     for (const child of children) child.kill("SIGTERM");
     return 1;
   }
-  const token = signSessionToken({
+  const token = await signSessionToken({
     shop: shopDomain,
     apiKey: config.SHOPIFY_API_KEY,
     secret: config.SHOPIFY_API_SECRET,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { db } from "~/db.server";
 import { normalizeShopDomain } from "~/lib/shopify-ids";
-import { fileLines } from "~/lib/text-lines.server";
+import { fileText } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { startHistoryImport } from "~/services/start-history-import.server";
 import { progressBar } from "./progress";
@@ -40,11 +40,11 @@ async function main(): Promise<number> {
 
 async function importFile(shop: string, file: string): Promise<number> {
   if (!existsSync(file)) return fail(`No such file: ${file}`);
-  const { lines, progress } = await fileLines(file);
+  const { chunks, progress } = await fileText(file);
   const bar = progressBar("Importing");
   const result = await importOrderCsv(db(), {
     shopDomain: shop,
-    lines,
+    csv: chunks,
     onProgress: ({ lines: done, rejected }) =>
       bar.update(
         progress.bytesRead / progress.size,

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
 
   let bad = 0;
   let line = 0;
-  for await (const text of (await fileLines(values.queries)).lines) {
+  for await (const text of fileLines(values.queries)) {
     line += 1;
     if (text.trim() === "") continue;
     const parsed = parseOfferQuery(text);

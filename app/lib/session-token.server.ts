@@ -1,10 +1,12 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
 
 /**
  * Signs a Shopify-style session token (HS256 with the app secret), as App Bridge and checkout
- * extensions present them. The local demo uses it to open the admin without Shopify's servers.
+ * extensions present them. The local demo uses it to open the admin without Shopify's servers;
+ * Shopify's library, which verifies every token, reads it like one of Shopify's own.
  */
-export function signSessionToken({
+export async function signSessionToken({
   shop,
   apiKey,
   secret,
@@ -16,20 +18,16 @@ export function signSessionToken({
   secret: string;
   ttlSeconds?: number;
   subject?: string;
-}): string {
+}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload = {
-    iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
-    aud: apiKey,
-    sub: subject,
-    exp: now + ttlSeconds,
-    nbf: now - 5,
-    iat: now,
-    jti: randomUUID(),
-    sid: randomUUID(),
-  };
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const unsigned = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(payload)}`;
-  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(`https://${shop}/admin`)
+    .setAudience(apiKey)
+    .setSubject(subject)
+    .setExpirationTime(now + ttlSeconds)
+    .setNotBefore(now - 5)
+    .setIssuedAt(now)
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode(secret));
 }

@@ -7,24 +7,29 @@ import { readLines } from "~ml/lines";
 import { AppError, describeError } from "./errors";
 
 /**
- * Lines of a stream, gunzipped first when `gzip`; CRLF, LF and CR end a line, and a line past
- * MAX_LINE_CHARS is cut (ml/lines.ts). Nothing is read until the first line is pulled.
+ * Bytes of a stream, gunzipped first when `gzip`; a damaged or cut-short gzip stream fails with an
+ * AppError that says so. Nothing is read until the first chunk is pulled.
  */
-export async function* linesOf(
+export async function* bytesOf(
   open: () => Readable,
   { gzip = false }: { gzip?: boolean } = {},
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   const source = open();
   const input = gzip ? source.pipe(createGunzip()) : source;
   if (gzip) source.on("error", (error) => input.destroy(error));
   try {
-    yield* readLines(input);
+    yield* input;
   } catch (error) {
     if (gzip && isZlibError(error)) {
       throw new AppError("BAD_REQUEST", `The gzip file is cut short or damaged (${describeError(error)}).`);
     }
     throw error;
   }
+}
+
+/** Lines of a stream (bytesOf); CRLF, LF and CR end a line, and a line past MAX_LINE_CHARS is cut (ml/lines.ts). */
+export function linesOf(open: () => Readable, options: { gzip?: boolean } = {}): AsyncGenerator<string> {
+  return readLines(bytesOf(open, options));
 }
 
 /** zlib's failures (a truncated or corrupt stream) carry codes such as Z_BUF_ERROR or Z_DATA_ERROR. */
@@ -34,21 +39,26 @@ function isZlibError(error: unknown): boolean {
 }
 
 /**
- * A file's lines (gunzipped when it ends in .gz) and a counter, for progress, of the bytes of text
- * handed out so far against the text's whole size (for gzip, the size its trailer records). Counting
- * what was handed out, not what was read, keeps the bar with the import rather than with the
- * read-ahead buffers.
+ * A file's bytes (gunzipped when it ends in .gz) and a counter, for progress, of the bytes handed
+ * out so far against the text's whole size (for gzip, the size its trailer records). Counting what
+ * was handed out, not what was read, keeps the bar with the import rather than with the read-ahead
+ * buffers.
  */
-export async function fileLines(file: string) {
+export async function fileText(file: string) {
   const gzip = file.endsWith(".gz");
   const progress = { bytesRead: 0, size: gzip ? await gzipTextSize(file) : (await stat(file)).size };
   async function* counted() {
-    for await (const line of linesOf(() => createReadStream(file, { highWaterMark: 1 << 20 }), { gzip })) {
-      progress.bytesRead += Buffer.byteLength(line) + 1;
-      yield line;
+    for await (const chunk of bytesOf(() => createReadStream(file, { highWaterMark: 1 << 20 }), { gzip })) {
+      progress.bytesRead += chunk.length;
+      yield chunk;
     }
   }
-  return { lines: counted(), progress };
+  return { chunks: counted(), progress };
+}
+
+/** A file's lines (gunzipped when it ends in .gz). */
+export function fileLines(file: string): AsyncGenerator<string> {
+  return linesOf(() => createReadStream(file, { highWaterMark: 1 << 20 }), { gzip: file.endsWith(".gz") });
 }
 
 /** The uncompressed size a gzip file's trailer records (modulo 4 GiB, as the format keeps it). */

@@ -6,7 +6,7 @@ import { countImportProgress } from "~/models/import-runs.server";
 import { shopDataChangedSince, totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
-import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/order-lines-csv";
+import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/csv-reader";
 import { requestTrainingSoon } from "./request-training.server";
 
 export interface RejectedRow {
@@ -23,7 +23,8 @@ export interface CsvImportResult {
 
 export interface CsvImportOptions {
   shopDomain: string;
-  lines: AsyncIterable<string>;
+  /** The file's text, in chunks of any size (a file's bytes, or csvTextOf(lines)). */
+  csv: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   batchLines?: number;
   onProgress?: (progress: { lines: number; rejected: number }) => void;
 }
@@ -37,9 +38,9 @@ export interface CsvImportOptions {
  */
 export async function importOrderCsv(
   database: Db,
-  { shopDomain, lines, batchLines, onProgress }: CsvImportOptions,
+  { shopDomain, csv, batchLines, onProgress }: CsvImportOptions,
 ): Promise<CsvImportResult> {
-  const records = readCsvRecords(lines)[Symbol.asyncIterator]();
+  const records = readCsvRecords(csv)[Symbol.asyncIterator]();
   const { index, rejected } = await readHeader(records);
   const shop = await ensureShop(database, shopDomain);
   const run = await database.importRun.create({ data: { shopId: shop.id, kind: "csv", status: "running" } });
@@ -107,7 +108,7 @@ async function importRecords(
     rejected,
     batchLines = 5_000,
     onProgress,
-  }: Omit<CsvImportOptions, "lines"> & { records: Records; index: ColumnIndex; rejected: RejectedRow[] },
+  }: Omit<CsvImportOptions, "csv"> & { records: Records; index: ColumnIndex; rejected: RejectedRow[] },
 ): Promise<CsvImportResult> {
   const hash = customerHasher(shopDomain);
   const orderIds = new Set<string>();

@@ -2,23 +2,15 @@ import type { Db } from "~/db.server";
 import type { ProductSnapshot } from "~/lib/order-snapshot";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
+import { csvTextOf } from "~ml/csv-reader";
 import type { SyntheticShopOptions } from "~ml/synthetic-shop";
-import {
-  generateSyntheticShop,
-  type SyntheticProduct,
-  type SyntheticShop,
-  syntheticShopCsv,
-} from "~ml/synthetic-shop";
+import { generateSyntheticShop, type SyntheticProduct, syntheticShopCsv } from "~ml/synthetic-shop";
 import { type CsvImportResult, importOrderCsv } from "./import-order-csv.server";
 
 /** The synthetic demo shop: generated orders, and simulated shoppers on top. */
 export const DEMO_SHOP = "demo-shop.myshopify.com";
 /** A real order history imported from a file, kept apart from the synthetic shop and never simulated on. */
 export const HISTORY_SHOP = "demo-history.myshopify.com";
-
-async function* syntheticLines(shop: SyntheticShop) {
-  yield* syntheticShopCsv(shop);
-}
 
 /** A synthetic product as Shopify would describe it: active, in stock, one priced variant. */
 function productSnapshot(product: SyntheticProduct): ProductSnapshot {
@@ -72,7 +64,11 @@ export async function seedDemoShop(
       replaceVariants: true,
     });
   }
-  return importOrderCsv(database, { shopDomain: DEMO_SHOP, lines: syntheticLines(shop), onProgress });
+  return importOrderCsv(database, {
+    shopDomain: DEMO_SHOP,
+    csv: csvTextOf(syntheticShopCsv(shop)),
+    onProgress,
+  });
 }
 
 /**
@@ -83,17 +79,17 @@ export async function seedDemoShop(
 export async function importDemoHistory(
   database: Db,
   {
-    lines,
+    csv,
     scopes,
     onProgress,
   }: {
-    lines: AsyncIterable<string>;
+    csv: AsyncIterable<Buffer | string>;
     scopes: string;
     onProgress?: (progress: { lines: number; rejected: number }) => void;
   },
 ): Promise<CsvImportResult> {
   await installDemoShop(database, { shopDomain: HISTORY_SHOP, scopes });
-  return importOrderCsv(database, { shopDomain: HISTORY_SHOP, lines, onProgress });
+  return importOrderCsv(database, { shopDomain: HISTORY_SHOP, csv, onProgress });
 }
 
 async function installDemoShop(database: Db, { shopDomain, scopes }: { shopDomain: string; scopes: string }) {

@@ -10,6 +10,7 @@ import type { ProductSnapshot } from "~/lib/order-snapshot";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
+import { csvTextOf } from "~ml/csv-reader";
 import { createRng } from "~ml/random";
 import { generateSyntheticShop, type SyntheticShop, syntheticShopCsv } from "~ml/synthetic-shop";
 
@@ -93,10 +94,6 @@ function catalogSnapshot(shop: SyntheticShop): ProductSnapshot[] {
   });
 }
 
-async function* csvLines(shop: SyntheticShop) {
-  yield* syntheticShopCsv(shop);
-}
-
 /** Stores the catalog, then imports the order history through the app's CSV import. */
 export async function seedBenchShop(options: BenchShopOptions) {
   const shop = numericShop(options);
@@ -113,7 +110,7 @@ export async function seedBenchShop(options: BenchShopOptions) {
   const started = performance.now();
   const result = await importOrderCsv(db(), {
     shopDomain: options.shopDomain,
-    lines: csvLines(shop),
+    csv: csvTextOf(syntheticShopCsv(shop)),
     batchLines: 20_000,
     onProgress: ({ lines }) => {
       if (lines - reported < 200_000) return;

@@ -72,7 +72,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
       REDIS_URL: context.redisUrl,
       QUEUE_PREFIX: context.queuePrefix,
     });
-    const token = signSessionToken({
+    const token = await signSessionToken({
       shop: DEMO_SHOP,
       apiKey: env().SHOPIFY_API_KEY,
       secret: env().SHOPIFY_API_SECRET,
@@ -424,7 +424,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   });
 
   it("explains an expired link instead of leaving a blank page", async () => {
-    const expired = signSessionToken({
+    const expired = await signSessionToken({
       shop: DEMO_SHOP,
       apiKey: env().SHOPIFY_API_KEY,
       secret: env().SHOPIFY_API_SECRET,
@@ -456,7 +456,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
       orderBy: { orderedAt: "desc" },
       include: { lines: { orderBy: { id: "asc" } } },
     });
-    const token = signSessionToken({
+    const token = await signSessionToken({
       shop: HISTORY_SHOP,
       apiKey: env().SHOPIFY_API_KEY,
       secret: env().SHOPIFY_API_SECRET,

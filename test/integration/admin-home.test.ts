@@ -49,7 +49,7 @@ describe("the admin home page", () => {
   });
 
   it("explains a link whose session token expired, is damaged or missing, instead of a blank page", async () => {
-    const expired = signSessionToken({
+    const expired = await signSessionToken({
       shop: DEMO_SHOP,
       apiKey: env().SHOPIFY_API_KEY,
       secret: env().SHOPIFY_API_SECRET,

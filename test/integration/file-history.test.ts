@@ -12,6 +12,7 @@ import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
+import { csvTextOf } from "~ml/csv-reader";
 import { seedOfferShop } from "../fixtures/offer-shop";
 import { GIFT_SHOP_HISTORY, runCommand } from "../helpers/cli";
 import { isolateIntegration } from "../helpers/integration";
@@ -26,10 +27,6 @@ const cli = (script: string, args: string[]) => runCommand(context, script, args
 
 const CSV_HEADER =
   "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
-
-async function* toLines(lines: string[]) {
-  yield* lines;
-}
 
 const productIds = (offers: Array<{ productId: string }>) =>
   offers.map((offer) => offer.productId.replace("gid://shopify/Product/", ""));
@@ -203,7 +200,7 @@ describe("a shop whose history comes from a file", () => {
       { length: 60 },
       (_, i) => `x-${i},,85123A,1,2.55,${new Date(Date.now() - i * 3_600_000).toISOString()},LANTERN,`,
     );
-    await importOrderCsv(db(), { shopDomain, lines: toLines([CSV_HEADER, ...exported]) });
+    await importOrderCsv(db(), { shopDomain, csv: csvTextOf([CSV_HEADER, ...exported]) });
     const result = await getCheckoutOffers(db(), {
       shopDomain,
       customerKey: null,

@@ -8,8 +8,9 @@ import { gzip } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
-import { fileLines, linesOf } from "~/lib/text-lines.server";
+import { fileText } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
+import { csvTextOf } from "~ml/csv-reader";
 import { isolateIntegration } from "../helpers/integration";
 import { waitFor } from "../helpers/wait";
 
@@ -23,7 +24,7 @@ const FIXTURE = path.join(import.meta.dirname, "../fixtures/csv/orders-with-bad-
 async function importFixture(batchLines = 2) {
   return importOrderCsv(db(), {
     shopDomain: SHOP,
-    lines: linesOf(() => createReadStream(FIXTURE)),
+    csv: createReadStream(FIXTURE),
     batchLines,
   });
 }
@@ -77,8 +78,8 @@ describe("CSV order import", () => {
     const csv =
       "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category\n2001,C9,P9,1,1.00,2026-02-01T00:00:00Z,Spoon,\n";
     await writeFile(file, await promisify(gzip)(csv));
-    const { lines } = await fileLines(file);
-    const result = await importOrderCsv(db(), { shopDomain: SHOP, lines });
+    const { chunks } = await fileText(file);
+    const result = await importOrderCsv(db(), { shopDomain: SHOP, csv: chunks });
     expect(result).toMatchObject({ lines: 1, orders: 1, rejected: [] });
   });
 
@@ -94,8 +95,8 @@ describe("CSV order import", () => {
       [empty, /The file is empty/],
       [wrong, /the header lacks order_id, customer_id, product_id/],
     ] as const) {
-      const { lines } = await fileLines(file);
-      await expect(importOrderCsv(db(), { shopDomain, lines })).rejects.toThrow(message);
+      const { chunks } = await fileText(file);
+      await expect(importOrderCsv(db(), { shopDomain, csv: chunks })).rejects.toThrow(message);
     }
     expect(await db().shop.findUnique({ where: { domain: shopDomain } })).toBeNull();
     expect(await db().importRun.count()).toBe(runs);
@@ -124,8 +125,8 @@ describe("CSV order import", () => {
     );
 
     const shopDomain = "blob-shop.myshopify.com";
-    const { lines } = await fileLines(file);
-    const result = await importOrderCsv(db(), { shopDomain, lines });
+    const { chunks } = await fileText(file);
+    const result = await importOrderCsv(db(), { shopDomain, csv: chunks });
     expect(result.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^record is longer than/) }]);
     expect(result).toMatchObject({ lines: 2, orders: 2 });
     const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
@@ -143,14 +144,14 @@ describe("CSV order import", () => {
       yield* rows;
     }
     const first = ["3001,C7,PA,1,2.00,2026-03-01T10:00:00Z,A,", "3001,C7,PB,2,3.00,2026-03-01T10:00:00Z,B,"];
-    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(first) });
+    await importOrderCsv(db(), { shopDomain: SHOP, csv: csvTextOf(file(first)) });
     // A newer export: other orders first, 3001's rows moved down, PB dropped, PC added.
     const second = [
       "3002,C8,PA,1,2.00,2026-03-02T10:00:00Z,A,",
       "3001,C7,PC,1,5.00,2026-03-01T10:00:00Z,C,",
       "3001,C7,PA,1,2.00,2026-03-01T10:00:00Z,A,",
     ];
-    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(second), batchLines: 1 });
+    await importOrderCsv(db(), { shopDomain: SHOP, csv: csvTextOf(file(second)), batchLines: 1 });
     const order = await db().order.findFirstOrThrow({
       where: { externalId: "3001" },
       include: { lines: true },
@@ -165,7 +166,7 @@ describe("CSV order import", () => {
       yield "4001,C9,PA,1,2.00,2026-04-01T08:00:00,A,";
       yield "4001,,PB,1,3.00,,B,";
     }
-    await importOrderCsv(db(), { shopDomain: SHOP, lines: file(), batchLines: 1 });
+    await importOrderCsv(db(), { shopDomain: SHOP, csv: csvTextOf(file()), batchLines: 1 });
     const order = await db().order.findFirstOrThrow({ where: { externalId: "4001" } });
     expect(order.customerKey).toBe(customerKey(SHOP, "C9"));
     // No offset in the file: read as UTC, whatever the machine's zone.
@@ -189,7 +190,7 @@ describe("CSV order import", () => {
       yield "5001,C1,PZ,1,9.00,2026-05-01T00:00:00Z,Kettle,Gear";
       yield "5002,C1,PY,1000000,99999.00,2026-05-01T00:00:00Z,Huge,Gear";
     }
-    const result = await importOrderCsv(db(), { shopDomain: SHOP, lines: file() });
+    const result = await importOrderCsv(db(), { shopDomain: SHOP, csv: csvTextOf(file()) });
     expect(result.rejected).toEqual([
       { line: 3, reason: expect.stringMatching(/^quantity times unit_price is implausibly large/) },
     ]);
@@ -208,15 +209,16 @@ describe("CSV order import", () => {
     const killed = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // One chunk per line, so the rows before the cut reach the import.
     async function* lines() {
-      yield HEADER;
+      yield `${HEADER}\n`;
       for (let day = 1; day <= 6; day++)
-        yield `${3000 + day},C1,P1,1,2.00,2026-01-0${day}T10:00:00Z,Mug,Mugs`;
+        yield `${3000 + day},C1,P1,1,2.00,2026-01-0${day}T10:00:00Z,Mug,Mugs\n`;
       // The process dies here: nothing after this point runs.
       await killed;
       throw new Error("killed");
     }
-    const importing = importOrderCsv(db(), { shopDomain, lines: lines(), batchLines: 2 }).catch(() => {});
+    const importing = importOrderCsv(db(), { shopDomain, csv: lines(), batchLines: 2 }).catch(() => {});
     // Batches are cut between orders: the third waits for the row after it, which never comes.
     const run = await waitFor(async () => {
       const current = await db().importRun.findFirst({ where: { shop: { domain: shopDomain } } });

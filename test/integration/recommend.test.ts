@@ -8,6 +8,7 @@ import { redactCustomer } from "~/services/privacy.server";
 import { type RecommendOptions, recommend } from "~/services/recommend.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { csvTextOf } from "~ml/csv-reader";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { waitFor } from "../helpers/wait";
@@ -159,7 +160,7 @@ describe("with a live model", () => {
       yield "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
       yield `NEW-1,${rawId},${bought},1,9.00,${new Date().toISOString()},,`;
     }
-    await importOrderCsv(db(), { shopDomain: DEMO_SHOP, lines: newOrder() });
+    await importOrderCsv(db(), { shopDomain: DEMO_SHOP, csv: csvTextOf(newOrder()) });
     const after = await ask({ customerKey: key, cart, k: 6 });
     expect(after.offers).not.toEqual(before.offers);
     expect(after.offers.find((offer) => offer.productId === bought)?.reasonKind).toBe("bought-before");

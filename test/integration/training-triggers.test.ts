@@ -16,6 +16,7 @@ import {
   requestTraining,
   trainingJobId,
 } from "~/services/request-training.server";
+import { csvTextOf } from "~ml/csv-reader";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
@@ -88,7 +89,9 @@ describe("retrain triggers", () => {
     const shopDomain = "imported-shop.myshopify.com";
     await importOrderCsv(db(), {
       shopDomain,
-      lines: csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,", "2,C2,PB,1,2.00,2026-03-02T10:00:00Z,B,"]),
+      csv: csvTextOf(
+        csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,", "2,C2,PB,1,2.00,2026-03-02T10:00:00Z,B,"]),
+      ),
     });
     expect((await trainJob(shopDomain))?.data).toEqual({ shopDomain, reason: "import" });
   });
@@ -98,13 +101,13 @@ describe("retrain triggers", () => {
     const quiet = await ensureShop(db(), "quiet-shop.myshopify.com");
     await importOrderCsv(db(), {
       shopDomain: quiet.domain,
-      lines: csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,"]),
+      csv: csvTextOf(csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,"])),
     });
     await db().trainingRun.create({ data: { shopId: quiet.id, reason: "import", status: "skipped" } });
     const gone = await ensureShop(db(), "gone-shop.myshopify.com");
     await importOrderCsv(db(), {
       shopDomain: gone.domain,
-      lines: csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,"]),
+      csv: csvTextOf(csv(["1,C1,PA,1,2.00,2026-03-01T10:00:00Z,A,"])),
     });
     await db().shop.update({ where: { id: gone.id }, data: { uninstalledAt: new Date() } });
     await queue("train").obliterate({ force: true });

@@ -142,7 +142,7 @@ describe("a signed body is trusted only for its own topic and shop", () => {
       "order_id,customer_id,product_id,quantity,unit_price,ordered_at,product_title,product_category";
     await importOrderCsv(db(), {
       shopDomain: "importer-seven.myshopify.com",
-      lines: Readable.from([`${header}\n`, "95201,C1,95202,1,10.00,2026-02-01T00:00:00Z,Mug,\n"]),
+      csv: Readable.from([`${header}\n`, "95201,C1,95202,1,10.00,2026-02-01T00:00:00Z,Mug,\n"]),
     });
     const product = { ...webhookFixture("products-update"), id: 95_202, title: "Mug from B" };
     const delivery = await deliver("products/update", product, { shop: "owner-seven.myshopify.com" });
