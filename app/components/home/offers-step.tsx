@@ -1,5 +1,6 @@
 import { Button, InlineStack, Link, List, Text } from "@shopify/polaris";
 import { useEmbeddedHref } from "~/components/embedded";
+import { LabelledItem } from "~/components/labelled-item";
 import { dateFormat } from "~/lib/format";
 import { Step } from "./step";
 
@@ -27,28 +28,19 @@ export function OffersStep({
         </Text>
       )}
       <List>
-        <List.Item>
-          <Text as="span" fontWeight="semibold">
-            Checkout (Shopify Plus):
-          </Text>{" "}
+        <LabelledItem label="Checkout (Shopify Plus):">
           add the “Checkout Upsell AI” block in the{" "}
           <Link url={editor} target="_top">
             checkout editor
           </Link>
           . Blocks inside checkout need Shopify Plus.
-        </List.Item>
-        <List.Item>
-          <Text as="span" fontWeight="semibold">
-            Thank you page (every plan):
-          </Text>{" "}
+        </LabelledItem>
+        <LabelledItem label="Thank you page (every plan):">
           in the same editor, choose the Thank you page and add the block there.
-        </List.Item>
-        <List.Item>
-          <Text as="span" fontWeight="semibold">
-            Storefront (every plan):
-          </Text>{" "}
+        </LabelledItem>
+        <LabelledItem label="Storefront (every plan):">
           your theme can ask <code>/apps/upsell/offers?products=…</code> for offers on any page.
-        </List.Item>
+        </LabelledItem>
       </List>
       <InlineStack gap="200">
         <Button url={editor} target="_top" variant="primary">
