@@ -1,4 +1,4 @@
-import { Layout, Page, type PageProps } from "@shopify/polaris";
+import { BlockStack, Layout, Page, type PageProps } from "@shopify/polaris";
 import type { ReactNode } from "react";
 
 /** The frame every admin page shares: its title, what it is for, and its actions. */
@@ -16,7 +16,10 @@ export function AdminPage({
   );
 }
 
-/** A page's two columns: the main one, and a narrow one beside it (before it with `asideFirst`). */
+/**
+ * A page's two columns of cards: the main one, and a narrow one beside it (before it with
+ * `asideFirst`). Cards in a column are spaced as everywhere in the admin.
+ */
 export function PageColumns({
   children,
   aside,
@@ -26,11 +29,17 @@ export function PageColumns({
   aside: ReactNode;
   asideFirst?: boolean;
 }) {
-  const side = <Layout.Section variant="oneThird">{aside}</Layout.Section>;
+  const side = (
+    <Layout.Section variant="oneThird">
+      <BlockStack gap="400">{aside}</BlockStack>
+    </Layout.Section>
+  );
   return (
     <Layout>
       {asideFirst ? side : null}
-      <Layout.Section>{children}</Layout.Section>
+      <Layout.Section>
+        <BlockStack gap="400">{children}</BlockStack>
+      </Layout.Section>
       {asideFirst ? null : side}
     </Layout>
   );

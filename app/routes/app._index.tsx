@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Divider, Link, Text } from "@shopify/polaris";
+import { Divider, Link, Text } from "@shopify/polaris";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { useEmbeddedHref } from "~/components/embedded";
-import { DataCard, NextCard } from "~/components/home/home-aside";
+import { HomeAside } from "~/components/home/home-aside";
 import { ImportStep } from "~/components/home/import-step";
 import { OffersStep } from "~/components/home/offers-step";
 import { importStepState, trainingStepState } from "~/components/home/step";
@@ -28,44 +28,33 @@ export default function Home() {
   const href = useEmbeddedHref();
   const { summary } = overview;
   const hasOrders = summary !== null && summary.orders > 0;
-  const aside = (
-    <BlockStack gap="400">
-      <DataCard summary={summary} />
-      <NextCard />
-    </BlockStack>
-  );
   return (
     <AdminPage
       title="Checkout Upsell AI"
       subtitle="Offers each shopper what they are most likely to add, learned from your orders"
     >
-      <PageColumns aside={aside}>
-        <BlockStack gap="400">
-          <PausedArmsBanner arms={overview.pausedArms} settingsUrl={href("/app/settings")} />
-          <SectionCard title="Set up" gap="100">
-            <ImportStep
-              run={status.import}
-              summary={summary}
-              state={importStepState(status.import, hasOrders)}
-            />
-            <Divider />
-            <TrainingStep status={status} state={trainingStepState(status)} hasOrders={hasOrders} />
-            <Divider />
-            <OffersStep
-              storeHandle={overview.storeHandle}
-              firstRequestedAt={overview.offersFirstRequestedAt}
-            />
-          </SectionCard>
-          <SectionCard title="Live model" link={<Link url={href("/app/models")}>All versions</Link>}>
-            {status.liveModel ? (
-              <ModelQuality model={status.liveModel} />
-            ) : (
-              <Text as="p" tone="subdued">
-                No model is live yet. Until one is, shoppers are offered your most popular products.
-              </Text>
-            )}
-          </SectionCard>
-        </BlockStack>
+      <PageColumns aside={<HomeAside summary={summary} />}>
+        <PausedArmsBanner arms={overview.pausedArms} settingsUrl={href("/app/settings")} />
+        <SectionCard title="Set up" gap="100">
+          <ImportStep
+            run={status.import}
+            summary={summary}
+            state={importStepState(status.import, hasOrders)}
+          />
+          <Divider />
+          <TrainingStep status={status} state={trainingStepState(status)} hasOrders={hasOrders} />
+          <Divider />
+          <OffersStep storeHandle={overview.storeHandle} firstRequestedAt={overview.offersFirstRequestedAt} />
+        </SectionCard>
+        <SectionCard title="Live model" link={<Link url={href("/app/models")}>All versions</Link>}>
+          {status.liveModel ? (
+            <ModelQuality model={status.liveModel} />
+          ) : (
+            <Text as="p" tone="subdued">
+              No model is live yet. Until one is, shoppers are offered your most popular products.
+            </Text>
+          )}
+        </SectionCard>
       </PageColumns>
     </AdminPage>
   );

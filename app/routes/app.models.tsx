@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, Text } from "@shopify/polaris";
+import { Banner, Card, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { AdminPage, PageColumns } from "~/components/admin-page";
@@ -97,30 +97,28 @@ export default function Models() {
       }}
     >
       <PageColumns aside={<TrainingRunsCard runs={data.runs} />}>
-        <BlockStack gap="400">
-          {banner ? <Banner tone={banner.ok ? "success" : "warning"}>{banner.message}</Banner> : null}
-          {busyTraining ? (
-            <Card>
-              <TrainingProgress training={status.training} />
-            </Card>
-          ) : null}
-          <SectionCard title="Live model">
-            {live ? (
-              <ModelQuality model={live} />
-            ) : (
-              <Text as="p" tone="subdued">
-                No model is live; shoppers are offered your most popular products.
-              </Text>
-            )}
-          </SectionCard>
-          <VersionsCard
-            versions={data.versions}
-            busy={submitting}
-            training={busyTraining}
-            onTrain={retrain}
-            onRestore={setRestoring}
-          />
-        </BlockStack>
+        {banner ? <Banner tone={banner.ok ? "success" : "warning"}>{banner.message}</Banner> : null}
+        {busyTraining ? (
+          <Card>
+            <TrainingProgress training={status.training} />
+          </Card>
+        ) : null}
+        <SectionCard title="Live model">
+          {live ? (
+            <ModelQuality model={live} />
+          ) : (
+            <Text as="p" tone="subdued">
+              No model is live; shoppers are offered your most popular products.
+            </Text>
+          )}
+        </SectionCard>
+        <VersionsCard
+          versions={data.versions}
+          busy={submitting}
+          training={busyTraining}
+          onTrain={retrain}
+          onRestore={setRestoring}
+        />
       </PageColumns>
       <RestoreModal
         version={restoring}

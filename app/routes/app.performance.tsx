@@ -89,11 +89,9 @@ export default function Performance() {
           </Card>
         ) : (
           <PageColumns aside={<CountingCard unattributedLines={performance.unattributedLines} />}>
-            <BlockStack gap="400">
-              <TotalsCard totals={totals} money={money} />
-              <ChartsCard days={days} money={money} />
-              <ProductsTable rows={rows} money={money} />
-            </BlockStack>
+            <TotalsCard totals={totals} money={money} />
+            <ChartsCard days={days} money={money} />
+            <ProductsTable rows={rows} money={money} />
           </PageColumns>
         )}
         <ExperimentCard

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack } from "@shopify/polaris";
+import { Banner } from "@shopify/polaris";
 import { z } from "zod";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
@@ -76,7 +76,7 @@ export default function Preview() {
   );
   const chosen = data.customers.find((c) => c.customerKey === data.customerKey) ?? null;
   const shopper = (
-    <BlockStack gap="400">
+    <>
       <ShopperCard
         // A new answer (an order's customer, say) resets what the fields show.
         key={`${data.customerKey ?? ""}|${data.order?.orderNumber ?? ""}`}
@@ -98,7 +98,7 @@ export default function Preview() {
         hrefWith={hrefWith}
         searchFields={hidden({ customer: data.customerKey ?? "", cart: cartIds.join(",") })}
       />
-    </BlockStack>
+    </>
   );
   return (
     <AdminPage
@@ -106,10 +106,8 @@ export default function Preview() {
       subtitle="What the checkout offers a shopper, with its reasons, exactly as served"
     >
       <PageColumns aside={shopper} asideFirst>
-        <BlockStack gap="400">
-          {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
-          <OffersCard result={data.result} noOffers={data.noOffers} />
-        </BlockStack>
+        {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
+        <OffersCard result={data.result} noOffers={data.noOffers} />
       </PageColumns>
     </AdminPage>
   );

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack } from "@shopify/polaris";
+
 import { z } from "zod";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { PageError } from "~/components/page-error";
@@ -49,10 +49,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Privacy() {
   const { dataRequests, modelsKept } = useLoaderData<typeof loader>();
   const aside = (
-    <BlockStack gap="400">
+    <>
       <DataRequestsCard dataRequests={dataRequests} />
       <EraseCustomerCard />
-    </BlockStack>
+    </>
   );
   return (
     <AdminPage
@@ -60,9 +60,7 @@ export default function Privacy() {
       subtitle="What the app keeps about your shop and your customers, and for how long"
     >
       <PageColumns aside={aside}>
-        <BlockStack gap="400">
-          <StoredDataCards modelsKept={modelsKept} />
-        </BlockStack>
+        <StoredDataCards modelsKept={modelsKept} />
       </PageColumns>
     </AdminPage>
   );

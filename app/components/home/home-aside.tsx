@@ -5,7 +5,7 @@ import { Stat } from "~/components/stat";
 import { count } from "~/lib/format";
 import type { DataSummary } from "./import-step";
 
-export function DataCard({ summary }: { summary: DataSummary }) {
+function DataCard({ summary }: { summary: DataSummary }) {
   const href = useEmbeddedHref();
   return (
     <SectionCard title="Your data">
@@ -26,7 +26,7 @@ export function DataCard({ summary }: { summary: DataSummary }) {
   );
 }
 
-export function NextCard() {
+function NextCard() {
   const href = useEmbeddedHref();
   return (
     <SectionCard title="Next" gap="200">
@@ -42,5 +42,15 @@ export function NextCard() {
         </List.Item>
       </List>
     </SectionCard>
+  );
+}
+
+/** The home page's side column: the shop's data at a glance, and where to go next. */
+export function HomeAside({ summary }: { summary: DataSummary }) {
+  return (
+    <>
+      <DataCard summary={summary} />
+      <NextCard />
+    </>
   );
 }
