@@ -32,38 +32,48 @@ const ModelActionSchema = z.discriminatedUnion("intent", [
 /** How long the retrain button waits for the job queue before saying it is unreachable. */
 const ENQUEUE_WAIT_MS = 2_000;
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request }: ActionFunctionArgs): Promise<ModelActionResult> {
   const { session } = await shopify().authenticate.admin(request);
   const parsed = ModelActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return { intent: "unknown", ok: false, message: "That request was not understood; reload the page." };
   }
   const input = parsed.data;
-  if (input.intent === "retrain") {
-    const queued = await requestTrainingSoon({ shopDomain: session.shop, reason: "manual" }, ENQUEUE_WAIT_MS);
-    return queued
-      ? {
-          intent: "retrain",
-          ok: true,
-          requestedAt: new Date().toISOString(),
-          message: "Training queued. Its progress shows here; it takes a few minutes.",
-        }
-      : {
-          intent: "retrain",
-          ok: false,
-          message:
-            "The training queue did not answer. The nightly training will run instead; try again later.",
-        };
+  switch (input.intent) {
+    case "retrain":
+      return retrain(session.shop);
+    case "restore":
+      return restore(session.shop, input.version);
   }
+}
+
+async function retrain(shopDomain: string): Promise<ModelActionResult> {
+  const queued = await requestTrainingSoon({ shopDomain, reason: "manual" }, ENQUEUE_WAIT_MS);
+  if (!queued) {
+    return {
+      intent: "retrain",
+      ok: false,
+      message: "The training queue did not answer. The nightly training will run instead; try again later.",
+    };
+  }
+  return {
+    intent: "retrain",
+    ok: true,
+    requestedAt: new Date().toISOString(),
+    message: "Training queued. Its progress shows here; it takes a few minutes.",
+  };
+}
+
+async function restore(shopDomain: string, version: number): Promise<ModelActionResult> {
   try {
-    const result = await restoreVersion(db(), { shopDomain: session.shop, version: input.version });
+    const result = await restoreVersion(db(), { shopDomain, version });
     return {
       intent: "restore",
-      version: input.version,
+      version,
       ok: true,
       message: result.changed
-        ? `Version ${input.version} is live again. Checkout switches to it within seconds.`
-        : `Version ${input.version} was already live.`,
+        ? `Version ${version} is live again. Checkout switches to it within seconds.`
+        : `Version ${version} was already live.`,
     };
   } catch (error) {
     if (isAppError(error)) return { intent: "restore", ok: false, message: error.message };
