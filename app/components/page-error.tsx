@@ -1,6 +1,7 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { Banner, BlockStack, Button, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Layout, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { AdminPage } from "./admin-page";
 
 /**
  * A page's error state inside the admin: Shopify's own responses (session bounces, redirects out of
@@ -12,7 +13,7 @@ export function PageError({ title }: { title: string }) {
   if (isRouteErrorResponse(error) && error.status !== 404 && error.status < 500) return boundary.error(error);
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
-    <Page title={title}>
+    <AdminPage title={title}>
       <Layout>
         <Layout.Section>
           <Banner tone="critical" title={notFound ? "Not found" : "This page could not be loaded"}>
@@ -29,6 +30,6 @@ export function PageError({ title }: { title: string }) {
           </Banner>
         </Layout.Section>
       </Layout>
-    </Page>
+    </AdminPage>
   );
 }

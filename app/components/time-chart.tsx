@@ -25,6 +25,34 @@ function niceMax(value: number): number {
   return step * power;
 }
 
+/** What a screen reader hears of a chart: its days and its highest value. */
+function chartSummary({
+  title,
+  points,
+  format,
+  unit,
+}: {
+  title: string;
+  points: ChartPoint[];
+  format: (value: number) => string;
+  unit: string;
+}): string {
+  const known = points.filter((point) => point.value !== null);
+  const best = known.reduce<ChartPoint | null>(
+    (top, point) => (top === null || (point.value ?? 0) > (top.value ?? 0) ? point : top),
+    null,
+  );
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return `No days to show.`;
+  return (
+    `${title}, ${labelOf(first.day)} to ${labelOf(last.day)}. ` +
+    (best?.value
+      ? `Highest: ${format(best.value)} ${unit} on ${labelOf(best.day)}.`
+      : `No ${unit} in these days.`)
+  );
+}
+
 /**
  * A day-by-day chart drawn as plain SVG (server-rendered, no chart library): bars for counts and
  * money, a line for rates. Screen readers get a summary, and every chart can be shown as a table.
@@ -53,20 +81,7 @@ export function TimeChart({
   const x = (index: number) => PAD.left + slot * index + slot / 2;
   const y = (value: number) => PAD.top + plotHeight - (value / max) * plotHeight;
   const every = Math.max(1, Math.ceil(points.length / LABELS_SHOWN));
-  const known = points.filter((point) => point.value !== null);
-  const best = known.reduce<ChartPoint | null>(
-    (top, point) => (top === null || (point.value ?? 0) > (top.value ?? 0) ? point : top),
-    null,
-  );
-  const first = points[0];
-  const last = points[points.length - 1];
-  const summary =
-    first && last
-      ? `${title}, ${labelOf(first.day)} to ${labelOf(last.day)}. ` +
-        (best?.value
-          ? `Highest: ${format(best.value)} ${unit} on ${labelOf(best.day)}.`
-          : `No ${unit} in these days.`)
-      : `No days to show.`;
+  const summary = chartSummary({ title, points, format, unit });
   const line = points
     .map((point, index) =>
       point.value === null ? null : `${x(index).toFixed(1)},${y(point.value).toFixed(1)}`,

@@ -1,31 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  InlineStack,
-  Layout,
-  Page,
-  Tag,
-  Text,
-  Thumbnail,
-} from "@shopify/polaris";
+import { Banner } from "@shopify/polaris";
 import { z } from "zod";
+import { AdminPage, PageColumns } from "~/components/admin-page";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
-import { EmptyCard } from "~/components/empty-card";
 import { PageError } from "~/components/page-error";
-import { ProductSearch, PurchasesCard, ShopperCard } from "~/components/preview-panels";
+import { CartCard, MAX_CART } from "~/components/preview/cart-card";
+import { OffersCard } from "~/components/preview/offers-card";
+import { PurchasesCard, ShopperCard } from "~/components/preview-panels";
 import { db } from "~/db.server";
 import { previewOffers } from "~/services/offer-preview.server";
 import { shopify } from "~/shopify.server";
-
-const MAX_CART = 10;
-/** Shown for products without an image, as Shopify's admin shows them. */
-const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
 
 const PreviewQuerySchema = z.object({
   customer: z
@@ -90,160 +75,41 @@ export default function Preview() {
     </>
   );
   const chosen = data.customers.find((c) => c.customerKey === data.customerKey) ?? null;
-  const loading = navigation.state !== "idle";
-  const { offers, modelVersion } = data.result;
+  const shopper = (
+    <>
+      <ShopperCard
+        // A new answer (an order's customer, say) resets what the fields show.
+        key={`${data.customerKey ?? ""}|${data.order?.orderNumber ?? ""}`}
+        customers={data.customers}
+        customerKey={data.customerKey}
+        order={data.order?.orderNumber ?? data.enteredOrder}
+        fields={hidden({ q: data.query })}
+        cart={cartIds.join(",")}
+        loading={navigation.state !== "idle"}
+      />
+      <PurchasesCard
+        customer={chosen}
+        guest={!data.customerKey}
+        order={data.order}
+        purchases={data.purchases}
+      />
+      <CartCard
+        data={data}
+        hrefWith={hrefWith}
+        searchFields={hidden({ customer: data.customerKey ?? "", cart: cartIds.join(",") })}
+      />
+    </>
+  );
   return (
-    <Page
+    <AdminPage
       title="Preview offers"
       subtitle="What the checkout offers a shopper, with its reasons, exactly as served"
     >
-      <Layout>
-        <Layout.Section variant="oneThird">
-          <BlockStack gap="400">
-            <ShopperCard
-              // A new answer (an order's customer, say) resets what the fields show.
-              key={`${data.customerKey ?? ""}|${data.order?.orderNumber ?? ""}`}
-              customers={data.customers}
-              customerKey={data.customerKey}
-              order={data.order?.orderNumber ?? data.enteredOrder}
-              fields={hidden({ q: data.query })}
-              cart={cartIds.join(",")}
-              loading={loading}
-            />
-            <PurchasesCard
-              customer={chosen}
-              guest={!data.customerKey}
-              order={data.order}
-              purchases={data.purchases}
-            />
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Cart
-                </Text>
-                {data.cart.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    Empty: the offers are what a shopper with nothing in the cart would see.
-                  </Text>
-                ) : (
-                  <InlineStack gap="200">
-                    {data.cart.map((product) =>
-                      data.order ? (
-                        <Tag key={product.productId}>{product.title}</Tag>
-                      ) : (
-                        <Tag
-                          key={product.productId}
-                          url={hrefWith({ cart: cartIds.filter((id) => id !== product.productId).join(",") })}
-                        >
-                          {`${product.title} ✕`}
-                        </Tag>
-                      ),
-                    )}
-                  </InlineStack>
-                )}
-                {data.order ? (
-                  <Text as="p" tone="subdued">
-                    {`${
-                      data.cart.length === 1 ? "The only product" : `All ${data.cart.length} products`
-                    } of order ${data.order.orderNumber}. Clear the order number to change the cart.`}
-                  </Text>
-                ) : (
-                  <ProductSearch
-                    fields={hidden({ customer: data.customerKey ?? "", cart: cartIds.join(",") })}
-                    query={data.query}
-                  />
-                )}
-                {!data.order && data.query && data.matches.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    No active product matches “{data.query}”.
-                  </Text>
-                ) : null}
-                {data.order
-                  ? null
-                  : data.matches.map((product) => (
-                      <InlineStack key={product.productId} align="space-between" blockAlign="center">
-                        <Text as="span">{product.title}</Text>
-                        <Button
-                          url={hrefWith({ cart: [...cartIds, product.productId].join(",") })}
-                          disabled={cartIds.includes(product.productId) || cartIds.length >= MAX_CART}
-                          accessibilityLabel={`Add ${product.title} to the cart`}
-                        >
-                          Add
-                        </Button>
-                      </InlineStack>
-                    ))}
-              </BlockStack>
-            </Card>
-          </BlockStack>
-        </Layout.Section>
-        <Layout.Section>
-          <BlockStack gap="400">
-            {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
-            <Card>
-              <BlockStack gap="400">
-                <InlineStack align="space-between">
-                  <Text as="h2" variant="headingMd">
-                    Offers in checkout
-                  </Text>
-                  {/* Without offers the empty state says why; a settings reason never reached a model. */}
-                  {offers.length > 0 ? (
-                    <Badge tone={modelVersion === null ? "attention" : "success"}>
-                      {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
-                    </Badge>
-                  ) : null}
-                </InlineStack>
-                {offers.length === 0 ? (
-                  <EmptyCard
-                    heading={data.noOffers?.heading ?? "No offers for this checkout"}
-                    action={
-                      data.noOffers?.action
-                        ? { content: data.noOffers.action.label, url: href(data.noOffers.action.path) }
-                        : undefined
-                    }
-                  >
-                    {data.noOffers?.detail ?? "The app shows nothing rather than something irrelevant."}
-                  </EmptyCard>
-                ) : (
-                  offers.map((offer) => (
-                    <Box
-                      key={offer.offerId}
-                      padding="200"
-                      borderColor="border"
-                      borderWidth="025"
-                      borderRadius="200"
-                    >
-                      <InlineStack gap="400" blockAlign="center" wrap={false}>
-                        <Thumbnail
-                          source={offer.imageUrl ?? PLACEHOLDER_IMAGE}
-                          alt={offer.title}
-                          size="small"
-                        />
-                        <BlockStack gap="100">
-                          <Text as="h3" variant="headingSm">
-                            {offer.title}
-                          </Text>
-                          <Text as="p">
-                            {offer.compareAtPrice ? (
-                              <Text as="span" tone="subdued" textDecorationLine="line-through">
-                                {offer.compareAtPrice.amount} {offer.compareAtPrice.currencyCode}{" "}
-                              </Text>
-                            ) : null}
-                            {offer.price.amount} {offer.price.currencyCode}
-                          </Text>
-                          <Text as="p" tone="subdued">
-                            {offer.reason}
-                          </Text>
-                        </BlockStack>
-                      </InlineStack>
-                    </Box>
-                  ))
-                )}
-              </BlockStack>
-            </Card>
-          </BlockStack>
-        </Layout.Section>
-      </Layout>
-    </Page>
+      <PageColumns aside={shopper} asideFirst>
+        {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
+        <OffersCard result={data.result} noOffers={data.noOffers} />
+      </PageColumns>
+    </AdminPage>
   );
 }
 

@@ -1,0 +1,37 @@
+import { Card, DataTable } from "@shopify/polaris";
+import { count } from "~/lib/format";
+import type { OfferPerformance } from "~/services/offer-performance.server";
+import { percent, SURFACE_NAMES } from "./labels";
+
+const PRODUCTS_SHOWN = 25;
+const HEADINGS = ["Product", "Where", "Model", "Shown", "Clicks", "Bought", "Take rate", "Revenue"];
+const TYPES = ["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "numeric"] as const;
+
+/** The best offered products; the CSV export has every row. */
+export function ProductsTable({ rows, money }: { rows: OfferPerformance["rows"]; money: Intl.NumberFormat }) {
+  return (
+    <Card padding="0">
+      <DataTable
+        columnContentTypes={[...TYPES]}
+        headings={HEADINGS}
+        rows={rows
+          .slice(0, PRODUCTS_SHOWN)
+          .map((row) => [
+            row.title ?? `Product ${row.productId}`,
+            SURFACE_NAMES[row.surface] ?? row.surface,
+            row.modelVersion === null ? "Popular" : `v${row.modelVersion}`,
+            count.format(row.impressions),
+            count.format(row.clicks),
+            count.format(row.purchases),
+            percent(row.takeRate),
+            money.format(Number(row.revenue)),
+          ])}
+        footerContent={
+          rows.length > PRODUCTS_SHOWN
+            ? `The ${PRODUCTS_SHOWN} best of ${count.format(rows.length)}; the CSV export has them all.`
+            : undefined
+        }
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,66 @@
+import { Badge, BlockStack, Box, Card, InlineStack, Text, Thumbnail } from "@shopify/polaris";
+import { useEmbeddedHref } from "~/components/embedded";
+import { EmptyCard } from "~/components/empty-card";
+import type { OfferPreview } from "~/services/offer-preview.server";
+
+/** Shown for products without an image, as Shopify's admin shows them. */
+const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
+
+/** The offers exactly as the checkout gets them, or why there are none. */
+export function OffersCard({ result, noOffers }: Pick<OfferPreview, "result" | "noOffers">) {
+  const href = useEmbeddedHref();
+  const { offers, modelVersion } = result;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <InlineStack align="space-between">
+          <Text as="h2" variant="headingMd">
+            Offers in checkout
+          </Text>
+          {/* Without offers the empty state says why; a settings reason never reached a model. */}
+          {offers.length > 0 ? (
+            <Badge tone={modelVersion === null ? "attention" : "success"}>
+              {modelVersion === null ? "No model yet: popular products" : `Model v${modelVersion}`}
+            </Badge>
+          ) : null}
+        </InlineStack>
+        {offers.length === 0 ? (
+          <EmptyCard
+            heading={noOffers?.heading ?? "No offers for this checkout"}
+            action={
+              noOffers?.action
+                ? { content: noOffers.action.label, url: href(noOffers.action.path) }
+                : undefined
+            }
+          >
+            {noOffers?.detail ?? "The app shows nothing rather than something irrelevant."}
+          </EmptyCard>
+        ) : (
+          offers.map((offer) => (
+            <Box key={offer.offerId} padding="200" borderColor="border" borderWidth="025" borderRadius="200">
+              <InlineStack gap="400" blockAlign="center" wrap={false}>
+                <Thumbnail source={offer.imageUrl ?? PLACEHOLDER_IMAGE} alt={offer.title} size="small" />
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">
+                    {offer.title}
+                  </Text>
+                  <Text as="p">
+                    {offer.compareAtPrice ? (
+                      <Text as="span" tone="subdued" textDecorationLine="line-through">
+                        {offer.compareAtPrice.amount} {offer.compareAtPrice.currencyCode}{" "}
+                      </Text>
+                    ) : null}
+                    {offer.price.amount} {offer.price.currencyCode}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {offer.reason}
+                  </Text>
+                </BlockStack>
+              </InlineStack>
+            </Box>
+          ))
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
