@@ -1,4 +1,7 @@
-/** The recommendation engine's public surface, used by the app, the worker and the command line. */
+/**
+ * The recommendation engine's public surface: the one door the app, the worker, the scripts and
+ * their tests import `~ml` through (a lint rule refuses `~ml/<file>` outside ml/).
+ */
 export { type OrderRow, parseOrderRows, readOrderRows } from "./csv";
 export {
   type CsvError,
@@ -34,6 +37,7 @@ export {
 } from "./engine";
 export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate";
 export { customerHistories, type History, historyOf, NO_HISTORY } from "./history";
+export { readLines } from "./lines";
 export { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
 export { BuyAgainRecommender } from "./models/buy-again";
 export { type CoPurchaseOptions, CoPurchaseRecommender } from "./models/co-purchase";
@@ -45,6 +49,7 @@ export { type FactorizationOptions, FactorizationRecommender } from "./models/ma
 export { PopularityRecommender } from "./models/popularity";
 export { Ranker, type RankingData, trainRanker } from "./models/ranker";
 export { describeReason, type Offer, type Reason } from "./models/reasons";
+export { ORDER_LINES_HEADER } from "./order-lines-csv";
 export {
   type ArmStats,
   type BanditCandidate,
@@ -91,6 +96,14 @@ export {
   type Verdict,
   type VerdictStatus,
 } from "./policy/experiment-verdict";
+export { createRng, type Rng, shuffleInPlace } from "./random";
 export { type Query, type Recommender, recommendTop, topK } from "./recommender";
 export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./split";
+export {
+  generateSyntheticShop,
+  type SyntheticProduct,
+  type SyntheticShop,
+  type SyntheticShopOptions,
+  syntheticShopCsv,
+} from "./synthetic-shop";
 export { loadTf, type TfRuntime } from "./tf";

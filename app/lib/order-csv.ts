@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORDER_LINES_HEADER } from "~ml/order-lines-csv";
+import { ORDER_LINES_HEADER } from "~ml";
 import type { OrderSnapshot, ProductSnapshot } from "./order-snapshot";
 
 /** The generic order-lines CSV: one row per order line. */

@@ -1,4 +1,4 @@
-import type { EngineOffer } from "~ml/engine";
+import type { EngineOffer } from "~ml";
 
 type ReasonKind = EngineOffer["reasonKind"];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "~ml/random";
+import { createRng } from "~ml";
 import {
   checkoutTime,
   dailyCheckouts,

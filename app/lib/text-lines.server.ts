@@ -3,7 +3,7 @@ import { open, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
-import { readLines } from "~ml/lines";
+import { readLines } from "~ml";
 import { AppError, describeError } from "./errors";
 
 /**

@@ -1,5 +1,5 @@
 import { type Db, hotQuery, type Tx } from "~/db.server";
-import type { HistoryEntry } from "~ml/engine";
+import type { HistoryEntry } from "~ml";
 
 /** What a server must know to serve a shop: its id, settings and live model version, in one query. */
 export async function servingPointer(tx: Tx | Db, shopDomain: string) {

@@ -1,6 +1,5 @@
 import type { Db, Tx } from "~/db.server";
-import type { OrderRow } from "~ml/csv";
-import type { CatalogProduct } from "~ml/engine";
+import type { CatalogProduct, OrderRow } from "~ml";
 
 export interface TrainingRows {
   rows: OrderRow[];

@@ -12,7 +12,7 @@ import { productsInCollections } from "~/models/collection-products.server";
 import { pausedArms } from "~/models/experiment-outcomes.server";
 import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
 import { catalogSignature } from "~/models/serving-data.server";
-import type { EngineOffer } from "~ml/engine";
+import type { EngineOffer } from "~ml";
 import { assignArm } from "./experiment-arms.server";
 import { offerDiscount } from "./offer-discounts.server";
 import { recommend } from "./recommend.server";

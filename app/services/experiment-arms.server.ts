@@ -4,7 +4,7 @@ import { describeError } from "~/lib/errors";
 import type { ExperimentPlan, ServingVariant } from "~/lib/experiments";
 import { logger } from "~/logger.server";
 import { type Exposure, recordExperiment, recordExposures } from "~/models/experiments.server";
-import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
+import { assignVariant, HOLDOUT } from "~ml";
 
 export interface Arm {
   experiment: { id: string; variant: string };

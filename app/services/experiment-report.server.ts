@@ -11,20 +11,18 @@ import {
   pausedArms,
 } from "~/models/experiment-outcomes.server";
 import { offeredOrderLines } from "~/models/offer-purchases.server";
-import { HOLDOUT } from "~ml/policy/experiment-assignment";
-import {
-  type MeanSample,
-  type ProportionSample,
-  sampleSizePerArm,
-  twoProportionZTest,
-  welchTest,
-} from "~ml/policy/experiment-stats";
 import {
   checkGuardrail,
   experimentVerdict,
   type GuardrailCheck,
+  HOLDOUT,
+  type MeanSample,
+  type ProportionSample,
+  sampleSizePerArm,
+  twoProportionZTest,
   type Verdict,
-} from "~ml/policy/experiment-verdict";
+  welchTest,
+} from "~ml";
 import { attributedOffer } from "./offer-report.server";
 
 /**

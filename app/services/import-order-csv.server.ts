@@ -6,7 +6,7 @@ import { countImportProgress } from "~/models/import-runs.server";
 import { shopDataChangedSince, totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
-import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml/csv-reader";
+import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml";
 import { requestTrainingSoon } from "./request-training.server";
 
 export interface RejectedRow {

@@ -14,8 +14,7 @@ import {
   wantPool,
 } from "~/models/discount-codes.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
-import { decideDiscount, type LevelOutcome } from "~ml/policy/discount-policy";
-import { createRng } from "~ml/random";
+import { createRng, decideDiscount, type LevelOutcome } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
 const OUTCOMES_WINDOW_MS = 90 * 86_400_000;

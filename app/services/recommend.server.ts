@@ -12,7 +12,7 @@ import {
   sellableProductIds,
   servingPointer,
 } from "~/models/serving-data.server";
-import { decodeEngine, type Engine, type EngineOffer } from "~ml/engine";
+import { decodeEngine, type Engine, type EngineOffer } from "~ml";
 import { requestTrainingSoon } from "./request-training.server";
 
 export interface RecommendOptions {

@@ -2,9 +2,13 @@ import type { Db } from "~/db.server";
 import type { ProductSnapshot } from "~/lib/order-snapshot";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
-import { csvTextOf } from "~ml/csv-reader";
-import type { SyntheticShopOptions } from "~ml/synthetic-shop";
-import { generateSyntheticShop, type SyntheticProduct, syntheticShopCsv } from "~ml/synthetic-shop";
+import {
+  csvTextOf,
+  generateSyntheticShop,
+  type SyntheticProduct,
+  type SyntheticShopOptions,
+  syntheticShopCsv,
+} from "~ml";
 import { type CsvImportResult, importOrderCsv } from "./import-order-csv.server";
 
 /** The synthetic demo shop: generated orders, and simulated shoppers on top. */

@@ -23,7 +23,7 @@ import {
   replayableOrders,
   setExposures,
 } from "~/models/simulated-activity.server";
-import { createRng } from "~ml/random";
+import { createRng } from "~ml";
 import { getCheckoutOffers } from "./checkout-offers.server";
 import { checkoutUnit, flushExposures } from "./experiment-arms.server";
 import { DEMO_SHOP } from "./seed-demo-shop.server";

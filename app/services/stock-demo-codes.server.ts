@@ -6,7 +6,7 @@ import {
   offerableProductIds,
   stockAvailableCodes,
 } from "~/models/simulated-activity.server";
-import { DEFAULT_DISCOUNT_LEVELS } from "~ml/policy/discount-policy";
+import { DEFAULT_DISCOUNT_LEVELS } from "~ml";
 
 const DAY_MS = 86_400_000;
 

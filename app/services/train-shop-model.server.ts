@@ -14,7 +14,7 @@ import {
   type TrainingReason,
   trainingHeartbeat,
 } from "~/models/training-runs.server";
-import { trainEngine } from "~ml/engine";
+import { trainEngine } from "~ml";
 import { registerModel, retireErasedModels } from "./model-registry.server";
 
 /** Below these a model cannot be measured, so none is stored. */

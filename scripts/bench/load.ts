@@ -10,7 +10,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
-import { createRng } from "../../ml/random";
+import { createRng } from "~ml";
 
 export interface PreparedRequest {
   headers: Record<string, string>;

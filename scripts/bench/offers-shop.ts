@@ -10,9 +10,7 @@ import type { ProductSnapshot } from "~/lib/order-snapshot";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
-import { csvTextOf } from "~ml/csv-reader";
-import { createRng } from "~ml/random";
-import { generateSyntheticShop, type SyntheticShop, syntheticShopCsv } from "~ml/synthetic-shop";
+import { createRng, csvTextOf, generateSyntheticShop, type SyntheticShop, syntheticShopCsv } from "~ml";
 
 export interface BenchShopOptions {
   shopDomain: string;

@@ -40,7 +40,7 @@ const { logger } = await import("~/logger.server");
 const { recommend } = await import("~/services/recommend.server");
 const { DEMO_SHOP, seedDemoShop } = await import("~/services/seed-demo-shop.server");
 const { trainShopModel } = await import("~/services/train-shop-model.server");
-const { createRng } = await import("~ml/random");
+const { createRng } = await import("~ml");
 
 /** Removes the jobs the seeding queued (its import requests a training). */
 async function deleteQueueKeys() {

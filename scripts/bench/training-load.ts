@@ -23,8 +23,8 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { createRng } from "~ml";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
-import { createRng } from "../../ml/random";
 import { deleteKeys } from "../../test/helpers/redis-keys";
 import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
 import {

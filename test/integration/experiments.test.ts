@@ -7,7 +7,7 @@ import { ExperimentSettingsSchema } from "~/lib/shop-settings";
 import { action } from "~/routes/api.checkout.offers";
 import { flushExposures } from "~/services/experiment-arms.server";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
-import { assignVariant, HOLDOUT } from "~ml/policy/experiment-assignment";
+import { assignVariant, HOLDOUT } from "~ml";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";

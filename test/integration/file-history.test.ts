@@ -12,7 +12,7 @@ import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { HISTORY_SHOP } from "~/services/seed-demo-shop.server";
-import { csvTextOf } from "~ml/csv-reader";
+import { csvTextOf } from "~ml";
 import { seedOfferShop } from "../fixtures/offer-shop";
 import { GIFT_SHOP_HISTORY, runCommand } from "../helpers/cli";
 import { isolateIntegration } from "../helpers/integration";

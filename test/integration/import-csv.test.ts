@@ -10,7 +10,7 @@ import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { fileText } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
-import { csvTextOf } from "~ml/csv-reader";
+import { csvTextOf } from "~ml";
 import { isolateIntegration } from "../helpers/integration";
 import { waitFor } from "../helpers/wait";
 

@@ -8,7 +8,7 @@ import { redactCustomer } from "~/services/privacy.server";
 import { type RecommendOptions, recommend } from "~/services/recommend.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
-import { csvTextOf } from "~ml/csv-reader";
+import { csvTextOf } from "~ml";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { waitFor } from "../helpers/wait";

@@ -16,7 +16,7 @@ import {
   requestTraining,
   trainingJobId,
 } from "~/services/request-training.server";
-import { csvTextOf } from "~ml/csv-reader";
+import { csvTextOf } from "~ml";
 import { webhookFixture } from "../fixtures/webhooks";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
