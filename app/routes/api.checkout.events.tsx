@@ -10,7 +10,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return answerCheckoutPreflight(request);
 }
 
-/** The checkout extension reports impressions, clicks, adds and removes of offers (README: Checkout offers). */
+/** The checkout extension reports impressions, clicks, adds and removes of offers (docs/checkout-api.md). */
 export function action({ request, context }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller): Promise<OfferEventsResponse> => {
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.

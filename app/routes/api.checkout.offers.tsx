@@ -13,7 +13,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return answerCheckoutPreflight(request);
 }
 
-/** The checkout extension asks for offers for its cart, with its session token (README: Checkout offers). */
+/** The checkout extension asks for offers for its cart, with its session token (docs/checkout-api.md). */
 export function action({ request, context }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller): Promise<OffersResponse> => {
     // A checkout block of the shop asks: the setup's last step is done (in the background).
