@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import type { OfferQuery } from "~/lib/offer-query";
 import { getCheckoutOffers } from "./checkout-offers.server";
+import { PREVIEW_CURRENCY } from "./offer-preview.server";
 
 export interface OfferQueryAnswer {
   id: string;
@@ -9,9 +10,6 @@ export interface OfferQueryAnswer {
   model: string;
   offers: Array<{ productId: string; title: string; reason: string; discountPercent: number }>;
 }
-
-/** Prices need a currency; a shop known only from files has none, and prices are not answered. */
-const FALLBACK_CURRENCY = "USD";
 
 /**
  * What the checkout would offer one query's shopper and cart, through the checkout's own offers
@@ -27,7 +25,7 @@ export async function answerOfferQuery(
     customerKey: query.customer_id ? customerKey(shopDomain, query.customer_id) : null,
     cart: query.cart,
     surface: "checkout",
-    currency: FALLBACK_CURRENCY,
+    currency: PREVIEW_CURRENCY,
     inExperiment: false,
     historyBefore: query.at ?? null,
     limit: k,

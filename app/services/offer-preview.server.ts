@@ -47,8 +47,11 @@ export interface OfferPreview {
 const CUSTOMERS_LISTED = 25;
 const MATCHES_LISTED = 12;
 const PURCHASES_LISTED = 5;
-/** Prices in previews of shops whose currency is not known yet (no Shopify order). */
-const PREVIEW_CURRENCY = "USD";
+/**
+ * Prices in previews and operators' queries of shops whose currency is not known yet (no Shopify
+ * order, as for a history imported from a file).
+ */
+export const PREVIEW_CURRENCY = "USD";
 
 /**
  * What the checkout would offer a chosen shopper with a chosen cart: the same service the checkout
