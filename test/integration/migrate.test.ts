@@ -33,6 +33,7 @@ afterAll(async () => {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.query(`DROP DATABASE IF EXISTS "${name}_data" WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS "${name}_notes" WITH (FORCE)`);
   await admin.end();
 });
 
@@ -186,5 +187,33 @@ describe("20261206110100_redaction_applied_version", () => {
     } finally {
       await client.$disconnect();
     }
+  });
+
+  it("words a first model's training attempt as its version is worded, on the models page alike", async () => {
+    const url = withDatabase(inject("adminDatabaseUrl"), `${name}_notes`);
+    await ensureDatabase(url);
+    await migrate({
+      databaseUrl: url,
+      migrationsDir: MIGRATIONS,
+      through: "20261207100100_shop_offers_first_requested",
+    });
+    const [shop] = await query<{ id: string }>(
+      `INSERT INTO "Shop" (id, domain, "updatedAt") VALUES (gen_random_uuid(), 'notes.myshopify.com', now()) RETURNING id`,
+      [],
+      url,
+    );
+    const old = "v1 · No live model; NDCG 0.3503 ± 0.0062 on 1689 holdout checkouts.";
+    await query(
+      `INSERT INTO "TrainingRun" (id, "shopId", reason, status, note) VALUES
+         (gen_random_uuid(), $1, 'import', 'stored', $2), (gen_random_uuid(), $1, 'nightly', 'skipped', 'Too little data.')`,
+      [shop!.id, old],
+      url,
+    );
+    await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS });
+    const notes = await query<{ note: string }>(`SELECT note FROM "TrainingRun" ORDER BY reason`, [], url);
+    expect(notes.map((row) => row.note)).toEqual([
+      "v1 · Promoted with no live model to compare with: NDCG 0.3503 ± 0.0062 on 1689 holdout checkouts.",
+      "Too little data.",
+    ]);
   });
 });
