@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "./cli";
-import { generateSyntheticShop, syntheticShopCsv } from "./synthetic-shop";
+import { generateSyntheticShop, syntheticShopCsv } from "./simulation/synthetic-shop";
 
 const dir = mkdtempSync(join(tmpdir(), "ml-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

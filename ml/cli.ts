@@ -1,18 +1,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { readOrderRows } from "./csv";
-import { buildDataset } from "./dataset";
-import { evaluateModel, formatReportTable, type ModelReport } from "./evaluate";
-import { customerHistories } from "./history";
-import { BuyAgainRecommender } from "./models/buy-again";
-import { CoPurchaseRecommender } from "./models/co-purchase";
-import { EaseRecommender } from "./models/ease";
-import { HybridRecommender } from "./models/hybrid";
-import { FactorizationRecommender } from "./models/matrix-factorization";
-import { PopularityRecommender } from "./models/popularity";
-import type { Recommender } from "./recommender";
-import { buildQueries, temporalSplit } from "./split";
+import { readOrderRows } from "./data/csv";
+import { buildDataset } from "./data/dataset";
+import { customerHistories } from "./data/history";
+import { buildQueries, temporalSplit } from "./data/split";
+import { evaluateModel, formatReportTable, type ModelReport } from "./evaluate/evaluate";
+import { BuyAgainRecommender } from "./train/buy-again";
+import { CoPurchaseRecommender } from "./train/co-purchase";
+import { EaseRecommender } from "./train/ease";
+import { HybridRecommender } from "./train/hybrid";
+import { FactorizationRecommender } from "./train/matrix-factorization";
+import { PopularityRecommender } from "./train/popularity";
+import type { Recommender } from "./train/recommender";
 
 const USAGE = `usage:
   eval --data <orders.csv[.gz]> [--seed N] [--k 10] [--json out.json]

@@ -2,27 +2,7 @@
  * The recommendation engine's public surface: the one door the app, the worker, the scripts and
  * their tests import `~ml` through (a lint rule refuses `~ml/<file>` outside ml/).
  */
-export { type OrderRow, parseOrderRows, readOrderRows } from "./csv";
-export {
-  type CsvError,
-  type CsvRecord,
-  csvTextOf,
-  isCsvError,
-  MAX_RECORD_BYTES,
-  MAX_RECORD_LINES,
-  openTextFile,
-  readCsvRecords,
-} from "./csv-reader";
-export {
-  buildDataset,
-  type Catalog,
-  type Dataset,
-  groupByCustomer,
-  numOrders,
-  numProducts,
-  orderProducts,
-  selectOrders,
-} from "./dataset";
+
 export {
   type CatalogProduct,
   decodeEngine,
@@ -34,22 +14,35 @@ export {
   type TrainingInput,
   type TrainResult,
   trainEngine,
-} from "./engine";
-export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate";
-export { customerHistories, type History, historyOf, NO_HISTORY } from "./history";
-export { readLines } from "./lines";
-export { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
-export { BuyAgainRecommender } from "./models/buy-again";
-export { type CoPurchaseOptions, CoPurchaseRecommender } from "./models/co-purchase";
-export { ContentRecommender } from "./models/content";
-export { type EaseOptions, EaseRecommender } from "./models/ease";
-export { type HybridOptions, HybridRecommender } from "./models/hybrid";
-export { SIGNALS, type Signal, type Weights } from "./models/hybrid-tuning";
-export { type FactorizationOptions, FactorizationRecommender } from "./models/matrix-factorization";
-export { PopularityRecommender } from "./models/popularity";
-export { Ranker, type RankingData, trainRanker } from "./models/ranker";
-export { describeReason, type Offer, type Reason } from "./models/reasons";
-export { ORDER_LINES_HEADER } from "./order-lines-csv";
+} from "./artifact/engine";
+export { type OrderRow, parseOrderRows, readOrderRows } from "./data/csv";
+export {
+  type CsvError,
+  type CsvRecord,
+  csvTextOf,
+  isCsvError,
+  MAX_RECORD_BYTES,
+  MAX_RECORD_LINES,
+  openTextFile,
+  readCsvRecords,
+} from "./data/csv-reader";
+export {
+  buildDataset,
+  type Catalog,
+  type Dataset,
+  groupByCustomer,
+  numOrders,
+  numProducts,
+  orderProducts,
+  selectOrders,
+} from "./data/dataset";
+export { customerHistories, type History, historyOf, NO_HISTORY } from "./data/history";
+export { readLines } from "./data/lines";
+export { ORDER_LINES_HEADER } from "./data/order-lines-csv";
+export { createRng, type Rng, shuffleInPlace } from "./data/random";
+export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./data/split";
+export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate/evaluate";
+export { catalogCoverage, hitRate, ndcg, recall } from "./evaluate/metrics";
 export {
   type ArmStats,
   type BanditCandidate,
@@ -96,14 +89,22 @@ export {
   type Verdict,
   type VerdictStatus,
 } from "./policy/experiment-verdict";
-export { createRng, type Rng, shuffleInPlace } from "./random";
-export { type Query, type Recommender, recommendTop, topK } from "./recommender";
-export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./split";
 export {
   generateSyntheticShop,
   type SyntheticProduct,
   type SyntheticShop,
   type SyntheticShopOptions,
   syntheticShopCsv,
-} from "./synthetic-shop";
-export { loadTf, type TfRuntime } from "./tf";
+} from "./simulation/synthetic-shop";
+export { BuyAgainRecommender } from "./train/buy-again";
+export { type CoPurchaseOptions, CoPurchaseRecommender } from "./train/co-purchase";
+export { ContentRecommender } from "./train/content";
+export { type EaseOptions, EaseRecommender } from "./train/ease";
+export { type HybridOptions, HybridRecommender } from "./train/hybrid";
+export { SIGNALS, type Signal, type Weights } from "./train/hybrid-tuning";
+export { type FactorizationOptions, FactorizationRecommender } from "./train/matrix-factorization";
+export { PopularityRecommender } from "./train/popularity";
+export { Ranker, type RankingData, trainRanker } from "./train/ranker";
+export { describeReason, type Offer, type Reason } from "./train/reasons";
+export { type Query, type Recommender, recommendTop, topK } from "./train/recommender";
+export { loadTf, type TfRuntime } from "./train/tf";

@@ -27,7 +27,7 @@ export async function* bytesOf(
   }
 }
 
-/** Lines of a stream (bytesOf); CRLF, LF and CR end a line, and a line past MAX_LINE_CHARS is cut (ml/lines.ts). */
+/** Lines of a stream (bytesOf); CRLF, LF and CR end a line, and a line past MAX_LINE_CHARS is cut (ml/data/lines.ts). */
 export function linesOf(open: () => Readable, options: { gzip?: boolean } = {}): AsyncGenerator<string> {
   return readLines(bytesOf(open, options));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../random";
+import { createRng } from "../data/random";
 import { type ArmStats, type BanditCandidate, chooseOffers, eligibleCandidates } from "./bandit";
 
 const candidates: BanditCandidate[] = [

@@ -1,4 +1,4 @@
-import { type Rng, shuffleInPlace } from "../random";
+import { type Rng, shuffleInPlace } from "../data/random";
 import { sampleBeta } from "./sampling";
 
 /**

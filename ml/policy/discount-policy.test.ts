@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../random";
+import { createRng } from "../data/random";
 import {
   DEFAULT_DISCOUNT_LEVELS,
   type DiscountSettings,

@@ -1,4 +1,4 @@
-import type { Rng } from "../random";
+import type { Rng } from "../data/random";
 import { normalQuantile, normalUpperTail, studentTQuantile, studentTUpperTail } from "./distributions";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../random";
+import { createRng } from "../data/random";
 import { sampleBeta, sampleGamma, sampleNormal } from "./sampling";
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {

@@ -1,4 +1,4 @@
-import type { Rng } from "../random";
+import type { Rng } from "../data/random";
 
 /** A uniform draw in (0, 1]: never 0, so its logarithm is finite. */
 function openUniform(rng: Rng): number {

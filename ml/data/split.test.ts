@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { rowsOf } from "../simulation/test-data";
 import { buildDataset } from "./dataset";
 import { buildQueries, temporalSplit } from "./split";
-import { rowsOf } from "./test-data";
 
 const data = buildDataset(
   rowsOf([

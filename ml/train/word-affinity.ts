@@ -1,9 +1,9 @@
-import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
-import type { ModelArrays, Query, Recommender } from "../recommender";
+import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
 import { maxWordProducts, productWords } from "./content";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
+import type { ModelArrays, Query, Recommender } from "./recommender";
 
 export interface WordAffinityOptions {
   /** partner words kept per word, default 50 */

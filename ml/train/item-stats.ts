@@ -1,7 +1,7 @@
-import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
-import type { ModelArrays } from "../recommender";
+import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
 import { normalizeMaxAbs, orderWeights } from "./decay";
 import { PopularityRecommender } from "./popularity";
+import type { ModelArrays } from "./recommender";
 
 /** Per-product facts the ranker weighs signals by; none of them depends on the shopper. */
 export class ItemStats {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset } from "../dataset";
-import { customerHistories, type History, NO_HISTORY } from "../history";
-import { topK } from "../recommender";
-import { rowsOf } from "../test-data";
-import { loadTf } from "../tf";
+import { buildDataset } from "../data/dataset";
+import { customerHistories, type History, NO_HISTORY } from "../data/history";
+import { rowsOf } from "../simulation/test-data";
 import { FactorizationRecommender } from "./matrix-factorization";
+import { topK } from "./recommender";
+import { loadTf } from "./tf";
 
 function shop() {
   const orders: Array<[string, string, string, string[]]> = [];

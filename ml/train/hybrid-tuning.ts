@@ -1,9 +1,9 @@
-import type { Dataset } from "../dataset";
-import { evaluateModel } from "../evaluate";
-import { ndcg } from "../metrics";
-import { topK } from "../recommender";
-import type { EvalQuery } from "../split";
+import type { Dataset } from "../data/dataset";
+import type { EvalQuery } from "../data/split";
+import { evaluateModel } from "../evaluate/evaluate";
+import { ndcg } from "../evaluate/metrics";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
+import { topK } from "./recommender";
 
 export const SIGNALS = [
   "easeCart",

@@ -1,13 +1,20 @@
 import { z } from "zod";
-import type { OrderRow } from "./csv";
-import { buildDataset, type Dataset, lastOrderTime, numOrders, numProducts, withProducts } from "./dataset";
-import { customerHistories, historyOf } from "./history";
-import { hitRate, ndcg, recall } from "./metrics";
-import { type HybridOptions, type HybridParams, HybridRecommender } from "./models/hybrid";
-import { SIGNALS, type Signal } from "./models/hybrid-tuning";
-import { describeReason } from "./models/reasons";
-import type { ModelArrays } from "./recommender";
-import { buildQueries, temporalSplit } from "./split";
+import type { OrderRow } from "../data/csv";
+import {
+  buildDataset,
+  type Dataset,
+  lastOrderTime,
+  numOrders,
+  numProducts,
+  withProducts,
+} from "../data/dataset";
+import { customerHistories, historyOf } from "../data/history";
+import { buildQueries, temporalSplit } from "../data/split";
+import { hitRate, ndcg, recall } from "../evaluate/metrics";
+import { type HybridOptions, type HybridParams, HybridRecommender } from "../train/hybrid";
+import { SIGNALS, type Signal } from "../train/hybrid-tuning";
+import { describeReason } from "../train/reasons";
+import type { ModelArrays } from "../train/recommender";
 
 /**
  * The engine as the app sees it: train from order rows, rank by product id, encode to bytes and back.

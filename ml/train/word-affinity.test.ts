@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset, withProducts } from "../dataset";
-import { rowsOf } from "../test-data";
+import { buildDataset, withProducts } from "../data/dataset";
+import { rowsOf } from "../simulation/test-data";
 import { WordAffinityRecommender } from "./word-affinity";
 
 /**

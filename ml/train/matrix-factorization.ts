@@ -1,8 +1,8 @@
-import { type Dataset, numOrders, numProducts, orderProducts } from "../dataset";
-import type { History } from "../history";
-import { createRng, type Rng } from "../random";
-import type { ModelArrays, Query, Recommender } from "../recommender";
-import { loadTf, type TfModule } from "../tf";
+import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
+import type { History } from "../data/history";
+import { createRng, type Rng } from "../data/random";
+import type { ModelArrays, Query, Recommender } from "./recommender";
+import { loadTf, type TfModule } from "./tf";
 
 export interface FactorizationOptions {
   /** embedding size */

@@ -1,4 +1,4 @@
-import type { DiscountSettings } from "./discount-policy";
+import type { DiscountSettings } from "../policy/discount-policy";
 
 /**
  * A shop whose shoppers' true take probabilities, per offer and per discount level, are known, so the

@@ -1,5 +1,5 @@
-import type { Dataset } from "./dataset";
-import type { History } from "./history";
+import type { Dataset } from "../data/dataset";
+import type { History } from "../data/history";
 
 /** A checkout to rank for: the known products in the cart and the shopper's purchase history. */
 export interface Query {

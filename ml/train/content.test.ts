@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset, withProducts } from "../dataset";
-import { topK } from "../recommender";
-import { rowsOf } from "../test-data";
+import { buildDataset, withProducts } from "../data/dataset";
+import { rowsOf } from "../simulation/test-data";
 import { ContentRecommender, contentTokens } from "./content";
+import { topK } from "./recommender";
 
 describe("content similarity", () => {
   it("tokenizes titles into words without numbers, one-letter words or stop words", () => {

@@ -1,7 +1,7 @@
-import { createRng, type Rng } from "../random";
-import { type ArmStats, type BanditCandidate, chooseOffers, eligibleCandidates } from "./bandit";
-import { blockOf } from "./discount-levels";
-import { decideDiscount, type LevelOutcome } from "./discount-policy";
+import { createRng, type Rng } from "../data/random";
+import { type ArmStats, type BanditCandidate, chooseOffers, eligibleCandidates } from "../policy/bandit";
+import { blockOf } from "../policy/discount-levels";
+import { decideDiscount, type LevelOutcome } from "../policy/discount-policy";
 import { SIM_LEVELS, type SimSegment, type SimShop, saleMargin } from "./simulated-shop";
 
 /**

@@ -1,10 +1,10 @@
-import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
-import { evaluateModel } from "../evaluate";
-import { invertSpd } from "../linalg/spd-inverse";
-import type { ModelArrays, Query, Recommender } from "../recommender";
-import { buildQueries, temporalSplit } from "../split";
+import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../data/dataset";
+import { buildQueries, temporalSplit } from "../data/split";
+import { evaluateModel } from "../evaluate/evaluate";
 import { TIE_BREAK } from "./decay";
+import { invertSpd } from "./linalg/spd-inverse";
 import { PopularityRecommender } from "./popularity";
+import type { ModelArrays, Query, Recommender } from "./recommender";
 import type { Support } from "./support";
 
 export interface EaseOptions {

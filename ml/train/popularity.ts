@@ -1,6 +1,6 @@
-import { type Dataset, numProducts, orderProducts } from "../dataset";
-import type { ModelArrays, Query, Recommender } from "../recommender";
+import { type Dataset, numProducts, orderProducts } from "../data/dataset";
 import { normalizeMaxAbs, orderWeights } from "./decay";
+import type { ModelArrays, Query, Recommender } from "./recommender";
 
 /** Orders containing each product, recent orders weighted more. The fallback for everything else. */
 export class PopularityRecommender implements Recommender {

@@ -1,8 +1,8 @@
-import type { Dataset } from "../dataset";
-import type { History } from "../history";
-import type { Query, Recommender } from "../recommender";
+import type { Dataset } from "../data/dataset";
+import type { History } from "../data/history";
 import { TIE_BREAK } from "./decay";
 import { PopularityRecommender } from "./popularity";
+import type { Query, Recommender } from "./recommender";
 import type { Touched } from "./support";
 
 /** The shopper's own purchases: how often, recent ones weighted more. Guests fall back to popularity. */

@@ -1,8 +1,8 @@
-import { type Dataset, numProducts } from "./dataset";
-import { customerHistories } from "./history";
+import { type Dataset, numProducts } from "../data/dataset";
+import { customerHistories } from "../data/history";
+import type { EvalQuery } from "../data/split";
+import { type Recommender, recommendTop } from "../train/recommender";
 import { catalogCoverage, hitRate, ndcg, recall } from "./metrics";
-import { type Recommender, recommendTop } from "./recommender";
-import type { EvalQuery } from "./split";
 
 export interface SegmentMetrics {
   queries: number;

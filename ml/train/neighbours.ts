@@ -1,5 +1,5 @@
-import type { ModelArrays } from "../recommender";
-import { topK } from "../recommender";
+import type { ModelArrays } from "./recommender";
+import { topK } from "./recommender";
 import type { Touched } from "./support";
 
 /**

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset } from "../dataset";
-import { customerHistories } from "../history";
-import { type Recommender, recommendTop } from "../recommender";
-import { rowsOf } from "../test-data";
+import { buildDataset } from "../data/dataset";
+import { customerHistories } from "../data/history";
+import { rowsOf } from "../simulation/test-data";
 import { BuyAgainRecommender } from "./buy-again";
 import { CoPurchaseRecommender } from "./co-purchase";
 import { EaseRecommender } from "./ease";
 import { HybridRecommender } from "./hybrid";
 import { PopularityRecommender } from "./popularity";
 import { describeReason } from "./reasons";
+import { type Recommender, recommendTop } from "./recommender";
 
 // a and b go together; c and d go together; customer "loyal" keeps buying e; f is the bestseller.
 function tinyShop() {

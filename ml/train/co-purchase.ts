@@ -1,8 +1,8 @@
-import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../dataset";
-import type { ModelArrays, Query, Recommender } from "../recommender";
+import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../data/dataset";
 import { orderWeights, TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
+import type { ModelArrays, Query, Recommender } from "./recommender";
 import type { Touched } from "./support";
 
 export interface CoPurchaseOptions {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRow } from "./csv";
+import type { OrderRow } from "../data/csv";
+import { generateSyntheticShop } from "../simulation/synthetic-shop";
+import { loadTf } from "../train/tf";
 import { decodeEngine, type Engine, trainEngine } from "./engine";
-import { generateSyntheticShop } from "./synthetic-shop";
-import { loadTf } from "./tf";
 
 const shop = generateSyntheticShop({ seed: 11, products: 80, customers: 400, orders: 3000 });
 const rows: OrderRow[] = [...shop.orders()].flatMap((order) =>

@@ -1,8 +1,6 @@
-import { type Dataset, groupByCustomer, numProducts } from "../dataset";
-import { customerHistories, type History } from "../history";
-import type { ModelArrays, Query, Recommender } from "../recommender";
-import { topK } from "../recommender";
-import { buildQueries, type EvalQuery, temporalSplit } from "../split";
+import { type Dataset, groupByCustomer, numProducts } from "../data/dataset";
+import { customerHistories, type History } from "../data/history";
+import { buildQueries, type EvalQuery, temporalSplit } from "../data/split";
 import { scorePersonal } from "./buy-again";
 import { type CoPurchaseOptions, CoPurchaseRecommender } from "./co-purchase";
 import { ContentRecommender } from "./content";
@@ -23,6 +21,8 @@ import { type FactorizationOptions, FactorizationRecommender } from "./matrix-fa
 import { PopularityRecommender } from "./popularity";
 import { Ranker, type RankingData, trainBaggedRanker } from "./ranker";
 import type { Offer, Reason } from "./reasons";
+import type { ModelArrays, Query, Recommender } from "./recommender";
+import { topK } from "./recommender";
 import { maxAbsOver, type Support, Touched } from "./support";
 import { WordAffinityRecommender } from "./word-affinity";
 

@@ -1,8 +1,8 @@
-import { type Catalog, type Dataset, numProducts } from "../dataset";
-import type { ModelArrays, Query, Recommender } from "../recommender";
+import { type Catalog, type Dataset, numProducts } from "../data/dataset";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
+import type { ModelArrays, Query, Recommender } from "./recommender";
 import type { Touched } from "./support";
 
 export interface ContentOptions {

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from "./random";
+import { createRng, type Rng } from "../data/random";
 /**
  * A seeded synthetic coffee-and-tea shop for demos, tests and benchmarks. Its orders carry structure a
  * recommender can learn: Zipf-like popularity, designed complementary pairs, bundles, customer taste,

@@ -1,4 +1,4 @@
-import { type Dataset, lastOrderTime } from "../dataset";
+import { type Dataset, lastOrderTime } from "../data/dataset";
 
 const DAY_MS = 86_400_000;
 

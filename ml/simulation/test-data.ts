@@ -1,4 +1,4 @@
-import type { OrderRow } from "./csv";
+import type { OrderRow } from "../data/csv";
 
 /** Builds order rows for tests from compact [orderId, customerId, isoDate, products] tuples. */
 export function rowsOf(orders: Array<[string, string, string, string[]]>): OrderRow[] {

@@ -1,5 +1,5 @@
-import { createRng, shuffleInPlace } from "../random";
-import type { ModelArrays } from "../recommender";
+import { createRng, shuffleInPlace } from "../data/random";
+import type { ModelArrays } from "./recommender";
 
 /**
  * Learning to rank with gradient-boosted trees and the LambdaMART objective (Burges 2010): each tree
