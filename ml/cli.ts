@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { servedEngine } from "./artifact/artifact";
 import { readOrderRows } from "./data/csv";
-import { buildDataset } from "./data/dataset";
-import { customerHistories } from "./data/history";
+import { buildDataset, type Dataset } from "./data/dataset";
 import { buildQueries, temporalSplit } from "./data/split";
 import { evaluateModel, formatReportTable, type ModelReport } from "./evaluate/evaluate";
+import { rankThroughEngine } from "./serve/engine";
 import { BuyAgainRecommender } from "./train/buy-again";
 import { CoPurchaseRecommender } from "./train/co-purchase";
 import { EaseRecommender } from "./train/ease";
@@ -121,7 +122,12 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
   for (const i of runOrder) {
     const model = models[i]!();
     io.log(`evaluating ${model.name}`);
-    reports[i] = await evaluateModel(model, train, queries, k);
+    // The model of record is measured as it serves: through the engine, like the registry's holdout.
+    const throughEngine =
+      i === hybrid && model instanceof HybridRecommender
+        ? () => rankThroughEngine(engineOver(model, train), train)
+        : undefined;
+    reports[i] = await evaluateModel(model, train, queries, k, throughEngine);
   }
   io.out(`${formatReportTable(reports)}\n`);
   const json = flags.get("json");
@@ -144,7 +150,7 @@ export async function runRecommend(args: string[], io: Output = stdio): Promise<
   const model = new HybridRecommender({ seed: integer(flags, "seed", 7) });
   await model.fit(data);
   io.log(`hybrid parameters ${JSON.stringify(model.params)}`);
-  const historyOf = customerHistories(data);
+  const rank = rankThroughEngine(engineOver(model, data), data);
   io.log(
     `trained on ${data.orderIds.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -161,8 +167,8 @@ export async function runRecommend(args: string[], io: Output = stdio): Promise<
     const query = parsed.data;
     const cart = query.cart.map((id) => productIndex.get(id)).filter((i): i is number => i !== undefined);
     const customer = query.customer_id ? (customerIndex.get(query.customer_id) ?? -1) : -1;
-    const offers = model.recommend({ cart, history: historyOf(customer) }, k);
-    io.out(`${JSON.stringify({ id: query.id, products: offers.map((o) => productIds[o.product]) })}\n`);
+    const ranked = rank({ orderId: query.id, customer, cart, targets: [], returning: customer >= 0 }, k);
+    io.out(`${JSON.stringify({ id: query.id, products: ranked.map((product) => productIds[product]) })}\n`);
     answered++;
   }
   io.log(`answered ${answered} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -188,4 +194,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });
+}
+
+/** The engine a shop would be served after this fit: encoded to its artifact and decoded back. */
+function engineOver(model: HybridRecommender, data: Dataset) {
+  const { productIds, productTitles: titles } = data.catalog;
+  return servedEngine({ params: model.params, arrays: model.state(), productIds, titles });
 }

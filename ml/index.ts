@@ -3,18 +3,7 @@
  * their tests import `~ml` through (a lint rule refuses `~ml/<file>` outside ml/).
  */
 
-export {
-  type CatalogProduct,
-  decodeEngine,
-  type Engine,
-  type EngineOffer,
-  type EngineQuery,
-  type HistoryEntry,
-  type HoldoutMetrics,
-  type TrainingInput,
-  type TrainResult,
-  trainEngine,
-} from "./artifact/engine";
+export { decodeEngine } from "./artifact/artifact";
 export { type OrderRow, parseOrderRows, readOrderRows } from "./data/csv";
 export {
   type CsvError,
@@ -41,7 +30,15 @@ export { readLines } from "./data/lines";
 export { ORDER_LINES_HEADER } from "./data/order-lines-csv";
 export { createRng, type Rng, shuffleInPlace } from "./data/random";
 export { buildQueries, type EvalQuery, type TemporalSplit, temporalSplit } from "./data/split";
-export { evaluateModel, formatReportTable, type ModelReport, type SegmentMetrics } from "./evaluate/evaluate";
+export {
+  evaluateModel,
+  formatReportTable,
+  type ModelReport,
+  measureRanking,
+  type RankingMetrics,
+  type RankQuery,
+  type SegmentMetrics,
+} from "./evaluate/evaluate";
 export { catalogCoverage, hitRate, ndcg, recall } from "./evaluate/metrics";
 export {
   type ArmStats,
@@ -90,6 +87,13 @@ export {
   type VerdictStatus,
 } from "./policy/experiment-verdict";
 export {
+  type Engine,
+  type EngineOffer,
+  type EngineQuery,
+  type HistoryEntry,
+  rankThroughEngine,
+} from "./serve/engine";
+export {
   generateSyntheticShop,
   type SyntheticProduct,
   type SyntheticShop,
@@ -108,3 +112,10 @@ export { Ranker, type RankingData, trainRanker } from "./train/ranker";
 export type { Offer, Reason } from "./train/reasons";
 export { type Query, type Recommender, recommendTop, topK } from "./train/recommender";
 export { loadTf, type TfRuntime } from "./train/tf";
+export {
+  type CatalogProduct,
+  type HoldoutMetrics,
+  type TrainingInput,
+  type TrainResult,
+  trainEngine,
+} from "./train/train-engine";

@@ -11,55 +11,88 @@ export interface SegmentMetrics {
   ndcg: number;
 }
 
-export interface ModelReport {
+export interface ModelReport extends RankingMetrics {
   model: string;
   k: number;
-  overall: SegmentMetrics;
-  returning: SegmentMetrics;
-  newcomer: SegmentMetrics;
-  coverage: number;
   fitSeconds: number;
-  scoreSeconds: number;
   /** largest resident set size sampled before fit, after fit and after scoring */
   peakRssMb: number;
 }
 
-/** Fits the model on `train`, ranks the full catalog for every query and scores the top k. */
+/** Ranks one evaluation query: catalog indices, best first. */
+export type RankQuery = (query: EvalQuery, k: number) => readonly number[];
+
+export interface RankingMetrics {
+  overall: SegmentMetrics;
+  returning: SegmentMetrics;
+  newcomer: SegmentMetrics;
+  /** standard error of the mean NDCG over the queries */
+  ndcgStdErr: number;
+  coverage: number;
+  scoreSeconds: number;
+}
+
+/**
+ * The one evaluator: ranks every query with `rank` and scores the top k against the query's
+ * targets. The offline report (`npm run eval`) and the model registry's holdout both come from it.
+ */
+export function measureRanking(
+  queries: readonly EvalQuery[],
+  rank: RankQuery,
+  { k, catalogSize }: { k: number; catalogSize: number },
+): RankingMetrics {
+  const started = performance.now();
+  const lists = queries.map((q) => [...rank(q, k)]);
+  const scoreSeconds = (performance.now() - started) / 1000;
+  const values = queries.map((q, i) => ndcg(lists[i]!, new Set(q.targets), k));
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1);
+  const segment = (keep: (q: EvalQuery) => boolean) => aggregate(queries, lists, k, keep);
+  return {
+    overall: segment(() => true),
+    returning: segment((q) => q.returning),
+    newcomer: segment((q) => !q.returning),
+    ndcgStdErr: n > 0 ? Math.sqrt(variance / n) : 0,
+    coverage: catalogCoverage(lists, catalogSize),
+    scoreSeconds,
+  };
+}
+
+/**
+ * Fits the model on `train` and measures it on the queries; `rankWith` ranks them another way than
+ * the model's full-catalog scores (the engine's serving path, for the model of record).
+ */
 export async function evaluateModel(
   model: Recommender,
   train: Dataset,
   queries: EvalQuery[],
   k = 10,
+  rankWith?: () => RankQuery,
 ): Promise<ModelReport> {
   let peakRss = process.memoryUsage().rss;
   const fitStart = performance.now();
   await model.fit(train);
   const fitSeconds = (performance.now() - fitStart) / 1000;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const scoreStart = performance.now();
   const buffer = new Float32Array(numProducts(train));
   const historyOf = customerHistories(train);
-  const lists = queries.map((q) =>
-    recommendTop(model, { cart: q.cart, history: historyOf(q.customer) }, k, buffer),
-  );
-  const scoreSeconds = (performance.now() - scoreStart) / 1000;
+  const rank: RankQuery =
+    rankWith?.() ??
+    ((q, size) => recommendTop(model, { cart: q.cart, history: historyOf(q.customer) }, size, buffer));
+  const metrics = measureRanking(queries, rank, { k, catalogSize: numProducts(train) });
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const segment = (keep: (q: EvalQuery) => boolean) => aggregate(queries, lists, k, keep);
   return {
     model: model.name,
     k,
-    overall: segment(() => true),
-    returning: segment((q) => q.returning),
-    newcomer: segment((q) => !q.returning),
-    coverage: catalogCoverage(lists, numProducts(train)),
+    ...metrics,
     fitSeconds,
-    scoreSeconds,
     peakRssMb: peakRss / 2 ** 20,
   };
 }
 
 function aggregate(
-  queries: EvalQuery[],
+  queries: readonly EvalQuery[],
   lists: number[][],
   k: number,
   keep: (q: EvalQuery) => boolean,

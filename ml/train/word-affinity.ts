@@ -66,10 +66,17 @@ export class WordAffinityRecommender implements Recommender {
     this.profile = new Float32Array(vocabulary.size);
   }
 
-  /** Sum over the cart's words of their partners' affinities, averaged over each product's words. */
-  scoreCart(cart: readonly number[], out: Float32Array): void {
+  /** How many words a cart's profile may name: the size of scoreCart's `profile`. */
+  get vocabularySize(): number {
+    return this.profile.length;
+  }
+
+  /**
+   * Sum over the cart's words of their partners' affinities, averaged over each product's words.
+   * `profile` (vocabularySize zeros, left as zeros) is where the cart's words are summed.
+   */
+  scoreCart(cart: readonly number[], out: Float32Array, profile: Float32Array = this.profile): void {
     out.fill(0);
-    const profile = this.profile;
     const touched: number[] = [];
     for (const item of cart) {
       if (item < 0 || item + 1 >= this.wordStart.length) continue;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { decodeEngine } from "../artifact/artifact";
 import type { OrderRow } from "../data/csv";
 import { generateSyntheticShop } from "../simulation/synthetic-shop";
 import { loadTf } from "../train/tf";
-import { decodeEngine, type Engine, trainEngine } from "./engine";
+import { trainEngine } from "../train/train-engine";
+import type { Engine } from "./engine";
 
 const shop = generateSyntheticShop({ seed: 11, products: 80, customers: 400, orders: 3000 });
 const rows: OrderRow[] = [...shop.orders()].flatMap((order) =>

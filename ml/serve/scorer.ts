@@ -1,0 +1,292 @@
+import type { History } from "../data/history";
+import { scorePersonal } from "../train/buy-again";
+import { maxAbs, TIE_BREAK } from "../train/decay";
+import type { HybridParams, Parts } from "../train/hybrid-parts";
+import { SIGNALS, type Signal, type Weights } from "../train/hybrid-tuning";
+import type { Ranker } from "../train/ranker";
+import type { Offer, Reason } from "../train/reasons";
+import { type Query, topK } from "../train/recommender";
+import { maxAbsOver, type Support, Touched } from "../train/support";
+import {
+  type Conditional,
+  computeLinks,
+  emptyConditional,
+  emptyLinks,
+  FEATURES,
+  fillItemFeatures,
+  fillLinkFeatures,
+  fillQueryFeatures,
+  LINK_FEATURES_AT,
+  type Links,
+  NOWHERE,
+} from "./features";
+
+/** lifts ranked candidates above the rest whatever the ranker's scale */
+const RANKED_OFFSET = 1e4;
+/** the candidates, best by weighted sum, that the ranker reorders */
+export const RANKED_CANDIDATES = 50;
+
+/**
+ * What ranking one checkout writes: catalog-sized buffers reused from one checkout to the next, so
+ * a checkout allocates nothing the size of the catalog. A scorer hands one to each call at a time.
+ */
+export interface Scratch {
+  buffers: Record<Signal, Float32Array>;
+  /** each signal's maximum before scaling, for the query */
+  scales: Float32Array;
+  /** 1 / each signal's scale (1 for a silent signal) */
+  inverses: Float64Array;
+  /** whether the buffers hold scaled values (computeSignals' scaleBuffers) */
+  buffersScaled: boolean;
+  /** where each signal may be non-zero for the query; null: anywhere */
+  supports: Record<Signal, Support | null>;
+  touched: Record<"coPurchase" | "coCustomer" | "coRecent" | "content" | "buyAgain", Touched>;
+  links: Links;
+  conditional: Conditional;
+  /** the ranked candidates' features, a row each, and their scores */
+  candidateRows: Float32Array;
+  candidateScores: Float64Array;
+  scores: Float32Array;
+  /** the word-affinity signal's per-word profile of the cart */
+  wordProfile: Float32Array;
+}
+
+function createScratch(parts: Parts): Scratch {
+  const n = parts.popularity.scores.length;
+  const buffers = {} as Record<Signal, Float32Array>;
+  for (const signal of SIGNALS) buffers[signal] = new Float32Array(n);
+  return {
+    buffers,
+    scales: new Float32Array(SIGNALS.length),
+    inverses: new Float64Array(SIGNALS.length),
+    buffersScaled: true,
+    supports: {} as Record<Signal, Support | null>,
+    touched: {
+      coPurchase: new Touched(),
+      coCustomer: new Touched(),
+      coRecent: new Touched(),
+      content: new Touched(),
+      buyAgain: new Touched(),
+    },
+    links: emptyLinks(n),
+    conditional: emptyConditional(n),
+    candidateRows: new Float32Array(RANKED_CANDIDATES * FEATURES),
+    candidateScores: new Float64Array(RANKED_CANDIDATES),
+    scores: new Float32Array(n),
+    wordProfile: new Float32Array(parts.words.vocabularySize),
+  };
+}
+
+/**
+ * Ranks checkouts with a fitted hybrid: the weighted sum of the signals, then the ranker over its
+ * best candidates. Immutable once built (a new fit builds a new one) and reentrant: what a call
+ * writes lives in a Scratch of its own, never in the scorer.
+ */
+export class Scorer {
+  /** max |popularity score|, fixed by the fit */
+  private readonly popularityScale: number;
+  private readonly spare: Scratch[] = [];
+
+  constructor(
+    private readonly params: Readonly<HybridParams>,
+    private readonly parts: Readonly<Parts>,
+    private readonly ranker: Ranker,
+  ) {
+    this.popularityScale = maxAbs(parts.popularity.scores);
+  }
+
+  /** Runs `use` with a scratch no other call is using. */
+  withScratch<T>(use: (scratch: Scratch) => T): T {
+    const scratch = this.spare.pop() ?? createScratch(this.parts);
+    try {
+      return use(scratch);
+    } finally {
+      this.spare.push(scratch);
+    }
+  }
+
+  /** Scores every product for the query (the Recommender interface): ranked candidates on top. */
+  score(query: Query, out: Float32Array): void {
+    this.withScratch((s) => this.scoreInto(query, s, out));
+  }
+
+  /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
+  recommend(query: Query, k: number, exclude: ReadonlySet<number> = new Set()): Offer[] {
+    return this.withScratch((s) => {
+      const scores = s.scores;
+      const candidates = this.rank(query, s, scores);
+      // The ranked candidates come first in score()'s order; only when too many of them are
+      // excluded does the rest of the catalog, in weighted-sum order, fill the list.
+      let top = candidates
+        .filter((c) => !exclude.has(c) && !query.cart.includes(c))
+        .sort((a, b) => scores[b]! - scores[a]! || a - b)
+        .slice(0, k);
+      if (top.length < k) {
+        this.scoreInto(query, s, scores);
+        top = topK(scores, k, [...query.cart, ...exclude]);
+      }
+      const weights = this.segmentWeights(query.history);
+      return top.map((product) => ({
+        product,
+        score: scores[product]!,
+        reason: this.reason(query, s, product, weights),
+      }));
+    });
+  }
+
+  segmentWeights(history: History): Weights {
+    return history.items.length > 0 ? this.params.weights.returning : this.params.weights.newcomer;
+  }
+
+  /**
+   * Fills the per-signal buffers and each signal's scale (its max |value|) and returns the segment's
+   * weights. The buffers are scaled to max |value| 1 in place unless `scaleBuffers` is false, for
+   * callers that read them through scaled().
+   */
+  computeSignals(query: Query, s: Scratch, scaleBuffers = true): Weights {
+    const { ease, easeUser, coPurchase, coCustomer, coRecent, content, words, factorization, popularity } =
+      this.parts;
+    const { cart, history } = query;
+    const { buffers: b, supports, touched } = s;
+    ease.scoreItems(cart, null, b.easeCart);
+    ease.scoreItems(history.items, history.weights, b.easeHistory);
+    easeUser.scoreItems([...cart, ...history.items], null, b.easeUser);
+    supports.easeCart = supports.easeHistory = ease.support;
+    supports.easeUser = easeUser.support;
+    coPurchase.scoreCart(cart, b.coPurchase, touched.coPurchase);
+    coCustomer.scoreCart(cart, b.coCustomer, touched.coCustomer);
+    coRecent.scoreCart(cart, b.coRecent, touched.coRecent);
+    content.scoreCart(cart, b.content, touched.content);
+    scorePersonal(history, b.buyAgain, touched.buyAgain);
+    Object.assign(supports, touched);
+    words.scoreCart(cart, b.words, s.wordProfile);
+    if (factorization) factorization.score(query, b.factorization);
+    else b.factorization.fill(0);
+    b.popularity.set(popularity.scores);
+    supports.words = supports.popularity = null;
+    supports.factorization = factorization ? null : NOWHERE;
+    SIGNALS.forEach((signal, j) => {
+      const values = b[signal];
+      const support = supports[signal];
+      // Popularity is the same for every checkout: its scale is known since the fit.
+      const scale =
+        signal === "popularity"
+          ? this.popularityScale
+          : support
+            ? maxAbsOver(values, support)
+            : maxAbs(values);
+      s.scales[j] = scale;
+      s.inverses[j] = scale === 0 ? 1 : 1 / scale;
+      if (scaleBuffers && scale !== 0) scaleInPlace(values, support, 1 / scale);
+    });
+    s.buffersScaled = scaleBuffers;
+    return this.segmentWeights(history);
+  }
+
+  /** A signal's value for a product of the last computed query, scaled to the query's max |value| 1. */
+  scaled(s: Scratch, j: number, product: number): number {
+    const value = s.buffers[SIGNALS[j]!][product]!;
+    return s.buffersScaled ? value : Math.fround(value * s.inverses[j]!);
+  }
+
+  private scoreInto(query: Query, s: Scratch, out: Float32Array): void {
+    const candidates = this.rank(query, s, out);
+    if (candidates.length === 0) return;
+    // Every other product stays below the ranked candidates, in weighted-sum order.
+    const ranked = candidates.map((c) => out[c]!);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
+    candidates.forEach((c, i) => {
+      out[c] = ranked[i]!;
+    });
+  }
+
+  /**
+   * Writes the weighted sum of the signals to `out`, then (with a ranker) the ranker's score over it
+   * for the best candidates by weighted sum, which it returns; an empty list without a ranker.
+   */
+  private rank(query: Query, s: Scratch, out: Float32Array): number[] {
+    // The buffers stay unscaled: each value is scaled as it is read, exactly as normalizeMaxAbs
+    // would have stored it, which saves a pass over the catalog per signal.
+    const weights = this.computeSignals(query, s, false);
+    out.fill(0);
+    SIGNALS.forEach((signal, j) => {
+      const w = weights[signal];
+      // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
+      if (w === 0 || s.scales[j] === 0) return;
+      const values = s.buffers[signal];
+      const inverse = s.inverses[j]!;
+      const support = s.supports[signal];
+      if (!support) {
+        for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+        return;
+      }
+      // Only where the signal may be non-zero: elsewhere it would add zeros.
+      const { list, size } = support;
+      for (let t = 0; t < size; t++) {
+        const i = list[t]!;
+        out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+      }
+    });
+    const pop = s.buffers.popularity;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
+    if (this.ranker.trees === 0) return [];
+    computeLinks(this.parts, query.cart, s.links, s.conditional);
+    // The ranker reorders the best candidates.
+    const candidates = topK(out, RANKED_CANDIDATES, query.cart);
+    const rows = s.candidateRows;
+    const linked = { query, links: s.links, conditional: s.conditional };
+    candidates.forEach((c, rank) => {
+      const row = rows.subarray(rank * FEATURES, (rank + 1) * FEATURES);
+      for (let j = 0; j < SIGNALS.length; j++) row[j] = this.scaled(s, j, c);
+      fillQueryFeatures(query, s.scales, out[c]!, rank, row);
+      fillItemFeatures(this.parts, query.history, c, row);
+      fillLinkFeatures(this.parts, linked, c, false, row, LINK_FEATURES_AT);
+    });
+    const ranked = s.candidateScores;
+    this.ranker.predictRows(rows, FEATURES, candidates.length, ranked);
+    candidates.forEach((c, i) => {
+      out[c] = ranked[i]!;
+    });
+    return candidates;
+  }
+
+  private reason(query: Query, s: Scratch, product: number, weights: Weights): Reason {
+    let best: Signal = "popularity";
+    let bestValue = 0;
+    for (const [j, signal] of SIGNALS.entries()) {
+      const value = weights[signal] * this.scaled(s, j, product);
+      if (value > bestValue) {
+        best = signal;
+        bestValue = value;
+      }
+    }
+    if (best === "buyAgain") return { kind: "bought-before" };
+    const personal = best === "easeHistory" || best === "factorization" || best === "easeUser";
+    if (personal && query.history.items.length > 0) return { kind: "your-taste" };
+    if (best === "content" || best === "words") {
+      const link = this.parts.content.strongestLink(query.cart, product);
+      return link.product >= 0 ? { kind: "similar", product: link.product } : { kind: "popular" };
+    }
+    if (best === "popularity") return { kind: "popular" };
+    const link = this.parts.coPurchase.strongestLink(query.cart, product);
+    if (link.product >= 0) return { kind: "bought-with", product: link.product };
+    let anchor = -1;
+    let strongest = 0;
+    for (const c of query.cart) {
+      const w = this.parts.ease.weight(c, product);
+      if (w > strongest) [anchor, strongest] = [c, w];
+    }
+    if (anchor >= 0) return { kind: "bought-with", product: anchor };
+    return query.history.items.length > 0 ? { kind: "your-taste" } : { kind: "popular" };
+  }
+}
+
+/** Multiplies a signal's values by `factor` where it may be non-zero (everywhere without a support). */
+function scaleInPlace(values: Float32Array, support: Support | null, factor: number): void {
+  if (!support) {
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor;
+    return;
+  }
+  const { list, size } = support;
+  for (let t = 0; t < size; t++) values[list[t]!] = values[list[t]!]! * factor;
+}
