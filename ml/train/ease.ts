@@ -15,6 +15,11 @@ export interface EaseOptions {
   /** the most-bought products that get an EASE row (the inverse is cubic), default 2000 */
   maxItems?: number;
   /**
+   * the largest weights (by magnitude) kept of each row, default 128: the rest of a row is small,
+   * and keeping it made the weights a dense maxItems² matrix (16 MB at 2,000) read whole per checkout
+   */
+  rowEntries?: number;
+  /**
    * Candidate scales: when given, the one with the best NDCG@10 on a validation split carved from the
    * end of the training data wins, and lambdaScale is ignored.
    */
@@ -33,9 +38,10 @@ export class EaseRecommender implements Recommender {
   private keep = new Int32Array(0);
   /** catalog index -> EASE row, -1 when the product has none */
   private position = new Int32Array(0);
-  private weights = new Float32Array(0);
-  /** scoreItems' accumulator, one slot per EASE row */
-  private acc = new Float32Array(0);
+  /** the kept weights, row by row: row r's columns and values sit at rowStart[r] to rowStart[r + 1] */
+  private rowStart = new Int32Array(1);
+  private rowCols = new Int32Array(0);
+  private rowValues = new Float32Array(0);
   private readonly popularity = new PopularityRecommender();
 
   constructor(private readonly options: EaseOptions = {}) {}
@@ -50,7 +56,9 @@ export class EaseRecommender implements Recommender {
         lambda: tuned.lambda,
         keep: tuned.keep,
         position: tuned.position,
-        weights: tuned.weights,
+        rowStart: tuned.rowStart,
+        rowCols: tuned.rowCols,
+        rowValues: tuned.rowValues,
       });
       await this.popularity.fit(train);
       return;
@@ -81,39 +89,60 @@ export class EaseRecommender implements Recommender {
     this.lambda = this.options.lambda ?? (this.options.lambdaScale ?? 2) * Math.max(1, meanCount);
     for (let r = 0; r < m; r++) gram[r * m + r]! += this.lambda;
     const p = m > 0 ? invertSpd(gram, m) : new Float64Array(0);
-    this.weights = new Float32Array(m * m);
+    this.keepLargest(m, (r, c) => (r === c ? 0 : -p[r * m + c]! / p[c * m + c]!));
+  }
+
+  /** Keeps each row's rowEntries largest weights by magnitude, in catalog-index order of columns. */
+  private keepLargest(m: number, weightOf: (row: number, column: number) => number): void {
+    const entries = Math.min(m, this.options.rowEntries ?? 128);
+    this.rowStart = new Int32Array(m + 1);
+    const cols: number[] = [];
+    const values: number[] = [];
+    const row = new Float64Array(m);
+    const order = Array.from({ length: m }, (_, c) => c);
     for (let r = 0; r < m; r++) {
-      for (let c = 0; c < m; c++) {
-        if (r !== c) this.weights[r * m + c] = -p[r * m + c]! / p[c * m + c]!;
+      for (let c = 0; c < m; c++) row[c] = weightOf(r, c);
+      const kept = order
+        .filter((c) => row[c] !== 0)
+        .sort((a, b) => Math.abs(row[b]!) - Math.abs(row[a]!) || a - b)
+        .slice(0, entries)
+        .sort((a, b) => a - b);
+      for (const c of kept) {
+        cols.push(c);
+        values.push(row[c]!);
       }
+      this.rowStart[r + 1] = cols.length;
     }
+    this.rowCols = Int32Array.from(cols);
+    this.rowValues = Float32Array.from(values);
   }
 
   state(): ModelArrays {
-    return { keep: this.keep, position: this.position, weights: this.weights };
+    const { keep, position, rowStart, rowCols, rowValues } = this;
+    return { keep, position, rowStart, rowCols, rowValues };
   }
 
   restore(state: ModelArrays): void {
     this.keep = Int32Array.from(state.keep!);
     this.position = Int32Array.from(state.position!);
-    this.weights = Float32Array.from(state.weights!);
+    this.rowStart = Int32Array.from(state.rowStart ?? [0]);
+    this.rowCols = Int32Array.from(state.rowCols ?? []);
+    this.rowValues = Float32Array.from(state.rowValues ?? []);
   }
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */
   scoreItems(items: ArrayLike<number>, itemWeights: ArrayLike<number> | null, out: Float32Array): void {
     out.fill(0);
-    const m = this.keep.length;
-    // Reused: three calls per checkout would otherwise leave as many row-sized arrays to collect.
-    if (this.acc.length !== m) this.acc = new Float32Array(m);
-    const acc = this.acc.fill(0);
+    const { keep, rowStart, rowCols, rowValues } = this;
     for (let t = 0; t < items.length; t++) {
       const row = this.position[items[t]!] ?? -1;
       if (row < 0) continue;
       const w = itemWeights ? itemWeights[t]! : 1;
-      const base = row * m;
-      for (let c = 0; c < m; c++) acc[c] = acc[c]! + w * this.weights[base + c]!;
+      for (let e = rowStart[row]!; e < rowStart[row + 1]!; e++) {
+        const product = keep[rowCols[e]!]!;
+        out[product] = out[product]! + w * rowValues[e]!;
+      }
     }
-    for (let c = 0; c < m; c++) out[this.keep[c]!] = acc[c]!;
   }
 
   /** The products with a row: the only ones scoreItems may score above zero. */
@@ -125,7 +154,11 @@ export class EaseRecommender implements Recommender {
   weight(from: number, to: number): number {
     const r = this.position[from] ?? -1;
     const c = this.position[to] ?? -1;
-    return r < 0 || c < 0 ? 0 : this.weights[r * this.keep.length + c]!;
+    if (r < 0 || c < 0) return 0;
+    for (let e = this.rowStart[r]!; e < this.rowStart[r + 1]!; e++) {
+      if (this.rowCols[e] === c) return this.rowValues[e]!;
+    }
+    return 0;
   }
 
   score(query: Query, out: Float32Array): void {
