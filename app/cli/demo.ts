@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createConnection } from "node:net";
-import { parseArgs } from "node:util";
 
 import "./local-secrets";
+import { commandLine } from "./args";
 
 // The demo says what it does in its own lines: its services log only warnings here, while the server
 // and worker it starts log as configured.
@@ -73,19 +73,16 @@ function run(command: string, args: string[], extraEnv: Record<string, string> =
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const args = commandLine(USAGE, {
     options: {
       file: { type: "string" },
       seed: { type: "string", default: "7" },
       reset: { type: "boolean", default: false },
       "no-serve": { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values } = args;
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
     console.error(`--seed must be a whole number\n\n${USAGE}`);

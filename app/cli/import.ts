@@ -1,12 +1,11 @@
 import "./local-secrets";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { db } from "~/db.server";
-import { normalizeShopDomain } from "~/lib/shopify-ids";
 import { fileText } from "~/lib/text-lines.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { startHistoryImport } from "~/services/start-history-import.server";
+import { commandLine, shopOption } from "./args";
 import { progressBar } from "./progress";
 import { fail, runCli } from "./run";
 
@@ -18,21 +17,18 @@ const USAGE = `Usage:
       Queue the Admin API history import (bulk operations) for an installed shop; a worker runs it.`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const args = commandLine(USAGE, {
     options: {
       shop: { type: "string" },
       file: { type: "string" },
       bulk: { type: "boolean", default: false },
       "no-wait": { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const shop = values.shop ? normalizeShopDomain(values.shop) : null;
-  if (!shop) return fail(`--shop must be a shop domain like demo-shop.myshopify.com\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
+  const shop = shopOption(values.shop, USAGE);
+  if (!shop) return 1;
   if (values.bulk === Boolean(values.file)) return fail(`Give either --file or --bulk.\n\n${USAGE}`);
   if (values.file) return importFile(shop, values.file);
   return bulk(shop, !values["no-wait"]);

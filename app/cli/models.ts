@@ -1,12 +1,11 @@
 import "./local-secrets";
-import { parseArgs } from "node:util";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
-import { normalizeShopDomain } from "~/lib/shopify-ids";
 import { logger } from "~/logger.server";
 import { listModelVersions, restoreVersion } from "~/services/model-registry.server";
 import { requestTraining } from "~/services/request-training.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
+import { commandLine, shopOption } from "./args";
 import { fail, runCli } from "./run";
 
 const USAGE = `Usage:
@@ -20,20 +19,17 @@ const USAGE = `Usage:
       A version trained before a customer was erased cannot be restored.`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const args = commandLine(USAGE, {
     allowPositionals: true,
     options: {
       shop: { type: "string" },
       queue: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const shop = values.shop ? normalizeShopDomain(values.shop) : null;
-  if (!shop) return fail(`--shop must be a shop domain like demo-shop.myshopify.com\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const shop = shopOption(values.shop, USAGE);
+  if (!shop) return 1;
   const [command, argument] = positionals;
   switch (command) {
     case "list":

@@ -4,13 +4,12 @@ import "./local-secrets";
 process.env.LOG_STREAM ??= "stderr";
 
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { db } from "~/db.server";
 import { parseOfferQuery } from "~/lib/offer-query";
-import { normalizeShopDomain } from "~/lib/shopify-ids";
 import { fileLines } from "~/lib/text-lines.server";
 import { findShop } from "~/models/shops.server";
 import { answerOfferQuery } from "~/services/answer-offer-query.server";
+import { commandLine, shopOption } from "./args";
 import { fail, runCli } from "./run";
 
 const USAGE = `Usage: npm run offers -- --shop <shop>.myshopify.com --queries <queries.jsonl[.gz]> [--k N]
@@ -23,20 +22,17 @@ const USAGE = `Usage: npm run offers -- --shop <shop>.myshopify.com --queries <q
   Bad lines are reported on stderr with their line number, and the exit code is 1.`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const args = commandLine(USAGE, {
     options: {
       shop: { type: "string" },
       queries: { type: "string" },
       k: { type: "string" },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const shopDomain = values.shop ? normalizeShopDomain(values.shop) : null;
-  if (!shopDomain) return fail(`--shop must be a shop domain like demo-shop.myshopify.com\n\n${USAGE}`);
+  if (!args) return 0;
+  const { values } = args;
+  const shopDomain = shopOption(values.shop, USAGE);
+  if (!shopDomain) return 1;
   if (!values.queries) return fail(`--queries is required\n\n${USAGE}`);
   if (!existsSync(values.queries)) return fail(`No such file: ${values.queries}`);
   const k = values.k === undefined ? undefined : Number(values.k);

@@ -14,7 +14,19 @@ function define<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinitio
   return definition;
 }
 
+/** Retries `attempts` times in all, the waits doubling from `delay` ms. */
+function retries(attempts: number, delay: number): JobsOptions {
+  return { attempts, backoff: { type: "exponential", delay } };
+}
+
+/** Finished jobs stay an hour, failed ones a week, so their ids still deduplicate and can be read. */
 const keep = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } };
+/** Hourly and nightly housekeeping: only its latest runs are kept. */
+const keepLatest = { removeOnComplete: 30, removeOnFail: 100 };
+/** Removed once done, so the same job id can be asked for again; a failure is kept an hour. */
+const removeWhenDone = { removeOnComplete: true, removeOnFail: { age: 3_600 } };
+
+const shopDomain = z.string().min(1);
 
 /**
  * Every job the app runs. Payloads carry ids, never secrets or personal data (BullMQ stores them in
@@ -28,7 +40,7 @@ export const JOBS = {
   "process-webhook": define({
     queue: "ingest",
     schema: z.object({ deliveryId: z.uuid() }),
-    options: { attempts: 15, backoff: { type: "exponential", delay: 2_000 }, ...keep },
+    options: { ...retries(15, 2_000), ...keep },
   }),
   /**
    * Re-enqueues work recorded in Postgres that never reached a worker (deliveries, import runs), and
@@ -47,13 +59,13 @@ export const JOBS = {
   "prune-deliveries": define({
     queue: "ingest",
     schema: z.object({}),
-    options: { attempts: 1, removeOnComplete: 30, removeOnFail: 100 },
+    options: { attempts: 1, ...keepLatest },
   }),
   /** Imports a shop's order and product history through Admin API bulk operations. */
   "bulk-import": define({
     queue: "backfill",
-    schema: z.object({ shopDomain: z.string().min(1), importRunId: z.uuid() }),
-    options: { attempts: 6, backoff: { type: "exponential", delay: 30_000 }, ...keep },
+    schema: z.object({ shopDomain, importRunId: z.uuid() }),
+    options: { ...retries(6, 30_000), ...keep },
   }),
   /**
    * Trains a shop's model and registers it (live or rejected). Job id: `train-<shop>`, so triggers
@@ -63,21 +75,16 @@ export const JOBS = {
   train: define({
     queue: "train",
     schema: z.object({
-      shopDomain: z.string().min(1),
+      shopDomain,
       reason: z.enum(["import", "nightly", "orders", "manual", "outdated", "redaction"]),
     }),
-    options: { attempts: 2, backoff: { type: "exponential", delay: 60_000 }, ...keep },
+    options: { ...retries(2, 60_000), ...keep },
   }),
   /** Queues a training for every installed shop whose data changed since its last one (nightly). */
   "schedule-training": define({
     queue: "train",
     schema: z.object({}),
-    options: {
-      attempts: 3,
-      backoff: { type: "exponential", delay: 60_000 },
-      removeOnComplete: 30,
-      removeOnFail: 100,
-    },
+    options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /**
    * Creates single-use discount codes in Shopify for the shop's wanted pools (see
@@ -86,13 +93,8 @@ export const JOBS = {
    */
   "replenish-discount-codes": define({
     queue: "discounts",
-    schema: z.object({ shopDomain: z.string().min(1) }),
-    options: {
-      attempts: 5,
-      backoff: { type: "exponential", delay: 10_000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 3_600 },
-    },
+    schema: z.object({ shopDomain }),
+    options: { ...retries(5, 10_000), ...removeWhenDone },
   }),
   /**
    * Reads the products of the shop's excluded collections from the Admin API and stores them (see
@@ -102,24 +104,14 @@ export const JOBS = {
    */
   "sync-collections": define({
     queue: "backfill",
-    schema: z.object({ shopDomain: z.string().min(1) }),
-    options: {
-      attempts: 5,
-      backoff: { type: "exponential", delay: 30_000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 3_600 },
-    },
+    schema: z.object({ shopDomain }),
+    options: { ...retries(5, 30_000), ...removeWhenDone },
   }),
   /** Queues a collection sync for every installed shop that excludes collections (nightly). */
   "schedule-collection-sync": define({
     queue: "backfill",
     schema: z.object({}),
-    options: {
-      attempts: 3,
-      backoff: { type: "exponential", delay: 60_000 },
-      removeOnComplete: 30,
-      removeOnFail: 100,
-    },
+    options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /**
    * Pauses experiment arms whose checkout completion fell significantly below the holdout's, for
@@ -128,7 +120,7 @@ export const JOBS = {
   "check-guardrails": define({
     queue: "ingest",
     schema: z.object({}),
-    options: { attempts: 1, removeOnComplete: 30, removeOnFail: 100 },
+    options: { attempts: 1, ...keepLatest },
   }),
 } as const;
 

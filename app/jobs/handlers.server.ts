@@ -69,29 +69,26 @@ export const HANDLERS: Handlers = {
     }),
   "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
-  "replenish-discount-codes": async ({ shopDomain }, { log }) => {
-    const { admin } = await shopify().unauthenticated.admin(shopDomain);
-    const child = log.child({ shop: shopDomain });
-    return replenishDiscountCodes(db(), {
+  "replenish-discount-codes": async ({ shopDomain }, { log }) =>
+    replenishDiscountCodes(db(), {
       shopDomain,
-      admin: adminGraphql(admin.graphql, {
-        onWait: ({ ms, reason }) => child.debug({ ms, reason }, "waiting for the Admin API bucket"),
-      }),
-      log: child,
+      ...(await shopAdmin(shopDomain, log)),
       poolSize: env().DISCOUNT_POOL_SIZE,
       codeLifetimeMs: env().DISCOUNT_CODE_DAYS * 86_400_000,
-    });
-  },
-  "sync-collections": async ({ shopDomain }, { log }) => {
-    const { admin } = await shopify().unauthenticated.admin(shopDomain);
-    const child = log.child({ shop: shopDomain });
-    return syncExcludedCollections(db(), {
-      shopDomain,
-      admin: adminGraphql(admin.graphql, {
-        onWait: ({ ms, reason }) => child.debug({ ms, reason }, "waiting for the Admin API bucket"),
-      }),
-      log: child,
-    });
-  },
+    }),
+  "sync-collections": async ({ shopDomain }, { log }) =>
+    syncExcludedCollections(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
   "schedule-collection-sync": async () => ({ shops: await requestNightlyCollectionSync(db()) }),
 };
+
+/** The shop's Admin API client, which waits out its rate-limit bucket, and a logger for the shop. */
+async function shopAdmin(shopDomain: string, log: Logger) {
+  const { admin } = await shopify().unauthenticated.admin(shopDomain);
+  const child = log.child({ shop: shopDomain });
+  return {
+    admin: adminGraphql(admin.graphql, {
+      onWait: ({ ms, reason }) => child.debug({ ms, reason }, "waiting for the Admin API bucket"),
+    }),
+    log: child,
+  };
+}

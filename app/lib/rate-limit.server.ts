@@ -10,6 +10,12 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
+interface RateLimitOptions {
+  bucket: string;
+  limit: number;
+  windowMs: number;
+}
+
 // A window opens at a key's first hit and lasts windowMs; the key expires with it.
 const FIXED_WINDOW = `
 local count = redis.call('INCR', KEYS[1])
@@ -24,23 +30,13 @@ return {count, ttl}`;
  * Counts a request against a fixed-window limit in Redis. When Redis cannot answer in time the
  * request is let through (logged): what the limits protect is worth less than failing shoppers.
  */
-export async function hitRateLimit({
-  bucket,
-  limit,
-  windowMs,
-}: {
-  bucket: string;
-  limit: number;
-  windowMs: number;
-}): Promise<RateLimitResult> {
+export function hitRateLimit({ bucket, limit, windowMs }: RateLimitOptions): Promise<RateLimitResult> {
   const key = `${env().QUEUE_PREFIX}:ratelimit:${bucket}`;
-  try {
+  const open: RateLimitResult = { allowed: true, count: 0, retryAfterSeconds: 0 };
+  return failingOpen("rate limit unchecked", open, async () => {
     const [count, ttl] = (await requestRedis().eval(FIXED_WINDOW, 1, key, windowMs)) as [number, number];
     return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
-  } catch (error) {
-    logger().warn({ error: describeError(error) }, "rate limit unchecked");
-    return { allowed: true, count: 0, retryAfterSeconds: 0 };
-  }
+  });
 }
 
 // A member joins the key's set only while the set holds fewer than ARGV[2]; the set expires with ARGV[3].
@@ -51,26 +47,32 @@ redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
-/**
- * Whether `member` is among the first `limit` distinct members of a bucket (a member already in is
- * always); the bucket lasts `ttlMs` from its latest member. Fails open, like hitRateLimit.
- */
-export async function admitDistinct({
-  bucket,
-  member,
-  limit,
-  ttlMs,
-}: {
+interface DistinctOptions {
   bucket: string;
   member: string;
   limit: number;
   ttlMs: number;
-}): Promise<boolean> {
+}
+
+/**
+ * Whether `member` is among the first `limit` distinct members of a bucket (a member already in is
+ * always); the bucket lasts `ttlMs` from its latest member. Fails open, like hitRateLimit.
+ */
+export function admitDistinct({ bucket, member, limit, ttlMs }: DistinctOptions): Promise<boolean> {
   const key = `${env().QUEUE_PREFIX}:distinct:${bucket}`;
+  return failingOpen(
+    "distinct limit unchecked",
+    true,
+    async () => (await requestRedis().eval(DISTINCT_CAP, 1, key, member, limit, Math.max(1, ttlMs))) === 1,
+  );
+}
+
+/** The check's answer, or `open` (logged as `message`) when Redis cannot give one in time. */
+async function failingOpen<T>(message: string, open: T, check: () => Promise<T>): Promise<T> {
   try {
-    return (await requestRedis().eval(DISTINCT_CAP, 1, key, member, limit, Math.max(1, ttlMs))) === 1;
+    return await check();
   } catch (error) {
-    logger().warn({ error: describeError(error) }, "distinct limit unchecked");
-    return true;
+    logger().warn({ error: describeError(error) }, message);
+    return open;
   }
 }

@@ -131,24 +131,15 @@ function toEvent(
       return { event: { kind: "shop-redact" }, namedShop: ShopRedactPayload.parse(payload).shop_domain };
     case "CUSTOMERS_REDACT": {
       const body = CustomerRedactPayload.parse(payload);
-      return {
-        event: {
-          kind: "customer-redact",
-          customerKey: hash(body.customer.id),
-          orderIds: body.orders_to_redact,
-        },
-        namedShop: body.shop_domain,
-      };
+      const customer = { customerKey: hash(body.customer.id), orderIds: body.orders_to_redact };
+      return { event: { kind: "customer-redact", ...customer }, namedShop: body.shop_domain };
     }
     case "CUSTOMERS_DATA_REQUEST": {
       const body = CustomerDataRequestPayload.parse(payload);
+      const customer = { customerKey: hash(body.customer.id), orderIds: body.orders_requested };
+      const requestId = body.data_request?.id ?? null;
       return {
-        event: {
-          kind: "customer-data-request",
-          customerKey: hash(body.customer.id),
-          orderIds: body.orders_requested,
-          requestId: body.data_request?.id ?? null,
-        },
+        event: { kind: "customer-data-request", ...customer, requestId },
         namedShop: body.shop_domain,
       };
     }

@@ -119,27 +119,27 @@ export const ShopPayload = z
   .refine((shop) => shop.myshopify_domain || shop.domain, "names no shop domain")
   .transform((shop) => ({ shopDomain: (shop.myshopify_domain || shop.domain)! }));
 
-/** The three compliance bodies, each told apart by what it must and must not carry. */
-export const ShopRedactPayload = z.object({
+/**
+ * The three compliance bodies name the shop and are told apart by what they carry: nothing about a
+ * customer (shop/redact), a customer and the orders to redact, or a customer and the orders asked for.
+ * Each refuses the fields that belong to the others.
+ */
+const ComplianceBody = z.object({
   shop_id: Id,
   shop_domain: ShopDomain,
   customer: z.never().optional(),
   orders_to_redact: z.never().optional(),
   orders_requested: z.never().optional(),
 });
-export const CustomerRedactPayload = z.object({
-  shop_id: Id,
-  shop_domain: ShopDomain,
-  customer: z.object({ id: Id }),
-  orders_to_redact: z.array(Id),
-  orders_requested: z.never().optional(),
-});
+const Customer = z.object({ id: Id });
 
-export const CustomerDataRequestPayload = z.object({
-  shop_id: Id,
-  shop_domain: ShopDomain,
-  customer: z.object({ id: Id }),
+export const ShopRedactPayload = ComplianceBody;
+export const CustomerRedactPayload = ComplianceBody.extend({
+  customer: Customer,
+  orders_to_redact: z.array(Id),
+});
+export const CustomerDataRequestPayload = ComplianceBody.extend({
+  customer: Customer,
   orders_requested: z.array(Id),
-  orders_to_redact: z.never().optional(),
   data_request: z.object({ id: Id }).nullish(),
 });

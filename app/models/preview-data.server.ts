@@ -1,4 +1,5 @@
 import type { Db, Tx } from "~/db.server";
+import { likeContaining } from "./products.server";
 
 export interface PreviewProduct {
   productId: string;
@@ -10,7 +11,7 @@ export async function findProducts(
   tx: Tx | Db,
   { shopId, query, limit }: { shopId: string; query: string; limit: number },
 ): Promise<PreviewProduct[]> {
-  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = likeContaining(query);
   return tx.$queryRaw<PreviewProduct[]>`
     SELECT p."externalId" AS "productId", p.title
     FROM "Product" p

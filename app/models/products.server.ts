@@ -178,6 +178,11 @@ export async function productOfAnotherShop(
   return found !== null;
 }
 
+/** A LIKE pattern for text that contains `query` as typed: its `%`, `_` and `\` match themselves. */
+export function likeContaining(query: string): string {
+  return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export interface ProductMatch {
   id: string;
   title: string;
@@ -191,7 +196,7 @@ export async function searchProductsByTitle(
   tx: Tx | Db,
   { shopId, query, limit }: { shopId: string; query: string; limit: number },
 ): Promise<ProductMatch[]> {
-  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = likeContaining(query);
   return tx.$queryRaw<ProductMatch[]>`
     SELECT "externalId" AS id, title FROM "Product"
     WHERE "shopId" = ${shopId}::uuid AND title ILIKE ${pattern} AND "externalId" ~ '^[0-9]{1,19}$'

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "~/db.server";
+import { AppError } from "~/lib/errors";
 import { normalizeShopDomain } from "~/lib/shopify-ids";
 
 export interface ShopRecord {
@@ -23,6 +24,13 @@ export async function ensureShop(tx: Tx | Db, domain: string): Promise<ShopRecor
 
 export async function findShop(tx: Tx | Db, domain: string): Promise<ShopRecord | null> {
   return tx.shop.findUnique({ where: { domain }, select: shopFields });
+}
+
+/** The shop's row, for services that act on a shop the caller named: a NOT_FOUND AppError when unknown. */
+export async function requireShop(tx: Tx | Db, domain: string): Promise<ShopRecord> {
+  const shop = await findShop(tx, domain);
+  if (!shop) throw new AppError("NOT_FOUND", `No shop ${domain}.`);
+  return shop;
 }
 
 /**

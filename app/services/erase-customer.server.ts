@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
-import { findShop } from "~/models/shops.server";
+import { requireShop } from "~/models/shops.server";
 import { redactCustomer } from "./privacy.server";
 import { requestTrainingSoon } from "./request-training.server";
 
@@ -19,8 +19,7 @@ export async function eraseCustomerByOrder(
   database: Db,
   { shopDomain, orderNumber }: { shopDomain: string; orderNumber: string },
 ): Promise<Erasure> {
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const erasure = await database.$transaction(async (tx) => {
     const order = await tx.order.findFirst({
       where: { shopId: shop.id, externalId: orderNumber },

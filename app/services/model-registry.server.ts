@@ -15,7 +15,7 @@ import {
   reject,
   retire,
 } from "~/models/model-versions.server";
-import { findShop } from "~/models/shops.server";
+import { requireShop } from "~/models/shops.server";
 import {
   firstVersionWithoutErased,
   markRedactionsApplied,
@@ -133,8 +133,7 @@ export async function restoreVersion(
   database: Db,
   { shopDomain, version }: { shopDomain: string; version: number },
 ) {
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const restored = await database.$transaction(async (tx) => {
     await lockShopModels(tx, shop.id);
     const target = await findVersion(tx, { shopId: shop.id, version });
@@ -166,8 +165,7 @@ export async function restoreVersion(
 
 /** A shop's model versions, newest first, with their metrics validated. */
 export async function listModelVersions(database: Db, shopDomain: string) {
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const versions = await listVersions(database, shop.id);
   return versions.map(({ artifact, metrics, ...version }) => ({
     ...version,

@@ -1,9 +1,8 @@
 import type { Db } from "~/db.server";
-import { AppError } from "~/lib/errors";
 import type { ReportWindow } from "~/lib/report-window";
 import { countOfferEventsByDay } from "~/models/offer-events.server";
 import { offeredOrderLines } from "~/models/offer-purchases.server";
-import { findShop } from "~/models/shops.server";
+import { requireShop } from "~/models/shops.server";
 import { attributedOffer, type OfferReportRow, offerReport } from "./offer-report.server";
 
 export interface PerformanceDay {
@@ -47,8 +46,7 @@ export async function offerPerformance(
   database: Db,
   { shopDomain, window }: { shopDomain: string; window: ReportWindow },
 ): Promise<OfferPerformance> {
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const { since, until, surface } = window;
   const [report, events, lines] = await Promise.all([
     offerReport(database, { shopDomain, since, until }),

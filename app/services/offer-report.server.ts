@@ -1,10 +1,9 @@
 import type { Db } from "~/db.server";
-import { AppError } from "~/lib/errors";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import type { OfferEventType, Surface } from "~/lib/offers";
 import { countOfferEvents } from "~/models/offer-events.server";
 import { type OfferedOrderLine, offeredOrderLines } from "~/models/offer-purchases.server";
-import { findShop } from "~/models/shops.server";
+import { requireShop } from "~/models/shops.server";
 
 /** A purchase counts for an offer when the order is placed within a week of serving. */
 export const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
@@ -59,8 +58,7 @@ export async function offerReport(
   database: Db,
   { shopDomain, since, until = new Date() }: { shopDomain: string; since: Date; until?: Date },
 ): Promise<OfferReport> {
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const [eventCounts, lines] = await Promise.all([
     countOfferEvents(database, { shopId: shop.id, since, until }),
     offeredOrderLines(database, { shopId: shop.id, since, until }),

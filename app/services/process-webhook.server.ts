@@ -119,32 +119,40 @@ async function applyEvent(
 ): Promise<Applied> {
   const redactedAt = event.kind === "shop-redact" ? null : await shopRedactedAt(tx, shopDomain);
   if (redactedAt && triggeredAt <= redactedAt) return { refused: "triggered before the shop was redacted" };
-  // After a redaction only a new install, never a delivery, brings the shop back.
-  const shopFor = async () => (redactedAt ? findShop(tx, shopDomain) : ensureShop(tx, shopDomain));
+  // Orders, refunds and products are stored only when no other shop holds them. After a redaction
+  // only a new install, never a delivery, brings the shop back.
+  const ownShop = async (ofAnotherShop: Promise<boolean>, refused: string) => {
+    if (await ofAnotherShop) return { refused };
+    const shop = redactedAt ? await findShop(tx, shopDomain) : await ensureShop(tx, shopDomain);
+    return shop ?? { refused: "the shop was redacted and not installed since" };
+  };
   switch (event.kind) {
     case "order": {
       const externalIds = [event.order.externalId];
-      if (await ordersOfAnotherShop(tx, { shopDomain, externalIds }))
-        return { refused: "the order belongs to another shop" };
-      const shop = await shopFor();
-      if (!shop) return { refused: "the shop was redacted and not installed since" };
+      const shop = await ownShop(
+        ordersOfAnotherShop(tx, { shopDomain, externalIds }),
+        "the order belongs to another shop",
+      );
+      if ("refused" in shop) return shop;
       await upsertOrderBatch(tx, { shopId: shop.id, source: "shopify", orders: [event.order] });
       return { shopId: shop.id };
     }
     case "refund": {
       const externalIds = [event.refund.orderExternalId];
-      if (await ordersOfAnotherShop(tx, { shopDomain, externalIds }))
-        return { refused: "the refund's order belongs to another shop" };
-      const shop = await shopFor();
-      if (!shop) return { refused: "the shop was redacted and not installed since" };
+      const shop = await ownShop(
+        ordersOfAnotherShop(tx, { shopDomain, externalIds }),
+        "the refund's order belongs to another shop",
+      );
+      if ("refused" in shop) return shop;
       await recordRefunds(tx, { shopId: shop.id, refunds: [event.refund] });
       return {};
     }
     case "product": {
-      if (await productOfAnotherShop(tx, { shopDomain, externalId: event.product.externalId }))
-        return { refused: "the product belongs to another shop" };
-      const shop = await shopFor();
-      if (!shop) return { refused: "the shop was redacted and not installed since" };
+      const shop = await ownShop(
+        productOfAnotherShop(tx, { shopDomain, externalId: event.product.externalId }),
+        "the product belongs to another shop",
+      );
+      if ("refused" in shop) return shop;
       await upsertProductBatch(tx, { shopId: shop.id, products: [event.product], replaceVariants: true });
       return {};
     }

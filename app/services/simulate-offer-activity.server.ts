@@ -16,7 +16,7 @@ import { settleCodes } from "~/models/discount-codes.server";
 import { type Exposure, recordExperiment } from "~/models/experiments.server";
 import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
-import { findShop } from "~/models/shops.server";
+import { requireShop } from "~/models/shops.server";
 import {
   deleteSimulatedActivity,
   foreignOrderCount,
@@ -75,8 +75,7 @@ export async function simulateOfferActivity(
 ): Promise<SimulatedActivity> {
   if (shopDomain !== DEMO_SHOP)
     throw new AppError("BAD_REQUEST", "Only the synthetic demo shop gets simulated shoppers.");
-  const shop = await findShop(database, shopDomain);
-  if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
+  const shop = await requireShop(database, shopDomain);
   const prefix = { shopId: shop.id, simulatedPrefix: SIMULATED_ORDER_PREFIX };
   if ((await foreignOrderCount(database, prefix)) > 0)
     throw new AppError("CONFLICT", "The shop holds orders the synthetic generator did not make.");

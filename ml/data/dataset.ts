@@ -57,12 +57,12 @@ export function buildDataset(rows: Iterable<OrderRow>): Dataset {
   for (const row of rows) {
     let product = catalog.productIndex.get(row.productId);
     if (product === undefined) {
-      product = catalog.productIds.length;
-      catalog.productIndex.set(row.productId, product);
-      catalog.productIds.push(row.productId);
-      catalog.productTitles.push(row.productTitle || row.productId);
-      catalog.productCategories.push(row.productCategory);
-      catalog.productKeywords.push("");
+      product = addProduct(catalog, row.productId);
+      describeProduct(catalog, product, {
+        title: row.productTitle || row.productId,
+        category: row.productCategory,
+        keywords: "",
+      });
     }
     let order = orders.get(row.orderId);
     if (!order) {
@@ -75,6 +75,24 @@ export function buildDataset(rows: Iterable<OrderRow>): Dataset {
     else if (!(order.time <= time)) order.time = time;
   }
   return fromOrders(catalog, [...orders.entries()], dated);
+}
+
+/** Appends a product to the catalog and returns its index; its words are set by describeProduct. */
+function addProduct(catalog: Catalog, id: string): number {
+  const index = catalog.productIds.length;
+  catalog.productIndex.set(id, index);
+  catalog.productIds.push(id);
+  return index;
+}
+
+function describeProduct(
+  catalog: Catalog,
+  index: number,
+  words: { title: string; category: string; keywords: string },
+) {
+  catalog.productTitles[index] = words.title;
+  catalog.productCategories[index] = words.category;
+  catalog.productKeywords[index] = words.keywords;
 }
 
 function customerOf(catalog: Catalog, id: string): number {
@@ -137,15 +155,8 @@ export function withProducts(data: Dataset, products: Iterable<ProductContent>):
     productIndex: new Map(source.productIndex),
   };
   for (const product of products) {
-    let index = catalog.productIndex.get(product.id);
-    if (index === undefined) {
-      index = catalog.productIds.length;
-      catalog.productIndex.set(product.id, index);
-      catalog.productIds.push(product.id);
-    }
-    catalog.productTitles[index] = product.title || product.id;
-    catalog.productCategories[index] = product.category;
-    catalog.productKeywords[index] = product.keywords;
+    const index = catalog.productIndex.get(product.id) ?? addProduct(catalog, product.id);
+    describeProduct(catalog, index, { ...product, title: product.title || product.id });
   }
   return { ...data, catalog };
 }

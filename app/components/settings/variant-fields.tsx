@@ -30,32 +30,29 @@ export function VariantFields({
   onRemove(): void;
 }) {
   const prefix = `experiment.variants.${index}`;
+  const text = (
+    key: "key" | "share",
+    label: string,
+    extra: Partial<Parameters<typeof TextField>[0]> = {},
+  ) => (
+    <TextField
+      label={label}
+      name={`${prefix}.${key}`}
+      value={variant[key]}
+      onChange={(value) => onChange({ [key]: value })}
+      error={errors[`${prefix}.${key}`]}
+      autoComplete="off"
+      {...extra}
+    />
+  );
   return (
     <BlockStack gap="200">
       <Text as="h3" variant="headingSm">
         Variant {index + 1}
       </Text>
       <FormLayout.Group condensed>
-        <TextField
-          label="Name"
-          name={`${prefix}.key`}
-          value={variant.key}
-          onChange={(key) => onChange({ key })}
-          error={errors[`${prefix}.key`]}
-          autoComplete="off"
-        />
-        <TextField
-          label="Share of shoppers"
-          name={`${prefix}.share`}
-          type="number"
-          min={0}
-          max={100}
-          suffix="%"
-          value={variant.share}
-          onChange={(share) => onChange({ share })}
-          error={errors[`${prefix}.share`]}
-          autoComplete="off"
-        />
+        {text("key", "Name")}
+        {text("share", "Share of shoppers", { type: "number", min: 0, max: 100, suffix: "%" })}
         <Select
           label="Ranking"
           name={`${prefix}.ranking`}
