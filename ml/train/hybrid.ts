@@ -1,4 +1,4 @@
-import { type Dataset, groupByCustomer, numProducts } from "../data/dataset";
+import { type Dataset, groupByCustomer } from "../data/dataset";
 import { customerHistories } from "../data/history";
 import { buildQueries, type EvalQuery, temporalSplit } from "../data/split";
 import {
