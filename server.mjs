@@ -1,28 +1,16 @@
-// Production HTTP server for the built app (npm start). Unlike remix-serve it logs paths without
-// query strings: embedded admin URLs carry the merchant's session token in `id_token`. It runs
-// WEB_CONCURRENCY worker processes (default: one per CPU) sharing the port, as Node serves best:
-// each keeps its own decoded models and caches, and a worker that dies is replaced. SERVER_BUILD
-// names another server build to serve (default build/server/index.js). Every request body is held
-// to the limit of its path (app/lib/body-limits.ts) before any route sees it.
+// Production HTTP server for the built app (npm start): Express and Remix, as the Remix template
+// serves, with what remix-serve lacks. It logs paths without query strings (embedded admin URLs
+// carry the merchant's session token in `id_token`), and holds every request body to the limit of
+// its path (app/lib/body-limits.ts) before any route sees it. It runs WEB_CONCURRENCY worker
+// processes (default: one per CPU) sharing the port, as Node serves best: each keeps its own decoded
+// models and caches, and a worker that dies is replaced. Its configuration (app/env.server.ts) and
+// logger come from the server build's entry (app/entry.server.tsx).
 import cluster from "node:cluster";
-import { createServer } from "node:http";
-import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import proxyAddr from "proxy-addr";
-
-const port = Number(process.env.PORT ?? 3000);
-const quiet = process.env.LOG_LEVEL === "silent" || process.env.LOG_LEVEL === "error";
-const workers = process.env.WEB_CONCURRENCY ? Number(process.env.WEB_CONCURRENCY) : availableParallelism();
-if (!Number.isInteger(workers) || workers < 1) {
-  process.stderr.write(
-    `WEB_CONCURRENCY must be a whole number of at least 1, not "${process.env.WEB_CONCURRENCY}"\n`,
-  );
-  process.exit(1);
-}
 
 /**
  * V8 flags of the workers. Checkouts leave short-lived garbage; with V8's default 16 MB
@@ -36,8 +24,31 @@ const WORKER_FLAGS = ["--max-semi-space-size=64"];
 /** How long a connection refused with its body unread stays open for the client to read the answer. */
 const LINGER_MS = 2_000;
 
-if (cluster.isPrimary) runWorkers(workers);
-else await serve();
+// The one variable read here and not through app/env.server.ts: it names the build, so it is read
+// before the build, and the environment schema inside it, is loaded. The offers bench serves its
+// request floor (scripts/bench/floor-build.ts) with it.
+const buildUrl = process.env.SERVER_BUILD
+  ? pathToFileURL(resolve(process.env.SERVER_BUILD)).href
+  : new URL("./build/server/index.js", import.meta.url).href;
+const build = await import(buildUrl);
+const { serverConfig, logger, maxBodyBytes } = build.entry?.module ?? {};
+if (![serverConfig, logger, maxBodyBytes].every((value) => typeof value === "function")) {
+  throw new Error("The server build's entry must export serverConfig, logger and maxBodyBytes");
+}
+
+// Validated in the primary and again in each worker: a bad setting stops the server at once, in
+// one line, rather than every worker dying as it starts and being replaced.
+let config;
+try {
+  config = serverConfig();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+const log = logger();
+
+if (cluster.isPrimary) runWorkers(config.workers);
+else serve();
 
 /** The primary only starts workers, replaces one that dies and stops them all on SIGTERM/SIGINT. */
 function runWorkers(count) {
@@ -50,7 +61,7 @@ function runWorkers(count) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    log(50, { pid: worker.process.pid, code, signal, msg: "worker exited; starting another" });
+    log.error({ pid: worker.process.pid, code, signal }, "worker exited; starting another");
     cluster.fork();
   });
   for (const name of ["SIGTERM", "SIGINT"]) {
@@ -61,25 +72,22 @@ function runWorkers(count) {
   }
 }
 
-function log(level, fields) {
-  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), ...fields })}\n`);
-}
-
-async function serve() {
-  const buildUrl = process.env.SERVER_BUILD
-    ? pathToFileURL(resolve(process.env.SERVER_BUILD)).href
-    : new URL("./build/server/index.js", import.meta.url).href;
-  const build = await import(buildUrl);
-  const maxBodyBytes = build.entry?.module?.maxBodyBytes;
-  if (typeof maxBodyBytes !== "function") throw new Error("The server build's entry exports no maxBodyBytes");
-  const handleRemix = createRequestHandler(build, process.env.NODE_ENV);
+function serve() {
+  const handleRemix = createRequestHandler(build, config.mode);
 
   const app = express();
   app.disable("x-powered-by");
-  // Behind a load balancer, TRUST_PROXY (a hop count, or Express's "trust proxy" addresses) makes
-  // req.ip the client's address from X-Forwarded-For; the events API limits guests by it.
-  const trustProxy = process.env.TRUST_PROXY;
-  if (trustProxy) app.set("trust proxy", /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+  // Behind a load balancer, TRUST_PROXY makes req.ip the client's address from X-Forwarded-For; the
+  // events API limits guests by it.
+  if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
+  // A body declared too large is refused before a byte of it is read, whatever the path.
+  app.use((request, response, next) => {
+    const limit = maxBodyBytes(request.path);
+    if (Number(request.headers["content-length"] ?? 0) <= limit) return next();
+    const started = performance.now();
+    refuseBody(request, response, limit);
+    logRequest(request.method, request.path, 413, started);
+  });
   // Small answers (a checkout's offers are 1–2 KB) are sent as they are: compressing them costs more
   // CPU per request than the bytes it saves.
   app.use(compression({ threshold: 4096 }));
@@ -107,12 +115,26 @@ async function serve() {
       response.statusMessage = answer.statusText;
       response.status(answer.status);
       for (const [name, value] of answer.headers) response.append(name, value);
-      if (/text\/event-stream/i.test(answer.headers.get("content-type") ?? "")) response.flushHeaders();
-      if (answer.body) await writeReadableStreamToWritable(answer.body, response);
+      const type = answer.headers.get("content-type") ?? "";
+      if (/text\/event-stream/i.test(type)) response.flushHeaders();
+      // JSON (the APIs' answers) goes out whole, with its length: under the compression threshold
+      // it is sent as it is, in one write.
+      if (answer.body && /^application\/json/i.test(type) && !answer.headers.has("content-length")) {
+        const body = Buffer.from(await answer.arrayBuffer());
+        response.setHeader("content-length", body.length);
+        response.end(request.method === "HEAD" ? undefined : body);
+      } else if (answer.body) await writeReadableStreamToWritable(answer.body, response);
       else response.end();
     } catch (error) {
       next(error);
     }
+  });
+  // A failure of this adapter (Remix answers its routes' own errors): logged without the query
+  // string, answered in the APIs' error shape.
+  app.use((error, request, response, _next) => {
+    log.error({ path: request.path, error: String(error?.stack ?? error) }, "request failed");
+    if (response.headersSent) return void response.end();
+    response.status(500).json({ error: { code: "INTERNAL", message: "Something went wrong." } });
   });
 
   /**
@@ -209,92 +231,11 @@ async function serve() {
     response.end(body);
   }
 
-  /**
-   * The checkout extension's API routes, called on every checkout render: they answer JSON from
-   * their own loader and action, so they are called directly, without Express's middleware and
-   * Remix's request pipeline, which cost more than the offers themselves. Everything else goes
-   * through Express and Remix.
-   */
-  const directRoutes = new Map(
-    [
-      ["/api/checkout/offers", "routes/api.checkout.offers"],
-      ["/api/checkout/events", "routes/api.checkout.events"],
-    ].map(([path, id]) => [path, build.routes[id]?.module]),
-  );
-
-  /** Remix's own split: mutations go to the action, everything else (OPTIONS included) to the loader. */
-  const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-  function routeHandler(module, method) {
-    return module && (MUTATIONS.has(method) ? module.action : module.loader);
-  }
-
-  async function callRoute(handler, request, response, started) {
-    const method = request.method ?? "GET";
-    const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
-    const webRequest = toWebRequest(request, response, url);
-    let answer;
-    try {
-      answer = await handler({
-        request: webRequest,
-        params: {},
-        context: { clientAddress: proxyAddr(request, app.get("trust proxy fn")) },
-      });
-    } catch (thrown) {
-      // Remix sends a thrown Response as the answer; anything else is a bug.
-      if (!(thrown instanceof Response)) throw thrown;
-      answer = thrown;
-    }
-    if (!(answer instanceof Response)) throw new Error(`${url.pathname} answered without a Response`);
-    if (response.headersSent) {
-      await answer.body?.cancel();
-      return logRequest(method, url.pathname, response.statusCode, started);
-    }
-    const body = Buffer.from(await answer.arrayBuffer());
-    for (const [name, value] of answer.headers) {
-      if (name !== "set-cookie") response.setHeader(name, value);
-    }
-    const cookies = answer.headers.getSetCookie();
-    if (cookies.length > 0) response.setHeader("set-cookie", cookies);
-    response.setHeader("content-length", body.length);
-    if (!request.complete) {
-      response.setHeader("connection", "close");
-      closeUnread(response.socket);
-    }
-    response.writeHead(answer.status);
-    response.end(method === "HEAD" ? undefined : body);
-    logRequest(method, url.pathname, answer.status, started);
-  }
-
-  const server = createServer((request, response) => {
-    const started = performance.now();
-    const path = request.url?.split("?", 1)[0] ?? "/";
-    // A body declared too large is refused before a byte of it is read.
-    if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes(path)) {
-      refuseBody(request, response, maxBodyBytes(path));
-      return logRequest(request.method, path, 413, started);
-    }
-    const handler = routeHandler(directRoutes.get(path), request.method ?? "GET");
-    if (!handler) return app(request, response);
-    callRoute(handler, request, response, started).catch((error) => {
-      log(50, { path, error: String(error?.stack ?? error), msg: "request failed" });
-      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-      response.end('{"error":{"code":"INTERNAL","message":"Something went wrong."}}');
-    });
-  });
-
   function logRequest(method, path, status, started) {
-    if (quiet) return;
-    log(30, {
-      method,
-      path,
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      msg: "request",
-    });
+    log.info({ method, path, status, ms: Math.round((performance.now() - started) * 10) / 10 }, "request");
   }
 
-  server.listen(port, () => log(30, { port, msg: "server listening" }));
+  const server = app.listen(config.port, () => log.info({ port: config.port }, "server listening"));
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.once(signal, () => server.close(() => process.exit(0)));
   }

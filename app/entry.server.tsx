@@ -7,8 +7,11 @@ import { shopify } from "./shopify.server";
 
 export const streamTimeout = 5_000;
 
-/** The body limit of each path, which server.mjs holds every request to. */
+// What server.mjs, plain JavaScript running this build, takes from the app: its validated
+// configuration, the logger, and the body limit of each path, which it holds every request to.
+export { serverConfig } from "./env.server";
 export { maxBodyBytes } from "./lib/body-limits";
+export { logger } from "./logger.server";
 
 export default async function handleRequest(
   request: Request,

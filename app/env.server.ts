@@ -1,11 +1,52 @@
+import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const DEV_SECRET = "dev-only-secret-change-me";
 
+const HOP_COUNT = /^\d+$/;
+const ADDRESS_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** One entry of Express's "trust proxy" list: an address, a CIDR range, or a named range. */
+function isTrustedProxy(entry: string): boolean {
+  if (ADDRESS_RANGES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (HOP_COUNT.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+// A hop count, or addresses and ranges of the proxies to trust, as Express's "trust proxy" takes them.
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .refine(
+    (value) => HOP_COUNT.test(value) || value.split(",").every((entry) => isTrustedProxy(entry.trim())),
+    "must be a hop count or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal",
+  )
+  .transform((value) =>
+    HOP_COUNT.test(value) ? Number(value) : value.split(",").map((entry) => entry.trim()),
+  );
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    PORT: z.coerce.number().int().positive().default(3000),
+    PORT: z.coerce
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be a port number from 1 to 65535")
+      .max(65_535, "must be a port number from 1 to 65535")
+      .default(3000),
+    // Worker processes of the production server (server.mjs); unset, one per CPU.
+    WEB_CONCURRENCY: z.coerce
+      .number("must be a whole number of at least 1")
+      .int("must be a whole number of at least 1")
+      .min(1, "must be a whole number of at least 1")
+      .max(256, "must be at most 256")
+      .optional(),
+    // Behind a load balancer: which X-Forwarded-For hops to trust for the client's address, which
+    // the events API limits guests by. Unset, the address is the connection's.
+    TRUST_PROXY: TrustProxySchema.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Where logs go: stderr for a command whose stdout is its answer (npm run offers).
     LOG_STREAM: z.enum(["stdout", "stderr"]).default("stdout"),
@@ -79,15 +120,28 @@ export type Env = z.infer<typeof EnvSchema>;
 
 let cached: Env | undefined;
 
-/** Validates an environment, saying which variables are wrong and why. */
+/** Validates an environment, saying on one line which variables are wrong and why. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
   }
   return parsed.data;
 }
+
+/** What the production server (server.mjs) takes from the environment. */
+export function serverConfig(source: Env = env()) {
+  return {
+    mode: source.NODE_ENV,
+    port: source.PORT,
+    workers: source.WEB_CONCURRENCY ?? availableParallelism(),
+    /** Express's "trust proxy" setting; undefined trusts no proxy */
+    trustProxy: source.TRUST_PROXY,
+  };
+}
+
+export type ServerConfig = ReturnType<typeof serverConfig>;
 
 /** The validated environment, parsed once on first use. */
 export function env(): Env {

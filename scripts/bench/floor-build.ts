@@ -1,18 +1,21 @@
 /**
- * The offers bench's request floor: a server build for server.mjs (SERVER_BUILD, run with tsx) whose
- * offers route does everything the real one must before it can rank, and nothing after: the session
- * token check, the CORS headers, the body read and validated, the shop looked up once per process and
- * a logged-in shopper's history read, answered with no offers. Its throughput bounds what any
+ * The offers bench's request floor: a server build for server.mjs (SERVER_BUILD, run with tsx). It
+ * is the app's own build (build/server/index.js, which the bench builds first), served through
+ * Express and Remix like the real one, with one difference: its offers route's action does
+ * everything the real one must before it can rank, and nothing after. The session token is checked,
+ * the CORS headers set, the body read and validated, the shop looked up once per process and a
+ * logged-in shopper's history read, and it answers with no offers. Its throughput bounds what any
  * ranking could reach on the machine.
  */
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, ServerBuild } from "@remix-run/node";
 import { db } from "~/db.server";
-import { maxBodyBytes } from "~/lib/body-limits";
 import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { AppError } from "~/lib/errors";
 import { parseInput, readJsonBody } from "~/lib/http";
 import { MAX_OFFERS_REQUEST_BYTES, OffersRequestSchema } from "~/lib/offers";
 import { customerHistory, servingPointer } from "~/models/serving-data.server";
+
+const OFFERS_ROUTE = "routes/api.checkout.offers";
 
 const shopIds = new Map<string, string>();
 
@@ -34,6 +37,14 @@ function action({ request }: ActionFunctionArgs) {
   });
 }
 
-export const entry = { module: { maxBodyBytes } };
-export const routes = { "routes/api.checkout.offers": { module: { action } } };
-export const mode = "production";
+const app: ServerBuild = await import(new URL("../../build/server/index.js", import.meta.url).href);
+const offers = app.routes[OFFERS_ROUTE];
+if (!offers) throw new Error(`The app's build has no ${OFFERS_ROUTE}`);
+
+// Every route, the root and the entry are the app's; the offers route keeps its id, parent, path
+// and preflight loader, with the floor's action.
+export const routes: ServerBuild["routes"] = {
+  ...app.routes,
+  [OFFERS_ROUTE]: { ...offers, module: { ...offers.module, action } },
+};
+export const { assets, assetsBuildDirectory, basename, entry, future, isSpaMode, mode, publicPath } = app;

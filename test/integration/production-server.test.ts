@@ -7,7 +7,7 @@ import { isolateIntegration } from "../helpers/integration";
 import { BROWSER_UA, checkoutToken, EXTENSION_ORIGIN, TEST_SHOP, webhookRequest } from "../helpers/shopify";
 
 /**
- * server.mjs calls the checkout API routes directly, outside Express and Remix, in worker
+ * server.mjs serves every route, the checkout APIs included, through Express and Remix in worker
  * processes: over real HTTP they must answer exactly as the routes do.
  */
 describe("the production server", () => {
@@ -58,7 +58,11 @@ describe("the production server", () => {
       expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
       expect(response.headers.get("Cache-Control")).toBe("no-store");
       expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-      const answer = await response.json();
+      // A small answer goes out whole and as it is: compressing it would cost more than it saves.
+      expect(response.headers.get("Content-Encoding")).toBeNull();
+      const text = await response.text();
+      expect(Number(response.headers.get("Content-Length"))).toBe(Buffer.byteLength(text));
+      const answer = JSON.parse(text);
       expect(answer.offers.map((offer: { productId: string }) => offer.productId)).toEqual(
         POPULAR.slice(0, 3).map((id) => `gid://shopify/Product/${id}`),
       );
@@ -78,6 +82,8 @@ describe("the production server", () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(preflight.headers.get("Access-Control-Allow-Headers")).toMatch(/authorization/i);
+    expect(await preflight.text()).toBe("");
 
     const forged = await post(
       "/api/checkout/offers",
@@ -197,6 +203,53 @@ describe("the production server", () => {
       });
       expect(accepted.status).toBe(200);
       expect(await db().webhookDelivery.count()).toBe(1);
+    });
+  });
+
+  describe("configured from the environment", () => {
+    it("limits guests by the address the trusted proxy forwards (TRUST_PROXY)", async () => {
+      const proxied = await startAppServer({
+        DATABASE_URL: context.databaseUrl,
+        REDIS_URL: context.redisUrl,
+        QUEUE_PREFIX: `${context.queuePrefix}proxied:`,
+        WEB_CONCURRENCY: "1",
+        TRUST_PROXY: "1",
+        OFFER_EVENTS_PER_MINUTE: "2",
+      });
+      try {
+        const report = async (address: string) =>
+          fetch(`${proxied.url}/api/checkout/events`, {
+            method: "POST",
+            headers: {
+              "User-Agent": BROWSER_UA,
+              Origin: EXTENSION_ORIGIN,
+              "Content-Type": "application/json",
+              "X-Forwarded-For": address,
+              Authorization: `Bearer ${await checkoutToken()}`,
+            },
+            body: JSON.stringify({ events: "none" }),
+          });
+        // Bad bodies count too: the limit is counted before the body is read.
+        const first = [];
+        for (let i = 0; i < 3; i++) first.push((await report("203.0.113.7")).status);
+        expect(first).toEqual([400, 400, 429]);
+        // Another shopper behind the same proxy is not limited by the first one's requests.
+        expect((await report("203.0.113.8")).status).toBe(400);
+      } finally {
+        await proxied.stop();
+      }
+    });
+
+    it("refuses to start on a bad setting, saying which in one line", async () => {
+      const started = startAppServer({
+        DATABASE_URL: context.databaseUrl,
+        REDIS_URL: context.redisUrl,
+        WEB_CONCURRENCY: "2",
+        TRUST_PROXY: "true",
+      });
+      await expect(started).rejects.toThrow(
+        /exited \(1\):\nInvalid environment: TRUST_PROXY: must be a hop count[^\n]*\n$/,
+      );
     });
   });
 });
