@@ -15,7 +15,7 @@ export interface EaseOptions {
   /** the most-bought products that get an EASE row (the inverse is cubic), default 2000 */
   maxItems?: number;
   /**
-   * the largest weights (by magnitude) kept of each row, default 128: the rest of a row is small,
+   * the largest weights (by magnitude) kept of each row, default 64: the rest of a row is small,
    * and keeping it made the weights a dense maxItems² matrix (16 MB at 2,000) read whole per checkout
    */
   rowEntries?: number;
@@ -94,7 +94,7 @@ export class EaseRecommender implements Recommender {
 
   /** Keeps each row's rowEntries largest weights by magnitude, in catalog-index order of columns. */
   private keepLargest(m: number, weightOf: (row: number, column: number) => number): void {
-    const entries = Math.min(m, this.options.rowEntries ?? 128);
+    const entries = Math.min(m, this.options.rowEntries ?? 64);
     this.rowStart = new Int32Array(m + 1);
     const cols: number[] = [];
     const values: number[] = [];
