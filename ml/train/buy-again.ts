@@ -26,8 +26,8 @@ export class BuyAgainRecommender implements Recommender {
  * the products scored.
  */
 export function scorePersonal(history: History, out: Float32Array, touched?: Touched): void {
-  out.fill(0);
-  touched?.reset(out.length);
+  if (touched) touched.clear(out);
+  else out.fill(0);
   const { items, weights } = history;
   for (let i = 0; i < items.length; i++) {
     if (items[i]! >= out.length) continue;

@@ -132,8 +132,10 @@ export class EaseRecommender implements Recommender {
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */
   scoreItems(items: ArrayLike<number>, itemWeights: ArrayLike<number> | null, out: Float32Array): void {
-    out.fill(0);
     const { keep, rowStart, rowCols, rowValues } = this;
+    // Only products with a row are ever written: they are the ones to clear.
+    if (out.length !== this.position.length) out.fill(0);
+    else for (let c = 0; c < keep.length; c++) out[keep[c]!] = 0;
     for (let t = 0; t < items.length; t++) {
       const row = this.position[items[t]!] ?? -1;
       if (row < 0) continue;

@@ -16,8 +16,8 @@ export class NeighbourLists {
 
   /** Sum of the cart products' neighbour similarities, zero elsewhere; `touched` gets the products listed. */
   scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
-    out.fill(0);
-    touched?.reset(out.length);
+    if (touched) touched.clear(out);
+    else out.fill(0);
     for (const item of cart) {
       if (item < 0 || item + 1 >= this.start.length) continue;
       for (let p = this.start[item]!; p < this.start[item + 1]!; p++) {

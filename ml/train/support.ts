@@ -31,6 +31,17 @@ export class Touched implements Support {
     return this;
   }
 
+  /**
+   * Zeroes `values` where they were set since the last reset (all of them when the list was kept
+   * for another catalog), then empties the list: a checkout clears what it wrote, not the catalog.
+   * Only for values that are written nowhere but at the products this list holds.
+   */
+  clear(values: Float32Array): this {
+    if (this.stamps.length !== values.length) values.fill(0);
+    else for (let t = 0; t < this.size; t++) values[this.list[t]!] = 0;
+    return this.reset(values.length);
+  }
+
   add(product: number): void {
     if (this.stamps[product] === this.stamp) return;
     this.stamps[product] = this.stamp;
