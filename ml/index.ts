@@ -105,6 +105,6 @@ export { SIGNALS, type Signal, type Weights } from "./train/hybrid-tuning";
 export { type FactorizationOptions, FactorizationRecommender } from "./train/matrix-factorization";
 export { PopularityRecommender } from "./train/popularity";
 export { Ranker, type RankingData, trainRanker } from "./train/ranker";
-export { describeReason, type Offer, type Reason } from "./train/reasons";
+export type { Offer, Reason } from "./train/reasons";
 export { type Query, type Recommender, recommendTop, topK } from "./train/recommender";
 export { loadTf, type TfRuntime } from "./train/tf";

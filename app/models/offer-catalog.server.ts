@@ -1,23 +1,4 @@
-import { type Db, hotQuery, type Tx } from "~/db.server";
-
-/**
- * What serving offers needs of a shop besides its model: id, settings, currency (the shop
- * currency of its latest Shopify order; prices are stored in it) and whether its catalog comes only
- * from order files, in one query. Null: no such installed shop.
- */
-export async function offerShopContext(tx: Tx | Db, shopDomain: string) {
-  const [row] = await tx.$queryRaw<
-    Array<{ shopId: string; settings: unknown; currency: string | null; fileCatalog: boolean }>
-  >`
-    SELECT s.id::text AS "shopId", s.settings,
-      (SELECT o.currency FROM "Order" o
-       WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL
-       ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,
-      NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog"
-    FROM "Shop" s
-    WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
-  return row ?? null;
-}
+import { hotQuery } from "~/db.server";
 
 export interface OfferProduct {
   productId: string;
@@ -34,18 +15,10 @@ export interface OfferProduct {
 }
 
 /**
- * The offerable products among `productIds`, in one query: active, available, with the cheapest
- * available variant that has a price. Products missing from the answer cannot be offered.
+ * The shop's offerable products, in one query: active, available, with the cheapest available
+ * variant that has a price. Read by a server when the catalog changed, never per checkout.
  */
-export async function offerProducts({
-  shopId,
-  productIds,
-}: {
-  shopId: string;
-  productIds: string[];
-}): Promise<OfferProduct[]> {
-  if (productIds.length === 0) return [];
-  // On the checkout's path: hotQuery, not Prisma.
+export async function offerableProducts(shopId: string): Promise<OfferProduct[]> {
   return hotQuery<OfferProduct>(
     "offer-products",
     `SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
@@ -58,8 +31,7 @@ export async function offerProducts({
        WHERE "productId" = p.id AND available AND COALESCE(price, p.price) IS NOT NULL
        ORDER BY COALESCE(price, p.price), "externalId"
        LIMIT 1) v ON true
-     WHERE p."shopId" = $1::uuid AND p."externalId" = ANY($2::text[])
-       AND p.status = 'ACTIVE' AND p.available`,
-    [shopId, productIds],
+     WHERE p."shopId" = $1::uuid AND p.status = 'ACTIVE' AND p.available`,
+    [shopId],
   );
 }

@@ -51,26 +51,3 @@ export async function shopOfferFacts(
     WHERE s.id = ${shopId}::uuid`;
   return row ?? { settings: {}, offerableProducts: 0 };
 }
-
-export interface ProductOfferFacts {
-  productId: string;
-  tags: string[];
-  /** active, available, with an available variant that has a price */
-  offerable: boolean;
-}
-
-/** The given products' tags and whether each could be offered (unknown products are left out). */
-export async function productOfferFacts(
-  tx: Tx | Db,
-  { shopId, productIds }: { shopId: string; productIds: string[] },
-): Promise<ProductOfferFacts[]> {
-  if (productIds.length === 0) return [];
-  return tx.$queryRaw<ProductOfferFacts[]>`
-    SELECT p."externalId" AS "productId", p.tags,
-      (p.status = 'ACTIVE' AND p.available
-       AND EXISTS (SELECT 1 FROM "Variant" v
-                   WHERE v."productId" = p.id AND v.available AND COALESCE(v.price, p.price) IS NOT NULL)
-      ) AS offerable
-    FROM "Product" p
-    WHERE p."shopId" = ${shopId}::uuid AND p."externalId" = ANY(${productIds}::text[])`;
-}

@@ -1,40 +1,47 @@
 import { type Db, hotQuery, type Tx } from "~/db.server";
 import type { HistoryEntry } from "~ml";
 
-/** What a server must know to serve a shop: its id, settings and live model version, in one query. */
+/**
+ * What a server must know to serve a shop, in one query: its id, settings and live model version,
+ * its currency (that of its latest Shopify order; prices are stored in it) and whether its catalog
+ * comes only from order files. Null: no such installed shop.
+ */
 export async function servingPointer(tx: Tx | Db, shopDomain: string) {
   const [row] = await tx.$queryRaw<
-    Array<{ shopId: string; settings: unknown; liveId: string | null; liveVersion: number | null }>
+    Array<{
+      shopId: string;
+      settings: unknown;
+      liveId: string | null;
+      liveVersion: number | null;
+      currency: string | null;
+      fileCatalog: boolean;
+    }>
   >`
-    SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion"
+    SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion",
+      (SELECT o.currency FROM "Order" o
+       WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL
+       ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,
+      NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog"
     FROM "Shop" s LEFT JOIN "ModelVersion" v ON v."shopId" = s.id AND v.status = 'live'
     WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
   return row ?? null;
 }
 
 /**
- * A value that changes whenever any of the shop's products is written or deleted (row count and
- * the sum of the rows' transaction ids), so servers re-read the sellable products only after a
- * change: reading 10,000 of them costs 12-90 ms of CPU, the signature well under 1 ms.
+ * Values that change whenever any of the shop's products, or what is stored of its collections, is
+ * written or deleted (row counts and the sums of the rows' transaction ids), so servers re-read the
+ * offerable products and the collections' members only after a change: reading 10,000 products
+ * costs 12-90 ms of CPU, the signatures well under 1 ms.
  */
-export async function catalogSignature(shopId: string): Promise<string> {
-  const [row] = await hotQuery<{ products: number; writes: string }>(
-    "catalog-signature",
-    `SELECT count(*)::int AS products, COALESCE(sum(xmin::text::bigint), 0)::text AS writes
-     FROM "Product" WHERE "shopId" = $1::uuid`,
+export async function servingSignatures(shopId: string): Promise<{ catalog: string; collections: string }> {
+  const [row] = await hotQuery<{ catalog: string; collections: string }>(
+    "serving-signatures",
+    `SELECT
+       (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM "Product" WHERE "shopId" = $1::uuid) AS catalog,
+       (SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM "CollectionProduct" WHERE "shopId" = $1::uuid) AS collections`,
     [shopId],
   );
-  return `${row?.products ?? 0}:${row?.writes ?? 0}`;
-}
-
-/** Products that may be offered: in the catalog, active and in stock (a serving read: hotQuery). */
-export async function sellableProductIds(shopId: string): Promise<Set<string>> {
-  const rows = await hotQuery<{ externalId: string }>(
-    "sellable-products",
-    `SELECT "externalId" FROM "Product" WHERE "shopId" = $1::uuid AND status = 'ACTIVE' AND available`,
-    [shopId],
-  );
-  return new Set(rows.map((row) => row.externalId));
+  return { catalog: row?.catalog ?? "0:0", collections: row?.collections ?? "0:0" };
 }
 
 /**

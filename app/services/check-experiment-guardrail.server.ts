@@ -2,6 +2,7 @@ import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { logger } from "~/logger.server";
 import { type PausedArm, pauseArm, shopsWithExperiments } from "~/models/experiment-outcomes.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { experimentReport } from "./experiment-report.server";
 
 /** The guardrail looks at this much of an experiment's past at most: the checks stay bounded. */
@@ -30,6 +31,7 @@ export async function checkExperimentGuardrail(
       paused.push(entry);
     }
   }
+  if (paused.length > 0) await announceServingChange(shopDomain);
   return paused;
 }
 

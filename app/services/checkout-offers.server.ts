@@ -1,21 +1,14 @@
 import type { CheckoutOffer, OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
-import { env } from "~/env.server";
 import { AppError } from "~/lib/errors";
-import { type ExperimentPlan, experimentPlan } from "~/lib/experiments";
-import { signableProductId, signOfferToken } from "~/lib/offer-token.server";
+import { signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
-import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { gid } from "~/lib/shopify-ids";
-import { productsInCollections } from "~/models/collection-products.server";
-import { pausedArms } from "~/models/experiment-outcomes.server";
-import { type OfferProduct, offerProducts, offerShopContext } from "~/models/offer-catalog.server";
-import { catalogSignature } from "~/models/serving-data.server";
-import type { EngineOffer } from "~ml";
+import { rankOffers } from "~/serving/rank-offers.server";
+import { servingState } from "~/serving/serving.server";
 import { assignArm } from "./experiment-arms.server";
 import { offerDiscount } from "./offer-discounts.server";
-import { recommend } from "./recommend.server";
 
 export interface CheckoutOffersOptions {
   shopDomain: string;
@@ -50,42 +43,13 @@ export interface CheckoutOffersOptions {
 /** Surfaces where the extension can apply a code to the checkout. */
 const CODE_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
 
-interface ShopContext {
-  shopId: string;
-  settings: ShopSettings;
-  plan: ExperimentPlan;
-  /** keys of the variants the guardrail paused */
-  paused: ReadonlySet<string>;
-  /** products of the collections the merchant never discounts, as last synced */
-  notDiscounted: ReadonlySet<string>;
-  currency: string | null;
-  /** the catalog is an imported history's, known only from order files */
-  fileCatalog: boolean;
-}
-
-interface ShopEntry {
-  context: ShopContext | null;
-  loadedAt: number;
-  /** the catalog signature the products were read under (catalogSignature) */
-  catalog: string | null;
-  /** offered products' details (null: not offerable), kept until the catalog changes */
-  products: Map<string, OfferProduct | null>;
-}
-
-const MAX_SHOPS = 1_000;
-const MAX_PRODUCTS_PER_SHOP = 10_000;
-const entries = new Map<string, ShopEntry>();
-
 /**
  * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
- * a signed offer id; none on a surface the shop turned off. Ranking is recommend()'s (the live
- * model, or the popularity fallback); a ranked product is offered only when it has an available
- * variant with a price and none of the shop's excluded tags. A logged-in checkout buyer may also get
- * a single-use discount code per offer (offerDiscount), the only write. An arm the guardrail paused
- * is served nothing, like the holdout. No Admin API call: a shop's settings, its experiment's paused
- * arms and the products of the collections it never discounts are kept in memory for
- * RECOMMEND_REFRESH_MS, and the details of offered products until a refresh finds the catalog
- * changed, so a warm request without discounts costs recommend()'s work and rarely a query.
+ * a signed offer id; none on a surface the shop turned off. The shop's serving state (app/serving)
+ * says what may be offered and ranks it; this adds the experiment's arm, the offer ids and, for a
+ * logged-in checkout buyer, a single-use discount code per offer (offerDiscount), the only write.
+ * An arm the guardrail paused is served nothing, like the holdout. No Admin API call, and a warm
+ * request without discounts reads nothing but the shopper's history.
  */
 export async function getCheckoutOffers(
   database: Db,
@@ -104,8 +68,7 @@ export async function getCheckoutOffers(
     servedAt = new Date(),
   }: CheckoutOffersOptions,
 ): Promise<OffersResponse> {
-  const entry = await shopEntry(database, shopDomain);
-  const shop = entry.context;
+  const shop = await servingState(shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   const currencyCode = shop.currency ?? currency ?? null;
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
@@ -119,34 +82,22 @@ export async function getCheckoutOffers(
   if (arm?.variant && shop.paused.has(arm.variant.key))
     return { offers: [], modelVersion: null, experiment: arm.experiment };
   const variant = arm?.variant ?? null;
-  const excludedTags = new Set(shop.settings.excludedTags.map(normalizeTag));
-  const wanted = limit ?? shop.settings.maxOffers;
-  // A few spare candidates for ranked products that turn out not to be offerable.
-  const ranked = await recommend(database, {
-    shopDomain,
+  const ranked = await rankOffers(shop, {
     customerKey,
     cart,
-    k: Math.max(wanted, Math.min(wanted * 3, 30)),
+    k: limit ?? shop.settings.maxOffers,
     ranking: variant?.ranking ?? "model",
+    caller: inExperiment ? "checkout" : "preview",
     historyBefore,
   });
-  const products = await productsOf(entry, shop.shopId, ranked.offers);
-  const offers: CheckoutOffer[] = [];
-  const discounts = shop.settings.discounts;
   const discountsFor =
     mayIssueCodes && customerKey && CODE_SURFACES.has(surface) && (variant?.discounts ?? true)
       ? customerKey
       : null;
   const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;
+  const offers: CheckoutOffer[] = [];
   for (const offer of ranked.offers) {
-    if (offers.length === wanted) break;
-    const product = products.get(offer.productId);
-    if (!product || product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
-    // A product known only from an order file is in no Shopify catalog and no real cart can take
-    // it: only a shop whose whole catalog came from files shows it, to a merchant's preview or an
-    // operator's query, and only when an offer id can carry its id.
-    if (product.fromFile && (inExperiment || !shop.fileCatalog || !signableProductId(product.productId)))
-      continue;
+    const { product } = offer;
     const signOffer = (discountPercent: number) =>
       signOfferToken({
         shopDomain,
@@ -159,9 +110,9 @@ export async function getCheckoutOffers(
       });
     const { offerId, discount } = discountsFor
       ? await offerDiscount(database, {
-          shopId: shop.shopId,
+          shopId,
           shopDomain,
-          settings: discounts,
+          settings: shop.settings.discounts,
           excludedByCollection: shop.notDiscounted,
           customerKey: discountsFor,
           productId: product.productId,
@@ -198,80 +149,4 @@ export async function getCheckoutOffers(
 function discountedAmount(price: string, percent: number): string {
   const cents = Math.round(Number(price) * 100);
   return ((cents - Math.round((cents * percent) / 100)) / 100).toFixed(2);
-}
-
-/** Shopify compares tags without regard to case or surrounding spaces. */
-function normalizeTag(tag: string): string {
-  return tag.trim().toLowerCase();
-}
-
-async function shopEntry(database: Db, shopDomain: string): Promise<ShopEntry> {
-  const now = Date.now();
-  const known = entries.get(shopDomain);
-  entries.delete(shopDomain);
-  if (known && now - known.loadedAt < env().RECOMMEND_REFRESH_MS) {
-    entries.set(shopDomain, known);
-    return known;
-  }
-  const row = await offerShopContext(database, shopDomain);
-  const settings = row ? readShopSettings(row.settings) : null;
-  const plan = settings ? experimentPlan(settings.experiment) : null;
-  const [paused, notDiscounted, catalog] =
-    row && settings && plan
-      ? await Promise.all([
-          pausedArms(database, { shopId: row.shopId, experimentId: plan.id }),
-          settings.discounts.enabled
-            ? productsInCollections({
-                shopId: row.shopId,
-                collectionIds: settings.discounts.excludedCollectionIds,
-              })
-            : new Set<string>(),
-          catalogSignature(row.shopId),
-        ])
-      : [[], new Set<string>(), null];
-  const context =
-    row && settings && plan
-      ? {
-          shopId: row.shopId,
-          settings,
-          plan,
-          paused: new Set(paused.map((arm) => arm.variant)),
-          notDiscounted,
-          currency: row.currency,
-          fileCatalog: row.fileCatalog,
-        }
-      : null;
-  // Product details survive a refresh unless the shop or anything in its catalog changed (every
-  // write of a product or its variants changes the signature).
-  const unchanged = known && known.context?.shopId === context?.shopId && known.catalog === catalog;
-  const products = unchanged ? known.products : new Map<string, OfferProduct | null>();
-  const entry = { context, loadedAt: now, catalog, products };
-  entries.set(shopDomain, entry);
-  if (entries.size > MAX_SHOPS) entries.delete(entries.keys().next().value!);
-  return entry;
-}
-
-/** Details of the ranked products, from memory when known, the rest in one query. */
-async function productsOf(
-  entry: ShopEntry,
-  shopId: string,
-  ranked: readonly EngineOffer[],
-): Promise<Map<string, OfferProduct>> {
-  const found = new Map<string, OfferProduct>();
-  const missing: string[] = [];
-  for (const { productId } of ranked) {
-    const cached = entry.products.get(productId);
-    if (cached === undefined) missing.push(productId);
-    else if (cached) found.set(productId, cached);
-  }
-  if (missing.length === 0) return found;
-  const loaded = await offerProducts({ shopId, productIds: missing });
-  if (entry.products.size + missing.length > MAX_PRODUCTS_PER_SHOP) entry.products.clear();
-  const byId = new Map(loaded.map((product) => [product.productId, product]));
-  for (const productId of missing) {
-    const product = byId.get(productId);
-    entry.products.set(productId, product ?? null);
-    if (product) found.set(productId, product);
-  }
-  return found;
 }

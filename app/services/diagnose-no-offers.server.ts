@@ -1,9 +1,10 @@
 import type { Db } from "~/db.server";
 import type { NoOffersReason } from "~/lib/no-offers";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
-import { productOfferFacts, shopOfferFacts } from "~/models/preview-data.server";
+import { shopOfferFacts } from "~/models/preview-data.server";
 import { popularProducts } from "~/models/serving-data.server";
-import { recommend } from "./recommend.server";
+import { rankOffers } from "~/serving/rank-offers.server";
+import { servingState } from "~/serving/serving.server";
 
 export interface NoOffersCheckout {
   shopId: string;
@@ -13,7 +14,7 @@ export interface NoOffersCheckout {
   historyBefore: Date | null;
 }
 
-/** As many candidates as getCheckoutOffers ranks for the largest maxOffers. */
+/** More than the largest maxOffers: a preview asks for no more. */
 const RANKED = 30;
 
 /**
@@ -28,31 +29,24 @@ export async function diagnoseNoOffers(database: Db, checkout: NoOffersCheckout)
   if (!settings.enabled) return "app-off";
   if (!settings.surfaces.includes("checkout")) return "checkout-off";
   if (facts.offerableProducts === 0) return "no-offerable-products";
-  const ranked = await recommend(database, {
-    shopDomain: checkout.shopDomain,
-    customerKey: checkout.customerKey,
-    cart: checkout.cart,
-    k: RANKED,
-    historyBefore: checkout.historyBefore,
-  });
-  if (ranked.offers.length === 0) {
-    // recommend() already left out the excluded products and collections and the cart.
-    if (ranked.modelVersion === null) {
-      const popular = await popularProducts(database, { shopId: checkout.shopId, limit: RANKED });
-      if (popular.length === 0) return "nothing-to-rank";
-    }
-    return hasExclusions(settings) ? "all-excluded" : "nothing-offerable-ranked";
+  const state = await servingState(checkout.shopDomain);
+  const ranked = state
+    ? await rankOffers(state, {
+        customerKey: checkout.customerKey,
+        cart: checkout.cart,
+        k: RANKED,
+        ranking: "model",
+        caller: "preview",
+        historyBefore: checkout.historyBefore,
+      })
+    : { offers: [], modelVersion: null };
+  // The ranking left out the excluded products, collections and tags, and the cart.
+  if (ranked.offers.length > 0) return "nothing-offerable-ranked";
+  if (ranked.modelVersion === null) {
+    const popular = await popularProducts(database, { shopId: checkout.shopId, limit: RANKED });
+    if (popular.length === 0) return "nothing-to-rank";
   }
-  const products = await productOfferFacts(database, {
-    shopId: checkout.shopId,
-    productIds: ranked.offers.map((offer) => offer.productId),
-  });
-  const excludedTags = new Set(settings.excludedTags.map(normalizeTag));
-  const offerable = products.filter((product) => product.offerable);
-  const allTagged =
-    offerable.length > 0 &&
-    offerable.every((product) => product.tags.some((tag) => excludedTags.has(normalizeTag(tag))));
-  return allTagged ? "all-excluded" : "nothing-offerable-ranked";
+  return hasExclusions(settings) ? "all-excluded" : "nothing-offerable-ranked";
 }
 
 function hasExclusions(settings: ShopSettings): boolean {
@@ -61,9 +55,4 @@ function hasExclusions(settings: ShopSettings): boolean {
     settings.excludedCollectionIds.length > 0 ||
     settings.excludedTags.length > 0
   );
-}
-
-/** As the checkout compares tags: without regard to case or surrounding spaces. */
-function normalizeTag(tag: string): string {
-  return tag.trim().toLowerCase();
 }

@@ -6,6 +6,7 @@ import { countImportProgress } from "~/models/import-runs.server";
 import { shopDataChangedSince, totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { type CsvError, type CsvRecord, isCsvError, readCsvRecords } from "~ml";
 import { requestTrainingSoon } from "./request-training.server";
 
@@ -67,8 +68,10 @@ export async function importOrderCsv(
       },
     });
     // A file imported again changes nothing, and a model trained on the same data is not worth a training.
-    if (await shopDataChangedSince(database, { shopId: shop.id, since: run.startedAt }))
+    if (await shopDataChangedSince(database, { shopId: shop.id, since: run.startedAt })) {
+      await announceServingChange(shopDomain);
       await requestTrainingSoon({ shopDomain, reason: "import" });
+    }
     return result;
   } catch (error) {
     // `processed` keeps what the committed batches counted.

@@ -21,6 +21,7 @@ import {
   markRedactionsApplied,
   type PendingRedaction,
 } from "~/models/training-runs.server";
+import { announceServingChange } from "~/serving/serving.server";
 
 export interface TrainedModel {
   metrics: HoldoutMetrics;
@@ -125,7 +126,7 @@ export async function retireErasedModels(
 
 /**
  * Makes an earlier version live again, whatever became of it (retired or rejected), retiring the
- * live one; servers pick it up at their next refresh. Its artifact must still be kept, and it must
+ * live one; servers serve it from their next checkout on. Its artifact must still be kept, and it must
  * not be trained on a customer erased since (see firstVersionWithoutErased).
  */
 export async function restoreVersion(
@@ -134,7 +135,7 @@ export async function restoreVersion(
 ) {
   const shop = await findShop(database, shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
-  return database.$transaction(async (tx) => {
+  const restored = await database.$transaction(async (tx) => {
     await lockShopModels(tx, shop.id);
     const target = await findVersion(tx, { shopId: shop.id, version });
     if (!target) throw new AppError("NOT_FOUND", `${shopDomain} has no model version ${version}.`);
@@ -159,6 +160,8 @@ export async function restoreVersion(
     await makeLive(tx, { shopId: shop.id, id: target.id, note });
     return { version, status: "live" as const, changed: true };
   });
+  if (restored.changed) await announceServingChange(shopDomain);
+  return restored;
 }
 
 /** A shop's model versions, newest first, with their metrics validated. */

@@ -11,6 +11,7 @@ import {
   markDeliveryProcessed,
   markDeliveryRefused,
 } from "~/models/webhook-deliveries.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
 import { requestTrainingAfterOrders, requestTrainingSoon } from "./request-training.server";
 
@@ -33,6 +34,7 @@ export async function processDelivery(
     status: ProcessOutcome;
     orderOf?: { shopId: string; shopDomain: string };
     erasedIn?: string;
+    servingChanged?: string;
   };
   try {
     outcome = await database.$transaction(
@@ -53,7 +55,8 @@ export async function processDelivery(
             : undefined;
         const erasedIn =
           event.kind === "customer-redact" && event.customerKey ? delivery.shopDomain : undefined;
-        return { status: "processed" as const, orderOf, erasedIn };
+        const servingChanged = SERVING_EVENTS.has(event.kind) ? delivery.shopDomain : undefined;
+        return { status: "processed" as const, orderOf, erasedIn, servingChanged };
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
@@ -65,6 +68,7 @@ export async function processDelivery(
     });
     throw error;
   }
+  if (outcome.servingChanged) await announceServingChange(outcome.servingChanged);
   if (outcome.orderOf) await retrainAfterOrder(database, outcome.orderOf);
   // The live model still holds the erased customer; without Redis, the sweep asks again.
   if (outcome.erasedIn) await requestTrainingSoon({ shopDomain: outcome.erasedIn, reason: "redaction" });
@@ -79,6 +83,17 @@ async function retrainAfterOrder(database: Db, shop: { shopId: string; shopDomai
     logger().warn({ shop: shop.shopDomain, error: describeError(error) }, "retrain check failed");
   }
 }
+
+/**
+ * Events that change what checkouts may be offered; orders are left to the servers' periodic
+ * refresh, since a busy shop's orders would otherwise reload its serving state all the time.
+ */
+const SERVING_EVENTS: ReadonlySet<WebhookEvent["kind"]> = new Set([
+  "product",
+  "product-delete",
+  "app-uninstalled",
+  "shop-redact",
+]);
 
 type Applied = { shopId?: string } | { refused: string };
 

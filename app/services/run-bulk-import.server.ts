@@ -9,6 +9,7 @@ import { countImportProgress, restartImportStage, touchImportRun } from "~/model
 import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch, upsertVariantsOf } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
+import { announceServingChange } from "~/serving/serving.server";
 import {
   type BulkOperation,
   fetchBulkOperation,
@@ -92,6 +93,7 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
       data: { status: "completed", stage: null, bulkOperationId: null, finishedAt: new Date() },
     });
     if (count === 0) return "cancelled";
+    await announceServingChange(shopDomain);
     await requestTrainingSoon({ shopDomain, reason: "import" });
     return "completed";
   } catch (error) {

@@ -4,6 +4,7 @@ import { excludedCollectionIds } from "~/lib/excluded-collections";
 import { readShopSettings } from "~/lib/shop-settings";
 import { forgetCollectionsExcept, replaceCollectionProducts } from "~/models/collection-products.server";
 import { findShop } from "~/models/shops.server";
+import { announceServingChange } from "~/serving/serving.server";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { collectionProductIds } from "~/shopify/collections.server";
 
@@ -43,6 +44,7 @@ export async function syncExcludedCollections(
   }
   const keep = excludedCollectionIds(await settingsOf(database, shop.id));
   result.forgotten = await forgetCollectionsExcept(database, { shopId: shop.id, keep });
+  await announceServingChange(shopDomain);
   if (result.missing.length > 0)
     log.warn({ collections: result.missing }, "excluded collections not found in Shopify; kept as stored");
   log.info({ synced: result.synced, forgotten: result.forgotten }, "excluded collections synced");

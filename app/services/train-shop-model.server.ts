@@ -14,6 +14,7 @@ import {
   type TrainingReason,
   trainingHeartbeat,
 } from "~/models/training-runs.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { trainEngine } from "~ml";
 import { registerModel, retireErasedModels } from "./model-registry.server";
 
@@ -91,6 +92,7 @@ export async function trainShopModel(
   const skip = async (why: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
     // No version replaces the models that hold the erased customers, so none of them may serve.
     const retired = await retireErasedModels(database, { shopId: shop.id, redactions });
+    if (retired) await announceServingChange(shopDomain);
     const note = retired
       ? `${why} Live v${retired} was trained before a customer was erased and is retired.`
       : why;
@@ -147,6 +149,7 @@ export async function trainShopModel(
         bytes: result.engine.encode(),
       },
     });
+    if (registration.status === "live") await announceServingChange(shopDomain);
     await finishTrainingRun(database, {
       id: run.id,
       status: "stored",

@@ -4,6 +4,7 @@ import { excludedCollectionIds } from "~/lib/excluded-collections";
 import { SettingsFormSchema, settingsErrors } from "~/lib/settings-form";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { productTitles } from "~/models/preview-data.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { requestCollectionSync } from "./request-collection-sync.server";
 
 export type SettingsUpdate =
@@ -30,7 +31,7 @@ export async function getShopSettings(database: Db, shopDomain: string) {
 /**
  * Saves what the merchant submitted, over the stored settings (so a field the form does not show
  * keeps its value), after checking it against the settings schema and the rules between fields.
- * Servers pick the new settings up within RECOMMEND_REFRESH_MS. Changed collection exclusions ask
+ * Servers serve the new settings from their next checkout on. Changed collection exclusions ask
  * for a sync of the collections' products, which apply once it has run.
  */
 export async function updateShopSettings(
@@ -50,6 +51,7 @@ export async function updateShopSettings(
     where: { id: shopId },
     data: { settings: parsed.data as unknown as Prisma.InputJsonValue },
   });
+  await announceServingChange(shopDomain);
   const collectionIds = excludedCollectionIds(parsed.data);
   if (collectionIds.join() !== excludedCollectionIds(settings).join())
     await requestCollectionSync({ shopDomain, collectionIds });

@@ -75,7 +75,7 @@ describe("trainEngine", () => {
       k: 4,
     });
     expect(unknown).toHaveLength(4);
-    expect(unknown.every((o) => o.reason === "Popular right now")).toBe(true);
+    expect(unknown.every((o) => o.reasonKind === "popular" && o.reasonProductId === null)).toBe(true);
     const anchor = shop.bundles[0]![0]!;
     const first = engine.recommend({ cart: [anchor], k: 3 });
     const exclude = new Set(first.map((o) => o.productId));
@@ -85,7 +85,8 @@ describe("trainEngine", () => {
       expect(exclude.has(offer.productId)).toBe(false);
       expect(offer.productId).not.toBe(anchor);
     }
-    expect(first[0]!.reason).toMatch(/^(Often bought with|Goes with) /);
+    expect(["bought-with", "similar"]).toContain(first[0]!.reasonKind);
+    expect(first[0]!.reasonProductId).toBe(anchor);
     const bytes = engine.encode();
     expect(() => decodeEngine(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated/);
     expect(() => decodeEngine(new TextEncoder().encode("not a model at all"))).toThrow(/not an engine/);

@@ -13,7 +13,6 @@ import { buildQueries, temporalSplit } from "../data/split";
 import { hitRate, ndcg, recall } from "../evaluate/metrics";
 import { type HybridOptions, type HybridParams, HybridRecommender } from "../train/hybrid";
 import { SIGNALS, type Signal } from "../train/hybrid-tuning";
-import { describeReason } from "../train/reasons";
 import type { ModelArrays } from "../train/recommender";
 
 /**
@@ -85,7 +84,6 @@ export interface EngineQuery {
 export interface EngineOffer {
   productId: string;
   score: number;
-  reason: string;
   reasonKind: "bought-with" | "bought-before" | "your-taste" | "similar" | "popular";
   /** the cart product a "bought-with" or "similar" reason names, so callers can word it in any language */
   reasonProductId: string | null;
@@ -215,7 +213,6 @@ class HybridEngine implements Engine {
     return this.model.recommend({ cart, history }, k, exclude).map((offer) => ({
       productId: this.productIds[offer.product]!,
       score: offer.score,
-      reason: describeReason(offer.reason, this.titles),
       reasonKind: offer.reason.kind,
       reasonProductId: "product" in offer.reason ? (this.productIds[offer.reason.product] ?? null) : null,
       reasonProductTitle: "product" in offer.reason ? (this.titles[offer.reason.product] ?? null) : null,

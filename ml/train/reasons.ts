@@ -1,4 +1,7 @@
-/** Why an offer is shown, from its strongest signal, and the words the shopper sees. */
+/**
+ * Why an offer is shown, from its strongest signal. The app words it in the shopper's language
+ * (app/lib/reason-text.ts), from the kind and the cart product it names.
+ */
 export type Reason =
   | { kind: "bought-with"; product: number }
   | { kind: "similar"; product: number }
@@ -10,20 +13,4 @@ export interface Offer {
   product: number;
   score: number;
   reason: Reason;
-}
-
-/** Human-readable reason for an offer. */
-export function describeReason(reason: Reason, titles: readonly string[]): string {
-  switch (reason.kind) {
-    case "bought-with":
-      return `Often bought with ${titles[reason.product] ?? "your cart"}`;
-    case "similar":
-      return `Goes with ${titles[reason.product] ?? "your cart"}`;
-    case "bought-before":
-      return "You bought this before";
-    case "your-taste":
-      return "Popular with customers like you";
-    case "popular":
-      return "Popular right now";
-  }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { disconnectDb } from "../../app/db.server";
 import { closeQueues } from "../../app/jobs/queues.server";
 import { closeRequestRedis } from "../../app/redis.server";
+import { closeServing } from "../../app/serving/serving.server";
 import { withDatabase } from "./global-setup";
 import { deleteKeys } from "./redis-keys";
 
@@ -35,6 +36,7 @@ export function isolateIntegration({ redisUrl = "redis://127.0.0.1:6379" }: { re
   });
   afterAll(async () => {
     await closeQueues();
+    closeServing();
     closeRequestRedis();
     await disconnectDb();
     await deleteKeys("redis://127.0.0.1:6379", context.queuePrefix);

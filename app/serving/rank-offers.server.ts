@@ -1,0 +1,74 @@
+import type { OfferProduct } from "~/models/offer-catalog.server";
+import { customerHistory } from "~/models/serving-data.server";
+import type { EngineOffer } from "~ml";
+import type { ShopState } from "./shop-state.server";
+
+export interface RankRequest {
+  /** the shopper's customer key; null for a guest */
+  customerKey: string | null;
+  cart: readonly string[];
+  k: number;
+  /** "popularity" ranks by the shop's recent orders even with a live model (an experiment's variant) */
+  ranking: "model" | "popularity";
+  /** a shopper's checkout, or a merchant's preview or an operator's query (file products allowed) */
+  caller: "checkout" | "preview";
+  /** the shopper's history as it stood at this moment (a preview of a past checkout); null: now */
+  historyBefore: Date | null;
+}
+
+export type RankedOffer = Omit<EngineOffer, "score"> & { product: OfferProduct };
+
+export interface Ranking {
+  offers: RankedOffer[];
+  /** the live model version that ranked the offers; null for popularity */
+  modelVersion: number | null;
+}
+
+/**
+ * Up to k offerable products for a checkout, best first: the live model's ranking of the shopper's
+ * cart and history, or the shop's popular products without a model or for a popularity variant.
+ * Every exclusion was decided when the state was loaded, so the engine is asked for exactly k.
+ */
+export async function rankOffers(state: ShopState, request: RankRequest): Promise<Ranking> {
+  const { model } = state;
+  if (request.k <= 0) return { offers: [], modelVersion: model?.version ?? null };
+  // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
+  const byPopularity = request.ranking === "popularity" && state.popular.length > 0;
+  if (!model || byPopularity) return { offers: popularOffers(state, request), modelVersion: null };
+  const history = request.customerKey
+    ? await customerHistory({
+        shopId: state.shopId,
+        customerKey: request.customerKey,
+        before: request.historyBefore,
+      })
+    : [];
+  const ranked = model.engine.recommend({
+    cart: request.cart,
+    history,
+    k: request.k,
+    exclude: state.exclude[request.caller],
+  });
+  const offers = ranked.flatMap(({ score: _score, ...offer }) => {
+    const product = state.offerable.get(offer.productId);
+    return product ? [{ ...offer, product }] : [];
+  });
+  return { offers, modelVersion: model.version };
+}
+
+function popularOffers(state: ShopState, { cart, k, caller }: RankRequest): RankedOffer[] {
+  const excluded = state.exclude[caller];
+  const offers: RankedOffer[] = [];
+  for (const { productId } of state.popular) {
+    if (offers.length === k) break;
+    const product = state.offerable.get(productId);
+    if (!product || excluded.has(productId) || cart.includes(productId)) continue;
+    offers.push({
+      productId,
+      product,
+      reasonKind: "popular",
+      reasonProductId: null,
+      reasonProductTitle: null,
+    });
+  }
+  return offers;
+}

@@ -1,0 +1,80 @@
+import type { Redis } from "ioredis";
+import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { describeError } from "~/lib/errors";
+import { logger } from "~/logger.server";
+import { createRedis, requestRedis } from "~/redis.server";
+import { loadShopState, type ShopState } from "./shop-state.server";
+import { type Clock, StateCache } from "./state-cache";
+
+const MAX_SHOPS = 1_000;
+
+let states: StateCache<ShopState> | undefined;
+let subscriber: Redis | undefined;
+let clock: Clock = Date.now;
+
+/** The channel on which every process hears of a shop whose serving state changed. */
+function channel(): string {
+  return `${env().QUEUE_PREFIX}:serving-changed`;
+}
+
+/**
+ * The process's serving states, one per shop: what checkout reads is loaded once and refreshed
+ * every RECOMMEND_REFRESH_MS in the background, and at once in every process when a change is
+ * announced (announceServingChange).
+ */
+function servingStates(): StateCache<ShopState> {
+  if (states) return states;
+  states = new StateCache<ShopState>({
+    load: (shopDomain, previous) => loadShopState(db(), shopDomain, previous),
+    clock: () => clock(),
+    refreshMs: env().RECOMMEND_REFRESH_MS,
+    maxKeys: MAX_SHOPS,
+    onRefreshError: (shop, error) =>
+      logger().error({ shop, error: describeError(error) }, "serving state refresh failed"),
+  });
+  listenForChanges(states);
+  return states;
+}
+
+function listenForChanges(cache: StateCache<ShopState>): void {
+  subscriber = createRedis("worker");
+  subscriber.subscribe(channel()).catch((error: unknown) => {
+    // Serving goes on: states are still refreshed every RECOMMEND_REFRESH_MS.
+    logger().warn({ error: describeError(error) }, "serving changes not subscribed");
+  });
+  subscriber.on("message", (_channel: string, shopDomain: string) => cache.invalidate(shopDomain));
+}
+
+/** A shop's serving state; null: no such installed shop. */
+export function servingState(shopDomain: string): Promise<ShopState | null> {
+  return servingStates().get(shopDomain);
+}
+
+/**
+ * Tells every server that what a shop's checkouts read changed (settings, catalog, collections, the
+ * live model, a paused arm): this process reads it again at its next checkout, the others as soon
+ * as they hear of it. Never fails its caller: without Redis, servers see it within
+ * RECOMMEND_REFRESH_MS.
+ */
+export async function announceServingChange(shopDomain: string): Promise<void> {
+  states?.invalidate(shopDomain);
+  try {
+    await requestRedis().publish(channel(), shopDomain);
+  } catch (error) {
+    logger().warn({ shop: shopDomain, error: describeError(error) }, "serving change not announced");
+  }
+}
+
+/** Forgets every state and stops listening (the end of a test file, or of the process). */
+export function closeServing(): void {
+  subscriber?.disconnect();
+  subscriber = undefined;
+  states?.clear();
+  states = undefined;
+}
+
+/** Tests move time by hand: serving's refresh policy reads this clock. */
+export function setServingClock(next: Clock): void {
+  clock = next;
+}
