@@ -38,6 +38,15 @@ function harness({ maxKeys = 10 } = {}) {
   };
 }
 
+/** A key loaded as "a1" whose state grew old, and the background refresh a read of it started. */
+async function refreshStarted() {
+  const cache = harness();
+  await cache.loaded("shop-a", "a1");
+  cache.advance(REFRESH_MS);
+  expect(await cache.cache.get("shop-a")).toBe("a1");
+  return { ...cache, refresh: cache.loads[1]! };
+}
+
 /** Lets every callback already queued run (loads finishing, their states being stored). */
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -106,11 +115,7 @@ describe("StateCache", () => {
   });
 
   it("does not keep as fresh a load that started before invalidate()", async () => {
-    const { cache, loads, advance, loaded } = harness();
-    await loaded("shop-a", "a1");
-    advance(REFRESH_MS);
-    expect(await cache.get("shop-a")).toBe("a1");
-    const beforeChange = loads[1]!;
+    const { cache, loads, refresh: beforeChange } = await refreshStarted();
     cache.invalidate("shop-a");
     const read = cache.get("shop-a");
     expect(loads).toHaveLength(3);
@@ -125,11 +130,7 @@ describe("StateCache", () => {
   });
 
   it("does not let a load from before invalidate() replace the state loaded after it", async () => {
-    const { cache, loads, advance, loaded } = harness();
-    await loaded("shop-a", "a1");
-    advance(REFRESH_MS);
-    await cache.get("shop-a");
-    const beforeChange = loads[1]!;
+    const { cache, loads, refresh: beforeChange } = await refreshStarted();
     cache.invalidate("shop-a");
     const read = cache.get("shop-a");
     loads[2]!.resolve("a3");
@@ -141,12 +142,9 @@ describe("StateCache", () => {
   });
 
   it("keeps serving the old state when a refresh fails, and reports the failure", async () => {
-    const { cache, loads, refreshErrors, advance, loaded } = harness();
-    await loaded("shop-a", "a1");
-    advance(REFRESH_MS);
-    expect(await cache.get("shop-a")).toBe("a1");
+    const { cache, refresh, refreshErrors } = await refreshStarted();
     const failure = new Error("database unavailable");
-    loads[1]!.reject(failure);
+    refresh.reject(failure);
     await flush();
     expect(refreshErrors).toEqual([{ key: "shop-a", error: failure }]);
     expect(await cache.get("shop-a")).toBe("a1");
