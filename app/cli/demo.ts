@@ -12,6 +12,8 @@ process.env.LOG_LEVEL ??= "warn";
 
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");
+const { closeRequestRedis } = await import("~/redis.server");
+const { closeServing } = await import("~/serving/serving.server");
 const { ensureDatabase, migrate } = await import("~/db/migrate.server");
 const { env } = await import("~/env.server");
 const { signSessionToken } = await import("~/lib/session-token.server");
@@ -112,6 +114,10 @@ async function main(): Promise<number> {
   if (seeded) await simulate(seed);
   // Importing also queued a training: the worker finds this one done and skips it.
   await closeQueues();
+  // Imports and trainings announce serving changes on Redis: an open connection would keep the
+  // process from exiting.
+  closeServing();
+  closeRequestRedis();
   await disconnectDb();
   if (values["no-serve"]) return 0;
   return serve(shopDomain);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -8,6 +9,8 @@ import { loadShopState, type ShopState } from "./shop-state.server";
 import { type Clock, StateCache } from "./state-cache";
 
 const MAX_SHOPS = 1_000;
+/** Marks this process's announcements, so it does not reload again when Redis echoes them back. */
+const ANNOUNCER = randomUUID();
 
 let states: StateCache<ShopState> | undefined;
 let subscriber: Redis | undefined;
@@ -43,7 +46,11 @@ function listenForChanges(cache: StateCache<ShopState>): void {
     // Serving goes on: states are still refreshed every RECOMMEND_REFRESH_MS.
     logger().warn({ error: describeError(error) }, "serving changes not subscribed");
   });
-  subscriber.on("message", (_channel: string, shopDomain: string) => cache.invalidate(shopDomain));
+  // "<shop domain> <announcer>"; a bare domain (an operator's PUBLISH) is heard too.
+  subscriber.on("message", (_channel: string, message: string) => {
+    const [shopDomain, announcer] = message.split(" ");
+    if (shopDomain && announcer !== ANNOUNCER) cache.invalidate(shopDomain);
+  });
 }
 
 /** A shop's serving state; null: no such installed shop. */
@@ -60,7 +67,7 @@ export function servingState(shopDomain: string): Promise<ShopState | null> {
 export async function announceServingChange(shopDomain: string): Promise<void> {
   states?.invalidate(shopDomain);
   try {
-    await requestRedis().publish(channel(), shopDomain);
+    await requestRedis().publish(channel(), `${shopDomain} ${ANNOUNCER}`);
   } catch (error) {
     logger().warn({ shop: shopDomain, error: describeError(error) }, "serving change not announced");
   }

@@ -38,6 +38,8 @@ export interface ShopState {
   /** the live version whose artifact could not be decoded, not tried again until it changes */
   undecodable: string | null;
   signatures: { catalog: string; collections: string };
+  /** the catalog's offerable products before the merchant's exclusions, kept while it is unchanged */
+  catalog: ReadonlyMap<string, OfferProduct>;
   /** the products that may be offered, after every exclusion of the shop's settings */
   offerable: ReadonlyMap<string, OfferProduct>;
   /**
@@ -77,7 +79,8 @@ export async function loadShopState(
     liveModel(database, { shopDomain, shopId: pointer.shopId, liveId: pointer.liveId, previous: reuse }),
   ]);
   const catalogSame = reuse?.signatures.catalog === signatures.catalog;
-  const offerable = catalogSame ? reuse.offerable : await offerableById(pointer.shopId);
+  // The catalog before exclusions: a product the merchant stops excluding is offered again.
+  const catalog = catalogSame ? reuse.catalog : await offerableById(pointer.shopId);
   const excludedBy = JSON.stringify([
     signatures,
     model?.id ?? null,
@@ -93,7 +96,7 @@ export async function loadShopState(
       : await buildExclusions({
           shopId: pointer.shopId,
           settings,
-          offerable,
+          catalog,
           model,
           fileCatalog: pointer.fileCatalog,
         });
@@ -113,6 +116,7 @@ export async function loadShopState(
     model,
     undecodable,
     signatures,
+    catalog,
     offerable: exclusions.offerable,
     exclude: exclusions.exclude,
     notDiscounted: exclusions.notDiscounted,
@@ -132,13 +136,13 @@ async function offerableById(shopId: string): Promise<ReadonlyMap<string, OfferP
 async function buildExclusions({
   shopId,
   settings,
-  offerable: catalog,
+  catalog,
   model,
   fileCatalog,
 }: {
   shopId: string;
   settings: ShopSettings;
-  offerable: ReadonlyMap<string, OfferProduct>;
+  catalog: ReadonlyMap<string, OfferProduct>;
   model: LiveModel | null;
   fileCatalog: boolean;
 }) {

@@ -7,6 +7,7 @@ import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
+import { announceServingChange } from "~/serving/serving.server";
 import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from "../fixtures/offer-shop";
@@ -14,10 +15,8 @@ import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
-import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "50";
 
 let shopId: string;
 beforeAll(async () => {
@@ -54,10 +53,11 @@ async function setSettings(settings: {
   surfaces?: string[];
   excludedTags?: string[];
   excludedCollectionIds?: string[];
+  headings?: Record<string, string>;
 }) {
   await db().shop.update({ where: { id: shopId }, data: { settings } });
-  // Settings are kept in memory for RECOMMEND_REFRESH_MS.
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  // What every writer of a shop's settings, products or collections does: serving reads it again.
+  await announceServingChange(TEST_SHOP);
 }
 
 describe("POST /api/checkout/offers", () => {
@@ -150,11 +150,7 @@ describe("POST /api/checkout/offers", () => {
   });
 
   it("sends the merchant's heading for the shopper's language, and none where there is none", async () => {
-    await db().shop.update({
-      where: { id: shopId },
-      data: { settings: { headings: { fr: "Vous aimerez aussi" } } },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await setSettings({ headings: { fr: "Vous aimerez aussi" } });
     expect((await (await askOffers(body({ locale: "fr-CA" }))).json()).heading).toBe("Vous aimerez aussi");
     expect(await (await askOffers(body({ locale: "en" }))).json()).not.toHaveProperty("heading");
     await setSettings({});
@@ -207,14 +203,13 @@ describe("POST /api/checkout/offers", () => {
     });
     await setSettings({ excludedCollectionIds: [SUMMER], maxOffers: 10 });
     const expected = POPULAR.filter((id) => id !== POPULAR[0] && id !== POPULAR[2]).slice(0, 10);
-    // The ranking's cached state is refreshed in the background: the next request serves it.
-    await waitFor(
-      async () => productIds((await (await askOffers()).json()).offers).join() === expected.join(),
-    );
+    expect(productIds((await (await askOffers()).json()).offers)).toEqual(expected);
 
     await replaceCollectionProducts(db(), { shopId, collectionId: SUMMER, productIds: [POPULAR[2]!] });
-    await waitFor(async () => productIds((await (await askOffers()).json()).offers)[0] === POPULAR[0]);
-    expect(productIds((await (await askOffers()).json()).offers)).not.toContain(POPULAR[2]);
+    await announceServingChange(TEST_SHOP);
+    const afterSync = productIds((await (await askOffers()).json()).offers);
+    expect(afterSync[0]).toBe(POPULAR[0]);
+    expect(afterSync).not.toContain(POPULAR[2]);
     await db().collectionProduct.deleteMany({});
     await setSettings({});
   });
@@ -232,8 +227,8 @@ describe("POST /api/checkout/offers", () => {
     });
     const write = async (product: ReturnType<typeof kettle>) => {
       await upsertProductBatch(db(), { shopId, products: [product], replaceVariants: true });
-      // Checkout servers look at the catalog again after RECOMMEND_REFRESH_MS.
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      // As the products/update webhook's processing does once it stored the product.
+      await announceServingChange(TEST_SHOP);
     };
     try {
       await write(kettle([{ price: "11.00" }], new Date(Date.now() + 60_000).toISOString()));

@@ -12,6 +12,7 @@ import { loader as performanceLoader } from "~/routes/app.performance";
 import { loader as csvLoader } from "~/routes/app.performance[.csv]";
 import { checkExperimentGuardrail } from "~/services/check-experiment-guardrail.server";
 import { experimentReport } from "~/services/experiment-report.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { assignVariant, HOLDOUT, sampleSizePerArm, welchTest } from "~ml";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { adminRequest } from "../helpers/admin";
@@ -21,7 +22,6 @@ import { callRoute } from "../helpers/routes";
 import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "50";
 
 const HOUR = 3_600_000;
 const NOW = Date.now();
@@ -244,7 +244,8 @@ describe("the checkout-completion guardrail", () => {
       data: { settings: { maxOffers: 1, experiment: BREACH } },
     });
     await recordExperiment(db(), { shopId, plan: PLAN });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // What the settings service does after saving an experiment: serving reads it again.
+    await announceServingChange(TEST_SHOP);
     const shopper = variantCustomer();
     const before = await askOffers(shopper.id);
     expect(before.experiment).toEqual({ id: PLAN.id, variant: "offers" });
@@ -271,7 +272,7 @@ describe("the checkout-completion guardrail", () => {
     // A second check pauses nothing more.
     expect(await checkExperimentGuardrail(db(), { shopDomain: TEST_SHOP })).toEqual([]);
 
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The guardrail announces the pause: the shopper's next checkout sees it.
     const afterPause = await askOffers(shopper.id);
     expect(afterPause).toMatchObject({ offers: [], experiment: { id: PLAN.id, variant: "offers" } });
 

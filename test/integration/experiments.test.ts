@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { experimentPlan } from "~/lib/experiments";
@@ -14,7 +14,6 @@ import { callRoute } from "../helpers/routes";
 import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "50";
 process.env.OFFER_REQUESTS_PER_MINUTE = "12";
 process.env.OFFER_UNITS_PER_TOKEN = "2";
 
@@ -54,10 +53,6 @@ beforeAll(async () => {
       expiresAt: new Date(Date.now() + 7 * 86_400_000),
     })),
   });
-});
-
-beforeEach(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 60));
 });
 
 async function askOffers({ customerId, unitKey }: { customerId?: string; unitKey?: string }) {

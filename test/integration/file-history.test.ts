@@ -6,7 +6,7 @@ import { LOCAL_SECRETS } from "~/cli/local-secrets";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
-import { catalogSignature } from "~/models/serving-data.server";
+import { servingSignatures } from "~/models/serving-data.server";
 import { shopsWithNewData } from "~/models/training-runs.server";
 import { getCheckoutOffers } from "~/services/checkout-offers.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
@@ -60,7 +60,7 @@ async function catalogState(shopId: string) {
     db().orderLine.findMany({ where: { order: { shopId } }, select: { id: true }, orderBy: { id: "asc" } }),
   ]);
   const changedAt = await db().order.aggregate({ where: { shopId }, _max: { updatedAt: true } });
-  return { signature: await catalogSignature(shopId), variants, orders, lines, changedAt };
+  return { signature: (await servingSignatures(shopId)).catalog, variants, orders, lines, changedAt };
 }
 
 describe("a shop whose history comes from a file", () => {

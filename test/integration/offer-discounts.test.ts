@@ -9,6 +9,7 @@ import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { buildOrder } from "../helpers/factories";
@@ -18,7 +19,6 @@ import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../h
 import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "50";
 
 // The most popular product: 12.50 EUR. 10% off is 1.25, so a budget of 10.00 covers eight codes.
 const KETTLE = POPULAR[0]!;
@@ -39,13 +39,13 @@ beforeAll(async () => {
   ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
 });
 
-async function setDiscounts(discounts: Record<string, number | boolean> = DISCOUNTS) {
+async function setDiscounts(discounts: Record<string, number | boolean | string[]> = DISCOUNTS) {
   await db().shop.update({
     where: { id: shopId },
     data: { settings: { maxOffers: 1, discounts, experiment: NO_HOLDOUT } },
   });
-  // Settings are kept in memory for RECOMMEND_REFRESH_MS.
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  // What every writer of a shop's settings or collections does: serving reads it again.
+  await announceServingChange(TEST_SHOP);
 }
 
 /** The pool as the replenish job leaves it: `count` available codes of the kettle at 10%. */
@@ -198,17 +198,7 @@ describe("discounts in checkout offers", () => {
     expect((await firstOffer("7008")).discount).toBeNull();
     await setDiscounts({ ...DISCOUNTS, monthlyBudget: 1 });
     expect((await firstOffer("7008")).discount).toBeNull();
-    await db().shop.update({
-      where: { id: shopId },
-      data: {
-        settings: {
-          maxOffers: 1,
-          discounts: { ...DISCOUNTS, excludedProductIds: [KETTLE] },
-          experiment: NO_HOLDOUT,
-        },
-      },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await setDiscounts({ ...DISCOUNTS, excludedProductIds: [KETTLE] });
     expect((await firstOffer("7008")).discount).toBeNull();
     expect(await issued()).toHaveLength(0);
   });
@@ -220,17 +210,7 @@ describe("discounts in checkout offers", () => {
       collectionId: KITCHEN,
       productIds: [KETTLE, POPULAR[1]!],
     });
-    await db().shop.update({
-      where: { id: shopId },
-      data: {
-        settings: {
-          maxOffers: 1,
-          discounts: { ...DISCOUNTS, excludedCollectionIds: [KITCHEN] },
-          experiment: NO_HOLDOUT,
-        },
-      },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await setDiscounts({ ...DISCOUNTS, excludedCollectionIds: [KITCHEN] });
     const offer = await firstOffer("7010");
     expect(offer.productId).toBe(`gid://shopify/Product/${KETTLE}`);
     expect(offer.discount).toBeNull();
@@ -238,7 +218,7 @@ describe("discounts in checkout offers", () => {
 
     // The next sync finds the kettle taken out of the collection.
     await replaceCollectionProducts(db(), { shopId, collectionId: KITCHEN, productIds: [POPULAR[1]!] });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await announceServingChange(TEST_SHOP);
     expect((await firstOffer("7010")).discount).toMatchObject({ percent: 10 });
     await db().collectionProduct.deleteMany({});
   });

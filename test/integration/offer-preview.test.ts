@@ -16,7 +16,6 @@ import { BROWSER_UA } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "50";
 
 async function preview(params: Record<string, string>, shop = DEMO_SHOP) {
   const url = new URL("https://my-test-app.myshopify.io/app/preview");

@@ -10,7 +10,6 @@ import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
 
 isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "100";
 
 const DAYS = 21;
 // A fixed evening, so the weekdays fall on the same simulated days whenever the test runs.

@@ -1,20 +1,29 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { redactCustomer } from "~/services/privacy.server";
-import { type RecommendOptions, recommend } from "~/services/recommend.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { updateShopSettings } from "~/services/update-shop-settings.server";
+import { type RankRequest, rankOffers } from "~/serving/rank-offers.server";
+import { announceServingChange, servingState, setServingClock } from "~/serving/serving.server";
 import { csvTextOf } from "~ml";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { waitFor } from "../helpers/wait";
 
-isolateIntegration();
-process.env.RECOMMEND_REFRESH_MS = "100";
+const context = isolateIntegration();
+
+// Serving's clock stands still unless a test moves it: nothing here is refreshed by time passing,
+// so every change a test expects served must have been announced.
+let now = Date.now();
+setServingClock(() => now);
+afterAll(() => setServingClock(Date.now));
 
 const SYNTHETIC = { orders: 1_500, customers: 300, products: 120 };
 let shopId: string;
@@ -24,17 +33,31 @@ beforeAll(async () => {
   shopId = (await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
 }, 60_000);
 
-const ask = (options: Omit<RecommendOptions, "shopDomain">) =>
-  recommend(db(), { shopDomain: DEMO_SHOP, ...options });
+/** What this process serves a shopper's checkout of the demo shop. */
+async function ask({
+  customerKey = null,
+  cart,
+  k,
+  ranking = "model",
+}: Partial<Pick<RankRequest, "customerKey" | "ranking">> & { cart: string[]; k: number }) {
+  const state = await servingState(DEMO_SHOP);
+  if (!state) throw new Error("the demo shop is not served");
+  return rankOffers(state, { customerKey, cart, k, ranking, caller: "checkout", historyBefore: null });
+}
 const ids = (offers: Array<{ productId: string }>) => offers.map((offer) => offer.productId);
 
+// Rows written directly, then announced as the products webhook and the settings page do.
 async function setProduct(externalId: string, data: { status?: string; available?: boolean }) {
   await db().product.update({ where: { shopId_externalId: { shopId, externalId } }, data });
+  await announceServingChange(DEMO_SHOP);
 }
 
-async function setExcluded(excludedProductIds: string[]) {
-  await db().shop.update({ where: { id: shopId }, data: { settings: { excludedProductIds } } });
+async function setSettings(settings: Record<string, unknown>) {
+  await db().shop.update({ where: { id: shopId }, data: { settings: settings as object } });
+  await announceServingChange(DEMO_SHOP);
 }
+
+const setExcluded = (excludedProductIds: string[]) => setSettings({ excludedProductIds });
 
 /** Orders per product over the 90 days before the shop's last order, computed here from the rows. */
 async function mostOrderedRecently(): Promise<string[]> {
@@ -62,20 +85,21 @@ describe("without a live model", () => {
       modelVersion: null,
       offers: popular.slice(0, 4).map((productId) => ({
         productId,
-        score: expect.any(Number),
-        reason: "Popular right now",
         reasonKind: "popular",
         reasonProductId: null,
         reasonProductTitle: null,
+        product: expect.objectContaining({
+          productId,
+          variantId: expect.any(String),
+          price: expect.any(String),
+        }),
       })),
     });
 
     const [inCart, draft, excluded, ...rest] = popular;
     await setProduct(draft!, { status: "DRAFT" });
     await setExcluded([excluded!]);
-    await waitFor(
-      async () => ids((await ask({ cart: [inCart!], k: 4 })).offers).join() === rest.slice(0, 4).join(),
-    );
+    expect(ids((await ask({ cart: [inCart!], k: 4 })).offers)).toEqual(rest.slice(0, 4));
     await setProduct(draft!, { status: "ACTIVE" });
     await setExcluded([]);
   });
@@ -83,8 +107,9 @@ describe("without a live model", () => {
 
 describe("with a live model", () => {
   beforeAll(async () => {
+    // A promotion announces itself: the next checkout is ranked by the new model.
     await trainLiveModel(DEMO_SHOP);
-    await waitFor(async () => (await ask({ cart: [], k: 1 })).modelVersion === 1);
+    expect((await ask({ cart: [], k: 1 })).modelVersion).toBe(1);
   }, 120_000);
 
   it("never offers what is in the cart, excluded by the merchant, unpublished or sold out", async () => {
@@ -97,10 +122,8 @@ describe("with a live model", () => {
     await setProduct(soldOut!, { available: false });
     await setExcluded([excluded!]);
     const unwanted = [draft!, soldOut!, excluded!, cart[0]!];
-    const after = await waitFor(async () => {
-      const result = await ask({ cart, k: 8 });
-      return ids(result.offers).some((id) => unwanted.includes(id)) ? undefined : result;
-    });
+    const after = await ask({ cart, k: 8 });
+    expect(ids(after.offers).filter((id) => unwanted.includes(id))).toEqual([]);
     expect(after.offers).toHaveLength(8);
     await setProduct(draft!, { status: "ACTIVE" });
     await setProduct(soldOut!, { available: true });
@@ -112,38 +135,49 @@ describe("with a live model", () => {
     const before = ids((await ask({ cart, k: 8 })).offers);
     const inCollection = [before[0]!, before[3]!];
     await replaceCollectionProducts(db(), { shopId, collectionId: "4400000001", productIds: inCollection });
-    await db().shop.update({
-      where: { id: shopId },
-      data: { settings: { excludedCollectionIds: ["4400000001"] } },
-    });
-    const after = await waitFor(async () => {
-      const offered = ids((await ask({ cart, k: 8 })).offers);
-      return offered.some((id) => inCollection.includes(id)) ? undefined : offered;
-    });
+    await setSettings({ excludedCollectionIds: ["4400000001"] });
+    const after = ids((await ask({ cart, k: 8 })).offers);
+    expect(after.filter((id) => inCollection.includes(id))).toEqual([]);
     expect(after).toHaveLength(8);
-    await db().shop.update({ where: { id: shopId }, data: { settings: {} } });
     await db().collectionProduct.deleteMany({});
+    await setSettings({});
+  });
+
+  it("offers exactly maxOffers when the merchant's exclusions remove the model's favourites", async () => {
+    const cart = [(await mostOrderedRecently())[4]!];
+    const ranked = ids((await ask({ cart, k: 24 })).offers);
+    expect(ranked).toHaveLength(24);
+    // The model's 24 favourites for this cart: half excluded by id, half by a tag.
+    await db().product.updateMany({
+      where: { shopId, externalId: { in: ranked.slice(12) } },
+      data: { tags: ["Final sale"] },
+    });
+    const saved = await updateShopSettings(db(), {
+      shopDomain: DEMO_SHOP,
+      input: { maxOffers: 4, excludedProductIds: ranked.slice(0, 12), excludedTags: [" final sale"] },
+    });
+    expect(saved.ok).toBe(true);
+    const state = await servingState(DEMO_SHOP);
+    expect(state?.settings.maxOffers).toBe(4);
+    const offered = ids((await ask({ cart, k: state!.settings.maxOffers })).offers);
+    expect(offered).toHaveLength(4);
+    expect(offered.filter((id) => ranked.includes(id) || cart.includes(id))).toEqual([]);
+    await db().product.updateMany({ where: { shopId, externalId: { in: ranked } }, data: { tags: [] } });
+    await setSettings({});
   });
 
   it("ranks by the shop's recent orders for an experiment variant that asks for popularity", async () => {
-    await db().shop.update({
-      where: { id: shopId },
-      data: {
-        settings: {
-          experiment: {
-            variants: [
-              { key: "model", share: 50, ranking: "model", discounts: true },
-              { key: "popular", share: 50, ranking: "popularity", discounts: true },
-            ],
-          },
-        },
+    await setSettings({
+      experiment: {
+        variants: [
+          { key: "model", share: 50, ranking: "model", discounts: true },
+          { key: "popular", share: 50, ranking: "popularity", discounts: true },
+        ],
       },
     });
     const popular = await mostOrderedRecently();
-    const byPopularity = await waitFor(async () => {
-      const result = await ask({ cart: [popular[0]!], k: 4, ranking: "popularity" });
-      return result.modelVersion === null ? result : undefined;
-    });
+    const byPopularity = await ask({ cart: [popular[0]!], k: 4, ranking: "popularity" });
+    expect(byPopularity.modelVersion).toBeNull();
     expect(ids(byPopularity.offers)).toEqual(popular.slice(1, 5));
     expect(byPopularity.offers.every((offer) => offer.reasonKind === "popular")).toBe(true);
     expect((await ask({ cart: [], k: 4, ranking: "model" })).modelVersion).toBe(1);
@@ -208,15 +242,70 @@ describe("with a live model", () => {
       },
     });
     try {
-      // Checkouts go on with the model already decoded while the refresh asks for a training.
-      const job = await waitFor(async () => {
-        expect(await ask({ cart, k: 6 })).toEqual(before);
-        return queue("train").getJob(trainingJobId(DEMO_SHOP));
-      });
+      // The trainer that promoted it announces it, as every promotion does.
+      await announceServingChange(DEMO_SHOP);
+      // Checkouts go on with the model already decoded while the reload asks for a training.
+      expect(await ask({ cart, k: 6 })).toEqual(before);
+      const job = await waitFor(async () => queue("train").getJob(trainingJobId(DEMO_SHOP)), 5_000);
       expect(job.data).toMatchObject({ shopDomain: DEMO_SHOP, reason: "outdated" });
+      expect(await ask({ cart, k: 6 })).toEqual(before);
     } finally {
       await db().modelVersion.delete({ where: { id: unreadable.id } });
       await db().modelVersion.update({ where: { id: live.id }, data: { status: "live" } });
+      await announceServingChange(DEMO_SHOP);
+    }
+  });
+});
+
+describe("a shop's state across processes", () => {
+  const SHOP_CHANGED = `${context.queuePrefix}:serving-changed`;
+
+  /** Settings written by another process, which this one has not heard of. */
+  async function settingsChangedElsewhere(maxOffers: number) {
+    await db().shop.update({ where: { id: shopId }, data: { settings: { maxOffers } } });
+  }
+
+  it("keeps serving its state until another process announces a change on Redis", async () => {
+    const before = await servingState(DEMO_SHOP);
+    expect(before?.settings.maxOffers).toBe(3);
+    const publisher = new Redis(context.redisUrl);
+    try {
+      await settingsChangedElsewhere(7);
+      // Nothing announced and the clock not moved: the state this process holds is served as it is.
+      expect(await servingState(DEMO_SHOP)).toBe(before);
+      expect(await servingState(DEMO_SHOP)).toBe(before);
+
+      // What reaches Redis from the process that wrote the change.
+      await publisher.publish(SHOP_CHANGED, `${DEMO_SHOP} another-process`);
+      const after = await waitFor(async () => {
+        const state = await servingState(DEMO_SHOP);
+        return state?.settings.maxOffers === 7 ? state : undefined;
+      }, 5_000);
+      expect(after.shopId).toBe(before?.shopId);
+    } finally {
+      publisher.disconnect();
+      await setSettings({});
+    }
+  });
+
+  it("refreshes a state older than RECOMMEND_REFRESH_MS in the background, serving the old one meanwhile", async () => {
+    const before = await servingState(DEMO_SHOP);
+    expect(before?.settings.maxOffers).toBe(3);
+    try {
+      await settingsChangedElsewhere(6);
+      now += env().RECOMMEND_REFRESH_MS - 1;
+      expect(await servingState(DEMO_SHOP)).toBe(before);
+
+      now += 1;
+      // The checkout that finds the state old does not wait for the refresh it starts.
+      expect(await servingState(DEMO_SHOP)).toBe(before);
+      const after = await waitFor(async () => {
+        const state = await servingState(DEMO_SHOP);
+        return state?.settings.maxOffers === 6 ? state : undefined;
+      }, 5_000);
+      expect(after).not.toBe(before);
+    } finally {
+      await setSettings({});
     }
   });
 });
