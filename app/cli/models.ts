@@ -15,7 +15,7 @@ const USAGE = `Usage:
       Train now in this process and register the result (live or rejected);
       with --queue, queue the training for a worker instead.
   npm run models -- --shop <shop>.myshopify.com restore <version>
-      Make an earlier version live again; running servers switch within RECOMMEND_REFRESH_MS.
+      Make an earlier version live again; running servers switch at their next checkout.
       A version trained before a customer was erased cannot be restored.`;
 
 async function main(): Promise<number> {
