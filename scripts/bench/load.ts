@@ -208,17 +208,18 @@ class Tally {
 
   result(target: Target, seconds: number, cpu: { pid?: number; before: number }): LoadResult {
     const failed = Object.values(this.failures).reduce((sum, n) => sum + n, 0);
-    const { p99 } = summarize(this.times);
-    console.error(`${target.label}: ${(this.units / seconds).toFixed(1)}/s, p99 ${p99} ms, ${failed} failed`);
+    const latencies = summarize(this.times);
+    const perSecond = Math.round((this.units / seconds) * 10) / 10;
+    console.error(`${target.label}: ${perSecond}/s, p99 ${latencies.p99} ms, ${failed} failed`);
     return {
       label: target.label,
       seconds,
       units: this.units,
-      perSecond: Math.round((this.units / seconds) * 10) / 10,
+      perSecond,
       requests: this.requests,
       failures: this.failures,
       failed,
-      ...summarize(this.times),
+      ...latencies,
       ...(cpu.pid && this.units > 0
         ? { serverCpuMs: round(((processTreeCpuSeconds(cpu.pid) - cpu.before) * 1000) / this.units) }
         : {}),
