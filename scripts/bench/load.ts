@@ -1,7 +1,8 @@
 /**
- * HTTP load for the benches: child servers started and stopped by port, and autocannon runs that
- * cycle through prepared requests and time every response themselves (autocannon's own histogram
- * keeps whole milliseconds and has no p95).
+ * HTTP load for the benches: child servers started and stopped by port, and drivers that run units
+ * of load (a checkout: its offers request, then the events batch built from the answer) against a
+ * server, closed loop (so many connections, each starting its next unit when the last ends) or open
+ * loop (units arriving independently at a rate). Every timed request is timed here, not by a tool.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -9,41 +10,52 @@ import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import autocannon from "autocannon";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { createRng } from "~ml";
 
-export interface PreparedRequest {
-  headers: Record<string, string>;
-  /** the body, or a function giving the body of each request made from it */
-  body: string | (() => string);
-  /** Poisson runs: where this request goes, instead of the run's url; its latencies are reported by path */
-  url?: string;
+export interface Answer {
+  status: number;
+  /** decoded when it came compressed */
+  body: string;
 }
+
+export interface OutgoingRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  /** the request whose latency the run reports (one per unit) */
+  timed?: boolean;
+}
+
+/** Sends one request of a unit; rejects on a status other than 2xx or a network error. */
+export type Send = (request: OutgoingRequest) => Promise<Answer>;
+
+/** One unit of load: its requests in turn, each built from the answers before it; throws on a wrong answer. */
+export type Unit = (send: Send) => Promise<void>;
 
 export interface LoadResult {
   label: string;
-  connections: number;
   seconds: number;
-  requests: number;
+  /** units completed with every answer right */
+  units: number;
   perSecond: number;
+  /** HTTP requests sent */
+  requests: number;
+  /** failed units by cause: the status, "network" or "body" */
+  failures: Record<string, number>;
+  failed: number;
+  /** latencies of the timed requests, ms */
   p50: number;
   p95: number;
   p99: number;
   max: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  /** 2xx answers whose body failed the check */
-  mismatches: number;
-  /** CPU time the server's processes spent per answered request (user + system), when it was given */
+  /** CPU time the server's processes spent per completed unit (user + system), when given its pid */
   serverCpuMs?: number;
   /**
-   * Poisson runs: p99 of how late the load generator sent a request after its scheduled arrival.
-   * It shares the machine with the server, and its own delays count in the latencies.
+   * Open loop: p99 of how late the driver started a unit after its scheduled arrival. It shares the
+   * machine with the server, and its own delays count in the latencies.
    */
   senderLateP99?: number;
-  /** Poisson runs whose requests name their url: the latencies of each path */
-  byPath?: Record<string, Pick<LoadResult, "requests" | "p50" | "p95" | "p99" | "max">>;
 }
 
 /**
@@ -125,251 +137,209 @@ function percentile(sorted: Float64Array, p: number) {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/**
- * The latency percentiles of a run's answered requests and, with the server's process, its CPU
- * time per answered request since `cpuBefore` (processTreeCpuSeconds).
- */
-export function summarize(
-  times: number[],
-  answered: number,
-  server?: { pid: number; cpuBefore: number },
-): Pick<LoadResult, "p50" | "p95" | "p99" | "max" | "serverCpuMs"> {
+/** The percentiles of a run's latencies, ms. */
+export function summarize(times: number[]): Pick<LoadResult, "p50" | "p95" | "p99" | "max"> {
   const sorted = Float64Array.from(times).sort();
   return {
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted.at(-1) ?? Number.NaN),
-    ...(server && answered > 0
-      ? { serverCpuMs: round(((processTreeCpuSeconds(server.pid) - server.cpuBefore) * 1000) / answered) }
-      : {}),
   };
 }
 
-/**
- * POSTs the prepared requests in turn to `url` for `seconds`, at `overallRate` requests per second
- * in total or, without it, as fast as the connections allow. Latency is each 2xx response's time
- * from the request written to the response read, on the sender's clock.
- */
-export async function drive({
-  label,
-  url,
-  pool,
-  connections,
-  seconds,
-  overallRate,
-  verifyBody,
-  serverPid,
-}: {
-  label: string;
-  url: string;
-  pool: PreparedRequest[];
-  connections: number;
-  seconds: number;
-  overallRate?: number;
-  verifyBody: (body: string) => boolean;
-  /** the server's process, to report its CPU time per request */
-  serverPid?: number;
-}): Promise<LoadResult> {
-  let next = 0;
-  const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
-  const times: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections,
-        duration: seconds,
-        // Its correction for a rate assumes requests 1 ms apart whatever the rate; the times below
-        // are the real ones.
-        ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
-        verifyBody: (body) => verifyBody(String(body)),
-        requests: [
-          {
-            method: "POST",
-            setupRequest: (request) => {
-              const prepared = pool[next++ % pool.length]!;
-              return {
-                ...request,
-                headers: { ...request.headers, ...prepared.headers },
-                body: typeof prepared.body === "string" ? prepared.body : prepared.body(),
-              };
-            },
-          },
-        ],
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
-    });
-  });
-  return {
-    label,
-    connections: result.connections,
-    seconds: result.duration,
-    requests: result.requests.total,
-    perSecond: Math.round(result["2xx"] / result.duration),
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    mismatches: result.mismatches,
-    ...summarize(times, result["2xx"], serverPid ? { pid: serverPid, cpuBefore } : undefined),
-  };
+class StatusError extends Error {}
+
+function decoded(encoding: string | undefined, raw: Buffer): string {
+  if (encoding === "gzip") return gunzipSync(raw).toString("utf8");
+  if (encoding === "br") return brotliDecompressSync(raw).toString("utf8");
+  if (encoding === "deflate") return inflateSync(raw).toString("utf8");
+  return raw.toString("utf8");
 }
 
-/**
- * Offers `rate` requests per second for `seconds` as an open system, the way independent checkouts
- * arrive: a Poisson process (seeded exponential gaps) that never waits for the server. Each latency
- * counts from the request's scheduled arrival, so time lost behind a slow answer, waiting for a
- * connection or to a late timer is included (no coordinated omission). autocannon's rate mode
- * instead sends each connection's share of a second back to back at the top of the second, a burst
- * that steady traffic never makes.
- */
-export async function driveOpenLoop({
-  label,
-  url,
-  pool,
-  rate,
-  seconds,
-  verifyBody,
-  serverPid,
-  seed = 1,
-  onMeasure,
-}: {
+interface Target {
   label: string;
-  url: string;
-  pool: PreparedRequest[];
-  rate: number;
-  seconds: number;
-  verifyBody: (body: string) => boolean;
+  /** the server's origin, such as http://127.0.0.1:3900 */
+  origin: string;
+  /** the next unit to run; called once per unit */
+  nextUnit: () => Unit;
+  /** the server's process, to report its CPU time per unit */
   serverPid?: number;
-  seed?: number;
-  /** called when the warm-up ends and the measured run starts, and with false when it ends */
-  onMeasure?: (measuring: boolean) => void;
-}): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  // A few seconds first, unrecorded, so the connections a proxy would keep open are open.
-  await offerOpenLoop({ agent, url, pool, rate, seconds: 3, verifyBody, seed: seed + 1 });
-  const cpuBefore = serverPid ? processTreeCpuSeconds(serverPid) : 0;
-  onMeasure?.(true);
-  const { counts, times, late, peak, timesByPath } = await offerOpenLoop({
-    agent,
-    url,
-    pool,
-    rate,
-    seconds,
-    verifyBody,
-    seed,
-  });
-  onMeasure?.(false);
-  agent.destroy();
-  return {
-    label,
-    connections: peak,
-    seconds,
-    requests: counts.sent,
-    perSecond: Math.round(counts.ok / seconds),
-    non2xx: counts.non2xx,
-    errors: counts.errors,
-    timeouts: 0,
-    mismatches: counts.mismatches,
-    ...summarize(times, counts.ok, serverPid ? { pid: serverPid, cpuBefore } : undefined),
-    senderLateP99: round(percentile(Float64Array.from(late).sort(), 99)),
-    ...(timesByPath.size > 0
-      ? {
-          byPath: Object.fromEntries(
-            [...timesByPath].map(([path, pathTimes]) => [
-              path,
-              { requests: pathTimes.length, ...summarize(pathTimes, pathTimes.length) },
-            ]),
-          ),
+  /** given each timed answer: when its unit started (performance.now()) and its latency */
+  onTimed?: (startedAt: number, ms: number, answer: Answer) => void;
+  /** unrecorded seconds first, so connections are open and caches warm (default 3) */
+  warmUpSeconds?: number;
+}
+
+/** What one recorded stretch of a run counted. */
+class Tally {
+  units = 0;
+  requests = 0;
+  failures: Record<string, number> = {};
+  times: number[] = [];
+  late: number[] = [];
+  inFlight = 0;
+
+  /** Runs a unit started (or scheduled) at `startedAt`, timing its timed request from then. */
+  async run(agent: Agent, target: Target, startedAt: number) {
+    this.inFlight++;
+    const send: Send = (request) => {
+      this.requests++;
+      return exchange(agent, target.origin, request).then((answer) => {
+        if (request.timed) {
+          const ms = performance.now() - startedAt;
+          this.times.push(ms);
+          target.onTimed?.(startedAt, ms, answer);
         }
-      : {}),
-  };
-}
-
-async function offerOpenLoop({
-  agent,
-  url,
-  pool,
-  rate,
-  seconds,
-  verifyBody,
-  seed,
-}: {
-  agent: Agent;
-  url: string;
-  pool: PreparedRequest[];
-  rate: number;
-  seconds: number;
-  verifyBody: (body: string) => boolean;
-  seed: number;
-}) {
-  const random = createRng(seed);
-  const counts = { ok: 0, non2xx: 0, errors: 0, mismatches: 0, sent: 0 };
-  const times: number[] = [];
-  const timesByPath = new Map<string, number[]>();
-  const late: number[] = [];
-  let inFlight = 0;
-  let peak = 0;
-  const send = (scheduled: number) =>
-    new Promise<void>((resolve) => {
-      const prepared = pool[counts.sent++ % pool.length]!;
-      late.push(performance.now() - scheduled);
-      const body = typeof prepared.body === "string" ? prepared.body : prepared.body();
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      const done = () => {
-        inFlight--;
-        resolve();
-      };
-      const target = prepared.url ?? url;
-      const request = httpRequest(target, {
-        method: "POST",
-        agent,
-        headers: { ...prepared.headers, "content-length": Buffer.byteLength(body) },
+        return answer;
       });
-      request.on("response", (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const status = response.statusCode ?? 0;
-          if (status < 200 || status >= 300) counts.non2xx++;
-          else if (!verifyBody(Buffer.concat(chunks).toString("utf8"))) counts.mismatches++;
-          else {
-            counts.ok++;
-            const ms = performance.now() - scheduled;
-            times.push(ms);
-            if (prepared.url) {
-              const path = new URL(prepared.url).pathname;
-              const pathTimes = timesByPath.get(path) ?? [];
-              pathTimes.push(ms);
-              timesByPath.set(path, pathTimes);
-            }
-          }
-          done();
-        });
-      });
-      request.on("error", () => {
-        counts.errors++;
-        done();
-      });
-      request.end(body);
-    });
-  const pending: Promise<void>[] = [];
-  const start = performance.now() + 10;
-  const end = start + seconds * 1000;
-  let next = start;
-  while (next < end) {
-    const wait = next - performance.now();
-    if (wait > 1) await sleep(wait - 1);
-    // Everything due by now goes out, each timed from its own scheduled arrival.
-    while (next < end && next <= performance.now() + 0.5) {
-      pending.push(send(next));
-      next += (-Math.log(1 - random()) * 1000) / rate;
+    };
+    try {
+      await target.nextUnit()(send);
+      this.units++;
+    } catch (error) {
+      const cause =
+        error instanceof StatusError ? error.message : (error as { code?: string }).code ? "network" : "body";
+      this.failures[cause] = (this.failures[cause] ?? 0) + 1;
+    } finally {
+      this.inFlight--;
     }
   }
-  await Promise.all(pending);
-  return { counts, times, late, peak, timesByPath };
+
+  result(target: Target, seconds: number, cpu: { pid?: number; before: number }): LoadResult {
+    const failed = Object.values(this.failures).reduce((sum, n) => sum + n, 0);
+    const latencies = summarize(this.times);
+    const perSecond = Math.round((this.units / seconds) * 10) / 10;
+    console.error(`${target.label}: ${perSecond}/s, p99 ${latencies.p99} ms, ${failed} failed`);
+    return {
+      label: target.label,
+      seconds,
+      units: this.units,
+      perSecond,
+      requests: this.requests,
+      failures: this.failures,
+      failed,
+      ...latencies,
+      ...(cpu.pid && this.units > 0
+        ? { serverCpuMs: round(((processTreeCpuSeconds(cpu.pid) - cpu.before) * 1000) / this.units) }
+        : {}),
+      ...(this.late.length > 0
+        ? { senderLateP99: round(percentile(Float64Array.from(this.late).sort(), 99)) }
+        : {}),
+    };
+  }
+}
+
+function exchange(agent: Agent, origin: string, { path, headers, body }: OutgoingRequest): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${origin}${path}`, {
+      method: "POST",
+      agent,
+      headers: { ...headers, "content-length": Buffer.byteLength(body) },
+    });
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status >= 300) return reject(new StatusError(String(status)));
+        try {
+          resolve({ status, body: decoded(response.headers["content-encoding"], Buffer.concat(chunks)) });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Saturation: `connections` connections each run one unit after another for `seconds`, as fast as
+ * the server answers. The rate is the units completed per second; latencies count from each unit's
+ * start.
+ */
+export async function driveClosedLoop(
+  target: Target & { connections: number; seconds: number },
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: target.connections });
+  const stretch = async (seconds: number) => {
+    const tally = new Tally();
+    const end = performance.now() + seconds * 1000;
+    const connection = async () => {
+      while (performance.now() < end) await tally.run(agent, target, performance.now());
+    };
+    await Promise.all(Array.from({ length: target.connections }, connection));
+    return tally;
+  };
+  await stretch(target.warmUpSeconds ?? 3);
+  const cpu = {
+    pid: target.serverPid,
+    before: target.serverPid ? processTreeCpuSeconds(target.serverPid) : 0,
+  };
+  const started = performance.now();
+  const tally = await stretch(target.seconds);
+  const result = tally.result(target, (performance.now() - started) / 1000, cpu);
+  agent.destroy();
+  return { ...result, seconds: target.seconds };
+}
+
+/**
+ * Units arriving as an open system at `rate` per second for `seconds`, the way independent
+ * checkouts arrive: a Poisson process (seeded exponential gaps) that never waits for the server.
+ * Each latency counts from the unit's scheduled arrival, so time lost behind a slow answer, waiting
+ * for a connection or to a late timer is included (no coordinated omission). `onMeasure` is called
+ * with the start of the recorded stretch (performance.now()), after the warm-up.
+ */
+export async function driveOpenLoop(
+  target: Target & { rate: number; seconds: number; seed: number; onMeasure?: (startedAt: number) => void },
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const stretch = async (seconds: number, seed: number, onStart?: (at: number) => void) => {
+    const tally = new Tally();
+    const random = createRng(seed);
+    const pending: Promise<void>[] = [];
+    const start = performance.now() + 10;
+    const end = start + seconds * 1000;
+    let next = start;
+    onStart?.(start);
+    while (next < end) {
+      const wait = next - performance.now();
+      if (wait > 1) await sleep(wait - 1);
+      // Everything due by now goes out, each timed from its own scheduled arrival.
+      while (next < end && next <= performance.now() + 0.5) {
+        tally.late.push(performance.now() - next);
+        pending.push(tally.run(agent, target, next));
+        next += (-Math.log(1 - random()) * 1000) / target.rate;
+      }
+    }
+    await Promise.all(pending);
+    return tally;
+  };
+  await stretch(target.warmUpSeconds ?? 3, target.seed + 1);
+  const cpu = {
+    pid: target.serverPid,
+    before: target.serverPid ? processTreeCpuSeconds(target.serverPid) : 0,
+  };
+  const tally = await stretch(target.seconds, target.seed, target.onMeasure);
+  agent.destroy();
+  return tally.result(target, target.seconds, cpu);
+}
+
+/** Prints runs as a table: checkouts (units) per second, latencies in ms, server CPU ms per unit. */
+export function printRuns(runs: LoadResult[]) {
+  console.table(
+    runs.map((run) => ({
+      run: run.label,
+      "per s": run.perSecond,
+      p50: run.p50,
+      p99: run.p99,
+      max: run.max,
+      "server CPU ms": run.serverCpuMs,
+      "sender late p99": run.senderLateP99,
+      failed: run.failed,
+    })),
+  );
 }

@@ -1,6 +1,6 @@
 /**
- * What the benches that serve checkouts share: the built app, the seeded shop with a live model,
- * and checkout requests signed as Shopify signs them. Imported once the environment points at the
+ * What the benches that serve checkouts share: the built app, the seeded shop, and checkout
+ * requests signed as Shopify signs them. Imported once the environment points at the
  * scratch database.
  */
 import { spawnSync } from "node:child_process";
@@ -8,40 +8,25 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { db } from "~/db.server";
-import { logger } from "~/logger.server";
-import { trainShopModel } from "~/services/train-shop-model.server";
 import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
-import type { PreparedRequest } from "./load";
+import type { SignedCheckout } from "./checkouts";
 import { type BenchShopOptions, checkoutRequests, seedBenchShop } from "./offers-shop";
 
-/** The shop is there with a live model (a --reuse database seeded before). */
+/** The shop's orders are there (a --reuse database seeded before). */
 export async function isSeeded(shopDomain: string) {
-  const live = await db().modelVersion.count({ where: { shop: { domain: shopDomain }, status: "live" } });
-  return live > 0;
+  return (await db().order.count({ where: { shop: { domain: shopDomain } }, take: 1 })) > 0;
 }
 
-export async function seedAndTrain(shopSize: BenchShopOptions) {
-  let started = performance.now();
+export async function seed(shopSize: BenchShopOptions) {
+  const started = performance.now();
   const seeded = await seedBenchShop(shopSize);
-  const seedSeconds = (performance.now() - started) / 1000;
-  console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders in ${seedSeconds.toFixed(1)} s`);
-  started = performance.now();
-  const trained = await trainShopModel(db(), {
-    shopDomain: shopSize.shopDomain,
-    reason: "manual",
-    log: logger(),
-    keep: 10,
-  });
-  const trainSeconds = (performance.now() - started) / 1000;
-  console.error(`trained v${trained.version} (${trained.status}) in ${trainSeconds.toFixed(1)} s`);
-  if (trained.status !== "live") throw new Error(`the trained model is ${trained.status}: ${trained.note}`);
+  const seconds = (performance.now() - started) / 1000;
+  console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders in ${seconds.toFixed(1)} s`);
   return {
     lines: seeded.lines,
     orders: seeded.orders,
     products: seeded.catalog,
-    seedSeconds: +seedSeconds.toFixed(1),
-    linesPerSecond: Math.round(seeded.lines / seedSeconds),
-    trainSeconds: +trainSeconds.toFixed(1),
+    seedSeconds: +seconds.toFixed(1),
   };
 }
 
@@ -60,9 +45,6 @@ export function ensureBuild() {
   const build = spawnSync("node_modules/.bin/remix", ["vite:build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`the app build failed:\n${build.stderr}`);
 }
-
-/** A prepared checkout request, from a logged-in customer or a guest. */
-export type SignedCheckout = PreparedRequest & { customer: boolean; body: () => string };
 
 /**
  * The shop's checkout requests with session tokens signed as Shopify signs checkout extension

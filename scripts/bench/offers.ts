@@ -1,36 +1,35 @@
 /**
- * The checkout latency budget: POST /api/checkout/offers on the production server (server.mjs) over
- * a shop of 10,000 products, 100,000 customers and about 1,000,000 order lines with a live model,
- * asked with signed checkout session tokens (guests and logged-in customers) and carts taken from
- * the shop's orders: at a fixed 500 req/s as independent (Poisson) arrivals, which the latency goal
- * is measured on, and in autocannon's bursty rate mode for comparison; then at saturation with
- * autocannon. The request floor, the same server and requests with an offers route that does all but
- * the offers (scripts/bench/floor-build.ts), says how much of the gap to the ceiling is ranking. A
- * bare Node http server driven the same way gives the machine's ceiling.
+ * The checkout bench (docs/bench.md): the production server (server.mjs) over a synthetic shop of
+ * 10,000 products, 100,000 customers and about 1,000,000 order lines with a live model, driven with
+ * checkouts as the checkout extension sends them (an offers request, then the events batch for the
+ * offers shown), half from logged-in customers. It measures the saturated checkout rate, then
+ * checkouts arriving independently (Poisson) at half that rate, the same while a new model version
+ * is promoted and while the shop trains in a worker process, and the server's CPU per checkout
+ * against the request floor (an offers route that does all but the ranking) and a bare Node server.
  *
- *   npm run bench -- [--seconds 20] [--rate 500] [--connections 32] [--customer-share 0.5]
- *                    [--lines 1000000] [--keep] [--reuse <database>] [--profile <dir>]
- *                    [--workers <server processes, default one per CPU>]
+ *   npm run bench -- [--seconds 10] [--connections 32] [--lines 1000000] [--products 10000]
+ *                    [--customers 100000] [--reuse <database>] [--keep] [--json <file>]
+ *                    [--workers <server processes, default one per CPU>] [--train-nice <0-19>]
+ *                    [--training-lead 5] [--profile <dir>]
  *
- * --keep leaves the scratch database; --reuse <database> seeds and trains it the first time, keeps
- * it, and only serves it on later runs (under 2 minutes). --customer-share is the share of requests
- * from logged-in customers (their history is read per request). --profile writes the server's CPU
- * profile (node --cpu-prof) there.
+ * --reuse <database> seeds and trains it the first time, keeps it, and only serves it on later runs.
  */
 import type { ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
+import { freePort } from "../../test/helpers/app-server";
 import { deleteKeys } from "../../test/helpers/redis-keys";
 import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
-import { drive, driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
+import { checkoutUnits, type SignedCheckout } from "./checkouts";
+import { driveClosedLoop, driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
+import type { BenchRuns } from "./offers-report";
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "20" },
-    rate: { type: "string", default: "500" },
-    "rate-connections": { type: "string", default: "10" },
+    seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },
     lines: { type: "string", default: "1000000" },
     products: { type: "string", default: "10000" },
@@ -40,56 +39,57 @@ const { values } = parseArgs({
     seed: { type: "string", default: "7" },
     reuse: { type: "string" },
     keep: { type: "boolean", default: false },
+    json: { type: "string" },
     profile: { type: "string" },
     workers: { type: "string", default: String(availableParallelism()) },
+    "train-nice": { type: "string" },
+    "training-lead": { type: "string", default: "5" },
   },
 });
 const seconds = Number(values.seconds);
+const seed = Number(values.seed);
 const SHOP = "bench-offers.myshopify.com";
-const APP_PORT = 3900 + Math.floor(Math.random() * 40);
-const BARE_PORT = APP_PORT + 50;
-const FLOOR_PORT = APP_PORT + 100;
 const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
   reuse: values.reuse,
   settings: {
     // server.mjs and the bare ceiling run the same number of worker processes
     WEB_CONCURRENCY: values.workers,
-    // Each pooled token stands for many checkouts here (one per request), unlike a shopper's token:
-    // the per-caller limits would refuse most of the load.
+    // Each pooled token stands for many checkouts here, unlike a shopper's token, and every guest
+    // comes from 127.0.0.1: the per-caller limits would refuse most of the load.
     OFFER_REQUESTS_PER_MINUTE: "1000000",
     OFFER_UNITS_PER_TOKEN: "1000000",
+    OFFER_EVENTS_PER_MINUTE: "100000",
   },
 });
 
-const { disconnectDb } = await import("~/db.server");
+const { db, disconnectDb } = await import("~/db.server");
+const { env } = await import("~/env.server");
 const { closeQueues } = await import("~/jobs/queues.server");
 const { ordersForLines } = await import("./offers-shop");
-const { ensureBuild, isSeeded, seedAndTrain, signedCheckouts } = await import("./offers-setup");
-type SignedCheckout = import("./offers-setup").SignedCheckout;
+const { ensureBuild, isSeeded, seed: seedShop, signedCheckouts } = await import("./offers-setup");
+const { ensureServableModels, promote } = await import("./bench-models");
+const { startTraining } = await import("./training-worker");
+const { report } = await import("./offers-report");
 
 const shopSize = {
   shopDomain: SHOP,
-  seed: Number(values.seed),
+  seed,
   products: Number(values.products),
   customers: Number(values.customers),
 };
 
-/** Asks for offers once per prepared request, in turn: every answer a 200, and customers recognised. */
-async function checkAnswers(pool: SignedCheckout[]) {
+/** Asks for offers once per prepared checkout, in turn: every answer a 200, and customers recognised. */
+async function checkAnswers(origin: string, pool: SignedCheckout[]) {
   const reasons = { guest: {} as Record<string, number>, customer: {} as Record<string, number> };
   let empty = 0;
   let holdout = 0;
-  let slowestAnswerMs = 0;
   for (const request of pool.slice(0, 200)) {
-    const started = performance.now();
-    const response = await fetch(`http://127.0.0.1:${APP_PORT}/api/checkout/offers`, {
+    const response = await fetch(`${origin}/api/checkout/offers`, {
       method: "POST",
       headers: request.headers,
       body: request.body(),
     });
     const text = await response.text();
-    // The first answer that ranks waits for the shop's model to be read and decoded.
-    slowestAnswerMs = Math.max(slowestAnswerMs, Math.round(performance.now() - started));
     if (response.status !== 200) throw new Error(`offers answered ${response.status}: ${text.slice(0, 300)}`);
     const answer = JSON.parse(text) as {
       offers: Array<{ reasonKind: string }>;
@@ -109,27 +109,20 @@ async function checkAnswers(pool: SignedCheckout[]) {
   if (empty > 20) throw new Error(`${empty} of 200 checkouts got no offers`);
   if (holdout > 50) throw new Error(`${holdout} of 200 checkouts fell in the experiment's holdout`);
   const personal = (reasons.customer["bought-before"] ?? 0) + (reasons.customer["your-taste"] ?? 0);
-  const customers = pool.slice(0, 200).some((request) => request.customer);
-  if (customers && personal === 0) {
+  if (pool.slice(0, 200).some((request) => request.customer) && personal === 0) {
     throw new Error("no customer got a personal offer: are their session tokens recognised?");
   }
-  return { slowestAnswerMs, empty, holdout, reasons };
-}
-
-/** Removes the jobs the seeding queued (its import requests a training). */
-async function deleteQueueKeys() {
-  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
-}
-
-function failures(result: LoadResult) {
-  return result.non2xx + result.errors + result.timeouts + result.mismatches;
 }
 
 /** A logged-in shopper's answer from the floor says how many lines of their history it read. */
-async function checkFloor(url: string, pool: SignedCheckout[]) {
+async function checkFloor(origin: string, pool: SignedCheckout[]) {
   let historyLines = 0;
   for (const request of pool.filter((r) => r.customer).slice(0, 20)) {
-    const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body() });
+    const response = await fetch(`${origin}/api/checkout/offers`, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body(),
+    });
     const text = await response.text();
     if (response.status !== 200)
       throw new Error(`the floor answered ${response.status}: ${text.slice(0, 300)}`);
@@ -139,16 +132,87 @@ async function checkFloor(url: string, pool: SignedCheckout[]) {
     throw new Error("the floor read no customer's history");
 }
 
-let app: ChildProcess | undefined;
-let floor: ChildProcess | undefined;
-let bare: ChildProcess | undefined;
+/**
+ * Poisson checkouts at `rate` while `candidate` is made live 1 s in: the largest latency of the
+ * offers requests arriving from the promotion until 5 s after the last answer of the old version
+ * (each server process picks the new one up at its next refresh, within RECOMMEND_REFRESH_MS).
+ */
+async function measurePromotion(
+  target: Omit<Parameters<typeof driveOpenLoop>[0], "label">,
+  { live, candidate }: { live: number; candidate: number },
+): Promise<BenchRuns["promotion"]> {
+  const answers: Array<{ at: number; ms: number; version: number | null }> = [];
+  let measuredFrom = Number.POSITIVE_INFINITY;
+  let promotedAt = Number.POSITIVE_INFINITY;
+  let promoting = Promise.resolve();
+  const runMs = 1000 + env().RECOMMEND_REFRESH_MS + 14_000;
+  const run = await driveOpenLoop({
+    ...target,
+    label: `promotion of v${candidate} over v${live}`,
+    seconds: runMs / 1000,
+    onMeasure: (start) => {
+      measuredFrom = start;
+      promoting = sleep(1000).then(async () => {
+        await promote(SHOP, candidate);
+        promotedAt = performance.now();
+      });
+    },
+    onTimed: (at, ms, answer) => {
+      if (at < measuredFrom) return;
+      answers.push({
+        at,
+        ms,
+        version: (JSON.parse(answer.body) as { modelVersion: number | null }).modelVersion,
+      });
+    },
+  });
+  await promoting;
+  const after = answers.filter((answer) => answer.at >= promotedAt);
+  const lastOld = Math.max(promotedAt, ...after.filter((a) => a.version === live).map((a) => a.at));
+  const firstNew = Math.min(...after.filter((a) => a.version === candidate).map((a) => a.at));
+  const windowEnd = lastOld + 5000;
+  if (!Number.isFinite(firstNew) || windowEnd > measuredFrom + runMs) {
+    const since = (at: number) => Math.round(at - promotedAt);
+    throw new Error(
+      `v${candidate} was not served by every server process within the run: first served ` +
+        `${since(firstNew)} ms after its promotion, v${live} last ${since(lastOld)} ms after, ` +
+        `${Math.round(measuredFrom + runMs - promotedAt)} ms measured after it`,
+    );
+  }
+  const inWindow = after.filter((answer) => answer.at <= windowEnd).map((answer) => answer.ms);
+  return {
+    ...run,
+    windowMax: Math.round(Math.max(...inWindow) * 100) / 100,
+    windowSeconds: Math.round((windowEnd - promotedAt) / 100) / 10,
+    servedAfterMs: Math.round(firstNew - promotedAt),
+  };
+}
+
+/** A server's log lines of errors, which say why checkouts fail. */
+function printErrors(line: string) {
+  if (Number(/"level":(\d+)/.exec(line)?.[1]) >= 50) console.error(line);
+}
+
+function checkFailures(runs: LoadResult[]) {
+  for (const run of runs) {
+    if (run.failed > run.units * 0.01) {
+      throw new Error(`${run.label}: ${run.failed} checkouts failed (${JSON.stringify(run.failures)})`);
+    }
+  }
+}
+
+const servers: ChildProcess[] = [];
+let stopTraining: (() => Promise<void>) | undefined;
 try {
   const orders = ordersForLines(shopSize, Number(values.lines));
   // Migrated every run: a reused database may predate the latest migrations.
   await ensureDatabase(databaseUrl);
   await migrate({ databaseUrl });
-  const shop = (await isSeeded(SHOP)) ? null : await seedAndTrain({ ...shopSize, orders });
-  if (!shop) console.error(`reusing the seeded database ${databaseName}`);
+  if (await isSeeded(SHOP)) console.error(`reusing the seeded database ${databaseName}`);
+  else await seedShop({ ...shopSize, orders });
+  const models = await ensureServableModels(SHOP);
+  // The trainings the seeding queued would start with the training worker: that phase starts its own.
+  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
   ensureBuild();
 
   const pool = await signedCheckouts({
@@ -159,136 +223,79 @@ try {
     apiKey: API_KEY,
     secret: API_SECRET,
   });
-
   const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
-  app = await startServer({ args: [...profile, "server.mjs"], env: serverEnv, port: APP_PORT });
-  const checked = await checkAnswers(pool);
-  const url = `http://127.0.0.1:${APP_PORT}/api/checkout/offers`;
-  // Bodies over 1 KB come gzipped (the pool accepts it, as browsers do) and only one with offers is
-  // that long: a body is empty when it starts with an empty list, which is right for the holdout alone.
-  const offers = {
-    url,
-    pool,
-    serverPid: app.pid,
-    verifyBody: (body: string) => !body.startsWith('{"offers":[]') || body.includes('"variant":"holdout"'),
+  const start = async (args: string[], settings: Record<string, string>) => {
+    const port = await freePort();
+    const server = await startServer({ args, env: settings, port, onLine: printErrors });
+    servers.push(server);
+    return { origin: `http://127.0.0.1:${port}`, serverPid: server.pid, server };
   };
-  const saturated = { connections: Number(values.connections), seconds };
-  const loadBefore = loadavg();
-  await drive({ ...offers, ...saturated, label: "warm-up", seconds: 5 });
-  // The goal's measure: checkouts arriving independently at the rate (Poisson), as in a shop.
-  const atRate = await driveOpenLoop({
-    ...offers,
-    label: `offers at ${values.rate} req/s (Poisson arrivals)`,
-    rate: Number(values.rate),
-    seconds,
-    seed: Number(values.seed),
-  });
-  // autocannon's rate mode, for comparison: each connection's share of a second back to back.
-  const atRateInBursts = await drive({
-    ...offers,
-    label: `offers at ${values.rate} req/s (autocannon, bursts)`,
-    connections: Number(values["rate-connections"]),
-    seconds,
-    overallRate: Number(values.rate),
-  });
-  const atSaturation = await drive({ ...offers, ...saturated, label: "offers at saturation" });
-  await stopServer(app);
+  const closedLoop = { connections: Number(values.connections), seconds };
+  const checkouts = (expectOffers: boolean, events: boolean) =>
+    checkoutUnits({ pool, events, expectOffers, seed: seed + 2 });
 
-  floor = await startServer({
-    args: [...profile, "--import", "tsx", "server.mjs"],
-    env: { ...serverEnv, SERVER_BUILD: "scripts/bench/floor-build.ts" },
-    port: FLOOR_PORT,
+  const setupSeconds = (performance.now() / 1000).toFixed(0);
+  console.error(`set up in ${setupSeconds} s; serving live v${models.live}, v${models.candidate} to promote`);
+  const app = await start([...profile, "server.mjs"], serverEnv);
+  await checkAnswers(app.origin, pool);
+  const served = { ...app, nextUnit: checkouts(true, true) };
+  const saturated = await driveClosedLoop({ ...served, ...closedLoop, label: "checkouts at saturation" });
+  const rate = Math.max(1, Math.round(saturated.perSecond / 2));
+  const atRate = { ...served, rate, seconds, seed };
+  const poisson = await driveOpenLoop({ ...atRate, label: `checkouts at ${rate}/s (Poisson)` });
+  const promotion = await measurePromotion(atRate, models);
+
+  const training = await startTraining({
+    shopDomain: SHOP,
+    env: { ...serverEnv, ...(values["train-nice"] ? { TRAIN_NICE: values["train-nice"] } : {}) },
   });
-  const floorTarget = {
-    url: `http://127.0.0.1:${FLOOR_PORT}/api/checkout/offers`,
-    pool,
-    serverPid: floor.pid,
-    verifyBody: (body: string) => body.startsWith('{"offers":[]'),
-  };
-  await checkFloor(floorTarget.url, pool);
-  await drive({ ...floorTarget, ...saturated, label: "warm-up", seconds: 3 });
-  const floorResult = await drive({ ...floorTarget, ...saturated, label: "request floor at saturation" });
-  await stopServer(floor);
+  stopTraining = training.stop;
+  // A training first reads the shop's orders; the measure starts once it is fitting, as it mostly is.
+  await sleep(Number(values["training-lead"]) * 1000);
+  const whileTraining = await driveOpenLoop({ ...atRate, label: `checkouts at ${rate}/s while training` });
+  await training.stop();
+  await stopServer(app.server);
 
-  bare = await startServer({
-    args: ["scripts/bench/bare-server.mjs"],
-    env: { WEB_CONCURRENCY: values.workers },
-    port: BARE_PORT,
+  const floorServer = await start(["--import", "tsx", "server.mjs"], {
+    ...serverEnv,
+    SERVER_BUILD: "scripts/bench/floor-build.ts",
   });
-  const ceiling = {
-    url: `http://127.0.0.1:${BARE_PORT}/`,
-    pool,
-    verifyBody: () => true,
-    serverPid: bare.pid,
-  };
-  await drive({ ...ceiling, ...saturated, label: "warm-up", seconds: 3 });
-  const bareResult = await drive({ ...ceiling, ...saturated, label: "bare http at saturation" });
-  const loadAfter = loadavg();
+  await checkFloor(floorServer.origin, pool);
+  const offersAlone = checkouts(false, false);
+  const floor = await driveClosedLoop({
+    ...floorServer,
+    ...closedLoop,
+    nextUnit: offersAlone,
+    label: "request floor at saturation",
+  });
+  await stopServer(floorServer.server);
 
-  const results = [atRate, atRateInBursts, atSaturation, floorResult, bareResult];
-  const ratio = +(atSaturation.perSecond / bareResult.perSecond).toFixed(3);
-  const floorRatio = +(floorResult.perSecond / bareResult.perSecond).toFixed(3);
-  const goals = {
-    // Met only at the offered rate: a server that falls behind has not served it.
-    p99AtRate: {
-      goal: `p99 <= 20 ms at ${values.rate} req/s`,
-      value: atRate.p99,
-      holds: atRate.p99 <= 20 && atRate.perSecond >= 0.95 * Number(values.rate),
-    },
-    saturated: { goal: "saturated >= 25% of bare", value: ratio, holds: ratio >= 0.25 },
-  };
-  console.table(
-    results.map((result) => ({
-      label: result.label,
-      p50: result.p50,
-      p95: result.p95,
-      p99: result.p99,
-      max: result.max,
-      "req/s": result.perSecond,
-      "server CPU ms/req": result.serverCpuMs,
-      "sender late p99": result.senderLateP99,
-      requests: result.requests,
-      failed: result.non2xx + result.errors + result.mismatches,
-    })),
-  );
+  const bareServer = await start(["scripts/bench/bare-server.mjs"], { WEB_CONCURRENCY: values.workers });
+  const bare = await driveClosedLoop({
+    ...bareServer,
+    ...closedLoop,
+    nextUnit: offersAlone,
+    label: "bare http",
+  });
 
-  console.log(`saturated / bare: ${(ratio * 100).toFixed(1)}%`);
-  console.log(`request floor (no ranking) / bare: ${(floorRatio * 100).toFixed(1)}%`);
-  if (atRate.perSecond < 0.95 * Number(values.rate)) {
-    console.log(`the server kept up with ${atRate.perSecond} of the ${values.rate} req/s offered`);
-  }
-  for (const goal of Object.values(goals))
-    console.log(`${goal.holds ? "holds" : "MISSED"}: ${goal.goal} (${goal.value})`);
-  const loads = (values: number[]) => values.map((n) => n.toFixed(2)).join(", ");
-  console.log(`load average (1, 5, 15 min): before ${loads(loadBefore)}; after ${loads(loadAfter)}`);
-  console.log(
-    JSON.stringify({
-      shop,
-      database: values.reuse ? databaseName : undefined,
-      checked,
-      results,
-      ratio,
-      floorRatio,
-      goals,
-      workers: Number(values.workers),
-      loadavg: { before: loadBefore, after: loadAfter },
-    }),
-  );
-  for (const result of results) {
-    if (failures(result) > result.requests * 0.01) {
-      throw new Error(`${result.label}: ${failures(result)} of ${result.requests} requests failed`);
-    }
-  }
+  const runs = { saturated, poisson, promotion, training: whileTraining, floor, bare };
+  report({ ...runs, artifactBytes: models.artifactBytes }, { offeredRate: rate, jsonFile: values.json });
+  const loads = loadavg().map((n) => n.toFixed(2));
+  console.log(`${values.workers} server processes; load average (1, 5, 15 min) after: ${loads.join(", ")}`);
+  checkFailures(Object.values(runs));
 } catch (error) {
   // Reported here: the TF.js WebAssembly backend loaded for training rethrows unhandled rejections itself.
   console.error(error);
   process.exitCode = 1;
 } finally {
-  await stopServer(app);
-  await stopServer(floor);
-  await stopServer(bare);
+  await stopTraining?.();
+  for (const server of servers) await stopServer(server);
+  // The events the checkouts recorded: a reused database stays as it was seeded and trained.
+  await db()
+    .offerEvent.deleteMany({ where: { shop: { domain: SHOP } } })
+    .catch(() => {});
   await closeQueues();
-  await deleteQueueKeys();
+  await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
   await disconnectDb();
   if (values.reuse || values.keep) {
     console.error(`kept the database ${databaseName} (npm run bench -- --reuse ${databaseName})`);

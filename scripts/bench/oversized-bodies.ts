@@ -17,11 +17,10 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ensureDatabase, migrate } from "../../app/db/migrate.server";
-import { ensureBuild } from "../../test/helpers/app-server";
 import { deleteKeys } from "../../test/helpers/redis-keys";
-import { checkoutRequest, checkoutToken } from "../../test/helpers/shopify";
 import { ADMIN_URL, API_KEY, API_SECRET, benchEnvironment } from "./bench-env";
-import { driveOpenLoop, type LoadResult, startServer, stopServer } from "./load";
+import { checkoutUnits } from "./checkouts";
+import { driveOpenLoop, printRuns, startServer, stopServer } from "./load";
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +50,8 @@ const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
 
 const { db, disconnectDb } = await import("~/db.server");
 const { closeQueues } = await import("~/jobs/queues.server");
-const { checkoutRequests, ordersForLines, seedBenchShop } = await import("./offers-shop");
+const { ordersForLines, seedBenchShop } = await import("./offers-shop");
+const { ensureBuild, signedCheckouts } = await import("./offers-setup");
 
 interface SenderStats {
   bodies: number;
@@ -108,30 +108,23 @@ try {
   console.error(`seeded ${seeded.lines} lines, ${seeded.orders} orders (offers from popularity, no model)`);
   ensureBuild();
 
-  const { requests } = await checkoutRequests({ ...shopSize, orders, count: 500, customerShare: 0.5 });
-  const pool = await Promise.all(
-    requests.map(async ({ customerId, body }) => {
-      const token = await checkoutToken({
-        shop: SHOP,
-        customerId: customerId ?? undefined,
-        apiKey: API_KEY,
-        secret: API_SECRET,
-        expiresInSeconds: 3600,
-      });
-      const request = checkoutRequest("/api/checkout/offers", { token, rawBody: body });
-      return { headers: Object.fromEntries(request.headers), body };
-    }),
-  );
+  const pool = await signedCheckouts({
+    ...shopSize,
+    orders,
+    count: 500,
+    customerShare: 0.5,
+    apiKey: API_KEY,
+    secret: API_SECRET,
+  });
 
   app = await startServer({ args: ["server.mjs"], env: serverEnv, port: PORT });
   const offers = {
-    url: `http://127.0.0.1:${PORT}/api/checkout/offers`,
-    pool,
+    origin: `http://127.0.0.1:${PORT}`,
+    nextUnit: checkoutUnits({ pool, events: false, expectOffers: true, seed: Number(values.seed) }),
     rate: Number(values.rate),
     seconds,
     seed: Number(values.seed),
     serverPid: app.pid,
-    verifyBody: (body: string) => body.startsWith('{"offers":'),
   };
   const alone = await driveOpenLoop({ ...offers, label: `offers at ${values.rate} req/s alone` });
   const senders = startSenders();
@@ -142,19 +135,8 @@ try {
   const sent = await senders.stop();
   const stored = await db().webhookDelivery.count();
 
-  const results: LoadResult[] = [alone, loaded];
-  console.table(
-    results.map((result) => ({
-      label: result.label,
-      p50: result.p50,
-      p95: result.p95,
-      p99: result.p99,
-      max: result.max,
-      "req/s": result.perSecond,
-      "server CPU ms/req": result.serverCpuMs,
-      failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
-    })),
-  );
+  const results = [alone, loaded];
+  printRuns(results);
   console.log(
     `oversized bodies: ${sent.bodies} answered (${JSON.stringify(sent.statuses)}), ${sent.failures} failed; ` +
       `${sent.meanMs} ms and ${sent.meanSentMb} MB sent per body on average; ${stored} deliveries stored`,
