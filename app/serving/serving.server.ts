@@ -49,7 +49,7 @@ function listenForChanges(cache: StateCache<ShopState>): void {
   // "<shop domain> <announcer>"; a bare domain (an operator's PUBLISH) is heard too.
   subscriber.on("message", (_channel: string, message: string) => {
     const [shopDomain, announcer] = message.split(" ");
-    if (shopDomain && announcer !== ANNOUNCER) cache.invalidate(shopDomain);
+    if (shopDomain && announcer !== ANNOUNCER) void cache.invalidate(shopDomain);
   });
 }
 
@@ -60,17 +60,17 @@ export function servingState(shopDomain: string): Promise<ShopState | null> {
 
 /**
  * Tells every server that what a shop's checkouts read changed (settings, catalog, collections, the
- * live model, a paused arm): this process reads it again at its next checkout, the others as soon
- * as they hear of it. Never fails its caller: without Redis, servers see it within
- * RECOMMEND_REFRESH_MS.
+ * live model, a paused arm). Every process reloads the shop at once, serving the previous state
+ * until the new one is loaded; this one has it when this returns. Never fails its caller: without
+ * Redis, other servers see the change within RECOMMEND_REFRESH_MS.
  */
 export async function announceServingChange(shopDomain: string): Promise<void> {
-  states?.invalidate(shopDomain);
-  try {
-    await requestRedis().publish(channel(), `${shopDomain} ${ANNOUNCER}`);
-  } catch (error) {
-    logger().warn({ shop: shopDomain, error: describeError(error) }, "serving change not announced");
-  }
+  const announced = requestRedis()
+    .publish(channel(), `${shopDomain} ${ANNOUNCER}`)
+    .catch((error: unknown) => {
+      logger().warn({ shop: shopDomain, error: describeError(error) }, "serving change not announced");
+    });
+  await Promise.all([states?.invalidate(shopDomain), announced]);
 }
 
 /** Forgets every state and stops listening (the end of a test file, or of the process). */

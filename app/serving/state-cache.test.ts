@@ -100,41 +100,47 @@ describe("StateCache", () => {
     expect(loads).toHaveLength(2);
   });
 
-  it("makes the first read after invalidate() wait for a fresh load", async () => {
+  it("loads again at invalidate(), serving the previous state until the new one lands", async () => {
     const { cache, loads, loaded } = harness();
     await loaded("shop-a", "a1");
-    cache.invalidate("shop-a");
-    const reads = [cache.get("shop-a"), cache.get("shop-a")];
-    expect(await settled(reads[0]!)).toBe(false);
+    const reloaded = cache.invalidate("shop-a");
     expect(loads).toHaveLength(2);
     expect(loads[1]).toMatchObject({ key: "shop-a", previous: "a1" });
+    // A read during the reload is answered at once, with what served before.
+    const during = cache.get("shop-a");
+    expect(await settled(during)).toBe(true);
+    expect(await during).toBe("a1");
     loads[1]!.resolve("a2");
-    expect(await Promise.all(reads)).toEqual(["a2", "a2"]);
+    expect(await reloaded).toBe("a2");
     expect(await cache.get("shop-a")).toBe("a2");
     expect(loads).toHaveLength(2);
   });
 
-  it("does not keep as fresh a load that started before invalidate()", async () => {
+  it("leaves alone a key it never loaded", async () => {
+    const { cache, loads } = harness();
+    expect(await cache.invalidate("shop-b")).toBeNull();
+    expect(loads).toHaveLength(0);
+  });
+
+  it("does not keep a load that started before invalidate()", async () => {
     const { cache, loads, refresh: beforeChange } = await refreshStarted();
-    cache.invalidate("shop-a");
-    const read = cache.get("shop-a");
+    const reloaded = cache.invalidate("shop-a");
     expect(loads).toHaveLength(3);
-    // The load that read the shop before the change finishes first: reads go on waiting.
+    // The load that read the shop before the change finishes first: it is not served.
     beforeChange.resolve("a2-before-change");
     await flush();
-    const later = cache.get("shop-a");
-    expect(await settled(later)).toBe(false);
+    expect(await cache.get("shop-a")).toBe("a1");
     expect(loads).toHaveLength(3);
     loads[2]!.resolve("a3");
-    expect(await Promise.all([read, later])).toEqual(["a3", "a3"]);
+    expect(await reloaded).toBe("a3");
+    expect(await cache.get("shop-a")).toBe("a3");
   });
 
   it("does not let a load from before invalidate() replace the state loaded after it", async () => {
     const { cache, loads, refresh: beforeChange } = await refreshStarted();
-    cache.invalidate("shop-a");
-    const read = cache.get("shop-a");
+    const reloaded = cache.invalidate("shop-a");
     loads[2]!.resolve("a3");
-    expect(await read).toBe("a3");
+    expect(await reloaded).toBe("a3");
     beforeChange.resolve("a2-before-change");
     await flush();
     expect(await cache.get("shop-a")).toBe("a3");

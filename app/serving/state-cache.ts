@@ -15,15 +15,14 @@ export interface StateCacheOptions<T> {
 interface Entry<T> {
   state: T | null;
   loadedAt: number;
-  /** invalidated: the next read waits for a fresh load */
-  stale: boolean;
 }
 
 /**
- * Per-key states that requests read without waiting, with one refresh policy: a key's first read
- * and its first read after invalidate() wait for a load; a state older than refreshMs is served
- * while one background load replaces it. A failed refresh keeps the state it would have replaced.
- * The least recently read key goes first once there are more than maxKeys.
+ * Per-key states that requests read without waiting, with one refresh policy: only a key's first
+ * read waits for a load. A state older than refreshMs is served while one background load replaces
+ * it, and invalidate() starts a load at once, whose result no load started before it can replace:
+ * a reload never holds a request (a new model takes a while to decode). A failed refresh keeps the
+ * state it would have replaced. The least recently read key goes first past maxKeys.
  */
 export class StateCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -35,7 +34,7 @@ export class StateCache<T> {
 
   async get(key: string): Promise<T | null> {
     const entry = this.entries.get(key);
-    if (!entry || entry.stale) return this.loading.get(key) ?? this.reload(key, entry?.state ?? null);
+    if (!entry) return this.loading.get(key) ?? this.reload(key, null);
     // Most recently read last, so the first key is the one to evict.
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -45,18 +44,22 @@ export class StateCache<T> {
     return entry.state;
   }
 
-  /** The key's state changed: the next read waits for a fresh one. */
-  invalidate(key: string): void {
+  /**
+   * The key's state changed: loads it again now (a key never read is left alone) and resolves
+   * with the new state once it serves.
+   */
+  async invalidate(key: string): Promise<T | null> {
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     this.loading.delete(key);
     const entry = this.entries.get(key);
-    if (entry) entry.stale = true;
+    if (!entry) return null;
+    return this.reload(key, entry.state).catch(() => entry.state);
   }
 
   clear(): void {
-    for (const key of this.entries.keys()) this.invalidate(key);
+    for (const key of this.entries.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.loading.clear();
     this.entries.clear();
-    this.generations.clear();
   }
 
   private reload(key: string, previous: T | null): Promise<T | null> {
@@ -73,7 +76,7 @@ export class StateCache<T> {
       .then((state) => {
         if ((this.generations.get(key) ?? 0) !== generation) return state;
         this.entries.delete(key);
-        this.entries.set(key, { state, loadedAt, stale: false });
+        this.entries.set(key, { state, loadedAt });
         if (this.entries.size > this.options.maxKeys) this.entries.delete(this.entries.keys().next().value!);
         return state;
       })
