@@ -125,7 +125,7 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
     // The model of record is measured as it serves: through the engine, like the registry's holdout.
     const throughEngine =
       i === hybrid && model instanceof HybridRecommender
-        ? () => rankThroughEngine(engineOver(model, train), train)
+        ? async () => rankThroughEngine(await engineOver(model, train), train)
         : undefined;
     reports[i] = await evaluateModel(model, train, queries, k, throughEngine);
   }
@@ -150,7 +150,7 @@ export async function runRecommend(args: string[], io: Output = stdio): Promise<
   const model = new HybridRecommender({ seed: integer(flags, "seed", 7) });
   await model.fit(data);
   io.log(`hybrid parameters ${JSON.stringify(model.params)}`);
-  const rank = rankThroughEngine(engineOver(model, data), data);
+  const rank = rankThroughEngine(await engineOver(model, data), data);
   io.log(
     `trained on ${data.orderIds.length} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );

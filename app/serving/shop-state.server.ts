@@ -200,7 +200,7 @@ async function liveModel(
   const artifact = await loadLiveArtifact(database, shopId);
   if (!artifact) return { model: null, undecodable: null };
   try {
-    const engine = decodeEngine(artifact.bytes);
+    const engine = await decodeEngine(artifact.bytes);
     logger().info({ shop: shopDomain, version: artifact.version }, "serving model loaded");
     return { model: { id: artifact.id, version: artifact.version, engine }, undecodable: null };
   } catch (error) {

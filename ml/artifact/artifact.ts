@@ -101,11 +101,11 @@ export function encodeEngine({ params, arrays, productIds, titles }: ArtifactCon
  * The engine exactly as it is served: the model encoded to an artifact and decoded back, so a
  * measurement of it is a measurement of what checkouts will get, rounding included.
  */
-export function servedEngine(content: ArtifactContent): Engine {
+export function servedEngine(content: ArtifactContent): Promise<Engine> {
   return decodeEngine(encodeEngine(content));
 }
 
-/** An engine from `encode()`'s bytes; throws a clear error on anything else. */
+/** An engine from `encode()`'s bytes; rejects with a clear error on anything else. */
 const ArtifactFormatSchema = z.object({ format: z.string(), version: z.number() });
 const WeightsSchema = z.object(
   Object.fromEntries(SIGNALS.map((signal) => [signal, z.number().finite()])) as Record<Signal, z.ZodNumber>,
@@ -136,7 +136,7 @@ const ArtifactHeaderSchema = z
     message: "must name every product",
   });
 
-export function decodeEngine(bytes: Uint8Array): Engine {
+export async function decodeEngine(bytes: Uint8Array): Promise<Engine> {
   if (bytes.length < 8) throw new Error("not an engine artifact: too short");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0) !== 0x43554149) throw new Error("not an engine artifact: bad magic number");
@@ -169,9 +169,33 @@ export function decodeEngine(bytes: Uint8Array): Engine {
     const raw = new Uint8Array(bytes.subarray(from, from + size));
     if (type === "f32") arrays[name] = new Float32Array(raw.buffer);
     else if (type === "i32") arrays[name] = new Int32Array(raw.buffer);
-    else if (type === "u16") arrays[name] = Int32Array.from(new Uint16Array(raw.buffer));
-    else arrays[name] = Float32Array.from(new Uint16Array(raw.buffer), (v) => min + step * v);
+    else arrays[name] = widen(new Uint16Array(raw.buffer), type, min, step);
+    // A server decodes a new model while it serves checkouts: a few milliseconds at a time.
+    await nextTurn();
   }
   const model = HybridRecommender.restore(header.params, arrays);
   return hybridEngine(model, header.productIds, header.titles);
+}
+
+/** A 16-bit array as the model reads it; a plain loop, several times faster than TypedArray.from. */
+function widen(
+  stored: Uint16Array,
+  type: "u16" | "q16",
+  min: number,
+  step: number,
+): Int32Array | Float32Array {
+  const { length } = stored;
+  if (type === "u16") {
+    const ints = new Int32Array(length);
+    for (let i = 0; i < length; i++) ints[i] = stored[i]!;
+    return ints;
+  }
+  const reals = new Float32Array(length);
+  for (let i = 0; i < length; i++) reals[i] = min + step * stored[i]!;
+  return reals;
+}
+
+/** Lets the event loop run what is waiting before the next array is decoded. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -68,7 +68,7 @@ export async function evaluateModel(
   train: Dataset,
   queries: EvalQuery[],
   k = 10,
-  rankWith?: () => RankQuery,
+  rankWith?: () => Promise<RankQuery>,
 ): Promise<ModelReport> {
   let peakRss = process.memoryUsage().rss;
   const fitStart = performance.now();
@@ -77,9 +77,9 @@ export async function evaluateModel(
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const buffer = new Float32Array(numProducts(train));
   const historyOf = customerHistories(train);
-  const rank: RankQuery =
-    rankWith?.() ??
-    ((q, size) => recommendTop(model, { cart: q.cart, history: historyOf(q.customer) }, size, buffer));
+  const rank: RankQuery = rankWith
+    ? await rankWith()
+    : (q, size) => recommendTop(model, { cart: q.cart, history: historyOf(q.customer) }, size, buffer);
   const metrics = measureRanking(queries, rank, { k, catalogSize: numProducts(train) });
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return {

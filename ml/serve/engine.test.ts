@@ -60,7 +60,7 @@ describe("trainEngine", () => {
     const encoded = a.engine.encode();
     const pooled = Buffer.alloc(encoded.length + 3);
     pooled.set(encoded, 3);
-    const restored = decodeEngine(pooled.subarray(3));
+    const restored = await decodeEngine(pooled.subarray(3));
     const customer = rows.find((r) => r.customerId)!;
     const queries = [
       { cart: [shop.bundles[0]![0]!], k: 5 },
@@ -90,16 +90,22 @@ describe("trainEngine", () => {
     expect(["bought-with", "similar"]).toContain(first[0]!.reasonKind);
     expect(first[0]!.reasonProductId).toBe(anchor);
     const bytes = engine.encode();
-    expect(() => decodeEngine(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated/);
-    expect(() => decodeEngine(new TextEncoder().encode("not a model at all"))).toThrow(/not an engine/);
+    await expect(decodeEngine(bytes.subarray(0, bytes.length - 10))).rejects.toThrow(/truncated/);
+    await expect(decodeEngine(new TextEncoder().encode("not a model at all"))).rejects.toThrow(
+      /not an engine/,
+    );
     // A header that is JSON but not an engine's is refused by name, before its arrays are read.
     const damaged = (change: (header: Record<string, unknown>) => void) => withHeader(bytes, change);
-    expect(() => decodeEngine(damaged((h) => delete h.titles))).toThrow(/header titles /);
-    expect(() => decodeEngine(damaged((h) => (h.productIds = [1, 2])))).toThrow(/header productIds\.0 /);
-    expect(() =>
+    await expect(decodeEngine(damaged((h) => delete h.titles))).rejects.toThrow(/header titles /);
+    await expect(decodeEngine(damaged((h) => (h.productIds = [1, 2])))).rejects.toThrow(
+      /header productIds\.0 /,
+    );
+    await expect(
       decodeEngine(damaged((h) => ((h.params as { alphas: unknown }).alphas = { coPurchase: "high" }))),
-    ).toThrow(/header params\.alphas\.coPurchase /);
-    expect(() => decodeEngine(damaged((h) => (h.version = 1)))).toThrow(/unsupported engine artifact/);
+    ).rejects.toThrow(/header params\.alphas\.coPurchase /);
+    await expect(decodeEngine(damaged((h) => (h.version = 1)))).rejects.toThrow(
+      /unsupported engine artifact/,
+    );
   }, 120_000);
 });
 

@@ -123,11 +123,11 @@ export class EaseRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.keep = Int32Array.from(state.keep!);
-    this.position = Int32Array.from(state.position!);
-    this.rowStart = Int32Array.from(state.rowStart ?? [0]);
-    this.rowCols = Int32Array.from(state.rowCols ?? []);
-    this.rowValues = Float32Array.from(state.rowValues ?? []);
+    this.keep = new Int32Array(state.keep!);
+    this.position = new Int32Array(state.position!);
+    this.rowStart = new Int32Array(state.rowStart ?? [0]);
+    this.rowCols = new Int32Array(state.rowCols ?? []);
+    this.rowValues = new Float32Array(state.rowValues ?? []);
   }
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */

@@ -78,10 +78,10 @@ export class ItemStats {
   }
 
   restore(state: ModelArrays): void {
-    this.repeatRate = Float32Array.from(state.repeatRate ?? []);
-    this.logOrders = Float32Array.from(state.logOrders ?? []);
-    this.recent = Float32Array.from(state.recent ?? []);
-    this.firstRecent = Float32Array.from(state.firstRecent ?? []);
-    this.firstShare = Float32Array.from(state.firstShare ?? []);
+    this.repeatRate = new Float32Array(state.repeatRate ?? []);
+    this.logOrders = new Float32Array(state.logOrders ?? []);
+    this.recent = new Float32Array(state.recent ?? []);
+    this.firstRecent = new Float32Array(state.firstRecent ?? []);
+    this.firstShare = new Float32Array(state.firstShare ?? []);
   }
 }

@@ -140,10 +140,10 @@ export class FactorizationRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.productVectors = Float32Array.from(state.productVectors!);
-    this.contextVectors = Float32Array.from(state.contextVectors!);
-    this.tasteVectors = Float32Array.from(state.tasteVectors!);
-    this.productBias = Float32Array.from(state.productBias!);
+    this.productVectors = new Float32Array(state.productVectors!);
+    this.contextVectors = new Float32Array(state.contextVectors!);
+    this.tasteVectors = new Float32Array(state.tasteVectors!);
+    this.productBias = new Float32Array(state.productBias!);
   }
 
   /** The shopper's embedding: the weighted mean of their products' taste vectors (zero without history). */

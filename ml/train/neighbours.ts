@@ -83,9 +83,9 @@ export class NeighbourLists {
 
   static restore(state: ModelArrays): NeighbourLists {
     return new NeighbourLists(
-      Int32Array.from(state.start ?? [0]),
-      Int32Array.from(state.neighbours ?? []),
-      Float32Array.from(state.similarity ?? []),
+      new Int32Array(state.start ?? [0]),
+      new Int32Array(state.neighbours ?? []),
+      new Float32Array(state.similarity ?? []),
     );
   }
 }

@@ -25,7 +25,7 @@ export class PopularityRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.scores = Float32Array.from(state.scores!);
+    this.scores = new Float32Array(state.scores!);
   }
 
   score(_query: Query, out: Float32Array): void {

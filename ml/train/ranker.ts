@@ -128,12 +128,12 @@ export class Ranker {
 
   static restore(state: ModelArrays): Ranker {
     const ranker = new Ranker(
-      Int32Array.from(state.feature ?? []),
-      Float32Array.from(state.threshold ?? []),
-      Int32Array.from(state.left ?? []),
-      Int32Array.from(state.right ?? []),
-      Float32Array.from(state.value ?? []),
-      Int32Array.from(state.roots ?? []),
+      new Int32Array(state.feature ?? []),
+      new Float32Array(state.threshold ?? []),
+      new Int32Array(state.left ?? []),
+      new Int32Array(state.right ?? []),
+      new Float32Array(state.value ?? []),
+      new Int32Array(state.roots ?? []),
     );
     // A malformed ensemble is refused here, where a model is read, not at its first checkout.
     ranker.compiled = compileTrees(ranker.nodeInts, ranker.nodeFloats, ranker.roots);

@@ -81,7 +81,7 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
   if (queries.length >= MIN_HOLDOUT_QUERIES) {
     await model.fit(train);
     progress("measuring on the most recent orders", 0.6);
-    holdout = measure(model, train, queries);
+    holdout = await measure(model, train, queries);
     progress("fitting on all orders", 0.7);
     await model.refit(data);
   } else {
@@ -91,7 +91,7 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
   progress("done", 1);
   const dates = data.dated && numOrders(data) > 0;
   return {
-    engine: servedEngine({
+    engine: await servedEngine({
       params: model.params,
       arrays: model.state(),
       productIds: data.catalog.productIds,
@@ -120,8 +120,12 @@ function contentOf(product: CatalogProduct) {
 }
 
 /** The holdout through the engine's own recommend(), as checkouts are served (the one evaluator). */
-function measure(model: HybridRecommender, train: Dataset, queries: EvalQuery[]): HoldoutMetrics {
-  const engine = servedEngine({
+async function measure(
+  model: HybridRecommender,
+  train: Dataset,
+  queries: EvalQuery[],
+): Promise<HoldoutMetrics> {
+  const engine = await servedEngine({
     params: model.params,
     arrays: model.state(),
     productIds: train.catalog.productIds,

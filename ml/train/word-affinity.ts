@@ -123,8 +123,8 @@ export class WordAffinityRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.wordStart = Int32Array.from(state.wordStart ?? [0]);
-    this.words = Int32Array.from(state.words ?? []);
+    this.wordStart = new Int32Array(state.wordStart ?? [0]);
+    this.words = new Int32Array(state.words ?? []);
     this.partners = NeighbourLists.restore({
       start: state.partnerStart ?? new Int32Array(1),
       neighbours: state.partners ?? new Int32Array(0),

@@ -23,7 +23,7 @@ async function decodes(version: Version): Promise<boolean> {
   });
   if (!artifact) return false;
   try {
-    decodeEngine(artifact.bytes);
+    await decodeEngine(artifact.bytes);
     return true;
   } catch (error) {
     console.error(`v${version.version} cannot be decoded (${(error as Error).message})`);
