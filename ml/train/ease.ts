@@ -4,7 +4,7 @@ import { evaluateModel } from "../evaluate/evaluate";
 import { TIE_BREAK } from "./decay";
 import { invertSpd } from "./linalg/spd-inverse";
 import { PopularityRecommender } from "./popularity";
-import type { ModelArrays, Query, Recommender } from "./recommender";
+import { float32s, int32s, type ModelArrays, type Query, type Recommender } from "./recommender";
 import type { Support } from "./support";
 
 export interface EaseOptions {
@@ -123,11 +123,11 @@ export class EaseRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.keep = new Int32Array(state.keep!);
-    this.position = new Int32Array(state.position!);
-    this.rowStart = new Int32Array(state.rowStart ?? [0]);
-    this.rowCols = new Int32Array(state.rowCols ?? []);
-    this.rowValues = new Float32Array(state.rowValues ?? []);
+    this.keep = int32s(state.keep);
+    this.position = int32s(state.position);
+    this.rowStart = int32s(state.rowStart, [0]);
+    this.rowCols = int32s(state.rowCols);
+    this.rowValues = float32s(state.rowValues);
   }
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */

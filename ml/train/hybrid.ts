@@ -228,6 +228,11 @@ export class HybridRecommender implements Recommender {
     return this.scorer.recommend(query, k, exclude);
   }
 
+  /** Readies a restored model to serve without holding the event loop long: see Ranker.prepare. */
+  prepare(pause: () => Promise<void>): Promise<void> {
+    return this.ranker.prepare(pause);
+  }
+
   /** The fitted numbers of every part, keyed "part.array". */
   state(): ModelArrays {
     const arrays: ModelArrays = {};

@@ -1,7 +1,7 @@
 import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
 import { normalizeMaxAbs, orderWeights } from "./decay";
 import { PopularityRecommender } from "./popularity";
-import type { ModelArrays } from "./recommender";
+import { float32s, type ModelArrays } from "./recommender";
 
 /** Per-product facts the ranker weighs signals by; none of them depends on the shopper. */
 export class ItemStats {
@@ -78,10 +78,10 @@ export class ItemStats {
   }
 
   restore(state: ModelArrays): void {
-    this.repeatRate = new Float32Array(state.repeatRate ?? []);
-    this.logOrders = new Float32Array(state.logOrders ?? []);
-    this.recent = new Float32Array(state.recent ?? []);
-    this.firstRecent = new Float32Array(state.firstRecent ?? []);
-    this.firstShare = new Float32Array(state.firstShare ?? []);
+    this.repeatRate = float32s(state.repeatRate);
+    this.logOrders = float32s(state.logOrders);
+    this.recent = float32s(state.recent);
+    this.firstRecent = float32s(state.firstRecent);
+    this.firstShare = float32s(state.firstShare);
   }
 }

@@ -1,7 +1,7 @@
 import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
 import type { History } from "../data/history";
 import { createRng, type Rng } from "../data/random";
-import type { ModelArrays, Query, Recommender } from "./recommender";
+import { float32s, type ModelArrays, type Query, type Recommender } from "./recommender";
 import { loadTf, type TfModule } from "./tf";
 
 export interface FactorizationOptions {
@@ -140,10 +140,10 @@ export class FactorizationRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.productVectors = new Float32Array(state.productVectors!);
-    this.contextVectors = new Float32Array(state.contextVectors!);
-    this.tasteVectors = new Float32Array(state.tasteVectors!);
-    this.productBias = new Float32Array(state.productBias!);
+    this.productVectors = float32s(state.productVectors);
+    this.contextVectors = float32s(state.contextVectors);
+    this.tasteVectors = float32s(state.tasteVectors);
+    this.productBias = float32s(state.productBias);
   }
 
   /** The shopper's embedding: the weighted mean of their products' taste vectors (zero without history). */

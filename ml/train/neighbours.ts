@@ -1,5 +1,4 @@
-import type { ModelArrays } from "./recommender";
-import { topK } from "./recommender";
+import { float32s, int32s, type ModelArrays, topK } from "./recommender";
 import type { Touched } from "./support";
 
 /**
@@ -82,11 +81,7 @@ export class NeighbourLists {
   }
 
   static restore(state: ModelArrays): NeighbourLists {
-    return new NeighbourLists(
-      new Int32Array(state.start ?? [0]),
-      new Int32Array(state.neighbours ?? []),
-      new Float32Array(state.similarity ?? []),
-    );
+    return new NeighbourLists(int32s(state.start, [0]), int32s(state.neighbours), float32s(state.similarity));
   }
 }
 

@@ -1,6 +1,6 @@
 import { type Dataset, numProducts, orderProducts } from "../data/dataset";
 import { normalizeMaxAbs, orderWeights } from "./decay";
-import type { ModelArrays, Query, Recommender } from "./recommender";
+import { float32s, type ModelArrays, type Query, type Recommender } from "./recommender";
 
 /** Orders containing each product, recent orders weighted more. The fallback for everything else. */
 export class PopularityRecommender implements Recommender {
@@ -25,7 +25,7 @@ export class PopularityRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.scores = new Float32Array(state.scores!);
+    this.scores = float32s(state.scores);
   }
 
   score(_query: Query, out: Float32Array): void {

@@ -61,7 +61,7 @@ describe("LambdaMART ranker", () => {
     expect(block[rows]).toBeNaN();
   });
 
-  it("refuses, when read, a tree whose node points back to itself", () => {
+  it("refuses, when read, a tree whose node points back to itself", async () => {
     const tree = {
       feature: Int32Array.from([0, -1]),
       threshold: Float32Array.from([0.5, 0]),
@@ -70,8 +70,11 @@ describe("LambdaMART ranker", () => {
       value: Float32Array.from([0, 1]),
       roots: Int32Array.from([0]),
     };
-    expect(() => Ranker.restore(tree)).toThrow(/malformed ranker/);
-    expect(Ranker.restore({ ...tree, left: Int32Array.from([1, -1]) }).trees).toBe(1);
+    const pause = () => Promise.resolve();
+    await expect(Ranker.restore(tree).prepare(pause)).rejects.toThrow(/malformed ranker/);
+    const sound = Ranker.restore({ ...tree, left: Int32Array.from([1, -1]) });
+    await sound.prepare(pause);
+    expect(sound.trees).toBe(1);
   });
 
   it("bags ensembles into one whose score is the sum of theirs", () => {

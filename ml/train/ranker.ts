@@ -1,5 +1,5 @@
 import { createRng, shuffleInPlace } from "../data/random";
-import type { ModelArrays } from "./recommender";
+import { float32s, int32s, type ModelArrays } from "./recommender";
 
 /**
  * Learning to rank with gradient-boosted trees and the LambdaMART objective (Burges 2010): each tree
@@ -128,16 +128,40 @@ export class Ranker {
 
   static restore(state: ModelArrays): Ranker {
     const ranker = new Ranker(
-      new Int32Array(state.feature ?? []),
-      new Float32Array(state.threshold ?? []),
-      new Int32Array(state.left ?? []),
-      new Int32Array(state.right ?? []),
-      new Float32Array(state.value ?? []),
-      new Int32Array(state.roots ?? []),
+      int32s(state.feature),
+      float32s(state.threshold),
+      int32s(state.left),
+      int32s(state.right),
+      float32s(state.value),
+      int32s(state.roots),
     );
-    // A malformed ensemble is refused here, where a model is read, not at its first checkout.
-    ranker.compiled = compileTrees(ranker.nodeInts, ranker.nodeFloats, ranker.roots);
     return ranker;
+  }
+
+  /**
+   * Compiles the trees a few functions at a time, calling each once, with `pause` between: a
+   * function's first call compiles it, which for a whole ensemble held a server's event loop for
+   * about 100 ms. A malformed ensemble is refused here, where a model is read, not at a checkout.
+   */
+  async prepare(pause: () => Promise<void>): Promise<void> {
+    const functions: CompiledTrees[] = [];
+    let features = 0;
+    for (let at = 0; at < this.nodeInts.length; at += 4)
+      features = Math.max(features, this.nodeInts[at]! + 1);
+    const row = new Float32Array(features);
+    for (let from = 0; from < this.roots.length; from += TREES_PER_FUNCTION) {
+      const compiled = compileTrees(
+        this.nodeInts,
+        this.nodeFloats,
+        this.roots.subarray(from, from + TREES_PER_FUNCTION),
+      );
+      for (const run of compiled) {
+        run(row, 0, 0);
+        functions.push(run);
+      }
+      if ((from / TREES_PER_FUNCTION) % 4 === 3) await pause();
+    }
+    this.compiled = functions;
   }
 }
 

@@ -22,6 +22,29 @@ export interface Recommender {
 export type ModelArrays = Record<string, Float32Array | Int32Array>;
 
 /**
+ * A stored array as the type a part reads, used as it is when it already is one: a decoded model's
+ * arrays are its own, and copying them again held a server's event loop for tens of milliseconds.
+ * Fitted arrays are never written after the fit, so sharing them is safe.
+ */
+export function int32s(
+  array: ArrayLike<number> | undefined,
+  empty: readonly number[] = [],
+): Int32Array<ArrayBuffer> {
+  if (array instanceof Int32Array && array.buffer instanceof ArrayBuffer)
+    return array as Int32Array<ArrayBuffer>;
+  return Int32Array.from(array ?? empty);
+}
+
+export function float32s(
+  array: ArrayLike<number> | undefined,
+  empty: readonly number[] = [],
+): Float32Array<ArrayBuffer> {
+  if (array instanceof Float32Array && array.buffer instanceof ArrayBuffer)
+    return array as Float32Array<ArrayBuffer>;
+  return Float32Array.from(array ?? empty);
+}
+
+/**
  * Indices of the k highest scores, best first, never a cart product. Ties go to the lower index, so
  * results are deterministic; returns fewer than k only when the catalog is smaller.
  */

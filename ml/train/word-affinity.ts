@@ -3,7 +3,7 @@ import { maxWordProducts, productWords } from "./content";
 import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
-import type { ModelArrays, Query, Recommender } from "./recommender";
+import { int32s, type ModelArrays, type Query, type Recommender } from "./recommender";
 
 export interface WordAffinityOptions {
   /** partner words kept per word, default 50 */
@@ -123,8 +123,8 @@ export class WordAffinityRecommender implements Recommender {
   }
 
   restore(state: ModelArrays): void {
-    this.wordStart = new Int32Array(state.wordStart ?? [0]);
-    this.words = new Int32Array(state.words ?? []);
+    this.wordStart = int32s(state.wordStart, [0]);
+    this.words = int32s(state.words);
     this.partners = NeighbourLists.restore({
       start: state.partnerStart ?? new Int32Array(1),
       neighbours: state.partners ?? new Int32Array(0),
