@@ -77,8 +77,11 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
-/** bytes per slice: decoding one takes a few tens of milliseconds */
-const BYTES_SLICE = 4 * 2 ** 20;
+/**
+ * bytes per slice: node-postgres decodes a slice in one go (its hex text, then the bytes), about a
+ * millisecond per 50 KB, so a 4 MB slice held a server for tens of milliseconds during a promotion
+ */
+const BYTES_SLICE = 256 * 2 ** 10;
 
 /**
  * Reads a large bytea value in slices, so that decoding it (node-postgres turns the hex text into
