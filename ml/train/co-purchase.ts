@@ -1,9 +1,8 @@
 import { type Dataset, numProducts, orderProducts, productOrderCounts } from "../data/dataset";
 import { orderWeights, TIE_BREAK } from "./decay";
-import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
+import { NeighbourListBuilder, NeighbourListModel } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
-import type { ModelArrays, Query, Recommender } from "./recommender";
-import type { Touched } from "./support";
+import type { Query, Recommender } from "./recommender";
 
 const DEFAULT_NEIGHBOURS = 40;
 
@@ -23,12 +22,13 @@ export interface CoPurchaseOptions {
  * Item-to-item co-purchase over orders (Amazon 2003): the top neighbours of each product by cosine
  * similarity of their order sets, stored sparse, summed over the cart at serving time.
  */
-export class CoPurchaseRecommender implements Recommender {
+export class CoPurchaseRecommender extends NeighbourListModel implements Recommender {
   readonly name = "co-purchase";
-  private lists = new NeighbourLists();
   private readonly popularity = new PopularityRecommender();
 
-  constructor(private readonly options: CoPurchaseOptions = {}) {}
+  constructor(private readonly options: CoPurchaseOptions = {}) {
+    super();
+  }
 
   async fit(train: Dataset): Promise<void> {
     await this.popularity.fit(train);
@@ -68,22 +68,8 @@ export class CoPurchaseRecommender implements Recommender {
     this.lists = builder.build();
   }
 
-  state(): ModelArrays {
-    return this.lists.state();
-  }
-
-  restore(state: ModelArrays): void {
-    this.lists = NeighbourLists.restore(state);
-  }
-
-  /** Sum of the cart products' neighbour similarities, zero elsewhere; `touched` gets the products listed. */
-  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
-    this.lists.scoreCart(cart, out, touched);
-  }
-
-  /** See NeighbourLists.cartLinks. */
-  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
-    this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? DEFAULT_NEIGHBOURS);
+  protected get listLength(): number {
+    return this.options.neighbours ?? DEFAULT_NEIGHBOURS;
   }
 
   /** The exponent of sim(i, j) = c_ij / (n_i^alpha n_j^(1 - alpha)). */
@@ -106,11 +92,6 @@ export class CoPurchaseRecommender implements Recommender {
     this.lists.forEach(item, (j, similarity) => {
       visit(j, similarity * left * orders(j) ** (1 - alpha));
     });
-  }
-
-  /** Similarity of `item` to the cart product it is closest to, and that product (-1 when none). */
-  strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
-    return this.lists.strongestLink(cart, item);
   }
 
   score(query: Query, out: Float32Array): void {

@@ -1,9 +1,8 @@
 import { type Catalog, type Dataset, numProducts } from "../data/dataset";
 import { TIE_BREAK } from "./decay";
-import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
+import { NeighbourListBuilder, NeighbourListModel } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
-import type { ModelArrays, Query, Recommender } from "./recommender";
-import type { Touched } from "./support";
+import type { Query, Recommender } from "./recommender";
 
 export interface ContentOptions {
   /** neighbours kept per product, default 50 */
@@ -41,12 +40,13 @@ export function productWords(catalog: Catalog, product: number): string[] {
  * yet still sits next to its range (and a cart of new products still gets offers). Words on more
  * than a tenth of the catalog say nothing and are dropped.
  */
-export class ContentRecommender implements Recommender {
+export class ContentRecommender extends NeighbourListModel implements Recommender {
   readonly name = "content";
-  private lists = new NeighbourLists();
   private readonly popularity = new PopularityRecommender();
 
-  constructor(private readonly options: ContentOptions = {}) {}
+  constructor(private readonly options: ContentOptions = {}) {
+    super();
+  }
 
   async fit(train: Dataset): Promise<void> {
     await this.popularity.fit(train);
@@ -95,27 +95,8 @@ export class ContentRecommender implements Recommender {
     this.lists = builder.build();
   }
 
-  state(): ModelArrays {
-    return this.lists.state();
-  }
-
-  restore(state: ModelArrays): void {
-    this.lists = NeighbourLists.restore(state);
-  }
-
-  /** See NeighbourLists.cartLinks. */
-  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
-    this.lists.cartLinks(cart, max, count, place, this.options.neighbours ?? 50);
-  }
-
-  /** The cart product `item` is most like, and how much (-1 when none). */
-  strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
-    return this.lists.strongestLink(cart, item);
-  }
-
-  /** Sum of the cart products' content similarities, zero elsewhere; `touched` gets the products listed. */
-  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
-    this.lists.scoreCart(cart, out, touched);
+  protected get listLength(): number {
+    return this.options.neighbours ?? 50;
   }
 
   score(query: Query, out: Float32Array): void {

@@ -117,3 +117,37 @@ export class NeighbourListBuilder {
     );
   }
 }
+
+/**
+ * A model that ranks a cart by summing its products' neighbour lists (co-purchase, content): what
+ * it stores, and every read of the lists, are the lists'.
+ */
+export abstract class NeighbourListModel {
+  protected lists = new NeighbourLists();
+
+  /** how many neighbours each product keeps: a product absent from a list ranks there */
+  protected abstract readonly listLength: number;
+
+  state(): ModelArrays {
+    return this.lists.state();
+  }
+
+  restore(state: ModelArrays): void {
+    this.lists = NeighbourLists.restore(state);
+  }
+
+  /** Sum of the cart products' similarities, zero elsewhere; `touched` gets the products listed. */
+  scoreCart(cart: readonly number[], out: Float32Array, touched?: Touched): void {
+    this.lists.scoreCart(cart, out, touched);
+  }
+
+  /** See NeighbourLists.cartLinks. */
+  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
+    this.lists.cartLinks(cart, max, count, place, this.listLength);
+  }
+
+  /** The cart product `item` is most similar to, and how much (-1 when none). */
+  strongestLink(cart: readonly number[], item: number): { product: number; similarity: number } {
+    return this.lists.strongestLink(cart, item);
+  }
+}

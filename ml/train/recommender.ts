@@ -26,22 +26,20 @@ export type ModelArrays = Record<string, Float32Array | Int32Array>;
  * arrays are its own, and copying them again held a server's event loop for tens of milliseconds.
  * Fitted arrays are never written after the fit, so sharing them is safe.
  */
-export function int32s(
-  array: ArrayLike<number> | undefined,
-  empty: readonly number[] = [],
-): Int32Array<ArrayBuffer> {
-  if (array instanceof Int32Array && array.buffer instanceof ArrayBuffer)
-    return array as Int32Array<ArrayBuffer>;
-  return Int32Array.from(array ?? empty);
+export function int32s(array?: ArrayLike<number>, empty: number[] = []): Int32Array<ArrayBuffer> {
+  return array instanceof Int32Array && onHeap(array)
+    ? (array as Int32Array<ArrayBuffer>)
+    : Int32Array.from(array ?? empty);
 }
 
-export function float32s(
-  array: ArrayLike<number> | undefined,
-  empty: readonly number[] = [],
-): Float32Array<ArrayBuffer> {
-  if (array instanceof Float32Array && array.buffer instanceof ArrayBuffer)
-    return array as Float32Array<ArrayBuffer>;
-  return Float32Array.from(array ?? empty);
+export function float32s(array?: ArrayLike<number>, empty: number[] = []): Float32Array<ArrayBuffer> {
+  return array instanceof Float32Array && onHeap(array)
+    ? (array as Float32Array<ArrayBuffer>)
+    : Float32Array.from(array ?? empty);
+}
+
+function onHeap(array: Int32Array | Float32Array): boolean {
+  return array.buffer instanceof ArrayBuffer;
 }
 
 /**
