@@ -24,7 +24,8 @@ import {
   searchWeights,
 } from "./hybrid-tuning";
 import type { FactorizationOptions } from "./matrix-factorization";
-import { Ranker, type RankingData, trainBaggedRanker } from "./ranker";
+import { Ranker, type RankingData } from "./ranker";
+import { trainBaggedRanker } from "./ranker-training";
 import type { Offer } from "./reasons";
 import type { ModelArrays, Query, Recommender } from "./recommender";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../data/random";
-import { Ranker, type RankingData, rankingNdcg, trainBaggedRanker, trainRanker } from "./ranker";
+import { Ranker, type RankingData } from "./ranker";
+import { rankingNdcg, trainBaggedRanker, trainRanker } from "./ranker-training";
 
 /**
  * Queries of 20 candidates with two features; a candidate is relevant when feature 0 is high AND
