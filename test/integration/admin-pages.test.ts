@@ -16,6 +16,7 @@ import { registerModel } from "~/services/model-registry.server";
 import { offerReport } from "~/services/offer-report.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { simulateOfferActivity } from "~/services/simulate-offer-activity.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
@@ -253,6 +254,8 @@ describe("the models page", () => {
 describe("the performance page", () => {
   it("shows per-day figures that add up to the offer report's, and exports them as CSV", async () => {
     await db().shop.update({ where: { id: shopId }, data: { settings: {} } });
+    // Written directly, not through the settings service: announced as every writer does.
+    await announceServingChange(DEMO_SHOP);
     const simulated = await simulateOfferActivity(db(), { days: 10, checkoutsPerDay: 15, seed: 3 });
     expect(simulated.orders).toBeGreaterThan(0);
 
