@@ -65,6 +65,8 @@ const { databaseName, databaseUrl, queuePrefix, serverEnv } = benchEnvironment({
 const { db, disconnectDb } = await import("~/db.server");
 const { env } = await import("~/env.server");
 const { closeQueues } = await import("~/jobs/queues.server");
+const { closeRequestRedis } = await import("~/redis.server");
+const { closeServing } = await import("~/serving/serving.server");
 const { ordersForLines } = await import("./offers-shop");
 const { ensureBuild, isSeeded, seed: seedShop, signedCheckouts } = await import("./offers-setup");
 const { ensureServableModels, promote } = await import("./bench-models");
@@ -295,6 +297,9 @@ try {
     .offerEvent.deleteMany({ where: { shop: { domain: SHOP } } })
     .catch(() => {});
   await closeQueues();
+  // The promotion's announcement opened them: without closing, the bench would never exit.
+  closeServing();
+  closeRequestRedis();
   await deleteKeys(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", queuePrefix);
   await disconnectDb();
   if (values.reuse || values.keep) {
