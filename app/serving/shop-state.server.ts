@@ -177,7 +177,7 @@ async function buildExclusions({
   return { offerable, exclude: { checkout, preview }, notDiscounted };
 }
 
-export function normalizeTag(tag: string): string {
+function normalizeTag(tag: string): string {
   return tag.trim().toLowerCase();
 }
 
