@@ -92,11 +92,11 @@ export async function trainShopModel(
   const skip = async (why: string, { dataTo, orders }: { dataTo: Date | null; orders: number }) => {
     // No version replaces the models that hold the erased customers, so none of them may serve.
     const retired = await retireErasedModels(database, { shopId: shop.id, redactions });
-    if (retired) await announceServingChange(shopDomain);
     const note = retired
       ? `${why} Live v${retired} was trained before a customer was erased and is retired.`
       : why;
     await finishTrainingRun(database, { id: run.id, status: "skipped", note, dataTo, orderCount: orders });
+    if (retired) await announceServingChange(shopDomain);
     log.info({ orders, note }, "training skipped");
     return { status: "skipped" as const, version: null, note };
   };
@@ -149,7 +149,6 @@ export async function trainShopModel(
         bytes: result.engine.encode(),
       },
     });
-    if (registration.status === "live") await announceServingChange(shopDomain);
     await finishTrainingRun(database, {
       id: run.id,
       status: "stored",
@@ -158,6 +157,8 @@ export async function trainShopModel(
       orderCount: data.orders,
       version: registration.version,
     });
+    // Recorded first: whoever sees the new version served finds its training run finished.
+    if (registration.status === "live") await announceServingChange(shopDomain);
     log.info(
       {
         version: registration.version,

@@ -185,7 +185,12 @@ describe("training in the worker", () => {
     expect(replaced.decisionNote).toMatch(/erased/);
     const older = await db().modelVersion.findMany({ where: { shopId, version: { lt: replaced.version } } });
     expect(older.map((version) => version.artifactLocation)).toEqual(older.map(() => null));
-    const run = await db().trainingRun.findFirstOrThrow({ where: { shopId, version: replaced.version } });
+    // The run records its version just after the version goes live.
+    const run = await waitFor(
+      async () =>
+        (await db().trainingRun.findFirst({ where: { shopId, version: replaced.version } })) ?? undefined,
+      10_000,
+    );
     expect(run.reason).toBe("redaction");
     const applied = await db().customerRedaction.findUniqueOrThrow({ where: redaction });
     expect(applied.appliedToModelsAt).toEqual(expect.any(Date));
