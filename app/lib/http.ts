@@ -76,7 +76,11 @@ export async function readJsonBody(request: Request, { maxBytes }: { maxBytes: n
 
 /** Validates input against its schema; a 400 naming the offending fields otherwise. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
+  return parsedInput(schema.safeParse(input));
+}
+
+/** A safeParse result's data; a 400 naming the offending fields otherwise. */
+export function parsedInput<T>(parsed: z.ZodSafeParseResult<T>): T {
   if (!parsed.success) throw new AppError("BAD_REQUEST", `Invalid request: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

@@ -74,6 +74,7 @@ export const OffersRequestSchema = z.object({
     .regex(/^[\w-]{1,128}$/, "must be 1 to 128 letters, digits, _ or -")
     .optional(),
 });
+export type OffersRequestInput = z.infer<typeof OffersRequestSchema>;
 
 export const OfferEventSchema = z.object({
   type: z.enum(OFFER_EVENT_TYPES, { error: `must be one of ${OFFER_EVENT_TYPES.join(", ")}` }),

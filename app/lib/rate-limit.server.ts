@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { requestRedis } from "~/redis.server";
@@ -16,36 +17,26 @@ interface RateLimitOptions {
   windowMs: number;
 }
 
-// A window opens at a key's first hit and lasts windowMs; the key expires with it.
-const FIXED_WINDOW = `
+/**
+ * One round trip: the fixed-window count (a window opens at a key's first hit and lasts windowMs;
+ * the key expires with it), then, when the hit is allowed and KEYS[2] is given, whether ARGV[3]
+ * joins the distinct set KEYS[2] (a member already in always does; a new one only while the set
+ * holds fewer than ARGV[4]; the set expires ARGV[5] ms after its latest member). Returns
+ * {count, ttl, admitted}, admitted -1 when not asked.
+ */
+const LIMIT = `
 local count = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {count, ttl}`;
-
-/**
- * Counts a request against a fixed-window limit in Redis. When Redis cannot answer in time the
- * request is let through (logged): what the limits protect is worth less than failing shoppers.
- */
-export function hitRateLimit({ bucket, limit, windowMs }: RateLimitOptions): Promise<RateLimitResult> {
-  const key = `${env().QUEUE_PREFIX}:ratelimit:${bucket}`;
-  const open: RateLimitResult = { allowed: true, count: 0, retryAfterSeconds: 0 };
-  return failingOpen("rate limit unchecked", open, async () => {
-    const [count, ttl] = (await requestRedis().eval(FIXED_WINDOW, 1, key, windowMs)) as [number, number];
-    return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
-  });
-}
-
-// A member joins the key's set only while the set holds fewer than ARGV[2]; the set expires with ARGV[3].
-const DISTINCT_CAP = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`;
+if #KEYS < 2 or count > tonumber(ARGV[2]) then return {count, ttl, -1} end
+if redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then return {count, ttl, 1} end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {count, ttl, 0} end
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return {count, ttl, 1}`;
 
 interface DistinctOptions {
   bucket: string;
@@ -54,25 +45,47 @@ interface DistinctOptions {
   ttlMs: number;
 }
 
-/**
- * Whether `member` is among the first `limit` distinct members of a bucket (a member already in is
- * always); the bucket lasts `ttlMs` from its latest member. Fails open, like hitRateLimit.
- */
-export function admitDistinct({ bucket, member, limit, ttlMs }: DistinctOptions): Promise<boolean> {
-  const key = `${env().QUEUE_PREFIX}:distinct:${bucket}`;
-  return failingOpen(
-    "distinct limit unchecked",
-    true,
-    async () => (await requestRedis().eval(DISTINCT_CAP, 1, key, member, limit, Math.max(1, ttlMs))) === 1,
-  );
+type Limiting = Redis & {
+  limit(...args: (string | number)[]): Promise<[number, number, number]>;
+};
+
+/** The request connection, with the LIMIT script defined on it (sent by its hash after the first use). */
+function limiting(): Limiting {
+  const redis = requestRedis() as Limiting;
+  if (typeof redis.limit !== "function") redis.defineCommand("limit", { lua: LIMIT });
+  return redis;
 }
 
-/** The check's answer, or `open` (logged as `message`) when Redis cannot give one in time. */
-async function failingOpen<T>(message: string, open: T, check: () => Promise<T>): Promise<T> {
+/**
+ * Counts a request against a fixed-window limit in Redis and, when `admit` is given and the request
+ * is allowed, whether its member is among the first `admit.limit` distinct members of that bucket,
+ * in the same round trip. When Redis cannot answer in time the request is let through and the
+ * member admitted (logged): what the limits protect is worth less than failing shoppers.
+ */
+export async function hitRateLimit({
+  bucket,
+  limit,
+  windowMs,
+  admit,
+}: RateLimitOptions & { admit?: DistinctOptions }): Promise<RateLimitResult & { admitted: boolean }> {
+  const prefix = env().QUEUE_PREFIX;
+  const keys = [`${prefix}:ratelimit:${bucket}`];
+  const args: (string | number)[] = [windowMs, limit];
+  if (admit) {
+    keys.push(`${prefix}:distinct:${admit.bucket}`);
+    args.push(admit.member, admit.limit, Math.max(1, admit.ttlMs));
+  }
+  const open = { allowed: true, count: 0, retryAfterSeconds: 0, admitted: true };
   try {
-    return await check();
+    const [count, ttl, admitted] = await limiting().limit(keys.length, ...keys, ...args);
+    return {
+      allowed: count <= limit,
+      count,
+      retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)),
+      admitted: admitted !== 0,
+    };
   } catch (error) {
-    logger().warn({ error: describeError(error) }, message);
+    logger().warn({ error: describeError(error) }, "rate limit unchecked");
     return open;
   }
 }

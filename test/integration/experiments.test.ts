@@ -232,4 +232,16 @@ describe("experiments in checkout offers", () => {
     const customer = await checkoutToken({ customerId: "9999" });
     expect((await ask(customer)).status).toBe(200);
   });
+
+  it("counts bad offer request bodies against the caller's limit before refusing them", async () => {
+    const guest = await checkoutToken();
+    const send = (rawBody: string) =>
+      callRoute(action, checkoutRequest("/api/checkout/offers", { token: guest, rawBody }));
+    const bad = ["not json", "", JSON.stringify({ cart: { lines: "many" } }), JSON.stringify([1])];
+    const statuses = [];
+    for (let n = 0; n < 12; n++) statuses.push((await send(bad[n % bad.length]!)).status);
+    expect(statuses).toEqual(Array(12).fill(400));
+    const good = JSON.stringify({ cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" });
+    expect((await send(good)).status).toBe(429);
+  });
 });
