@@ -32,6 +32,9 @@ export interface Links {
   contentMax: Float32Array;
   contentCount: Float32Array;
   contentPlace: Float32Array;
+  /** the products each kind of link was last set for, which the next cart resets */
+  coTouched: Touched;
+  contentTouched: Touched;
 }
 
 export function emptyLinks(n: number): Links {
@@ -42,6 +45,8 @@ export function emptyLinks(n: number): Links {
     contentMax: new Float32Array(n),
     contentCount: new Float32Array(n),
     contentPlace: new Float32Array(n),
+    coTouched: new Touched(),
+    contentTouched: new Touched(),
   };
 }
 
@@ -74,8 +79,14 @@ export function emptyConditional(n: number): Conditional {
 
 /** Fills the links and the conditional co-purchase of every product with the query's cart. */
 export function computeLinks(parts: Parts, cart: readonly number[], links: Links, s: Conditional): void {
-  parts.coPurchase.cartLinks(cart, links.coMax, links.coCount, links.coPlace);
-  parts.content.cartLinks(cart, links.contentMax, links.contentCount, links.contentPlace);
+  parts.coPurchase.cartLinks(cart, links.coMax, links.coCount, links.coPlace, links.coTouched);
+  parts.content.cartLinks(
+    cart,
+    links.contentMax,
+    links.contentCount,
+    links.contentPlace,
+    links.contentTouched,
+  );
   computeConditional(parts, cart, s);
 }
 

@@ -25,11 +25,38 @@ import {
 const RANKED_OFFSET = 1e4;
 /** the candidates, best by weighted sum, that the ranker reorders */
 export const RANKED_CANDIDATES = 50;
+/**
+ * The best-selling products every checkout's pool holds besides what its lists name: enough that
+ * the ranked candidates are the catalog's best by weighted sum even for a cart of many products
+ * whose lists name nothing, since elsewhere the sum is popularity's alone.
+ */
+const POPULAR_HEAD = 2 * RANKED_CANDIDATES;
 
 /**
  * What ranking one checkout writes: catalog-sized buffers reused from one checkout to the next, so
  * a checkout allocates nothing the size of the catalog. A scorer hands one to each call at a time.
  */
+/** The signals read from per-product lists: a checkout touches only the products they name. */
+type Listed =
+  | "easeCart"
+  | "easeHistory"
+  | "easeUser"
+  | "coPurchase"
+  | "coCustomer"
+  | "coRecent"
+  | "content"
+  | "buyAgain";
+const LISTED: readonly Listed[] = [
+  "easeCart",
+  "easeHistory",
+  "easeUser",
+  "coPurchase",
+  "coCustomer",
+  "coRecent",
+  "content",
+  "buyAgain",
+];
+
 export interface Scratch {
   buffers: Record<Signal, Float32Array>;
   /** each signal's maximum before scaling, for the query */
@@ -40,7 +67,15 @@ export interface Scratch {
   buffersScaled: boolean;
   /** where each signal may be non-zero for the query; null: anywhere */
   supports: Record<Signal, Support | null>;
-  touched: Record<"coPurchase" | "coCustomer" | "coRecent" | "content" | "buyAgain", Touched>;
+  touched: Record<Listed, Touched>;
+  /**
+   * The products a checkout ranks: every product a listed signal names for it, the popular head and
+   * the factorization's best. The word affinity is computed over them only; its buffer is zero
+   * elsewhere.
+   */
+  pool: Touched;
+  /** whether the popularity buffer was scaled in place, so the next checkout copies it anew */
+  popularityScaled: boolean;
   links: Links;
   conditional: Conditional;
   /** the ranked candidates' features, a row each, and their scores */
@@ -55,19 +90,18 @@ function createScratch(parts: Parts): Scratch {
   const n = parts.popularity.scores.length;
   const buffers = {} as Record<Signal, Float32Array>;
   for (const signal of SIGNALS) buffers[signal] = new Float32Array(n);
+  buffers.popularity.set(parts.popularity.scores);
+  const touched = {} as Record<Listed, Touched>;
+  for (const signal of LISTED) touched[signal] = new Touched();
   return {
     buffers,
     scales: new Float32Array(SIGNALS.length),
     inverses: new Float64Array(SIGNALS.length),
     buffersScaled: true,
     supports: {} as Record<Signal, Support | null>,
-    touched: {
-      coPurchase: new Touched(),
-      coCustomer: new Touched(),
-      coRecent: new Touched(),
-      content: new Touched(),
-      buyAgain: new Touched(),
-    },
+    touched,
+    pool: new Touched().reset(n),
+    popularityScaled: false,
     links: emptyLinks(n),
     conditional: emptyConditional(n),
     candidateRows: new Float32Array(RANKED_CANDIDATES * FEATURES),
@@ -85,6 +119,8 @@ function createScratch(parts: Parts): Scratch {
 export class Scorer {
   /** max |popularity score|, fixed by the fit */
   private readonly popularityScale: number;
+  /** the POPULAR_HEAD best-selling products */
+  private readonly popularHead: readonly number[];
   private readonly spare: Scratch[] = [];
 
   constructor(
@@ -93,6 +129,7 @@ export class Scorer {
     private readonly ranker: Ranker,
   ) {
     this.popularityScale = maxAbs(parts.popularity.scores);
+    this.popularHead = topK(parts.popularity.scores, POPULAR_HEAD);
   }
 
   /** Runs `use` with a scratch no other call is using. */
@@ -147,23 +184,34 @@ export class Scorer {
     const { ease, easeUser, coPurchase, coCustomer, coRecent, content, words, factorization, popularity } =
       this.parts;
     const { cart, history } = query;
-    const { buffers: b, supports, touched } = s;
-    ease.scoreItems(cart, null, b.easeCart);
-    ease.scoreItems(history.items, history.weights, b.easeHistory);
-    easeUser.scoreItems([...cart, ...history.items], null, b.easeUser);
-    supports.easeCart = supports.easeHistory = ease.support;
-    supports.easeUser = easeUser.support;
+    const { buffers: b, supports, touched, pool } = s;
+    const n = b.popularity.length;
+    // The last checkout's word affinities are cleared where it wrote them: over its pool.
+    for (let t = 0; t < pool.size; t++) b.words[pool.list[t]!] = 0;
+    pool.reset(n);
+    ease.scoreItems(cart, null, b.easeCart, touched.easeCart);
+    ease.scoreItems(history.items, history.weights, b.easeHistory, touched.easeHistory);
+    easeUser.scoreItems([...cart, ...history.items], null, b.easeUser, touched.easeUser);
     coPurchase.scoreCart(cart, b.coPurchase, touched.coPurchase);
     coCustomer.scoreCart(cart, b.coCustomer, touched.coCustomer);
     coRecent.scoreCart(cart, b.coRecent, touched.coRecent);
     content.scoreCart(cart, b.content, touched.content);
     scorePersonal(history, b.buyAgain, touched.buyAgain);
-    Object.assign(supports, touched);
-    words.scoreCart(cart, b.words, s.wordProfile);
-    if (factorization) factorization.score(query, b.factorization);
-    else b.factorization.fill(0);
-    b.popularity.set(popularity.scores);
-    supports.words = supports.popularity = null;
+    for (const signal of LISTED) {
+      const { list, size } = touched[signal];
+      for (let t = 0; t < size; t++) pool.add(list[t]!);
+      supports[signal] = touched[signal];
+    }
+    for (const product of this.popularHead) pool.add(product);
+    if (factorization) {
+      factorization.score(query, b.factorization);
+      for (const product of topK(b.factorization, RANKED_CANDIDATES, cart)) pool.add(product);
+    }
+    words.scoreCartOver(cart, pool, b.words, s.wordProfile);
+    if (s.popularityScaled) b.popularity.set(popularity.scores);
+    s.popularityScaled = false;
+    supports.words = pool;
+    supports.popularity = null;
     supports.factorization = factorization ? null : NOWHERE;
     SIGNALS.forEach((signal, j) => {
       const values = b[signal];
@@ -179,6 +227,7 @@ export class Scorer {
       s.inverses[j] = scale === 0 ? 1 : 1 / scale;
       if (scaleBuffers && scale !== 0) scaleInPlace(values, support, 1 / scale);
     });
+    s.popularityScaled = scaleBuffers && this.popularityScale !== 0;
     s.buffersScaled = scaleBuffers;
     return this.segmentWeights(history);
   }
@@ -189,11 +238,12 @@ export class Scorer {
     return s.buffersScaled ? value : Math.fround(value * s.inverses[j]!);
   }
 
+  /** Every product's score: the ranked candidates on top, then the weighted sum of the rest. */
   private scoreInto(query: Query, s: Scratch, out: Float32Array): void {
     const candidates = this.rank(query, s, out);
-    if (candidates.length === 0) return;
-    // Every other product stays below the ranked candidates, in weighted-sum order.
     const ranked = candidates.map((c) => out[c]!);
+    this.addSignals(s, this.segmentWeights(query.history), everyProduct(out.length), out);
+    // Every other product stays below the ranked candidates, in weighted-sum order.
     for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
     candidates.forEach((c, i) => {
       out[c] = ranked[i]!;
@@ -201,38 +251,20 @@ export class Scorer {
   }
 
   /**
-   * Writes the weighted sum of the signals to `out`, then (with a ranker) the ranker's score over it
-   * for the best candidates by weighted sum, which it returns; an empty list without a ranker.
+   * Writes the weighted sum of the signals to `out` over the pool and returns its best candidates by
+   * it, never a cart product; with a ranker, their scores in `out` are the ranker's. `out` is left as
+   * it was outside the pool.
    */
   private rank(query: Query, s: Scratch, out: Float32Array): number[] {
     // The buffers stay unscaled: each value is scaled as it is read, exactly as normalizeMaxAbs
-    // would have stored it, which saves a pass over the catalog per signal.
+    // would have stored it.
     const weights = this.computeSignals(query, s, false);
-    out.fill(0);
-    SIGNALS.forEach((signal, j) => {
-      const w = weights[signal];
-      // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
-      if (w === 0 || s.scales[j] === 0) return;
-      const values = s.buffers[signal];
-      const inverse = s.inverses[j]!;
-      const support = s.supports[signal];
-      if (!support) {
-        for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
-        return;
-      }
-      // Only where the signal may be non-zero: elsewhere it would add zeros.
-      const { list, size } = support;
-      for (let t = 0; t < size; t++) {
-        const i = list[t]!;
-        out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
-      }
-    });
-    const pop = s.buffers.popularity;
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! + TIE_BREAK * pop[i]!;
-    if (this.ranker.trees === 0) return [];
-    computeLinks(this.parts, query.cart, s.links, s.conditional);
+    const { pool } = s;
+    this.addSignals(s, weights, pool, out);
+    const candidates = topKOver(out, pool, RANKED_CANDIDATES, query.cart);
+    if (this.ranker.trees === 0) return candidates;
     // The ranker reorders the best candidates.
-    const candidates = topK(out, RANKED_CANDIDATES, query.cart);
+    computeLinks(this.parts, query.cart, s.links, s.conditional);
     const rows = s.candidateRows;
     const linked = { query, links: s.links, conditional: s.conditional };
     candidates.forEach((c, rank) => {
@@ -248,6 +280,34 @@ export class Scorer {
       out[c] = ranked[i]!;
     });
     return candidates;
+  }
+
+  /**
+   * Writes the weighted sum of the scaled signals of the last computed query to `out` at the
+   * products `over` lists, signal by signal as a Float32Array accumulates it, plus popularity's
+   * tie-break. A signal is visited only where it may be non-zero.
+   */
+  private addSignals(s: Scratch, weights: Weights, over: Support, out: Float32Array): void {
+    const { list, size } = over;
+    for (let t = 0; t < size; t++) out[list[t]!] = 0;
+    SIGNALS.forEach((signal, j) => {
+      const w = weights[signal];
+      // A signal with nothing for this checkout (scale 0) is all zeros: adding it changes nothing.
+      if (w === 0 || s.scales[j] === 0) return;
+      const values = s.buffers[signal];
+      const inverse = s.inverses[j]!;
+      // A listed signal's support lies in the pool; a dense one is read at every product asked for.
+      const support = over === s.pool ? (s.supports[signal] ?? over) : over;
+      for (let t = 0; t < support.size; t++) {
+        const i = support.list[t]!;
+        out[i] = out[i]! + w * Math.fround(values[i]! * inverse);
+      }
+    });
+    const pop = s.buffers.popularity;
+    for (let t = 0; t < size; t++) {
+      const i = list[t]!;
+      out[i] = out[i]! + TIE_BREAK * pop[i]!;
+    }
   }
 
   private reason(query: Query, s: Scratch, product: number, weights: Weights): Reason {
@@ -289,4 +349,36 @@ function scaleInPlace(values: Float32Array, support: Support | null, factor: num
   }
   const { list, size } = support;
   for (let t = 0; t < size; t++) values[list[t]!] = values[list[t]!]! * factor;
+}
+
+/**
+ * The k listed products with the highest scores, best first, never one in `exclude`; ties go to the
+ * lower index, as topK's do over the whole catalog.
+ */
+function topKOver(scores: Float32Array, support: Support, k: number, exclude: readonly number[]): number[] {
+  const best: number[] = [];
+  const { list, size } = support;
+  for (let t = 0; t < size; t++) {
+    const i = list[t]!;
+    const score = Number.isNaN(scores[i]!) ? Number.NEGATIVE_INFINITY : scores[i]!;
+    if (best.length === k) {
+      const last = best[k - 1]!;
+      if (score < scores[last]! || (score === scores[last]! && i > last)) continue;
+    }
+    if (exclude.includes(i)) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0) {
+      const before = best[at - 1]!;
+      if (score < scores[before]! || (score === scores[before]! && i > before)) break;
+      best[at] = before;
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
+}
+
+/** The support of a dense signal: every product of a catalog. */
+function everyProduct(products: number): Support {
+  return { list: Int32Array.from({ length: products }, (_, i) => i), size: products };
 }

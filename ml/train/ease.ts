@@ -5,7 +5,7 @@ import { TIE_BREAK } from "./decay";
 import { invertSpd } from "./linalg/spd-inverse";
 import { PopularityRecommender } from "./popularity";
 import { float32s, int32s, type ModelArrays, type Query, type Recommender } from "./recommender";
-import type { Support } from "./support";
+import type { Support, Touched } from "./support";
 
 export interface EaseOptions {
   /** L2 strength; default lambdaScale x the mean product order count */
@@ -131,10 +131,17 @@ export class EaseRecommender implements Recommender {
   }
 
   /** Weighted sum of the given products' rows of B, zero for products without a row. */
-  scoreItems(items: ArrayLike<number>, itemWeights: ArrayLike<number> | null, out: Float32Array): void {
+  scoreItems(
+    items: ArrayLike<number>,
+    itemWeights: ArrayLike<number> | null,
+    out: Float32Array,
+    touched?: Touched,
+  ): void {
     const { keep, rowStart, rowCols, rowValues } = this;
-    // Only products with a row are ever written: they are the ones to clear.
-    if (out.length !== this.position.length) out.fill(0);
+    // Only products with a row are ever written: they are the ones to clear, or fewer when
+    // `touched` lists the products the last call wrote (and will list this call's).
+    if (touched) touched.clear(out);
+    else if (out.length !== this.position.length) out.fill(0);
     else for (let c = 0; c < keep.length; c++) out[keep[c]!] = 0;
     for (let t = 0; t < items.length; t++) {
       const row = this.position[items[t]!] ?? -1;
@@ -143,6 +150,7 @@ export class EaseRecommender implements Recommender {
       for (let e = rowStart[row]!; e < rowStart[row + 1]!; e++) {
         const product = keep[rowCols[e]!]!;
         out[product] = out[product]! + w * rowValues[e]!;
+        touched?.add(product);
       }
     }
   }

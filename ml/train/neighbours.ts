@@ -36,15 +36,27 @@ export class NeighbourLists {
     count: Float32Array,
     place: Float32Array,
     absent: number,
+    touched: Touched,
   ): void {
-    max.fill(0);
-    count.fill(0);
-    place.fill(absent);
+    // Only the products the last cart's lists named are reset: the rest hold no link already.
+    if (!touched.covers(max.length)) {
+      max.fill(0);
+      count.fill(0);
+      place.fill(absent);
+    }
+    for (let t = 0; t < touched.size; t++) {
+      const j = touched.list[t]!;
+      max[j] = 0;
+      count[j] = 0;
+      place[j] = absent;
+    }
+    touched.reset(max.length);
     for (const item of cart) {
       if (item < 0 || item + 1 >= this.start.length) continue;
       const from = this.start[item]!;
       for (let p = from; p < this.start[item + 1]!; p++) {
         const j = this.neighbours[p]!;
+        touched.add(j);
         if (this.similarity[p]! > max[j]!) max[j] = this.similarity[p]!;
         count[j]! += 1;
         if (p - from < place[j]!) place[j] = p - from;
@@ -142,8 +154,14 @@ export abstract class NeighbourListModel {
   }
 
   /** See NeighbourLists.cartLinks. */
-  cartLinks(cart: readonly number[], max: Float32Array, count: Float32Array, place: Float32Array): void {
-    this.lists.cartLinks(cart, max, count, place, this.listLength);
+  cartLinks(
+    cart: readonly number[],
+    max: Float32Array,
+    count: Float32Array,
+    place: Float32Array,
+    touched: Touched,
+  ): void {
+    this.lists.cartLinks(cart, max, count, place, this.listLength, touched);
   }
 
   /** The cart product `item` is most similar to, and how much (-1 when none). */

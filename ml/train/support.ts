@@ -42,6 +42,11 @@ export class Touched implements Support {
     return this.reset(values.length);
   }
 
+  /** Whether the list was kept for a catalog of `products` (else every value must be cleared). */
+  covers(products: number): boolean {
+    return this.stamps.length === products;
+  }
+
   add(product: number): void {
     if (this.stamps[product] === this.stamp) return;
     this.stamps[product] = this.stamp;

@@ -4,6 +4,7 @@ import { TIE_BREAK } from "./decay";
 import { NeighbourListBuilder, NeighbourLists } from "./neighbours";
 import { PopularityRecommender } from "./popularity";
 import { int32s, type ModelArrays, type Query, type Recommender } from "./recommender";
+import type { Support } from "./support";
 
 export interface WordAffinityOptions {
   /** partner words kept per word, default 50 */
@@ -77,6 +78,29 @@ export class WordAffinityRecommender implements Recommender {
    */
   scoreCart(cart: readonly number[], out: Float32Array, profile: Float32Array = this.profile): void {
     out.fill(0);
+    const touched = this.profileOf(cart, profile);
+    if (touched.length === 0) return;
+    // One pass over every product's words: a cart's profile reaches common words, whose products
+    // would be visited again and again through word -> products lists.
+    const products = Math.min(out.length, this.wordStart.length - 1);
+    for (let i = 0; i < products; i++) out[i] = this.productScore(i, profile);
+    for (const word of touched) profile[word] = 0;
+  }
+
+  /** scoreCart's value for the listed products only; `out` is left as it was everywhere else. */
+  scoreCartOver(cart: readonly number[], products: Support, out: Float32Array, profile: Float32Array): void {
+    const touched = this.profileOf(cart, profile);
+    const { list, size } = products;
+    const known = this.wordStart.length - 1;
+    for (let t = 0; t < size; t++) {
+      const i = list[t]!;
+      out[i] = touched.length === 0 || i >= known ? 0 : this.productScore(i, profile);
+    }
+    for (const word of touched) profile[word] = 0;
+  }
+
+  /** Sums the cart's words' partners into `profile`; returns the words it set. */
+  private profileOf(cart: readonly number[], profile: Float32Array): number[] {
     const touched: number[] = [];
     for (const item of cart) {
       if (item < 0 || item + 1 >= this.wordStart.length) continue;
@@ -89,20 +113,17 @@ export class WordAffinityRecommender implements Recommender {
         });
       }
     }
-    if (touched.length === 0) return;
-    // One pass over every product's words: a cart's profile reaches common words, whose products
-    // would be visited again and again through word -> products lists.
-    const { wordStart, words } = this;
-    const products = Math.min(out.length, wordStart.length - 1);
-    for (let i = 0; i < products; i++) {
-      const from = wordStart[i]!;
-      const to = wordStart[i + 1]!;
-      if (from === to) continue;
-      let sum = 0;
-      for (let p = from; p < to; p++) sum += profile[words[p]!]!;
-      out[i] = sum / (to - from);
-    }
-    for (const word of touched) profile[word] = 0;
+    return touched;
+  }
+
+  /** The mean of the profile over product i's words (0 for a product without words). */
+  private productScore(i: number, profile: Float32Array): number {
+    const from = this.wordStart[i]!;
+    const to = this.wordStart[i + 1]!;
+    if (from === to) return 0;
+    let sum = 0;
+    for (let p = from; p < to; p++) sum += profile[this.words[p]!]!;
+    return sum / (to - from);
   }
 
   score(query: Query, out: Float32Array): void {
