@@ -158,7 +158,7 @@ async function buildExclusions({
   const offerable = new Map<string, OfferProduct>();
   for (const [productId, product] of catalog) {
     if (excludedProducts.has(productId) || inExcludedCollections.has(productId)) continue;
-    if (product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
+    if (excludedTags.size > 0 && product.tags.some((tag) => excludedTags.has(normalizeTag(tag)))) continue;
     offerable.set(productId, product);
   }
   const checkout = new Set<string>();
