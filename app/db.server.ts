@@ -98,17 +98,21 @@ export async function readLargeBytes(sql: string, key: string): Promise<Buffer |
   );
   const total = size.rows[0]?.size;
   if (total === undefined || total === null) return null;
-  const parts: Buffer[] = [];
+  // Each slice is copied in as it comes: joining them at the end would copy the whole value at once.
+  const bytes = Buffer.allocUnsafe(total);
   for (let from = 0; from < total; from += BYTES_SLICE) {
     const slice = await bytesPool.query<{ part: Buffer }>(
       `SELECT substring(value FROM $2::int + 1 FOR $3::int) AS part FROM ${source}`,
       [key, from, BYTES_SLICE],
     );
-    parts.push(slice.rows[0]!.part);
+    const part = slice.rows[0]!.part;
+    if (part.length !== Math.min(BYTES_SLICE, total - from))
+      throw new Error(`${key} changed while it was read`);
+    part.copy(bytes, from);
     // Let waiting requests run between slices.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return Buffer.concat(parts, total);
+  return bytes;
 }
 
 /**
