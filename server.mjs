@@ -145,11 +145,17 @@ function serve() {
   /**
    * The web Request of a Node request, its body streamed up to its path's limit: past it, the client
    * is answered 413 at once, the route's read of the body fails and its answer is dropped. The signal
-   * aborts when the client goes away (or was refused), which also keeps Remix from logging the error.
+   * aborts when the client goes away before its answer (or was refused), which also keeps Remix from
+   * logging the error.
    */
   function toWebRequest(request, response, url) {
     const controller = new AbortController();
-    response.once("close", () => controller.abort());
+    // Only a client that went away before the answer was sent aborts: aborting after every answer
+    // made an AbortError, stack and all, per request, and woke the listeners of every signal copied
+    // from this one.
+    response.once("close", () => {
+      if (!response.writableFinished) controller.abort();
+    });
     const method = request.method ?? "GET";
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
