@@ -32,10 +32,6 @@ export const RANKED_CANDIDATES = 50;
  */
 const POPULAR_HEAD = 2 * RANKED_CANDIDATES;
 
-/**
- * What ranking one checkout writes: catalog-sized buffers reused from one checkout to the next, so
- * a checkout allocates nothing the size of the catalog. A scorer hands one to each call at a time.
- */
 /** The signals read from per-product lists: a checkout touches only the products they name. */
 type Listed =
   | "easeCart"
@@ -57,6 +53,10 @@ const LISTED: readonly Listed[] = [
   "buyAgain",
 ];
 
+/**
+ * What ranking one checkout writes: catalog-sized buffers reused from one checkout to the next, so
+ * a checkout allocates nothing the size of the catalog. A scorer hands one to each call at a time.
+ */
 export interface Scratch {
   buffers: Record<Signal, Float32Array>;
   /** each signal's maximum before scaling, for the query */
