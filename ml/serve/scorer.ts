@@ -27,8 +27,9 @@ const RANKED_OFFSET = 1e4;
 export const RANKED_CANDIDATES = 50;
 /**
  * The best-selling products every checkout's pool holds besides what its lists name: enough that
- * the ranked candidates are the catalog's best by weighted sum even for a cart of many products
- * whose lists name nothing, since elsewhere the sum is popularity's alone.
+ * the ranked candidates are the catalog's best by weighted sum even for a cart whose lists name
+ * nothing, since outside the pool the sum is popularity's alone (and, in a model with a
+ * factorization, that signal's below its best 50).
  */
 const POPULAR_HEAD = 2 * RANKED_CANDIDATES;
 
