@@ -27,8 +27,8 @@ export async function admitOffersRequest(
     ...caller,
     unitKey: parsed?.success ? parsed.data.unitKey : null,
   });
-  if (!parsed) throw (body as { error: unknown }).error;
-  return { input: parsedInput(parsed), unitKey };
+  if ("error" in body) throw body.error;
+  return { input: parsedInput(body.parsed), unitKey };
 }
 
 /**
