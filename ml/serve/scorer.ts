@@ -122,6 +122,8 @@ export class Scorer {
   private readonly popularityScale: number;
   /** the POPULAR_HEAD best-selling products */
   private readonly popularHead: readonly number[];
+  /** every product of the catalog, for scores of the whole catalog */
+  private readonly catalog: Support;
   private readonly spare: Scratch[] = [];
 
   constructor(
@@ -131,6 +133,8 @@ export class Scorer {
   ) {
     this.popularityScale = maxAbs(parts.popularity.scores);
     this.popularHead = topK(parts.popularity.scores, POPULAR_HEAD);
+    const n = parts.popularity.scores.length;
+    this.catalog = { list: Int32Array.from({ length: n }, (_, i) => i), size: n };
   }
 
   /** Runs `use` with a scratch no other call is using. */
@@ -145,7 +149,7 @@ export class Scorer {
 
   /** Scores every product for the query (the Recommender interface): ranked candidates on top. */
   score(query: Query, out: Float32Array): void {
-    this.withScratch((s) => this.scoreInto(query, s, out));
+    this.withScratch((s) => this.scoreRest(query, s, out, this.rank(query, s, out)));
   }
 
   /** The top k products, never one in the cart or in `exclude`, each with its strongest signal's reason. */
@@ -160,7 +164,7 @@ export class Scorer {
         .sort((a, b) => scores[b]! - scores[a]! || a - b)
         .slice(0, k);
       if (top.length < k) {
-        this.scoreInto(query, s, scores);
+        this.scoreRest(query, s, scores, candidates);
         top = topK(scores, k, [...query.cart, ...exclude]);
       }
       const weights = this.segmentWeights(query.history);
@@ -239,11 +243,13 @@ export class Scorer {
     return s.buffersScaled ? value : Math.fround(value * s.inverses[j]!);
   }
 
-  /** Every product's score: the ranked candidates on top, then the weighted sum of the rest. */
-  private scoreInto(query: Query, s: Scratch, out: Float32Array): void {
-    const candidates = this.rank(query, s, out);
+  /**
+   * After rank(), every product's score: the ranked candidates on top, then the weighted sum of the
+   * rest, from the signals rank() computed.
+   */
+  private scoreRest(query: Query, s: Scratch, out: Float32Array, candidates: readonly number[]): void {
     const ranked = candidates.map((c) => out[c]!);
-    this.addSignals(s, this.segmentWeights(query.history), everyProduct(out.length), out);
+    this.addSignals(s, this.segmentWeights(query.history), this.catalog, out);
     // Every other product stays below the ranked candidates, in weighted-sum order.
     for (let i = 0; i < out.length; i++) out[i] = out[i]! - RANKED_OFFSET;
     candidates.forEach((c, i) => {
@@ -377,9 +383,4 @@ function topKOver(scores: Float32Array, support: Support, k: number, exclude: re
     best[at] = i;
   }
   return best;
-}
-
-/** The support of a dense signal: every product of a catalog. */
-function everyProduct(products: number): Support {
-  return { list: Int32Array.from({ length: products }, (_, i) => i), size: products };
 }
