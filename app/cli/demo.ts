@@ -234,13 +234,24 @@ async function serve(shopDomain: string): Promise<number> {
     }),
   ];
   const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = () => {
+      stopping = true;
       for (const child of children) child.kill("SIGTERM");
       resolve();
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    for (const child of children) child.once("exit", stop);
+    for (const [i, child] of children.entries()) {
+      child.once("exit", (code, signal) => {
+        // One process gone leaves a demo that half works: say which, then stop the other.
+        if (!stopping)
+          console.error(
+            `The ${["server", "worker"][i]} exited (${signal ?? `code ${code}`}); stopping the demo.`,
+          );
+        stop();
+      });
+    }
   });
   if (!(await answers(base, stopped))) {
     console.error(`The app did not start answering at ${base}; see its output above.`);
