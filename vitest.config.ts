@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "app",
           include: ["app/**/*.test.ts", "ml/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/browser/**"],
+          exclude: [...configDefaults.exclude, "test/browser/**", "test/functions/**"],
           globalSetup: ["test/helpers/global-setup.ts"],
           setupFiles: ["test/helpers/setup-file.ts"],
           testTimeout: 30_000,
@@ -28,6 +28,14 @@ export default defineConfig({
           setupFiles: ["test/helpers/setup-file.ts"],
           testTimeout: 120_000,
           hookTimeout: 240_000,
+        },
+      },
+      // The discount function's built WebAssembly module, run under node:wasi (skipped until built).
+      {
+        plugins: [tsconfigPaths()],
+        test: {
+          name: "functions",
+          include: ["test/functions/**/*.test.ts"],
         },
       },
       // Extensions test in a DOM of their own, with no database.

@@ -95,11 +95,6 @@ const EnvSchema = z
     OFFER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
     // Distinct checkout keys one guest session token may bring into the shop's experiment.
     OFFER_UNITS_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(3),
-    // Single-use discount codes kept ready per (product, percent), and the stock that asks for more.
-    DISCOUNT_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(5),
-    DISCOUNT_POOL_LOW_WATER: z.coerce.number().int().min(0).max(1_000).default(2),
-    // How long a code can be used after it is created; one is handed out only with a day left.
-    DISCOUNT_CODE_DAYS: z.coerce.number().int().min(2).max(90).default(7),
   })
   .superRefine((env, ctx) => {
     // A bulk import beats its heartbeat once per poll: a window of fewer polls closes a live one.

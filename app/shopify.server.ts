@@ -5,6 +5,7 @@ import { db } from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { startHistoryImport } from "./services/start-history-import.server";
+import { requestOfferDiscountSyncAtInstall } from "./services/sync-offer-discount.server";
 
 export const API_VERSION = ApiVersion.October26;
 
@@ -36,6 +37,7 @@ function createApp() {
       afterAuth: async ({ session }) => {
         const started = await startHistoryImport(db(), { shopDomain: session.shop, onlyIfFresh: true });
         if (started) logger().info({ shop: session.shop, importRunId: started.id }, "history import queued");
+        await requestOfferDiscountSyncAtInstall(db(), session.shop);
       },
     },
   });

@@ -206,7 +206,7 @@ async function simulate(seed: number) {
   console.log(
     `Simulated 30 days of shoppers: ${activity.checkouts.toLocaleString("en")} checkouts (offers ranked ${served || "for none"}; ` +
       `experiment arms: ${arms}), ${activity.events.toLocaleString("en")} offer events, ` +
-      `${activity.orders.toLocaleString("en")} orders from offers, ${activity.codesIssued.toLocaleString("en")} discount codes issued.`,
+      `${activity.orders.toLocaleString("en")} orders from offers, ${activity.discountedOffers.toLocaleString("en")} offers with a personalized discount.`,
   );
 }
 

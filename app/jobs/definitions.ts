@@ -87,11 +87,11 @@ export const JOBS = {
     options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /**
-   * Creates single-use discount codes in Shopify for the shop's wanted pools (see
-   * replenishDiscountCodes). Job id: `discounts-<shop>`, removed once done, so serving can ask for a
-   * run on every low pool and asks collapse into one while it waits.
+   * Makes the shop's automatic offer discount in Shopify match its settings (see
+   * syncOfferDiscount). Job id: `offer-discount-<shop>-<settings fingerprint>`, removed once done,
+   * so repeated saves of the same settings collapse into one run and a changed save gets its own.
    */
-  "replenish-discount-codes": define({
+  "sync-offer-discount": define({
     queue: "discounts",
     schema: z.object({ shopDomain }),
     options: { ...retries(5, 10_000), ...removeWhenDone },

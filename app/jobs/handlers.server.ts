@@ -6,13 +6,13 @@ import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail
 import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { pruneDeliveries } from "~/services/prune-deliveries.server";
-import { replenishDiscountCodes } from "~/services/replenish-discount-codes.server";
 import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
 import { requestErasureTraining, requestNightlyTraining } from "~/services/request-training.server";
 import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
 import { syncExcludedCollections } from "~/services/sync-excluded-collections.server";
+import { syncOfferDiscount } from "~/services/sync-offer-discount.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
 import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { shopify } from "~/shopify.server";
@@ -69,13 +69,9 @@ export const HANDLERS: Handlers = {
     }),
   "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
-  "replenish-discount-codes": async ({ shopDomain }, { log }) =>
-    replenishDiscountCodes(db(), {
-      shopDomain,
-      ...(await shopAdmin(shopDomain, log)),
-      poolSize: env().DISCOUNT_POOL_SIZE,
-      codeLifetimeMs: env().DISCOUNT_CODE_DAYS * 86_400_000,
-    }),
+  "sync-offer-discount": async ({ shopDomain }, { log }) => ({
+    result: await syncOfferDiscount(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
+  }),
   "sync-collections": async ({ shopDomain }, { log }) =>
     syncExcludedCollections(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
   "schedule-collection-sync": async () => ({ shops: await requestNightlyCollectionSync(db()) }),

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { lowestPrice, OFFER_PROPERTY, type OrderSnapshot, type ProductSnapshot } from "./order-snapshot";
+import {
+  lowestPrice,
+  MAX_OFFER_ID_LENGTH,
+  OFFER_PROPERTY,
+  type OrderSnapshot,
+  type ProductSnapshot,
+} from "./order-snapshot";
 import { numericId } from "./shopify-ids";
 import { type HashCustomer, productStatus } from "./webhook-events";
 
@@ -202,7 +208,8 @@ export function assembleOrders(objects: BulkObjects, hash: HashCustomer): Assemb
           quantity: line.data.quantity,
           currentQuantity: Math.min(line.data.quantity, line.data.currentQuantity ?? line.data.quantity),
           unitPrice: line.data.originalUnitPriceSet?.shopMoney.amount ?? null,
-          offerId: offer && offer.length <= 64 ? offer : null,
+          offerId: offer && offer.length <= MAX_OFFER_ID_LENGTH ? offer : null,
+          offerDiscount: null,
         },
       ];
     });

@@ -17,6 +17,8 @@ declare module "@remix-run/node" {
 export interface CheckoutCaller {
   shopDomain: string;
   customerKey: string | null;
+  /** the logged-in customer's numeric id, which their offers' discounts are bound to */
+  customerId: string | null;
   /** the session token's own id (`jti`, else `sid`): a guest's identity for limits */
   tokenId: string | null;
   /** when the session token expires */
@@ -82,7 +84,7 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
   return {
     caller: {
       shopDomain,
-      customerKey: customerOf(shopDomain, sessionToken.sub),
+      ...customerOf(shopDomain, sessionToken.sub),
       tokenId,
       tokenExpiresAt: new Date(sessionToken.exp * 1000),
     },
@@ -94,10 +96,13 @@ async function authenticateCheckout(request: Request): Promise<{ caller: Checkou
  * `sub` is the buyer's customer gid when they are logged in (and the app may read customers). Only
  * the gid form counts: an admin token's `sub` is a bare staff user id, never a customer.
  */
-function customerOf(shopDomain: string, subject: unknown): string | null {
-  if (typeof subject !== "string" || !subject.startsWith("gid://")) return null;
-  const id = resourceId(subject, "Customer");
-  return id ? customerKey(shopDomain, id) : null;
+function customerOf(
+  shopDomain: string,
+  subject: unknown,
+): Pick<CheckoutCaller, "customerKey" | "customerId"> {
+  const id =
+    typeof subject === "string" && subject.startsWith("gid://") ? resourceId(subject, "Customer") : null;
+  return { customerKey: id ? customerKey(shopDomain, id) : null, customerId: id };
 }
 
 /** The library's own refusals (401, 410) come without CORS headers; the browser would hide them. */

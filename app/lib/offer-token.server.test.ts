@@ -1,11 +1,14 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  MAX_OFFER_TOKEN_LENGTH,
+  buyerTag,
+  discountExpiry,
+  shopOfferKey,
   signableProductId,
   signOfferToken,
   verifyOfferToken,
 } from "./offer-token.server";
+import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
 
 const SHOP = "a-shop.myshopify.com";
 const SECRET = "offer-token-test-secret";
@@ -35,9 +38,41 @@ describe("offer tokens", () => {
       servedAt,
       discountPercent: 0,
       experiment: null,
+      quantity: 1,
+      buyer: null,
     });
     expect(verifyOfferToken(token, "other-shop.myshopify.com", SECRET)).toBeNull();
     expect(verifyOfferToken(token, SHOP, "another-secret")).toBeNull();
+  });
+
+  it("are signed with a key of the shop's own, which is neither the secret nor another shop's", () => {
+    const key = shopOfferKey(SHOP, SECRET);
+    expect(key).toHaveLength(32);
+    expect(key.equals(shopOfferKey(SHOP, SECRET))).toBe(true);
+    expect(key.equals(shopOfferKey("other-shop.myshopify.com", SECRET))).toBe(false);
+    expect(key.toString("hex")).not.toContain(Buffer.from(SECRET).toString("hex"));
+    const token = sign();
+    const body = token.slice(0, token.lastIndexOf("."));
+    const expected = createHmac("sha256", key).update(body).digest().subarray(0, 12).toString("base64url");
+    expect(token.endsWith(`.${expected}`)).toBe(true);
+  });
+
+  it("bind a logged-in buyer's discount to them, and cover the units offered", () => {
+    const token = sign({ discountPercent: 10, customerId: "7010123456789", quantity: 2 });
+    const claims = verifyOfferToken(token, SHOP, SECRET);
+    expect(claims).toMatchObject({ discountPercent: 10, quantity: 2 });
+    expect(claims?.buyer).toBe(buyerTag(shopOfferKey(SHOP, SECRET), "7010123456789"));
+    expect(claims?.buyer).not.toBe(buyerTag(shopOfferKey(SHOP, SECRET), "7010123456788"));
+    expect(() => sign({ quantity: 0 })).toThrow(/units/);
+    expect(() => sign({ quantity: 36 })).toThrow(/units/);
+    expect(() => sign({ customerId: "gid://shopify/Customer/1" })).toThrow(/customer id/);
+  });
+
+  it("say until when a checkout honours their discount: the next day, wherever the shop is", () => {
+    const expiry = discountExpiry(new Date("2026-11-22T23:59:00Z"));
+    // The 23rd ends last at UTC-12, at noon UTC on the 24th.
+    expect(expiry.toISOString()).toBe("2026-11-24T12:00:00.000Z");
+    expect(discountExpiry(new Date("2026-11-22T00:00:00Z")).toISOString()).toBe("2026-11-24T12:00:00.000Z");
   });
 
   it("keep the popularity fallback's missing model version and every surface", () => {
@@ -60,6 +95,26 @@ describe("offer tokens", () => {
     expect(() => sign({ experiment: { id: "k3x9", variant: 10 } })).toThrow(/experiment id/);
   });
 
+  it("still verify the second format, signed under the app secret, for attribution", () => {
+    const body = `o2.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.f.k3x92.AbCd`;
+    const signature = createHmac("sha256", SECRET)
+      .update(`offer-token\u0000${SHOP}\u0000${body}`)
+      .digest()
+      .subarray(0, 12)
+      .toString("base64url");
+    expect(verifyOfferToken(`${body}.${signature}`, SHOP, SECRET)).toEqual({
+      productId: "8123456789099",
+      modelVersion: 7,
+      surface: "checkout",
+      servedAt,
+      discountPercent: 15,
+      experiment: { id: "k3x9", variant: 2 },
+      quantity: 1,
+      buyer: null,
+    });
+    expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
+  });
+
   it("still verify the first format, signed before discounts and experiments", () => {
     const body = `o1.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.AbCdEf`;
     const signature = createHmac("sha256", SECRET)
@@ -74,6 +129,8 @@ describe("offer tokens", () => {
       servedAt,
       discountPercent: 0,
       experiment: null,
+      quantity: 1,
+      buyer: null,
     });
     expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
   });
@@ -84,8 +141,10 @@ describe("offer tokens", () => {
       modelVersion: 78_364_164_095,
       discountPercent: 100,
       experiment: { id: "zzzz", variant: 9 },
+      quantity: 35,
+      customerId: "99999999999999999999",
     });
-    expect(largest.length).toBeLessThanOrEqual(MAX_OFFER_TOKEN_LENGTH);
+    expect(largest.length).toBeLessThanOrEqual(MAX_OFFER_ID_LENGTH);
     expect(verifyOfferToken(largest, SHOP, SECRET)?.productId).toBe(String(Number.MAX_SAFE_INTEGER));
     expect(sign()).not.toBe(sign());
   });
@@ -99,7 +158,7 @@ describe("offer tokens", () => {
       changed[index] = (part[0] === "c" ? "l" : "c") + part.slice(1);
       expect(verifyOfferToken(changed.join("."), SHOP, SECRET), `part ${index}`).toBeNull();
     }
-    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o2/, "o1")]) {
+    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o3/, "o2")]) {
       expect(verifyOfferToken(value, SHOP, SECRET)).toBeNull();
     }
   });

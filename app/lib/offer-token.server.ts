@@ -1,18 +1,22 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "~/env.server";
 import type { Surface } from "./offers";
+import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
 
 /**
  * An offer id is a signed token:
- * "o2.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<nonce>.<mac>",
+ * "o3.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
  * numbers in base 36 (a product id that is not a number, as an imported file's may be, as "~" and
- * its UTF-8 bytes in base64url), the experiment "0" or its 4-character id followed by the variant's index, the
- * MAC a truncated HMAC-SHA256 under the app secret of the shop and the rest. It lets an event or a
- * purchase be attributed to what was served (and how: which discount, which experiment variant)
- * without writing anything when serving, and it fits the 64 characters a line property may carry
- * (app/lib/webhook-events.ts). The shop is not written in the token but bound by the MAC: a token
- * verifies only for its own shop. Tokens of the first format ("o1", without discount and
- * experiment) still verify: they ride on orders placed long after serving.
+ * its UTF-8 bytes in base64url), the experiment "0" or its 4-character id followed by the variant's
+ * index, the quantity the discount covers at most, the buyer "0" for a guest or a keyed tag of the
+ * logged-in customer's id, and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
+ *
+ * It lets an event or a purchase be attributed to what was served without writing anything when
+ * serving, and it is what the discount function (extensions/offer-discount) checks before it gives
+ * a line the offer's discount: the shop's offer key is derived from the app secret and handed to the
+ * function in the discount's own metafield, so the function never holds the secret, and a token
+ * verifies only for its own shop. Tokens of the earlier formats ("o1", "o2", MAC under the app
+ * secret) still verify, for attribution only: they ride on orders placed long after serving.
  */
 export interface OfferClaims {
   productId: string;
@@ -24,6 +28,10 @@ export interface OfferClaims {
   discountPercent: number;
   /** the experiment variant that served it; null outside any experiment */
   experiment: OfferExperiment | null;
+  /** how many units the discount covers at most (1 for the earlier formats) */
+  quantity: number;
+  /** the keyed tag of the customer it was offered to; null for a guest and the earlier formats */
+  buyer: string | null;
 }
 
 export interface OfferExperiment {
@@ -33,9 +41,10 @@ export interface OfferExperiment {
   variant: number;
 }
 
-const FORMAT = "o2";
+const FORMAT = "o3";
 const MAC_BYTES = 12;
 const NONCE_BYTES = 3;
+const BUYER_BYTES = 6;
 const SURFACE_CODES: Record<Surface, string> = {
   checkout: "c",
   "cart-line-list": "l",
@@ -49,9 +58,47 @@ const TOKEN_V1 =
   /^o1\.([0-9a-z]{1,11})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([\w-]{6})\.([\w-]{16})$/;
 const TOKEN_V2 =
   /^o2\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
+const TOKEN_V3 =
+  /^o3\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([1-9a-z])\.(0|[\w-]{8})\.([\w-]{4})\.([\w-]{16})$/;
 const EXPERIMENT_ID = /^[0-9a-z]{4}$/;
 
-export const MAX_OFFER_TOKEN_LENGTH = 64;
+/** The most units one offer's discount covers (one base-36 digit). */
+export const MAX_OFFER_QUANTITY = 35;
+
+/**
+ * The discount an offer carries is honoured while the shop's local date is at most this many days
+ * after the UTC date it was served (the function reads only the shop's local date, not the time).
+ */
+export const DISCOUNT_DAYS = 1;
+const DAY_MS = 86_400_000;
+/** The furthest any shop's local time runs behind UTC. */
+const FURTHEST_BEHIND_UTC_MS = 12 * 3_600_000;
+
+/**
+ * The instant after which no shop's checkout honours the discount of an offer served at `servedAt`:
+ * the end of the last honoured date in the time zone furthest behind UTC.
+ */
+export function discountExpiry(servedAt: Date): Date {
+  const servedDay = Math.floor(servedAt.getTime() / DAY_MS);
+  return new Date((servedDay + DISCOUNT_DAYS + 1) * DAY_MS + FURTHEST_BEHIND_UTC_MS);
+}
+
+/**
+ * The shop's offer key: what signs its offer ids, derived from the app secret so that handing it to
+ * the discount function (in the discount's metafield) reveals nothing of the secret or of other shops.
+ */
+export function shopOfferKey(shopDomain: string, secret = env().SHOPIFY_API_SECRET): Buffer {
+  return createHmac("sha256", secret).update(`offer-key\u0000${shopDomain}`).digest();
+}
+
+/** The tag binding an offer to a logged-in customer, from the numeric id of their Customer gid. */
+export function buyerTag(key: Buffer, customerId: string): string {
+  return createHmac("sha256", key)
+    .update(`buyer\u0000${customerId}`)
+    .digest()
+    .subarray(0, BUYER_BYTES)
+    .toString("base64url");
+}
 
 export function signOfferToken(
   {
@@ -62,6 +109,8 @@ export function signOfferToken(
     servedAt = new Date(),
     discountPercent = 0,
     experiment = null,
+    quantity = 1,
+    customerId = null,
   }: {
     shopDomain: string;
     productId: string;
@@ -70,16 +119,29 @@ export function signOfferToken(
     servedAt?: Date;
     discountPercent?: number;
     experiment?: OfferExperiment | null;
+    /** the units the discount covers at most */
+    quantity?: number;
+    /** the logged-in buyer's numeric customer id; the offer's discount is theirs alone */
+    customerId?: string | null;
   },
   secret = env().SHOPIFY_API_SECRET,
 ): string {
   if (productId === "") throw new Error("An offer needs a product id");
+  if (!signableProductId(productId))
+    throw new Error(`The product id ${productId} is too long for an offer id`);
   if (!Number.isInteger(discountPercent) || discountPercent < 0 || discountPercent > 100) {
     throw new Error(`A discount is a whole percent from 0 to 100, not ${discountPercent}`);
+  }
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_OFFER_QUANTITY) {
+    throw new Error(`An offer covers 1 to ${MAX_OFFER_QUANTITY} units, not ${quantity}`);
+  }
+  if (customerId !== null && !/^\d{1,20}$/.test(customerId)) {
+    throw new Error("A customer id is the number of a Customer gid");
   }
   if (experiment && (!EXPERIMENT_ID.test(experiment.id) || !/^\d$/.test(String(experiment.variant)))) {
     throw new Error("An experiment id is 4 characters [0-9a-z] and its variant index 0 to 9");
   }
+  const key = shopOfferKey(shopDomain, secret);
   const body = [
     FORMAT,
     encodeProduct(productId),
@@ -88,12 +150,11 @@ export function signOfferToken(
     Math.floor(servedAt.getTime() / 1000).toString(36),
     discountPercent.toString(36),
     experiment ? `${experiment.id}${experiment.variant}` : "0",
+    quantity.toString(36),
+    customerId === null ? "0" : buyerTag(key, customerId),
     randomBytes(NONCE_BYTES).toString("base64url"),
   ].join(".");
-  const token = `${body}.${mac(secret, shopDomain, body).toString("base64url")}`;
-  if (token.length > MAX_OFFER_TOKEN_LENGTH)
-    throw new Error(`The product id ${productId} is too long for an offer id`);
-  return token;
+  return `${body}.${mac(key, body).toString("base64url")}`;
 }
 
 /** Whether an offer of this product can be signed: a Shopify id always, another id when short. */
@@ -120,32 +181,67 @@ export function verifyOfferToken(
   shopDomain: string,
   secret = env().SHOPIFY_API_SECRET,
 ): OfferClaims | null {
-  if (typeof token !== "string" || token.length > MAX_OFFER_TOKEN_LENGTH) return null;
+  if (typeof token !== "string" || token.length > MAX_OFFER_ID_LENGTH) return null;
+  const v3 = TOKEN_V3.exec(token);
+  if (v3) return verifyCurrent(token, v3, shopOfferKey(shopDomain, secret));
+  return verifyEarlier(token, shopDomain, secret);
+}
+
+function verifyCurrent(token: string, fields: RegExpExecArray, key: Buffer): OfferClaims | null {
+  const [, product, version, surfaceCode, served, percent, experiment, quantity, buyer, , signature] = fields;
+  if (!macMatches(signature!, mac(key, token.slice(0, token.lastIndexOf("."))))) return null;
+  const discountPercent = Number.parseInt(percent!, 36);
+  if (discountPercent > 100) return null;
+  return {
+    ...commonClaims(product!, version!, surfaceCode!, served!),
+    discountPercent,
+    experiment: experimentOf(experiment!),
+    quantity: Number.parseInt(quantity!, 36),
+    buyer: buyer === "0" ? null : buyer!,
+  };
+}
+
+function verifyEarlier(token: string, shopDomain: string, secret: string): OfferClaims | null {
   const v2 = TOKEN_V2.exec(token);
   const v1 = v2 ? null : TOKEN_V1.exec(token);
   if (!v1 && !v2) return null;
   const [, product, version, surfaceCode, served] = (v2 ?? v1)!;
   const signature = v2 ? v2[8] : v1![6];
-  const given = Buffer.from(signature!, "base64url");
-  const expected = mac(secret, shopDomain, token.slice(0, token.lastIndexOf(".")));
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const modelVersion = Number.parseInt(version!, 36);
+  const expected = createHmac("sha256", secret)
+    .update(`offer-token\u0000${shopDomain}\u0000${token.slice(0, token.lastIndexOf("."))}`)
+    .digest()
+    .subarray(0, MAC_BYTES);
+  if (!macMatches(signature!, expected)) return null;
   const discountPercent = v2 ? Number.parseInt(v2[5]!, 36) : 0;
-  const experiment = v2?.[6] && v2[6] !== "0" ? { id: v2[6].slice(0, 4), variant: Number(v2[6][4]) } : null;
   if (discountPercent > 100) return null;
   return {
-    productId: decodeProduct(product!),
-    modelVersion: modelVersion === 0 ? null : modelVersion,
-    surface: SURFACE_BY_CODE.get(surfaceCode!)!,
-    servedAt: new Date(Number.parseInt(served!, 36) * 1000),
+    ...commonClaims(product!, version!, surfaceCode!, served!),
     discountPercent,
-    experiment,
+    experiment: v2 ? experimentOf(v2[6]!) : null,
+    quantity: 1,
+    buyer: null,
   };
 }
 
-function mac(secret: string, shopDomain: string, body: string): Buffer {
-  return createHmac("sha256", secret)
-    .update(`offer-token\u0000${shopDomain}\u0000${body}`)
-    .digest()
-    .subarray(0, MAC_BYTES);
+function commonClaims(product: string, version: string, surfaceCode: string, served: string) {
+  const modelVersion = Number.parseInt(version, 36);
+  return {
+    productId: decodeProduct(product),
+    modelVersion: modelVersion === 0 ? null : modelVersion,
+    surface: SURFACE_BY_CODE.get(surfaceCode)!,
+    servedAt: new Date(Number.parseInt(served, 36) * 1000),
+  };
+}
+
+function experimentOf(field: string): OfferExperiment | null {
+  return field === "0" ? null : { id: field.slice(0, 4), variant: Number(field[4]) };
+}
+
+function macMatches(signature: string, expected: Buffer): boolean {
+  const given = Buffer.from(signature, "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function mac(key: Buffer, body: string): Buffer {
+  return createHmac("sha256", key).update(body).digest().subarray(0, MAC_BYTES);
 }

@@ -140,6 +140,7 @@ export class OrderCsvBatch {
       currentQuantity: row.quantity,
       unitPrice: row.unit_price,
       offerId: null,
+      offerDiscount: null,
     });
     this.products.set(row.product_id, {
       externalId: row.product_id,

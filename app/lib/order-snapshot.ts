@@ -2,6 +2,13 @@ import { z } from "zod";
 
 /** The line property our checkout extension sets on lines it adds; the only property we keep. */
 export const OFFER_PROPERTY = "_upsell_offer";
+/** The longest offer id a line property may carry; a longer value is not one of ours. */
+export const MAX_OFFER_ID_LENGTH = 96;
+/**
+ * The title of the shop's automatic offer discount, and the message the discount function gives each
+ * discounted line: how an order's discount applications name what our discount took off.
+ */
+export const OFFER_DISCOUNT_TITLE = "Offer discount";
 
 export const OrderLineSnapshotSchema = z.object({
   externalId: z.string().min(1),
@@ -13,6 +20,8 @@ export const OrderLineSnapshotSchema = z.object({
   currentQuantity: z.number().int().min(0),
   unitPrice: z.string().nullable(),
   offerId: z.string().nullable(),
+  /** what our offer discount took off the line, a decimal string; null for none or unknown */
+  offerDiscount: z.string().nullable().default(null),
 });
 export type OrderLineSnapshot = z.infer<typeof OrderLineSnapshotSchema>;
 

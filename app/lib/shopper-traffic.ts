@@ -194,15 +194,21 @@ export function replayCheckout(
     if (response === "removed") event("remove", 60);
     else kept.push(offer);
   });
-  const cartLines = cart.map((line) => ({ ...line, offerId: null }));
+  const cartLines = cart.map((line) => ({ ...line, offerId: null, offerDiscount: null }));
   const offerLines = kept.map((offer) => ({
     productId: offer.productId,
     title: null,
     quantity: 1,
     unitPrice: offer.price,
     offerId: offer.offerId,
+    // What the discount function takes off the one unit, as Shopify rounds it.
+    offerDiscount:
+      offer.discountPercent > 0
+        ? (Math.round((Math.round(Number(offer.price) * 100) * offer.discountPercent) / 100) / 100).toFixed(2)
+        : null,
   }));
-  const order = (lines: Array<CartLine & { offerId: string | null }>, seconds: number): OrderSnapshot => {
+  type OrderedLine = CartLine & { offerId: string | null; offerDiscount: string | null };
+  const order = (lines: OrderedLine[], seconds: number): OrderSnapshot => {
     const orderedAt = at(seconds).toISOString();
     return {
       externalId: orderId(),
@@ -225,6 +231,7 @@ export function replayCheckout(
         currentQuantity: line.quantity,
         unitPrice: line.unitPrice,
         offerId: line.offerId,
+        offerDiscount: line.offerDiscount,
       })),
     };
   };

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import {
   lowestPrice,
+  MAX_OFFER_ID_LENGTH,
+  OFFER_DISCOUNT_TITLE,
   OFFER_PROPERTY,
   type OrderSnapshot,
   OrderSnapshotSchema,
@@ -166,6 +168,7 @@ function orderSnapshot(order: z.infer<typeof OrderPayload>, hash: HashCustomer):
     cancelledAt: order.cancelled_at ?? null,
     test: order.test ?? false,
     lines: order.line_items.map((line) => ({
+      offerDiscount: offerDiscountOf(line, order.discount_applications),
       externalId: line.id,
       productId: line.product_id,
       variantId: line.variant_id,
@@ -226,9 +229,34 @@ export function productStatus(status: string | null | undefined): ProductSnapsho
   return upper === "DRAFT" || upper === "ARCHIVED" || upper === "UNLISTED" ? upper : "ACTIVE";
 }
 
+type OrderLinePayload = z.infer<typeof OrderPayload>["line_items"][number];
+
+/**
+ * What our automatic discount took off an offered line: the line's allocations from the discount
+ * application our discount makes (automatic, under our title). Null for a line without an offer id
+ * or without any such allocation.
+ */
+function offerDiscountOf(
+  line: OrderLinePayload,
+  applications: z.infer<typeof OrderPayload>["discount_applications"],
+): string | null {
+  if (offerIdFrom(line.properties) === null) return null;
+  let cents = 0;
+  let found = false;
+  for (const allocation of line.discount_allocations) {
+    const application = applications[allocation.discount_application_index];
+    if (application?.type !== "automatic" || application.title !== OFFER_DISCOUNT_TITLE) continue;
+    cents += Math.round(Number(allocation.amount) * 100);
+    found = true;
+  }
+  return found ? (cents / 100).toFixed(2) : null;
+}
+
 function offerIdFrom(properties: Array<{ name: string; value: unknown }>): string | null {
   const property = properties.find((p) => p.name === OFFER_PROPERTY);
-  return typeof property?.value === "string" && property.value.length <= 64 ? property.value : null;
+  return typeof property?.value === "string" && property.value.length <= MAX_OFFER_ID_LENGTH
+    ? property.value
+    : null;
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -77,8 +77,18 @@ export const OrderPayload = z.object({
         .array(z.object({ name: z.string(), value: z.unknown() }))
         .nullish()
         .transform((v) => v ?? []),
+      discount_allocations: z
+        .array(z.object({ amount: LinePrice, discount_application_index: Quantity }))
+        .max(250)
+        .nullish()
+        .transform((v) => v ?? []),
     }),
   ),
+  discount_applications: z
+    .array(z.object({ type: z.string().max(64), title: z.string().max(255).nullish() }))
+    .max(250)
+    .nullish()
+    .transform((v) => v ?? []),
   refunds: z.array(RefundPayload).nullish(),
 });
 

@@ -1,5 +1,6 @@
 import { type Db, Prisma, type Tx } from "~/db.server";
 import type { OrderSnapshot, RefundSnapshot } from "~/lib/order-snapshot";
+import { redeemGrants } from "./offer-grants.server";
 
 export type OrderSource = "shopify" | "csv";
 
@@ -83,8 +84,10 @@ export async function upsertOrderBatch(
     ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.variantId)}::text[],
     ${lines.map((l) => l.title)}::text[], ${lines.map((l) => l.category)}::text[],
     ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.currentQuantity)}::int[],
-    ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[]
-  ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price, offer_id)`;
+    ${lines.map((l) => l.unitPrice)}::numeric[], ${lines.map((l) => l.offerId)}::text[],
+    ${lines.map((l) => l.offerDiscount)}::numeric[]
+  ) AS t(order_id, external_id, product_id, variant_id, title, category, quantity, current_quantity, unit_price,
+         offer_id, offer_discount)`;
   const changed = new Set<bigint>();
   if (replaced.length > 0) {
     // Only the stored lines the batch does not carry as they are: a line kept unchanged stays put.
@@ -93,9 +96,9 @@ export async function upsertOrderBatch(
         AND NOT EXISTS (SELECT 1 FROM ${batchLines}
         WHERE t.order_id = l."orderId" AND t.external_id = l."externalId"
           AND ROW(t.product_id, t.variant_id, t.title, t.category, t.quantity, t.current_quantity, t.unit_price,
-                  COALESCE(t.offer_id, l."offerId"))
+                  COALESCE(t.offer_id, l."offerId"), COALESCE(t.offer_discount, l."offerDiscount"))
             IS NOT DISTINCT FROM ROW(l."productId", l."variantId", l."title", l."category", l."quantity",
-                  l."currentQuantity", l."unitPrice", l."offerId"))
+                  l."currentQuantity", l."unitPrice", l."offerId", l."offerDiscount"))
       RETURNING l."orderId"`;
     for (const row of gone) changed.add(row.orderId);
   }
@@ -103,9 +106,10 @@ export async function upsertOrderBatch(
   if (lines.length > 0) {
     const upserted = await tx.$queryRaw<Array<{ orderId: bigint }>>`
       INSERT INTO "OrderLine" ("orderId", "externalId", "productId", "variantId", "title", "category",
-        "quantity", "currentQuantity", "refundedQuantity", "unitPrice", "offerId")
+        "quantity", "currentQuantity", "refundedQuantity", "unitPrice", "offerId", "offerDiscount")
       SELECT t.order_id, t.external_id, t.product_id, t.variant_id, t.title, t.category,
-        t.quantity, t.current_quantity, GREATEST(0, t.quantity - t.current_quantity), t.unit_price, t.offer_id
+        t.quantity, t.current_quantity, GREATEST(0, t.quantity - t.current_quantity), t.unit_price, t.offer_id,
+        t.offer_discount
       FROM ${batchLines}
       ON CONFLICT ("orderId", "externalId") DO UPDATE SET
         "productId" = EXCLUDED."productId",
@@ -116,13 +120,15 @@ export async function upsertOrderBatch(
         "currentQuantity" = EXCLUDED."currentQuantity",
         "refundedQuantity" = EXCLUDED."refundedQuantity",
         "unitPrice" = EXCLUDED."unitPrice",
-        "offerId" = COALESCE(EXCLUDED."offerId", "OrderLine"."offerId")
+        "offerId" = COALESCE(EXCLUDED."offerId", "OrderLine"."offerId"),
+        "offerDiscount" = COALESCE(EXCLUDED."offerDiscount", "OrderLine"."offerDiscount")
       WHERE ROW(EXCLUDED."productId", EXCLUDED."variantId", EXCLUDED."title", EXCLUDED."category",
           EXCLUDED."quantity", EXCLUDED."currentQuantity", EXCLUDED."unitPrice",
-          COALESCE(EXCLUDED."offerId", "OrderLine"."offerId"))
+          COALESCE(EXCLUDED."offerId", "OrderLine"."offerId"),
+          COALESCE(EXCLUDED."offerDiscount", "OrderLine"."offerDiscount"))
         IS DISTINCT FROM ROW("OrderLine"."productId", "OrderLine"."variantId", "OrderLine"."title",
           "OrderLine"."category", "OrderLine"."quantity", "OrderLine"."currentQuantity", "OrderLine"."unitPrice",
-          "OrderLine"."offerId")
+          "OrderLine"."offerId", "OrderLine"."offerDiscount")
       RETURNING "orderId"`;
     for (const row of upserted) changed.add(row.orderId);
   }
@@ -133,7 +139,12 @@ export async function upsertOrderBatch(
 
   const refunds = orders.flatMap((order) => (written.has(order.externalId) ? order.refunds : []));
   await insertRefunds(tx, { shopId, refunds });
-  if (source === "shopify") await recomputeRefundedQuantities(tx, [...written.values()]);
+  if (source === "shopify") {
+    await recomputeRefundedQuantities(tx, [...written.values()]);
+    // An offer's discount now costs what the order received, no longer what the grant set aside.
+    const offerIds = [...new Set(lines.flatMap((line) => (line.offerId ? [line.offerId] : [])))];
+    await redeemGrants(tx, { shopId, offerIds, at: new Date() });
+  }
   return written;
 }
 

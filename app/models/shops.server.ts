@@ -57,7 +57,15 @@ export async function markInstalled(
 
 /** Marks the shop uninstalled, drops its sessions and cancels its imports (their jobs stop at the next stage). */
 export async function markUninstalled(tx: Tx | Db, domain: string) {
-  await tx.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
+  const now = new Date();
+  await tx.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: now } });
+  // The app's function stops running with the app, and with it the discount: forget its id, and
+  // what it had set aside for offers, which no checkout honours any more.
+  await tx.shop.updateMany({ where: { domain }, data: { offerDiscountId: null } });
+  await tx.offerGrant.updateMany({
+    where: { shop: { domain }, redeemedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
   await tx.session.deleteMany({ where: { shop: domain } });
   await tx.importRun.updateMany({
     where: { shop: { domain }, status: { in: ["queued", "running"] } },

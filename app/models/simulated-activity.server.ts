@@ -30,18 +30,9 @@ export async function replayableOrders(tx: Tx | Db, { shopId, limit }: { shopId:
   });
 }
 
-/** The shop's active products with Shopify (numeric) ids: the ones serving can offer. */
-export async function offerableProductIds(tx: Tx | Db, shopId: string): Promise<string[]> {
-  const products = await tx.product.findMany({
-    where: { shopId, status: "ACTIVE" },
-    select: { externalId: true },
-  });
-  return products.flatMap(({ externalId }) => (/^\d+$/.test(externalId) ? [externalId] : []));
-}
-
 /**
  * Removes what a simulation left: its orders, every offer event, experiment and exposure, and the
- * discount codes and pools (a simulated shop has no others). Orders of the seeded history stay.
+ * discount grants (a simulated shop has no others). Orders of the seeded history stay.
  */
 export async function deleteSimulatedActivity(
   tx: Tx | Db,
@@ -53,8 +44,7 @@ export async function deleteSimulatedActivity(
   await tx.offerEvent.deleteMany({ where: { shopId } });
   await tx.experimentExposure.deleteMany({ where: { shopId } });
   await tx.experiment.deleteMany({ where: { shopId } });
-  await tx.discountCode.deleteMany({ where: { shopId } });
-  await tx.discountPool.deleteMany({ where: { shopId } });
+  await tx.offerGrant.deleteMany({ where: { shopId } });
 }
 
 /**
@@ -74,61 +64,4 @@ export async function setExposures(tx: Tx | Db, exposures: Exposure[]): Promise<
       ON CONFLICT ("shopId", "experimentId", "unitKey") DO UPDATE
         SET variant = EXCLUDED.variant, "customerKey" = EXCLUDED."customerKey", "firstSeenAt" = EXCLUDED."firstSeenAt"`;
   }
-}
-
-/**
- * Adds codes to a pool as the replenish job leaves them once Shopify has created them: available,
- * with a discount node. For a shop without Shopify, whose codes are made up.
- */
-export async function stockAvailableCodes(
-  tx: Tx | Db,
-  {
-    shopId,
-    codes,
-    expiresAt,
-  }: { shopId: string; codes: Array<{ code: string; productId: string; percent: number }>; expiresAt: Date },
-): Promise<number> {
-  let stocked = 0;
-  for (let i = 0; i < codes.length; i += 5_000) {
-    const { count } = await tx.discountCode.createMany({
-      data: codes.slice(i, i + 5_000).map(({ code, productId, percent }) => ({
-        shopId,
-        productId,
-        percent,
-        code,
-        expiresAt,
-        status: "available",
-        discountNodeId: `gid://shopify/DiscountCodeNode/${code}`,
-      })),
-      skipDuplicates: true,
-    });
-    stocked += count;
-  }
-  return stocked;
-}
-
-/**
- * Moves the codes issued with these offers to when a replayed checkout issued them. An issued code
- * never changes what it records (a trigger sees to it), so each is written again whole, dated, in
- * one statement.
- */
-export async function dateIssuedCodes(
-  tx: Tx | Db,
-  {
-    shopId,
-    offerIds,
-    issuedAt,
-    expiresAt,
-  }: { shopId: string; offerIds: string[]; issuedAt: Date; expiresAt: Date },
-): Promise<number> {
-  return tx.$executeRaw`
-    WITH moved AS (
-      DELETE FROM "DiscountCode"
-      WHERE "shopId" = ${shopId}::uuid AND "offerId" = ANY(${offerIds}::text[]) AND status = 'issued'
-      RETURNING *)
-    INSERT INTO "DiscountCode" ("shopId", code, "productId", percent, status, "discountNodeId", "issuedTo",
-      "offerId", "issuedAt", "issuedValue", "expiresAt", "createdAt")
-    SELECT "shopId", code, "productId", percent, status, "discountNodeId", "issuedTo", "offerId",
-      ${issuedAt}, "issuedValue", ${expiresAt}, "createdAt"
-    FROM moved`;
 }

@@ -23,12 +23,13 @@ export function action({ request, context }: ActionFunctionArgs) {
     return getCheckoutOffers(db(), {
       shopDomain: caller.shopDomain,
       customerKey: caller.customerKey,
+      customerId: caller.customerId,
       cart: input.cart.lines.map((line) => line.productId),
       surface: input.surface,
       currency: input.currency,
       locale: input.locale,
       unitKey,
-      mayIssueCodes: true,
+      mayDiscount: true,
     });
   });
 }

@@ -13,7 +13,7 @@ export interface OfferQueryAnswer {
 
 /**
  * What the checkout would offer one query's shopper and cart, through the checkout's own offers
- * service (outside the experiment, issuing no codes): the customer id is keyed as the shop's orders
+ * service (outside the experiment, granting no discounts): the customer id is keyed as the shop's orders
  * were, and products are named by the shop's own ids.
  */
 export async function answerOfferQuery(

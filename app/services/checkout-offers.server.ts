@@ -8,11 +8,13 @@ import { gid } from "~/lib/shopify-ids";
 import { rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
 import { assignArm } from "./experiment-arms.server";
-import { offerDiscount } from "./offer-discounts.server";
+import { guestHolder, offerDiscount } from "./offer-discounts.server";
 
 export interface CheckoutOffersOptions {
   shopDomain: string;
   customerKey: string | null;
+  /** the logged-in buyer's numeric customer id, to bind their discounts to them */
+  customerId?: string | null;
   /** numeric product ids of the cart */
   cart: readonly string[];
   surface: Surface;
@@ -28,10 +30,10 @@ export interface CheckoutOffersOptions {
    */
   inExperiment?: boolean;
   /**
-   * Whether the caller may receive discount codes: only a checkout session token's logged-in buyer,
-   * never a storefront (app proxy) request, whose caller anyone can be.
+   * Whether the caller may receive discounts: a checkout session token's buyer, logged in or a
+   * guest, never a storefront (app proxy) request, whose caller anyone can be.
    */
-  mayIssueCodes?: boolean;
+  mayDiscount?: boolean;
   /** rank with the shopper's history as it stood at this moment (a preview of a past order); null: now */
   historyBefore?: Date | null;
   /** at most this many offers instead of the shop's maxOffers (an operator's query) */
@@ -40,14 +42,15 @@ export interface CheckoutOffersOptions {
   servedAt?: Date;
 }
 
-/** Surfaces where the extension can apply a code to the checkout. */
-const CODE_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
+/** Surfaces where the extension adds an offered line to the checkout, which the discount function sees. */
+const DISCOUNT_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
 
 /**
  * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
  * a signed offer id; none on a surface the shop turned off. The shop's serving state (app/serving)
  * says what may be offered and ranks it; this adds the experiment's arm, the offer ids and, for a
- * logged-in checkout buyer, a single-use discount code per offer (offerDiscount), the only write.
+ * checkout's buyer, a personalized discount signed into each offer id (offerDiscount, whose grant
+ * is the only write); the discount function gives it once the offered line is in the cart.
  * An arm the guardrail paused is served nothing, like the holdout. No Admin API call, and a warm
  * request without discounts reads nothing but the shopper's history.
  */
@@ -56,13 +59,14 @@ export async function getCheckoutOffers(
   {
     shopDomain,
     customerKey,
+    customerId = null,
     cart,
     surface,
     currency,
     locale,
     unitKey,
     inExperiment = true,
-    mayIssueCodes = false,
+    mayDiscount = false,
     historyBefore = null,
     limit,
     servedAt = new Date(),
@@ -90,15 +94,14 @@ export async function getCheckoutOffers(
     caller: inExperiment ? "checkout" : "preview",
     historyBefore,
   });
+  const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
   const discountsFor =
-    mayIssueCodes && customerKey && CODE_SURFACES.has(surface) && (variant?.discounts ?? true)
-      ? customerKey
-      : null;
+    mayDiscount && holder && DISCOUNT_SURFACES.has(surface) && (variant?.discounts ?? true) ? holder : null;
   const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;
   const offers: CheckoutOffer[] = [];
   for (const offer of ranked.offers) {
     const { product } = offer;
-    const signOffer = (discountPercent: number) =>
+    const signOffer = (discountPercent: number, quantity: number) =>
       signOfferToken({
         shopDomain,
         productId: product.productId,
@@ -107,19 +110,22 @@ export async function getCheckoutOffers(
         servedAt,
         discountPercent,
         experiment,
+        quantity,
+        customerId: discountPercent > 0 && customerKey ? customerId : null,
       });
-    const { offerId, discount } = discountsFor
+    const { offerId, percent } = discountsFor
       ? await offerDiscount(database, {
           shopId,
           shopDomain,
           settings: shop.settings.discounts,
           excludedByCollection: shop.notDiscounted,
-          customerKey: discountsFor,
+          holder: discountsFor,
           productId: product.productId,
           price: product.price,
           signOffer,
+          now: servedAt,
         })
-      : { offerId: signOffer(0), discount: null };
+      : { offerId: signOffer(0, 1), percent: 0 };
     offers.push({
       offerId,
       productId: gid("Product", product.productId),
@@ -130,10 +136,9 @@ export async function getCheckoutOffers(
       compareAtPrice: product.compareAtPrice ? { amount: product.compareAtPrice, currencyCode } : null,
       reason: reasonText(offer, locale),
       reasonKind: offer.reasonKind,
-      discount,
-      discountedPrice: discount
-        ? { amount: discountedAmount(product.price, discount.percent), currencyCode }
-        : null,
+      discount: percent > 0 ? { percent } : null,
+      discountedPrice:
+        percent > 0 ? { amount: discountedAmount(product.price, percent), currencyCode } : null,
     });
   }
   const heading = shop.settings.headings[(locale ?? "").slice(0, 2).toLowerCase()];

@@ -1,27 +1,19 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
-import { env } from "~/env.server";
-import { tryEnqueue } from "~/jobs/queues.server";
 import { describeError } from "~/lib/errors";
+import { discountExpiry } from "~/lib/offer-token.server";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
-import {
-  availableCount,
-  type IssuedCode,
-  issuedValueSince,
-  liveIssuedCode,
-  takeCode,
-  wantPool,
-} from "~/models/discount-codes.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
+import { committedSince, liveGrant, recordGrant } from "~/models/offer-grants.server";
 import { createRng, decideDiscount, type LevelOutcome } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
 const OUTCOMES_WINDOW_MS = 90 * 86_400_000;
 const OUTCOMES_REFRESH_MS = 60_000;
-/** A process asks for the same pool's replenishment at most this often. */
-const REPLENISH_ASK_INTERVAL_MS = 30_000;
 const MAX_SHOPS = 1_000;
+/** The units an offer's discount covers: the extension adds one. */
+const OFFER_QUANTITY = 1;
 
 export interface OfferDiscountRequest {
   shopId: string;
@@ -29,31 +21,39 @@ export interface OfferDiscountRequest {
   settings: DiscountSettings;
   /** products of the collections in `settings.excludedCollectionIds`, as last synced */
   excludedByCollection: ReadonlySet<string>;
-  /** the logged-in shopper, as the checkout session token says */
-  customerKey: string;
+  /** who the discount is for: a logged-in buyer's customer key, or a guest's checkout (guestHolder) */
+  holder: string;
   productId: string;
   /** the offered variant's price, a decimal string */
   price: string;
-  /** signs the offer id with the discount it carries */
-  signOffer: (discountPercent: number) => string;
+  /** signs the offer id with the discount it carries and the units it covers */
+  signOffer: (discountPercent: number, quantity: number) => string;
+  /** when the offer is served: now, but for a replay of past checkouts */
+  now?: Date;
 }
 
 export interface OfferDiscount {
   offerId: string;
-  discount: IssuedCode | null;
+  /** 0 for none */
+  percent: number;
+}
+
+/** A guest's holder: their checkout, hashed, so a checkout token is never stored. */
+export function guestHolder(unitKey: string): string {
+  return `checkout:${createHash("sha256").update(unitKey).digest("base64url").slice(0, 22)}`;
 }
 
 /**
- * The discount for one offer to one logged-in shopper, with the offer id that records it. The
- * policy (ml/policy/discount-policy) picks the level from the product's logged outcomes; a code of
- * that level is then taken from the pool, in one transaction under a per-shop lock with the
- * monthly budget check, so concurrent checkouts never overspend it or share a code. The shopper's
- * live code for the product is given again rather than a second one. No Admin API call: an empty or
- * low pool asks the replenish job for more, and this offer goes without a discount. Any failure
- * degrades to no discount.
+ * The discount for one offer to one shopper, signed into the offer id that the discount function
+ * (extensions/offer-discount) honours. The policy (ml/policy/discount-policy) picks the level from
+ * the product's logged outcomes; the grant is then recorded in one transaction under a per-shop
+ * lock with the monthly budget check, so concurrent checkouts never overspend it: what orders
+ * received this month plus what unredeemed, unexpired grants may still cost stays within the
+ * budget. A shopper's live grant for the product is given again rather than a second one. No Admin
+ * API call, and any failure degrades to no discount.
  */
 export async function offerDiscount(database: Db, request: OfferDiscountRequest): Promise<OfferDiscount> {
-  const none = () => ({ offerId: request.signOffer(0), discount: null });
+  const none = () => ({ offerId: request.signOffer(0, 1), percent: 0 });
   const { settings, productId } = request;
   const price = Number(request.price);
   if (!settings.enabled || settings.monthlyBudget <= 0) return none();
@@ -62,89 +62,61 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
   if (!(price > 0)) return none();
   try {
     const outcomes = await productOutcomes(database, request.shopId, productId);
+    const now = request.now ?? new Date();
     const decide = (budgetLeft: number) =>
-      decideDiscount({ price, unitCost: null, settings, outcomes, budgetLeft, rng: shopperRng(request) });
+      decideDiscount({
+        price,
+        unitCost: null,
+        settings,
+        outcomes,
+        budgetLeft,
+        rng: shopperRng(request, now),
+      });
     // Most offers get no discount: decide without the lock first, with the whole budget as the bound.
     if (decide(settings.monthlyBudget).percent <= 0) return none();
-    const issued = await issue(database, request, price, decide);
-    if (issued.askForMore) requestCodes(database, request, issued.askForMore);
-    return issued.grant ?? none();
+    return (await grant(database, request, { price, now, decide })) ?? none();
   } catch (error) {
-    logger().warn({ shop: request.shopDomain, error: describeError(error) }, "discount not issued");
+    logger().warn({ shop: request.shopDomain, error: describeError(error) }, "discount not granted");
     return none();
   }
 }
 
-interface Issued {
-  grant: OfferDiscount | null;
-  /** the pool to stock, when it ran low or dry */
-  askForMore: number | null;
-}
-
-async function issue(
+async function grant(
   database: Db,
   request: OfferDiscountRequest,
-  price: number,
-  decide: (budgetLeft: number) => { percent: number },
-): Promise<Issued> {
-  const { shopId, customerKey, productId, settings } = request;
+  { price, now, decide }: { price: number; now: Date; decide: (budgetLeft: number) => { percent: number } },
+): Promise<OfferDiscount | null> {
+  const { shopId, holder, productId, settings } = request;
   return database.$transaction(
     async (tx) => {
-      // Serialises a shop's hand-outs: the budget check and the take see every earlier one. A
-      // checkout that cannot get the lock soon goes without a discount rather than waiting.
+      // Serialises a shop's grants: the budget check sees every earlier one. A checkout that cannot
+      // get the lock soon goes without a discount rather than waiting.
       await tx.$executeRaw`SET LOCAL lock_timeout = '1s'`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`discounts:${shopId}`}, 0))`;
-      const live = await liveIssuedCode(tx, { shopId, customerKey, productId });
-      if (live)
-        return { grant: { offerId: request.signOffer(live.percent), discount: live }, askForMore: null };
-      const spent = await issuedValueSince(tx, { shopId, since: monthStart() });
-      const budgetLeft = settings.monthlyBudget - spent;
+      const live = await liveGrant(tx, { shopId, holder, productId, now });
+      if (live) return live;
+      const committed = await committedSince(tx, { shopId, since: monthStart(now), now });
+      const budgetLeft = settings.monthlyBudget - committed;
       const { percent } = decide(budgetLeft);
-      const value = Math.round(price * percent) / 100;
-      if (percent <= 0 || value > budgetLeft) return { grant: null, askForMore: null };
-      const offerId = request.signOffer(percent);
-      const code = await takeCode(tx, {
+      // The most the function can take off: the percent of each covered unit, rounded to the cent.
+      const value = (Math.round((Math.round(price * 100) * percent) / 100) * OFFER_QUANTITY) / 100;
+      if (percent <= 0 || value > budgetLeft) return null;
+      const offerId = request.signOffer(percent, OFFER_QUANTITY);
+      await recordGrant(tx, {
         shopId,
+        holder,
         productId,
         percent,
-        customerKey,
-        offerId,
+        quantity: OFFER_QUANTITY,
         value: value.toFixed(2),
+        offerId,
+        grantedAt: now,
+        expiresAt: discountExpiry(now),
       });
-      if (!code) return { grant: null, askForMore: percent };
-      const left = await availableCount(tx, { shopId, productId, percent });
-      return {
-        grant: { offerId, discount: code },
-        askForMore: left < env().DISCOUNT_POOL_LOW_WATER ? percent : null,
-      };
+      return { offerId, percent };
     },
     { maxWait: 2_000, timeout: 5_000 },
   );
-}
-
-const asked = new Map<string, number>();
-
-/** Marks the pool wanted and asks for the replenish job without waiting for Redis. */
-function requestCodes(database: Db, request: OfferDiscountRequest, percent: number) {
-  const key = `${request.shopId}|${request.productId}|${percent}`;
-  const now = Date.now();
-  if (now - (asked.get(key) ?? 0) < REPLENISH_ASK_INTERVAL_MS) return;
-  asked.set(key, now);
-  if (asked.size > 10_000) asked.clear();
-  void wantPool(database, { shopId: request.shopId, productId: request.productId, percent })
-    .then(() =>
-      tryEnqueue(
-        "replenish-discount-codes",
-        { shopDomain: request.shopDomain },
-        { jobId: `discounts-${request.shopDomain}` },
-      ),
-    )
-    .catch((error: unknown) =>
-      logger().warn(
-        { shop: request.shopDomain, error: describeError(error) },
-        "discount codes not requested",
-      ),
-    );
 }
 
 /** The first instant of the current month, UTC: budgets are monthly. */
@@ -156,9 +128,9 @@ function monthStart(now = new Date()): Date {
  * The policy's dice for one shopper, product and day: exploring levels differs between shoppers,
  * but one shopper sees one decision however often checkout asks.
  */
-function shopperRng({ shopId, customerKey, productId }: OfferDiscountRequest) {
-  const day = Math.floor(Date.now() / 86_400_000);
-  const digest = createHash("sha256").update(`${shopId}|${customerKey}|${productId}|${day}`).digest();
+function shopperRng({ shopId, holder, productId }: OfferDiscountRequest, now: Date) {
+  const day = Math.floor(now.getTime() / 86_400_000);
+  const digest = createHash("sha256").update(`${shopId}|${holder}|${productId}|${day}`).digest();
   return createRng(digest.readUInt32BE(0));
 }
 

@@ -1,13 +1,13 @@
 import type { Db, Tx } from "~/db.server";
-import { customerCodes, forgetCustomerCodes } from "~/models/discount-codes.server";
 import { customerExposures, deleteCustomerExposures } from "~/models/experiments.server";
 import { customerOfferEvents, deleteCustomerOfferEvents } from "~/models/offer-events.server";
+import { customerGrants, forgetCustomerGrants } from "~/models/offer-grants.server";
 import { customerOrders, customerShopifyOrderIds, deleteCustomerOrders } from "~/models/orders.server";
 import { eraseCustomerDeliveries } from "~/models/webhook-deliveries.server";
 
 /**
  * customers/redact: the customer's orders go, with their offer events and any data-request report
- * about them and their experiment exposures, their discount codes forget them, the webhook
+ * about them and their experiment exposures, their discount grants forget them, the webhook
  * deliveries that named them or their orders lose their payloads, and a redaction mark tells
  * training and per-customer model state to drop them too.
  */
@@ -27,7 +27,7 @@ export async function redactCustomer(
   if (customerKey) {
     await tx.customerDataRequest.deleteMany({ where: { shopId, customerKey } });
     await deleteCustomerOfferEvents(tx, { shopId, customerKey });
-    await forgetCustomerCodes(tx, { shopId, customerKey });
+    await forgetCustomerGrants(tx, { shopId, customerKey });
     await deleteCustomerExposures(tx, { shopId, customerKey });
     await tx.customerRedaction.upsert({
       where: { shopId_customerKey: { shopId, customerKey } },
@@ -45,7 +45,7 @@ export async function recordCustomerDataRequest(
 ) {
   const orders = await customerOrders(tx, { shopId, customerKey, orderIds });
   const offerEvents = customerKey ? await customerOfferEvents(tx, { shopId, customerKey }) : [];
-  const codes = customerKey ? await customerCodes(tx, { shopId, customerKey }) : [];
+  const grants = customerKey ? await customerGrants(tx, { shopId, customerKey }) : [];
   const exposures = customerKey ? await customerExposures(tx, { shopId, customerKey }) : [];
   const report = {
     generatedAt: new Date().toISOString(),
@@ -76,13 +76,12 @@ export async function recordCustomerDataRequest(
       type: event.type,
       occurredAt: event.occurredAt.toISOString(),
     })),
-    discountCodes: codes.map((code) => ({
-      code: code.code,
-      productId: code.productId,
-      percent: code.percent,
-      status: code.status,
-      issuedAt: code.issuedAt?.toISOString() ?? null,
-      expiresAt: code.expiresAt.toISOString(),
+    offerDiscounts: grants.map((grant) => ({
+      productId: grant.productId,
+      percent: grant.percent,
+      grantedAt: grant.grantedAt.toISOString(),
+      expiresAt: grant.expiresAt.toISOString(),
+      redeemedAt: grant.redeemedAt?.toISOString() ?? null,
     })),
     experiments: exposures.map((exposure) => ({
       experimentId: exposure.experimentId,

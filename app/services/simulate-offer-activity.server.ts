@@ -12,7 +12,6 @@ import {
   type ServedOffer,
   startOfDay,
 } from "~/lib/shopper-traffic";
-import { settleCodes } from "~/models/discount-codes.server";
 import { type Exposure, recordExperiment } from "~/models/experiments.server";
 import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
@@ -23,11 +22,11 @@ import {
   replayableOrders,
   setExposures,
 } from "~/models/simulated-activity.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { createRng } from "~ml";
 import { getCheckoutOffers } from "./checkout-offers.server";
 import { checkoutUnit, flushExposures } from "./experiment-arms.server";
 import { DEMO_SHOP } from "./seed-demo-shop.server";
-import { stockDemoCodes } from "./stock-demo-codes.server";
 
 /** Simulated orders carry this prefix, so a new simulation replaces the last one. */
 export const SIMULATED_ORDER_PREFIX = "sim-";
@@ -49,8 +48,8 @@ export interface SimulatedActivity {
   modelVersions: Array<{ modelVersion: number | null; checkouts: number }>;
   /** checkouts per experiment arm, the holdout (shown nothing) included */
   arms: Array<{ variant: string; checkouts: number }>;
-  /** discount codes handed out with offers */
-  codesIssued: number;
+  /** offers served with a personalized discount */
+  discountedOffers: number;
 }
 
 /**
@@ -58,8 +57,8 @@ export interface SimulatedActivity {
  * something to show: for each of the last `days` days (busier at weekends, with a day's luck), made-up
  * checkouts replay the shop's own customers and carts through the checkout offers service, as the
  * checkout extension calls it, with the experiment and the discount policy. What a real checkout
- * leaves is written with the simulated times: offer events, experiment exposures, issued codes and
- * orders (through the webhooks' order upsert, lines carrying the offer id). Replaces an earlier
+ * leaves is written with the simulated times: offer events, experiment exposures, discount grants
+ * and orders (through the webhooks' order upsert, lines carrying the offer id). Replaces an earlier
  * simulation and leaves the seeded history alone. Refuses any other shop, and a demo shop holding
  * orders the synthetic generator did not make: these are made-up shoppers.
  */
@@ -80,7 +79,7 @@ export async function simulateOfferActivity(
   if ((await foreignOrderCount(database, prefix)) > 0)
     throw new AppError("CONFLICT", "The shop holds orders the synthetic generator did not make.");
   await deleteSimulatedActivity(database, prefix);
-  const settings = await demoSettings(database, shop.id);
+  const settings = await demoSettings(database, shop.id, shopDomain);
   const plan = experimentPlan(settings.experiment);
 
   const samples = await replayableOrders(database, { shopId: shop.id, limit: 2_000 });
@@ -91,7 +90,7 @@ export async function simulateOfferActivity(
     checkoutOrders: 0,
     modelVersions: [],
     arms: [],
-    codesIssued: 0,
+    discountedOffers: 0,
   };
   if (samples.length === 0) return result;
   // What each customer buys anyway: offers of those products appeal to them.
@@ -102,9 +101,6 @@ export async function simulateOfferActivity(
     for (const line of sample.lines) if (line.productId) products.add(line.productId);
     liked.set(sample.customerKey, products);
   }
-  const codes = settings.discounts.enabled
-    ? await stockDemoCodes(database, { shopId: shop.id, settings: settings.discounts, seed })
-    : null;
 
   const rng = createRng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
@@ -136,9 +132,9 @@ export async function simulateOfferActivity(
         cart: cart.slice(0, 5),
         surface,
         currency: CURRENCY,
-        // The storefront's app proxy sends no checkout key and may never get codes.
+        // The storefront's app proxy sends no checkout key and may never get discounts.
         unitKey: storefront ? null : unitKey,
-        mayIssueCodes: !storefront,
+        mayDiscount: !storefront,
         servedAt,
       });
       result.checkouts += 1;
@@ -200,17 +196,7 @@ export async function simulateOfferActivity(
       events.push(...replay.events);
       orders.push(...replay.orders);
       result.orders += replay.offerOrders;
-      const discounted = offers.filter((offer) => offer.discountPercent > 0);
-      if (codes && discounted.length > 0) {
-        result.codesIssued += await codes.issued({
-          offers: discounted.map(({ offerId, productId, discountPercent }) => ({
-            offerId,
-            productId,
-            percent: discountPercent,
-          })),
-          issuedAt: servedAt,
-        });
-      }
+      result.discountedOffers += offers.filter((offer) => offer.discountPercent > 0).length;
     }
     // Day by day, so the discount policy sees the earlier days' outcomes.
     result.events += await insertOfferEvents(database, { shopId: shop.id, events });
@@ -227,7 +213,6 @@ export async function simulateOfferActivity(
   await flushExposures();
   if (exposures.size > 0) await recordExperiment(database, { shopId: shop.id, plan });
   await setExposures(database, [...exposures.values()]);
-  if (codes) await settleCodes(database, { shopId: shop.id, now });
   result.modelVersions = [...versions].map(([modelVersion, checkouts]) => ({ modelVersion, checkouts }));
   result.arms = [...arms].sort().map(([variant, checkouts]) => ({ variant, checkouts }));
   return result;
@@ -237,7 +222,7 @@ export async function simulateOfferActivity(
  * The demo shop's settings, with discounts turned on when its merchant never set them up, so the
  * simulation shows the discount policy at work.
  */
-async function demoSettings(database: Db, shopId: string): Promise<ShopSettings> {
+async function demoSettings(database: Db, shopId: string, shopDomain: string): Promise<ShopSettings> {
   const stored = await database.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
   const settings = readShopSettings(stored.settings);
   const untouched = JSON.stringify(settings.discounts) === JSON.stringify(DiscountSettingsSchema.parse({}));
@@ -247,5 +232,7 @@ async function demoSettings(database: Db, shopId: string): Promise<ShopSettings>
     where: { id: shopId },
     data: { settings: updated as unknown as Prisma.InputJsonValue },
   });
+  // What every writer of a shop's settings does: serving reads them again.
+  await announceServingChange(shopDomain);
   return updated;
 }

@@ -6,6 +6,7 @@ import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { productTitles } from "~/models/preview-data.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { requestCollectionSync } from "./request-collection-sync.server";
+import { offerDiscountJobId, requestOfferDiscountSync } from "./sync-offer-discount.server";
 
 export type SettingsUpdate =
   | { ok: true; settings: ShopSettings }
@@ -32,7 +33,8 @@ export async function getShopSettings(database: Db, shopDomain: string) {
  * Saves what the merchant submitted, over the stored settings (so a field the form does not show
  * keeps its value), after checking it against the settings schema and the rules between fields.
  * Servers serve the new settings from their next checkout on. Changed collection exclusions ask
- * for a sync of the collections' products, which apply once it has run.
+ * for a sync of the collections' products, which apply once it has run; changed discount settings
+ * ask for a sync of the shop's offer discount in Shopify.
  */
 export async function updateShopSettings(
   database: Db,
@@ -55,5 +57,10 @@ export async function updateShopSettings(
   const collectionIds = excludedCollectionIds(parsed.data);
   if (collectionIds.join() !== excludedCollectionIds(settings).join())
     await requestCollectionSync({ shopDomain, collectionIds });
+  if (
+    offerDiscountJobId(shopDomain, parsed.data.discounts) !==
+    offerDiscountJobId(shopDomain, settings.discounts)
+  )
+    await requestOfferDiscountSync(shopDomain, parsed.data.discounts);
   return { ok: true, settings: parsed.data };
 }

@@ -33,6 +33,7 @@ export function buildOrder({
       unitPrice: "5.00",
       offerId: null,
       ...line,
+      offerDiscount: line.offerDiscount ?? null,
     })),
   };
 }

@@ -1,8 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { queue } from "~/jobs/queues.server";
 import { customerKey } from "~/lib/customer-key.server";
-import { verifyOfferToken } from "~/lib/offer-token.server";
+import { buyerTag, shopOfferKey, verifyOfferToken } from "~/lib/offer-token.server";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { levelOutcomes } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
@@ -16,11 +15,10 @@ import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
-import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 
-// The most popular product: 12.50 EUR. 10% off is 1.25, so a budget of 10.00 covers eight codes.
+// The most popular product: 12.50 EUR. 10% off is 1.25, so a budget of 10.00 covers eight discounts.
 const KETTLE = POPULAR[0]!;
 const DISCOUNTS = {
   enabled: true,
@@ -48,94 +46,100 @@ async function setDiscounts(discounts: Record<string, number | boolean | string[
   await announceServingChange(TEST_SHOP);
 }
 
-/** The pool as the replenish job leaves it: `count` available codes of the kettle at 10%. */
-async function stockPool(count: number) {
-  await db().discountCode.deleteMany({});
-  await db().discountCode.createMany({
-    data: Array.from({ length: count }, (_, i) => ({
-      shopId,
-      productId: KETTLE,
-      percent: 10,
-      code: `UP-TEST${String(i).padStart(4, "0")}`,
-      status: "available",
-      discountNodeId: `gid://shopify/DiscountCodeNode/${i + 1}`,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000),
-    })),
-  });
-}
-
 const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" };
+let checkouts = 0;
+/** A guest's checkout: its own key, as the extension sends the checkout token. */
+const guestCheckout = () => ({ ...body, unitKey: `checkout-${++checkouts}` });
 
-async function askOffers(customerId?: string, requestBody: object = body) {
+async function askOffers(customerId?: string, requestBody: object = guestCheckout()) {
   const token = await checkoutToken({ customerId });
   return callRoute(action, checkoutRequest("/api/checkout/offers", { token, body: requestBody }));
 }
 
-async function firstOffer(customerId?: string) {
-  const response = await askOffers(customerId);
+async function firstOffer(customerId?: string, requestBody?: object) {
+  const response = await askOffers(customerId, requestBody);
   expect(response.status).toBe(200);
   const answer = await response.json();
   expect(answer.offers).toHaveLength(1);
   return answer.offers[0];
 }
 
-const issued = () =>
-  db().discountCode.findMany({ where: { status: "issued" }, orderBy: { issuedAt: "asc" } });
+const grants = () => db().offerGrant.findMany({ orderBy: { id: "asc" } });
+
+/** An order of the offered kettle, as its webhook reduces it: the line, its offer id and what our discount took. */
+async function orderOf(offerId: string, offerDiscount: string | null, orderedAt = new Date()) {
+  await upsertOrderBatch(db(), {
+    shopId,
+    source: "shopify",
+    orders: [
+      buildOrder({
+        externalId: `order-${offerId.slice(-8)}-${orderedAt.getTime()}`,
+        orderedAt: orderedAt.toISOString(),
+        lines: [{ productId: KETTLE, unitPrice: "12.50", offerId, offerDiscount }],
+      }),
+    ],
+  });
+}
 
 describe("discounts in checkout offers", () => {
   beforeEach(async () => {
     await setDiscounts();
-    await stockPool(20);
+    await db().offerGrant.deleteMany({});
+    await db().order.deleteMany({ where: { externalId: { startsWith: "order-" } } });
   });
 
-  it("gives a logged-in shopper a single-use code from the pool, and records it in the offer id", async () => {
-    const offer = await firstOffer("7001");
+  it("gives a guest a personalized discount signed into the offer id, and sets its value aside", async () => {
+    const offer = await firstOffer();
     expect(offer).toMatchObject({
       productId: `gid://shopify/Product/${KETTLE}`,
       price: { amount: "12.50", currencyCode: "EUR" },
-      discount: { code: expect.stringMatching(/^UP-TEST\d{4}$/), percent: 10 },
+      discount: { percent: 10 },
       discountedPrice: { amount: "11.25", currencyCode: "EUR" },
     });
     expect(verifyOfferToken(offer.offerId, TEST_SHOP)).toMatchObject({
       productId: KETTLE,
       discountPercent: 10,
+      quantity: 1,
+      buyer: null,
     });
-    expect(offer.offerId.length).toBeLessThanOrEqual(64);
-    // The extension shows the code's price and can apply the code.
+    // The extension shows the discounted price at once; there is no code to apply.
     expect(parseOffersResponse({ offers: [offer] })?.offers[0]?.discount).toEqual({
-      code: offer.discount.code,
       percent: 10,
       price: { amount: 11.25, currencyCode: "EUR" },
     });
-
-    const [code] = await issued();
-    expect(code).toMatchObject({
-      code: offer.discount.code,
-      issuedTo: customerKey(TEST_SHOP, "7001"),
-      offerId: offer.offerId,
-      percent: 10,
-    });
-    expect(code!.issuedValue?.toString()).toBe("1.25");
+    const [grant] = await grants();
+    expect(grant).toMatchObject({ productId: KETTLE, percent: 10, quantity: 1, offerId: offer.offerId });
+    expect(grant!.holder).toMatch(/^checkout:/);
+    expect(grant!.holder).not.toContain(`checkout-${checkouts}`);
+    expect(grant!.value.toString()).toBe("1.25");
+    expect(grant!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 36 * 3_600_000);
   });
 
-  it("gives the same shopper the same code again, never a second one, even asked at once", async () => {
+  it("binds a logged-in buyer's discount to them", async () => {
+    const offer = await firstOffer("7001");
+    expect(offer.discount).toEqual({ percent: 10 });
+    const key = shopOfferKey(TEST_SHOP);
+    expect(verifyOfferToken(offer.offerId, TEST_SHOP)?.buyer).toBe(buyerTag(key, "7001"));
+    expect((await grants())[0]?.holder).toBe(customerKey(TEST_SHOP, "7001"));
+  });
+
+  it("gives the same shopper the same offer id again, never a second grant, even asked at once", async () => {
     const first = await firstOffer("7002");
     const again = await firstOffer("7002");
-    expect(again.discount).toEqual(first.discount);
-    expect(verifyOfferToken(again.offerId, TEST_SHOP)?.discountPercent).toBe(10);
+    expect(again.offerId).toBe(first.offerId);
 
-    const answers = await Promise.all(Array.from({ length: 20 }, () => firstOffer("7003")));
-    const codes = new Set(answers.map((offer) => offer.discount?.code));
-    expect(codes.size).toBe(1);
-    expect([...codes][0]).toMatch(/^UP-TEST/);
-    expect(await issued()).toHaveLength(2);
+    const checkout = guestCheckout();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => firstOffer(undefined, checkout)));
+    expect(new Set(answers.map((offer) => offer.offerId)).size).toBe(1);
+    expect(answers[0].discount).toEqual({ percent: 10 });
+    expect(await grants()).toHaveLength(2);
   });
 
-  it("never gives a code to a guest, or to a storefront request even for a logged-in customer", async () => {
-    const guest = await firstOffer();
-    expect(guest.discount).toBeNull();
-    expect(guest.discountedPrice).toBeNull();
-    expect(verifyOfferToken(guest.offerId, TEST_SHOP)?.discountPercent).toBe(0);
+  it("never discounts a storefront request, a checkout without its key, or a forged token", async () => {
+    const keyless = await firstOffer(undefined, body);
+    expect(keyless.discount).toBeNull();
+    expect(keyless.discountedPrice).toBeNull();
+    expect(verifyOfferToken(keyless.offerId, TEST_SHOP)?.discountPercent).toBe(0);
 
     const proxied = await callRoute(
       proxyLoader,
@@ -152,58 +156,69 @@ describe("discounts in checkout offers", () => {
       action,
       checkoutRequest("/api/checkout/offers", {
         token: await checkoutToken({ customerId: "7005", secret: "not-the-app-secret" }),
-        body,
+        body: guestCheckout(),
       }),
     );
     expect(forged.status).toBe(401);
-    expect(await issued()).toHaveLength(0);
+    expect(await grants()).toHaveLength(0);
   });
 
-  it("never exceeds the monthly budget or hands one code to two shoppers, under 50 checkouts at once", async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => askOffers(String(8000 + i))));
+  it("never exceeds the monthly budget, under 50 checkouts at once", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => askOffers(i % 2 ? String(8000 + i) : undefined)),
+    );
     expect(answers.map((response) => response.status)).toEqual(Array(50).fill(200));
     const offers = await Promise.all(answers.map(async (response) => (await response.json()).offers[0]));
-    const given = offers.filter((offer) => offer.discount).map((offer) => offer.discount.code);
+    const given = offers.filter((offer) => offer.discount);
     // 8 × 1.25 = 10.00, the whole budget; a ninth would exceed it.
     expect(given).toHaveLength(8);
-    expect(new Set(given).size).toBe(8);
-    const rows = await issued();
-    expect(rows.map((row) => row.code).sort()).toEqual([...given].sort());
-    expect(new Set(rows.map((row) => row.issuedTo)).size).toBe(8);
-    expect(rows.reduce((sum, row) => sum + Number(row.issuedValue), 0)).toBe(10);
+    const rows = await grants();
+    expect(rows.map((row) => row.offerId).sort()).toEqual(given.map((offer) => offer.offerId).sort());
+    expect(rows.reduce((sum, row) => sum + Number(row.value), 0)).toBe(10);
     for (const offer of offers.filter((o) => !o.discount))
       expect(verifyOfferToken(offer.offerId, TEST_SHOP)?.discountPercent).toBe(0);
   });
 
-  it("answers without a discount, not an error, when the pool is empty, and asks for more codes", async () => {
-    await stockPool(1);
-    expect((await firstOffer("7006")).discount).not.toBeNull();
-    const dry = await firstOffer("7007");
-    expect(dry.discount).toBeNull();
-    expect(dry.discountedPrice).toBeNull();
-    expect(verifyOfferToken(dry.offerId, TEST_SHOP)?.discountPercent).toBe(0);
+  it("counts what orders received this month, and what live grants may still cost", async () => {
+    await setDiscounts({ ...DISCOUNTS, monthlyBudget: 2.5 });
+    const first = await firstOffer();
+    const second = await firstOffer();
+    expect([first.discount, second.discount]).toEqual([{ percent: 10 }, { percent: 10 }]);
+    expect((await firstOffer()).discount).toBeNull();
 
-    const pool = await db().discountPool.findUnique({
-      where: { shopId_productId_percent: { shopId, productId: KETTLE, percent: 10 } },
+    // The first is bought: its order took 1.25 off, and its grant is redeemed, no longer set aside.
+    await orderOf(first.offerId, "1.25");
+    expect((await grants()).find((g) => g.offerId === first.offerId)?.redeemedAt).not.toBeNull();
+    expect((await firstOffer()).discount).toBeNull();
+
+    // The second expires unused: its 1.25 is free again, for one more shopper.
+    await db().offerGrant.updateMany({
+      where: { offerId: second.offerId },
+      data: { expiresAt: new Date(Date.now() - 1_000) },
     });
-    expect(pool).not.toBeNull();
-    // The request asks for codes without waiting for the queue: wait for the job to appear.
-    const job = await waitFor(async () => await queue("discounts").getJob(`discounts-${TEST_SHOP}`), 10_000);
-    expect(job?.name).toBe("replenish-discount-codes");
-    expect(job?.data).toEqual({ shopDomain: TEST_SHOP });
+    expect((await firstOffer()).discount).toEqual({ percent: 10 });
+    expect((await firstOffer()).discount).toBeNull();
+
+    // An order of last month counts against last month's budget, not this one's.
+    await db().offerGrant.updateMany({ data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const lastMonth = new Date(
+      Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1) - 86_400_000,
+    );
+    await orderOf(second.offerId, "1.25", lastMonth);
+    expect((await firstOffer()).discount).toEqual({ percent: 10 });
   });
 
-  it("gives no code when discounts are off, the budget is spent, or the product is excluded", async () => {
+  it("gives no discount when discounts are off, the budget is spent, or the product is excluded", async () => {
     await setDiscounts({ ...DISCOUNTS, enabled: false });
     expect((await firstOffer("7008")).discount).toBeNull();
     await setDiscounts({ ...DISCOUNTS, monthlyBudget: 1 });
     expect((await firstOffer("7008")).discount).toBeNull();
     await setDiscounts({ ...DISCOUNTS, excludedProductIds: [KETTLE] });
     expect((await firstOffer("7008")).discount).toBeNull();
-    expect(await issued()).toHaveLength(0);
+    expect(await grants()).toHaveLength(0);
   });
 
-  it("gives no code for a product of a collection the merchant never discounts, and does once it leaves it", async () => {
+  it("gives no discount for a product of a collection the merchant never discounts, and does once it leaves it", async () => {
     const KITCHEN = "4200000001";
     await replaceCollectionProducts(db(), {
       shopId,
@@ -214,7 +229,7 @@ describe("discounts in checkout offers", () => {
     const offer = await firstOffer("7010");
     expect(offer.productId).toBe(`gid://shopify/Product/${KETTLE}`);
     expect(offer.discount).toBeNull();
-    expect(await issued()).toHaveLength(0);
+    expect(await grants()).toHaveLength(0);
 
     // The next sync finds the kettle taken out of the collection.
     await replaceCollectionProducts(db(), { shopId, collectionId: KITCHEN, productIds: [POPULAR[1]!] });
@@ -223,23 +238,9 @@ describe("discounts in checkout offers", () => {
     await db().collectionProduct.deleteMany({});
   });
 
-  it("never hands out an issued, expired or nearly expired code", async () => {
-    await stockPool(3);
-    await db().discountCode.updateMany({
-      where: { code: "UP-TEST0000" },
-      data: { status: "issued", issuedTo: "someone" },
-    });
-    await db().discountCode.updateMany({ where: { code: "UP-TEST0001" }, data: { status: "expired" } });
-    await db().discountCode.updateMany({
-      where: { code: "UP-TEST0002" },
-      data: { expiresAt: new Date(Date.now() + 3_600_000) },
-    });
-    expect((await firstOffer("7009")).discount).toBeNull();
-  });
-
   it("records the discount of each impression, and counts purchases of it per level for the policy", async () => {
     const discounted = await firstOffer("7010");
-    const plain = await firstOffer();
+    const plain = await firstOffer(undefined, body);
     const events = [discounted, plain].map((offer) => ({
       type: "impression" as const,
       offerId: offer.offerId,
@@ -257,7 +258,7 @@ describe("discounts in checkout offers", () => {
       source: "shopify",
       orders: [
         buildOrder({
-          externalId: "bought-with-code",
+          externalId: "bought-with-discount",
           orderedAt: new Date().toISOString(),
           lines: [{ productId: KETTLE, offerId: discounted.offerId }],
         }),

@@ -69,6 +69,8 @@ describe("order webhooks", () => {
       ["8123456789012", 2, "30", null],
       ["8123456789099", 1, "24", "off_3f9a2c"],
     ]);
+    // What our offer discount took off the offered line, and only that: not the shopper's own code.
+    expect(stored?.lines.map((l) => l.offerDiscount?.toString() ?? null)).toEqual([null, "2.4"]);
 
     const everything = JSON.stringify(
       await Promise.all([db().order.findMany({ include: { lines: true } }), db().webhookDelivery.findMany()]),
@@ -219,26 +221,30 @@ describe("privacy webhooks", () => {
     await deliverAndProcess("orders/create", order({ id: 555 }));
     const key = customerKey(TEST_SHOP, "7012345678901");
     const shopRow = await db().shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
-    await db().discountCode.create({
+    const grantedAt = new Date();
+    await db().offerGrant.create({
       data: {
         shopId: shopRow.id,
-        code: "UP-THEIRCODE",
+        holder: key,
         productId: "8123456789099",
         percent: 10,
-        status: "issued",
-        issuedTo: key,
-        issuedAt: new Date(),
-        expiresAt: new Date(Date.now() + 86_400_000 * 3),
+        quantity: 1,
+        value: "1.25",
+        offerId: "o3.their-offer",
+        grantedAt,
+        expiresAt: new Date(grantedAt.getTime() + 86_400_000 * 2),
       },
     });
     await deliverAndProcess("customers/data_request", webhookFixture("customers-data-request"));
     const request = await db().customerDataRequest.findFirst({ where: { customerKey: key } });
     const report = request?.report as {
       orders: Array<{ orderId: string; lines: unknown[] }>;
-      discountCodes: Array<{ code: string }>;
+      offerDiscounts: Array<{ productId: string; percent: number }>;
     };
     expect(report.orders.map((o) => o.orderId).sort()).toContain("555");
-    expect(report.discountCodes.map((c) => c.code)).toEqual(["UP-THEIRCODE"]);
+    expect(report.offerDiscounts).toEqual([
+      expect.objectContaining({ productId: "8123456789099", percent: 10, redeemedAt: null }),
+    ]);
     expect(JSON.stringify(report)).not.toContain("jon.snow");
 
     // The merchant downloads it from the admin, signed in with a session token.
@@ -262,11 +268,12 @@ describe("privacy webhooks", () => {
     expect(await db().order.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerDataRequest.count({ where: { customerKey: key } })).toBe(0);
     expect(await db().customerRedaction.count({ where: { customerKey: key } })).toBe(1);
+    // The grant stays, counted against the budget, but no longer names them.
     expect(
-      await db().discountCode.findUniqueOrThrow({
-        where: { shopId_code: { shopId: shopRow.id, code: "UP-THEIRCODE" } },
+      await db().offerGrant.findUniqueOrThrow({
+        where: { shopId_offerId: { shopId: shopRow.id, offerId: "o3.their-offer" } },
       }),
-    ).toMatchObject({ issuedTo: null, status: "issued" });
+    ).toMatchObject({ holder: "redacted", value: expect.anything() });
 
     // A late update of one of their orders stores the order without linking it to them again.
     await deliverAndProcess("orders/updated", order({ id: 556, updated_at: "2026-11-22T00:00:00Z" }));

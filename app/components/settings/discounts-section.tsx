@@ -10,7 +10,11 @@ export function DiscountsSection({ form }: { form: SettingsFields }) {
       title="Discounts"
       description="A personal discount on an offer, only where it makes the offer worth more to you than it costs."
     >
-      {check("discounts.enabled", "Offer discounts")}
+      {check(
+        "discounts.enabled",
+        "Offer discounts",
+        "Shoppers, guests included, get them on the offered line with nothing to type. They are given by one automatic discount, “Offer discount”, which the app adds to your Shopify discounts while this is on.",
+      )}
       <FormLayout.Group>
         {number("discounts.maxPercent", "Largest discount", { min: 0, max: 50, suffix: "%" })}
         {number("discounts.defaultPercent", "Discount while there is too little data", {

@@ -8,7 +8,6 @@ import {
   offersNotInCart,
   requestLines,
 } from "./lib/cart";
-import { codeToRemove } from "./lib/discounts";
 import { createEventQueue } from "./lib/events";
 import type { Offer } from "./lib/offers";
 import { readSettings } from "./lib/settings";
@@ -65,23 +64,16 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   }, []);
 
   // Feedback is recorded as the change is committed, not a frame later, so none is lost when
-  // checkout takes the extension away. An offered line leaving the cart is feedback too, and takes
-  // its discount code with it.
-  const offeredInCart = useRef<Map<string, string> | null>(null);
-  const offers = state.status === "ready" ? state.offers : [];
-  const offersRef = useRef(offers);
-  offersRef.current = offers;
+  // checkout takes the extension away. An offered line leaving the cart is feedback too (its
+  // discount leaves with it: the discount function gives it only to the line).
+  const offeredInCart = useRef<Set<string> | null>(null);
   useLayoutEffect(() => {
     const now = offeredLinesInCart(lines);
     const before = offeredInCart.current;
     offeredInCart.current = now;
     if (!before || surface === "thank-you") return;
-    for (const [offerId, productId] of before) {
-      if (now.has(offerId)) continue;
-      track("remove", offerId);
-      if (!("applyDiscountCodeChange" in api)) continue;
-      const code = codeToRemove({ offerId, productId }, offersRef.current, api.discountCodes.value);
-      if (code) void changeCode(api, { type: "removeDiscountCode", code });
+    for (const offerId of before) {
+      if (!now.has(offerId)) track("remove", offerId);
     }
   }, [lines, surface, track]);
 
@@ -131,10 +123,6 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
       ok = result.type === "success";
     } catch {
       ok = false;
-    }
-    if (ok && offer.discount && api.instructions.value.discounts.canUpdateDiscountCodes) {
-      // The line is in; a code the checkout refuses leaves it at its full price, nothing worse.
-      await changeCode(api, { type: "addDiscountCode", code: offer.discount.code });
     }
     setPending((ids) => withoutId(ids, offer.offerId));
     if (ok) {
@@ -211,20 +199,6 @@ function useEventTracking(surface: CheckoutSurface) {
       queue.push({ type, offerId, surface, at: new Date().toISOString() }),
     [queue, surface],
   );
-}
-
-type CodeChange = { type: "addDiscountCode" | "removeDiscountCode"; code: string };
-
-/** Applies or removes a code; a refusal or a host error is not the shopper's problem. */
-async function changeCode(
-  api: { applyDiscountCodeChange(change: CodeChange): Promise<{ type: string }> },
-  change: CodeChange,
-): Promise<boolean> {
-  try {
-    return (await api.applyDiscountCodeChange(change)).type === "success";
-  } catch {
-    return false;
-  }
 }
 
 function withId(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {

@@ -1,11 +1,6 @@
 // @vitest-environment jsdom
 /// <reference types="@shopify/ui-extensions/purchase.checkout.block.render" />
-import type {
-  CartLineChange,
-  CartLineChangeResult,
-  DiscountCodeChange,
-  DiscountCodeChangeResult,
-} from "@shopify/ui-extensions/checkout";
+import type { CartLineChange, CartLineChangeResult } from "@shopify/ui-extensions/checkout";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { createCartLine, createResult } from "@shopify/ui-extensions-tester/checkout";
 import { fireEvent, waitFor } from "@testing-library/preact";
@@ -298,16 +293,12 @@ describe("feedback events", () => {
 describe("discounts", () => {
   const discountedApp = () => fakeApp({ offers: { offers: DISCOUNTED_OFFERS, modelVersion: 3 } });
 
-  /** Records cart and code changes in the order checkout receives them. */
+  /** Records what the extension asks checkout to change, in order. */
   function recordChanges() {
-    const changes: Array<CartLineChange | DiscountCodeChange> = [];
+    const changes: CartLineChange[] = [];
     extension.shopify.applyCartLinesChange = vi.fn(async (change: CartLineChange) => {
       changes.push(change);
       return createResult("applyCartLinesChange", { type: "success" }) as CartLineChangeResult;
-    });
-    extension.shopify.applyDiscountCodeChange = vi.fn(async (change: DiscountCodeChange) => {
-      changes.push(change);
-      return createResult("applyDiscountCodeChange", { type: "success" }) as DiscountCodeChangeResult;
     });
     return changes;
   }
@@ -318,7 +309,7 @@ describe("discounts", () => {
     expect(app.offerRequests()[0]!.body).toMatchObject({ unitKey: "a1b2c3d4e5", surface: "checkout" });
   });
 
-  it("shows a discounted offer's price struck through beside the price with the code", async () => {
+  it("shows a discounted offer's price struck through beside the discounted price", async () => {
     await renderOffers(discountedApp());
     const [mug, filters] = [...document.body.querySelectorAll("s-grid")];
     expect(text(mug!.querySelector("s-text[type=redundant]"))).toBe("12.5");
@@ -329,78 +320,19 @@ describe("discounts", () => {
     expect(filters!.querySelector("s-badge")).toBeNull();
   });
 
-  it("applies the offer's code once its line is in the cart", async () => {
+  it("adds the discounted line with its offer id and nothing else: no code to type or apply", async () => {
     const changes = recordChanges();
     await renderOffers(discountedApp());
 
     fireEvent.click(buttons()[0]!);
-    await waitFor(() => expect(changes).toHaveLength(2));
+    await waitFor(() => expect(text(document.body)).not.toContain("Ceramic mug"));
     expect(changes).toEqual([
-      expect.objectContaining({ type: "addCartLine", merchandiseId: "gid://shopify/ProductVariant/70" }),
-      { type: "addDiscountCode", code: "UP-MUG10" },
+      {
+        type: "addCartLine",
+        merchandiseId: "gid://shopify/ProductVariant/70",
+        quantity: 1,
+        attributes: [{ key: "_upsell_offer", value: "o1.mug" }],
+      },
     ]);
-
-    // An offer without a discount adds its line and nothing else.
-    fireEvent.click(buttons()[0]!);
-    await waitFor(() => expect(changes).toHaveLength(3));
-    expect(changes[2]).toMatchObject({
-      type: "addCartLine",
-      merchandiseId: "gid://shopify/ProductVariant/80",
-    });
-  });
-
-  it("applies no code when checkout refuses the line or cannot take codes", async () => {
-    const changes = recordChanges();
-    extension.shopify.applyCartLinesChange = vi
-      .fn()
-      .mockResolvedValue(createResult("applyCartLinesChange", { type: "error", message: "Out of stock" }));
-    await renderOffers(discountedApp());
-    fireEvent.click(buttons()[0]!);
-    await waitFor(() => expect(text(document.body)).toContain("addFailed"));
-    expect(changes).toEqual([]);
-    unmount();
-
-    const accepted = recordChanges();
-    extension.shopify.instructions.value = {
-      ...extension.shopify.instructions.value,
-      discounts: { canUpdateDiscountCodes: false },
-    };
-    await renderOffers(discountedApp());
-    fireEvent.click(buttons()[0]!);
-    await waitFor(() => expect(text(document.body)).not.toContain("Ceramic mug"));
-    expect(accepted.map((change) => change.type)).toEqual(["addCartLine"]);
-  });
-
-  it("keeps the added line when checkout refuses the code", async () => {
-    recordChanges();
-    extension.shopify.applyDiscountCodeChange = vi.fn().mockRejectedValue(new Error("host went away"));
-    await renderOffers(discountedApp());
-    fireEvent.click(buttons()[0]!);
-    await waitFor(() => expect(text(document.body)).not.toContain("Ceramic mug"));
-    expect(extension.shopify.applyDiscountCodeChange).toHaveBeenCalledTimes(1);
-    expect(text(document.body)).not.toContain("addFailed");
-  });
-
-  it("removes the code when the offered line leaves the cart", async () => {
-    const changes = recordChanges();
-    const lines = liveSignal([cartLine(1, 1), cartLine(70, 7, "o1.mug")]);
-    extension.shopify.lines = lines;
-    extension.shopify.discountCodes.value = [{ code: "UP-MUG10" }];
-    await renderOffers(discountedApp());
-
-    lines.value = [cartLine(1, 1)];
-    await waitFor(() => expect(changes).toEqual([{ type: "removeDiscountCode", code: "UP-MUG10" }]));
-  });
-
-  it("leaves the shopper's other codes alone when a line without one of ours leaves", async () => {
-    const changes = recordChanges();
-    const lines = liveSignal([cartLine(1, 1), cartLine(80, 8, "o1.filter")]);
-    extension.shopify.lines = lines;
-    extension.shopify.discountCodes.value = [{ code: "SUMMER" }];
-    await renderOffers(discountedApp());
-
-    lines.value = [cartLine(1, 1)];
-    await waitFor(() => expect(text(document.body)).toContain("Paper filters"));
-    expect(changes).toEqual([]);
   });
 });

@@ -42,12 +42,12 @@ export const OFFERS = [
   },
 ];
 
-/** The same offers as a logged-in shopper may get them: the mug with a single-use code. */
+/** The same offers as a shopper may get them: the mug with a personalized discount. */
 export const DISCOUNTED_OFFERS = OFFERS.map((offer) =>
   offer.offerId === "o1.mug"
     ? {
         ...offer,
-        discount: { code: "UP-MUG10", percent: 10 },
+        discount: { percent: 10 },
         discountedPrice: { amount: "11.25", currencyCode: "USD" },
       }
     : { ...offer, discount: null, discountedPrice: null },

@@ -48,9 +48,12 @@ export interface Money {
   currencyCode: string;
 }
 
-/** A single-use code for one shopper, to apply once the offered line is added. */
-export interface OfferCode {
-  code: string;
+/**
+ * A personalized discount on the offered product, signed into the offer id: the app's discount
+ * function gives it to the line that carries the offer id, on the offered quantity. Nothing to apply.
+ */
+export interface OfferDiscount {
+  /** 1 to 100 */
   percent: number;
 }
 
@@ -66,8 +69,8 @@ export interface CheckoutOffer {
   reason: string;
   reasonKind: string;
   /** null for none */
-  discount: OfferCode | null;
-  /** the price once the code applies; `price` stays the variant's own */
+  discount: OfferDiscount | null;
+  /** the price once the discount applies; `price` stays the variant's own */
   discountedPrice: Money | null;
 }
 

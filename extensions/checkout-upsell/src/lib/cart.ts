@@ -30,12 +30,12 @@ export function offersNotInCart(offers: readonly Offer[], lines: readonly LineLi
   return offers.filter((offer) => !inCart.has(offer.variantId) && !inCart.has(offer.productId));
 }
 
-/** The offers that lines in the cart were added from: offer id → product id. */
-export function offeredLinesInCart(lines: readonly LineLike[]): Map<string, string> {
-  const offered = new Map<string, string>();
+/** The offer ids that lines in the cart were added from. */
+export function offeredLinesInCart(lines: readonly LineLike[]): Set<string> {
+  const offered = new Set<string>();
   for (const line of lines) {
     const attribute = line.attributes.find(({ key }) => key === OFFER_ATTRIBUTE);
-    if (attribute?.value) offered.set(attribute.value, line.merchandise.product.id);
+    if (attribute?.value) offered.add(attribute.value);
   }
   return offered;
 }

@@ -2,7 +2,7 @@ import {
   type CheckoutOffer,
   isObject,
   type Money,
-  type OfferCode,
+  type OfferDiscount as OfferDiscountWire,
   type OffersResponse,
 } from "@checkout-upsell-ai/checkout-contract";
 
@@ -14,17 +14,17 @@ export interface Price {
   currencyCode: string;
 }
 
-/** An offer as the app sent it, with prices as numbers and its code and discounted price as one. */
+/** An offer as the app sent it, with prices as numbers and its discount and discounted price as one. */
 export interface Offer
   extends Omit<CheckoutOffer, "price" | "compareAtPrice" | "discount" | "discountedPrice"> {
   price: Price;
   compareAtPrice: Price | null;
-  /** a single-use code for this shopper, applied once the line is added */
+  /** this shopper's discount, which the app's discount function gives the added line */
   discount: OfferDiscount | null;
 }
 
-export interface OfferDiscount extends OfferCode {
-  /** the price once the code applies */
+export interface OfferDiscount extends OfferDiscountWire {
+  /** the price once the discount applies */
   price: Price;
 }
 
@@ -40,7 +40,6 @@ const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
 const MAX_OFFERS = 20;
 const MAX_TEXT = 500;
 const MAX_HEADING = 80;
-const DISCOUNT_CODE = /^[\w-]{1,64}$/;
 
 /**
  * Checks the app's answer by hand (a schema library would not fit the bundle budget), reading only
@@ -95,17 +94,16 @@ function parseOffer(value: unknown): Offer | null {
   };
 }
 
-/** A discount worth showing: a plausible code, a percent, and a lower price in the same currency. */
+/** A discount worth showing: a percent and a lower price in the same currency. */
 function parseDiscount(value: unknown, discountedPrice: unknown, price: Price): OfferDiscount | null {
-  if (!isObject<OfferCode>(value)) return null;
-  const { code, percent } = value;
-  if (typeof code !== "string" || !DISCOUNT_CODE.test(code)) return null;
+  if (!isObject<OfferDiscountWire>(value)) return null;
+  const { percent } = value;
   if (typeof percent !== "number" || !(percent > 0 && percent <= 100)) return null;
   const discounted = parseMoney(discountedPrice);
   if (!discounted || discounted.currencyCode !== price.currencyCode || !(discounted.amount < price.amount)) {
     return null;
   }
-  return { code, percent, price: discounted };
+  return { percent, price: discounted };
 }
 
 function parseMoney(value: unknown): Price | null {
