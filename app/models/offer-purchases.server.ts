@@ -6,6 +6,8 @@ export interface OfferedOrderLine {
   quantity: number;
   refundedQuantity: number;
   unitPrice: string | null;
+  /** what our offer discount took off the line, as the order's allocations say; null for none */
+  offerDiscount: string | null;
   orderedAt: Date;
   currency: string | null;
 }
@@ -20,7 +22,7 @@ export async function offeredOrderLines(
 ): Promise<OfferedOrderLine[]> {
   return tx.$queryRaw<OfferedOrderLine[]>`
     SELECT l."offerId", l."productId", l.quantity, l."refundedQuantity", l."unitPrice"::text AS "unitPrice",
-      o."orderedAt", o.currency
+      l."offerDiscount"::text AS "offerDiscount", o."orderedAt", o.currency
     FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
     WHERE o."shopId" = ${shopId}::uuid AND o."orderedAt" >= ${since} AND o."orderedAt" < ${until}
       AND NOT o.test AND o."cancelledAt" IS NULL AND l."offerId" IS NOT NULL

@@ -23,7 +23,7 @@ import {
   type Verdict,
   welchTest,
 } from "~ml";
-import { attributedOffer } from "./offer-report.server";
+import { attributedOffer, discountCents } from "./offer-report.server";
 
 /**
  * The smallest change of checkout conversion the experiment is sized to detect, relative to the
@@ -140,9 +140,8 @@ export async function experimentReport(
     const variant = offer?.experiment?.id === id ? keyOfIndex.get(offer.experiment.variant) : undefined;
     if (!offer || !variant) continue;
     const tally = taken.get(variant) ?? { purchases: 0, discountCents: 0 };
-    const kept = Math.max(0, line.quantity - line.refundedQuantity);
     tally.purchases += 1;
-    tally.discountCents += Math.round((cents(line.unitPrice) * kept * offer.discountPercent) / 100);
+    tally.discountCents += discountCents(line);
     taken.set(variant, tally);
   }
   const holdout = outcome(HOLDOUT);
@@ -244,8 +243,4 @@ function verdictFor(holdout: ArmOutcomes, arm: ArmOutcomes, horizonPerArm: numbe
     horizonPerArm,
     label: "conversion",
   });
-}
-
-function cents(amount: string | null): number {
-  return amount === null ? 0 : Math.round(Number(amount) * 100);
 }

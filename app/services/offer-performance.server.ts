@@ -3,7 +3,13 @@ import type { ReportWindow } from "~/lib/report-window";
 import { countOfferEventsByDay } from "~/models/offer-events.server";
 import { offeredOrderLines } from "~/models/offer-purchases.server";
 import { requireShop } from "~/models/shops.server";
-import { attributedOffer, type OfferReportRow, offerReport } from "./offer-report.server";
+import {
+  attributedOffer,
+  discountCents,
+  type OfferReportRow,
+  offerReport,
+  revenueCents,
+} from "./offer-report.server";
 
 export interface PerformanceDay {
   day: string;
@@ -15,6 +21,8 @@ export interface PerformanceDay {
   takeRate: number | null;
   /** attributed revenue of the orders placed that day, in the shop currency */
   revenue: string;
+  /** what the offer discount took off those orders' attributed lines */
+  discountCost: string;
 }
 
 export interface PerformanceTotals {
@@ -25,6 +33,7 @@ export interface PerformanceTotals {
   takeRate: number | null;
   clickRate: number | null;
   revenue: string;
+  discountCost: string;
 }
 
 export interface OfferPerformance {
@@ -54,7 +63,10 @@ export async function offerPerformance(
     offeredOrderLines(database, { shopId: shop.id, since, until }),
   ]);
   const byDay = new Map(
-    window.days.map((day) => [day, { day, impressions: 0, clicks: 0, adds: 0, purchases: 0, cents: 0 }]),
+    window.days.map((day) => [
+      day,
+      { day, impressions: 0, clicks: 0, adds: 0, purchases: 0, cents: 0, discountCents: 0 },
+    ]),
   );
   for (const row of events) {
     const tally = byDay.get(row.day);
@@ -67,13 +79,14 @@ export async function offerPerformance(
     const tally = byDay.get(line.orderedAt.toISOString().slice(0, 10));
     if (!tally) continue;
     tally.purchases += 1;
-    tally.cents +=
-      Math.round(Number(line.unitPrice ?? 0) * 100) * Math.max(0, line.quantity - line.refundedQuantity);
+    tally.cents += revenueCents(line);
+    tally.discountCents += discountCents(line);
   }
-  const days = [...byDay.values()].map(({ cents, ...day }) => ({
+  const days = [...byDay.values()].map(({ cents, discountCents, ...day }) => ({
     ...day,
     takeRate: day.impressions > 0 ? day.purchases / day.impressions : null,
     revenue: (cents / 100).toFixed(2),
+    discountCost: (discountCents / 100).toFixed(2),
   }));
   const rows = surface ? report.rows.filter((row) => row.surface === surface) : report.rows;
   return {
@@ -98,5 +111,6 @@ function totalsOf(rows: OfferReportRow[]): PerformanceTotals {
     clickRate: impressions > 0 ? clicks / impressions : null,
     takeRate: impressions > 0 ? purchases / impressions : null,
     revenue: (sum((row) => Math.round(Number(row.revenue) * 100)) / 100).toFixed(2),
+    discountCost: (sum((row) => Math.round(Number(row.discountCost) * 100)) / 100).toFixed(2),
   };
 }

@@ -28,6 +28,8 @@ export interface OfferReportRow {
   takeRate: number | null;
   /** Σ unit price × (quantity − refunded quantity) of the attributed lines, in the shop currency */
   revenue: string;
+  /** what the offer discount took off the kept units of the attributed lines, as the orders say */
+  discountCost: string;
 }
 
 export interface OfferReport {
@@ -47,6 +49,7 @@ interface Tally {
   events: Record<OfferEventType, number>;
   purchases: number;
   revenueCents: number;
+  discountCents: number;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function offerReport(
     let tally = tallies.get(key);
     if (!tally) {
       const events = { impression: 0, click: 0, add: 0, remove: 0 };
-      tally = { productId, modelVersion, surface, events, purchases: 0, revenueCents: 0 };
+      tally = { productId, modelVersion, surface, events, purchases: 0, revenueCents: 0, discountCents: 0 };
       tallies.set(key, tally);
     }
     return tally;
@@ -88,7 +91,8 @@ export async function offerReport(
     }
     const tally = tallyOf(offer.productId, offer.modelVersion, offer.surface);
     tally.purchases += 1;
-    tally.revenueCents += cents(line.unitPrice) * Math.max(0, line.quantity - line.refundedQuantity);
+    tally.revenueCents += revenueCents(line);
+    tally.discountCents += discountCents(line);
     currency = line.currency ?? currency;
   }
   const titles = await productTitles(
@@ -132,7 +136,25 @@ function toRow(tally: Tally, title: string | null): OfferReportRow {
     purchases: tally.purchases,
     takeRate: impression > 0 ? tally.purchases / impression : null,
     revenue: (tally.revenueCents / 100).toFixed(2),
+    discountCost: (tally.discountCents / 100).toFixed(2),
   };
+}
+
+/** The line's price times the units kept after refunds, in cents. */
+export function revenueCents(line: OfferedOrderLine): number {
+  return cents(line.unitPrice) * keptUnits(line);
+}
+
+/**
+ * What the offer discount took off the units kept after refunds, in cents: the order's allocation
+ * to the line, shared evenly over its units (a refunded unit gave its discount back).
+ */
+export function discountCents(line: OfferedOrderLine): number {
+  return line.quantity > 0 ? Math.round((cents(line.offerDiscount) * keptUnits(line)) / line.quantity) : 0;
+}
+
+function keptUnits(line: OfferedOrderLine): number {
+  return Math.max(0, line.quantity - line.refundedQuantity);
 }
 
 function cents(amount: string | null): number {

@@ -171,8 +171,10 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(activity.orders).toBeGreaterThan(0);
     const timing = await open("performance", "/app/performance");
     expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
-    expect(await page.locator('svg[role="img"]').count()).toBe(3);
+    expect(await page.locator('svg[role="img"]').count()).toBe(4);
     expect(await page.getByRole("heading", { name: "Offers shown per day" }).count()).toBe(1);
+    // The demo shop's simulated shoppers took discounted offers: what the orders say they cost.
+    expect(await page.getByRole("heading", { name: "Discounts given per day" }).count()).toBe(1);
 
     const controls = await page
       .getByRole("button", { name: "Show as a table" })
@@ -193,10 +195,17 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^offers-days-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.split("\r\n")[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,currency");
+    expect(csv.split("\r\n")[0]).toBe(
+      "date,impressions,clicks,adds,purchases,take_rate,revenue,discount_cost,currency",
+    );
+    const discounts = csv
+      .split("\r\n")
+      .slice(1)
+      .map((row) => Number(row.split(",")[7] ?? 0));
+    expect(discounts.some((cost) => cost > 0)).toBe(true);
 
     await open("performance (thank you, 7 days)", "/app/performance", "&range=7&surface=thank-you");
-    expect(await page.locator('svg[role="img"]').count()).toBe(3);
+    expect(await page.locator('svg[role="img"]').count()).toBe(4);
     expect(tab.errors).toEqual([]);
   });
 

@@ -268,6 +268,13 @@ describe("the performance page", () => {
       days.reduce((total: number, day: Record<string, number>) => total + (day[field] ?? 0), 0);
     expect(sum("impressions")).toBe(totals.impressions);
     expect(sum("purchases")).toBe(totals.purchases);
+    // What the discounts cost, from the orders' allocations, adds up the same way.
+    const discountCents = days.reduce(
+      (total: number, day: { discountCost: string }) => total + Math.round(Number(day.discountCost) * 100),
+      0,
+    );
+    expect(discountCents).toBe(Math.round(Number(totals.discountCost) * 100));
+    expect(discountCents).toBeGreaterThan(0);
     expect(totals.impressions).toBe(report.rows.reduce((total, row) => total + row.impressions, 0));
     expect(totals.purchases).toBeGreaterThan(0);
     expect(page.performance.currency).toBe("USD");
@@ -297,7 +304,7 @@ describe("the performance page", () => {
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("Content-Disposition")).toMatch(/^attachment; filename="offers-days-.*\.csv"$/);
     const lines = (await csv.text()).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,currency");
+    expect(lines[0]).toBe("date,impressions,clicks,adds,purchases,take_rate,revenue,discount_cost,currency");
     expect(lines).toHaveLength(8);
     // Rates to four decimals and money to cents, as a spreadsheet should show them.
     const dayCells = lines.slice(1).map((line) => line.split(","));
@@ -309,15 +316,16 @@ describe("the performance page", () => {
     const products = await (await get(csvLoader, "/app/performance.csv?range=7&kind=products")).text();
     const [productHeader, ...productLines] = products.trimEnd().split("\r\n");
     expect(productHeader).toMatch(
-      /^product_id,title,model_version,surface,.*,click_rate,take_rate,revenue,currency$/,
+      /^product_id,title,model_version,surface,.*,click_rate,take_rate,revenue,discount_cost,currency$/,
     );
     expect(productLines.length).toBeGreaterThan(0);
     for (const line of productLines) {
       // Titles may be quoted with commas; the numbers are the last columns.
-      const cells = line.split(",").slice(-4);
+      const cells = line.split(",").slice(-5);
       expect(cells[0]).toMatch(/^(0|1|0\.\d{1,4})?$/);
       expect(cells[1]).toMatch(/^(0|1|0\.\d{1,4})?$/);
       expect(cells[2]).toMatch(/^\d+\.\d{2}$/);
+      expect(cells[3]).toMatch(/^\d+\.\d{2}$/);
     }
   });
 });

@@ -106,7 +106,8 @@ describe("the experiment report", () => {
         externalId: "x-v1a",
         customerKey: "v1",
         orderedAt: sinceExposure(2),
-        lines: [{ productId: product, unitPrice: "30.00", offerId }],
+        // What the discount took, as the order's allocation says it.
+        lines: [{ productId: product, unitPrice: "30.00", offerId, offerDiscount: "3.00" }],
       }),
       buildOrder({
         externalId: "x-v1b",

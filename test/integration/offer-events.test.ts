@@ -321,6 +321,7 @@ describe("the offer report", () => {
         purchases: 1,
         takeRate: 1,
         revenue: "12.50",
+        discountCost: "0.00",
       },
       expect.objectContaining({
         productId: String(numeric(second!.productId)),

@@ -4,8 +4,28 @@ import type { OfferPerformance } from "~/services/offer-performance.server";
 import { percent, SURFACE_NAMES } from "./labels";
 
 const PRODUCTS_SHOWN = 25;
-const HEADINGS = ["Product", "Where", "Model", "Shown", "Clicks", "Bought", "Take rate", "Revenue"];
-const TYPES = ["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "numeric"] as const;
+const HEADINGS = [
+  "Product",
+  "Where",
+  "Model",
+  "Shown",
+  "Clicks",
+  "Bought",
+  "Take rate",
+  "Revenue",
+  "Discounts",
+];
+const TYPES = [
+  "text",
+  "text",
+  "text",
+  "numeric",
+  "numeric",
+  "numeric",
+  "numeric",
+  "numeric",
+  "numeric",
+] as const;
 
 /** The best offered products; the CSV export has every row. */
 export function ProductsTable({ rows, money }: { rows: OfferPerformance["rows"]; money: Intl.NumberFormat }) {
@@ -25,6 +45,7 @@ export function ProductsTable({ rows, money }: { rows: OfferPerformance["rows"];
             count.format(row.purchases),
             percent(row.takeRate),
             money.format(Number(row.revenue)),
+            money.format(Number(row.discountCost)),
           ])}
         footerContent={
           rows.length > PRODUCTS_SHOWN

@@ -15,12 +15,17 @@ export function TotalsCard({
 }) {
   return (
     <Card>
-      <InlineGrid columns={{ xs: 2, md: 5 }} gap="400">
+      <InlineGrid columns={{ xs: 2, md: 6 }} gap="400">
         <Stat label="Offers shown" value={count.format(totals.impressions)} />
         <Stat label="Click rate" value={percent(totals.clickRate)} />
         <Stat label="Bought" value={count.format(totals.purchases)} />
         <Stat label="Take rate" value={percent(totals.takeRate)} help="bought / shown" />
         <Stat label="Revenue from offers" value={money.format(Number(totals.revenue))} />
+        <Stat
+          label="Discounts given"
+          value={money.format(Number(totals.discountCost))}
+          help="taken off bought offers, as the orders say"
+        />
       </InlineGrid>
     </Card>
   );
@@ -51,6 +56,13 @@ export function ChartsCard({ days, money }: { days: OfferPerformance["days"]; mo
           points={days.map((d) => ({ day: d.day, value: Number(d.revenue) }))}
           format={(value) => money.format(value)}
         />
+        <TimeChart
+          title="Discounts given per day"
+          kind="bar"
+          unit="discounts"
+          points={days.map((d) => ({ day: d.day, value: Number(d.discountCost) }))}
+          format={(value) => money.format(value)}
+        />
       </BlockStack>
     </Card>
   );
@@ -61,7 +73,8 @@ export function CountingCard({ unattributedLines }: { unattributedLines: number 
     <SectionCard title="How this is counted" gap="200">
       <Text as="p">
         A purchase counts for an offer when the order line was added from it and the order was placed within 7
-        days of the offer. Revenue is the line's price times the quantity kept after refunds.
+        days of the offer. Revenue is the line's price times the quantity kept after refunds; discounts are
+        what the offer discount took off those units, as Shopify's orders report it.
       </Text>
       {unattributedLines > 0 ? (
         <Text as="p" tone="subdued">
