@@ -87,9 +87,10 @@ export const JOBS = {
     options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /**
-   * Makes the shop's automatic offer discount in Shopify match its settings (see
-   * syncOfferDiscount). Job id: `offer-discount-<shop>-<settings fingerprint>`, removed once done,
-   * so repeated saves of the same settings collapse into one run and a changed save gets its own.
+   * Makes the shop's automatic offer discount in Shopify match its settings and budget (see
+   * syncOfferDiscount). Job id: `offer-discount-<shop>-<reason>` (a fingerprint of the saved
+   * settings, an install, a spent month, a night), removed once done, so asks for one reason
+   * collapse into one run; a shop's runs take turns.
    */
   "sync-offer-discount": define({
     queue: "discounts",
@@ -106,6 +107,12 @@ export const JOBS = {
     queue: "backfill",
     schema: z.object({ shopDomain }),
     options: { ...retries(5, 30_000), ...removeWhenDone },
+  }),
+  /** Queues a discount sync for every installed shop with discounts on, or a discount (nightly). */
+  "schedule-offer-discount-sync": define({
+    queue: "discounts",
+    schema: z.object({}),
+    options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /** Queues a collection sync for every installed shop that excludes collections (nightly). */
   "schedule-collection-sync": define({

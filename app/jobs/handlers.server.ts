@@ -12,7 +12,7 @@ import { runBulkImport } from "~/services/run-bulk-import.server";
 import { requeueStrandedImports } from "~/services/start-history-import.server";
 import { sweepDeliveries } from "~/services/sweep-deliveries.server";
 import { syncExcludedCollections } from "~/services/sync-excluded-collections.server";
-import { syncOfferDiscount } from "~/services/sync-offer-discount.server";
+import { requestNightlyOfferDiscountSync, syncOfferDiscount } from "~/services/sync-offer-discount.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
 import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { shopify } from "~/shopify.server";
@@ -75,6 +75,7 @@ export const HANDLERS: Handlers = {
   "sync-collections": async ({ shopDomain }, { log }) =>
     syncExcludedCollections(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
   "schedule-collection-sync": async () => ({ shops: await requestNightlyCollectionSync(db()) }),
+  "schedule-offer-discount-sync": async () => ({ shops: await requestNightlyOfferDiscountSync(db()) }),
 };
 
 /** The shop's Admin API client, which waits out its rate-limit bucket, and a logger for the shop. */

@@ -35,6 +35,13 @@ function schedules(): Schedule[] {
       repeat: { pattern: "30 2 * * *", tz: "UTC" },
       job: "schedule-collection-sync",
     },
+    // A new month reopens a spent budget; a discount deleted in the Shopify admin comes back.
+    {
+      queue: "discounts",
+      id: "nightly-offer-discount-sync",
+      repeat: { pattern: "5 0 * * *", tz: "UTC" },
+      job: "schedule-offer-discount-sync",
+    },
     {
       queue: "train",
       id: "nightly-training",

@@ -13,12 +13,14 @@ import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
 const SHOP = "a-shop.myshopify.com";
 const SECRET = "offer-token-test-secret";
 const servedAt = new Date("2026-11-22T10:00:00Z");
+const VARIANT = "45012345678901";
 
 function sign(overrides: Partial<Parameters<typeof signOfferToken>[0]> = {}) {
   return signOfferToken(
     {
       shopDomain: SHOP,
       productId: "8123456789099",
+      variantId: VARIANT,
       modelVersion: 7,
       surface: "checkout",
       servedAt,
@@ -28,11 +30,21 @@ function sign(overrides: Partial<Parameters<typeof signOfferToken>[0]> = {}) {
   );
 }
 
+/** The MAC of the earlier formats: under the app secret itself, over the shop and the body. */
+function earlierSignature(body: string): string {
+  return createHmac("sha256", SECRET)
+    .update(`offer-token\u0000${SHOP}\u0000${body}`)
+    .digest()
+    .subarray(0, 12)
+    .toString("base64url");
+}
+
 describe("offer tokens", () => {
   it("carry product, model version, surface and serving time, verified for their shop only", () => {
     const token = sign();
     expect(verifyOfferToken(token, SHOP, SECRET)).toEqual({
       productId: "8123456789099",
+      variantId: VARIANT,
       modelVersion: 7,
       surface: "checkout",
       servedAt,
@@ -66,6 +78,9 @@ describe("offer tokens", () => {
     expect(() => sign({ quantity: 0 })).toThrow(/units/);
     expect(() => sign({ quantity: 36 })).toThrow(/units/);
     expect(() => sign({ customerId: "gid://shopify/Customer/1" })).toThrow(/customer id/);
+    // The discount covers the offered variant's units: the variant whose price the budget counted.
+    expect(() => sign({ discountPercent: 10, variantId: null })).toThrow(/names its variant/);
+    expect(verifyOfferToken(sign({ variantId: null }), SHOP, SECRET)?.variantId).toBeNull();
   });
 
   it("say until when a checkout honours their discount: the next day, wherever the shop is", () => {
@@ -97,13 +112,10 @@ describe("offer tokens", () => {
 
   it("still verify the second format, signed under the app secret, for attribution", () => {
     const body = `o2.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.f.k3x92.AbCd`;
-    const signature = createHmac("sha256", SECRET)
-      .update(`offer-token\u0000${SHOP}\u0000${body}`)
-      .digest()
-      .subarray(0, 12)
-      .toString("base64url");
+    const signature = earlierSignature(body);
     expect(verifyOfferToken(`${body}.${signature}`, SHOP, SECRET)).toEqual({
       productId: "8123456789099",
+      variantId: null,
       modelVersion: 7,
       surface: "checkout",
       servedAt,
@@ -117,13 +129,10 @@ describe("offer tokens", () => {
 
   it("still verify the first format, signed before discounts and experiments", () => {
     const body = `o1.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.AbCdEf`;
-    const signature = createHmac("sha256", SECRET)
-      .update(`offer-token\u0000${SHOP}\u0000${body}`)
-      .digest()
-      .subarray(0, 12)
-      .toString("base64url");
+    const signature = earlierSignature(body);
     expect(verifyOfferToken(`${body}.${signature}`, SHOP, SECRET)).toEqual({
       productId: "8123456789099",
+      variantId: null,
       modelVersion: 7,
       surface: "checkout",
       servedAt,

@@ -5,10 +5,10 @@ import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
 
 /**
  * An offer id is a signed token:
- * "o3.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
+ * "o3.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
  * numbers in base 36 (a product id that is not a number, as an imported file's may be, as "~" and
- * its UTF-8 bytes in base64url), the experiment "0" or its 4-character id followed by the variant's
- * index, the quantity the discount covers at most, the buyer "0" for a guest or a keyed tag of the
+ * its UTF-8 bytes in base64url), the offered variant "0" when none is named, the experiment "0" or
+ * its 4-character id followed by the variant's index, the quantity the discount covers at most, the buyer "0" for a guest or a keyed tag of the
  * logged-in customer's id, and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
  *
  * It lets an event or a purchase be attributed to what was served without writing anything when
@@ -20,6 +20,8 @@ import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
  */
 export interface OfferClaims {
   productId: string;
+  /** the offered variant, whose units alone the discount covers; null when none is named */
+  variantId: string | null;
   /** null for the popularity fallback */
   modelVersion: number | null;
   surface: Surface;
@@ -59,7 +61,7 @@ const TOKEN_V1 =
 const TOKEN_V2 =
   /^o2\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
 const TOKEN_V3 =
-  /^o3\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([1-9a-z])\.(0|[\w-]{8})\.([\w-]{4})\.([\w-]{16})$/;
+  /^o3\.([0-9a-z]{1,11}|~[\w-]{2,40})\.(0|[0-9a-z]{1,13})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([1-9a-z])\.(0|[\w-]{8})\.([\w-]{4})\.([\w-]{16})$/;
 const EXPERIMENT_ID = /^[0-9a-z]{4}$/;
 
 /** The most units one offer's discount covers (one base-36 digit). */
@@ -71,8 +73,9 @@ export const MAX_OFFER_QUANTITY = 35;
  */
 export const DISCOUNT_DAYS = 1;
 const DAY_MS = 86_400_000;
-/** The furthest any shop's local time runs behind UTC. */
+/** The furthest any shop's local time runs behind UTC, and ahead of it. */
 const FURTHEST_BEHIND_UTC_MS = 12 * 3_600_000;
+const FURTHEST_AHEAD_OF_UTC_MS = 14 * 3_600_000;
 
 /**
  * The instant after which no shop's checkout honours the discount of an offer served at `servedAt`:
@@ -81,6 +84,15 @@ const FURTHEST_BEHIND_UTC_MS = 12 * 3_600_000;
 export function discountExpiry(servedAt: Date): Date {
   const servedDay = Math.floor(servedAt.getTime() / DAY_MS);
   return new Date((servedDay + DISCOUNT_DAYS + 1) * DAY_MS + FURTHEST_BEHIND_UTC_MS);
+}
+
+/**
+ * The instant until which every shop's checkout honours the discount of an offer served at
+ * `servedAt`: the end of the last honoured date in the time zone furthest ahead of UTC.
+ */
+export function discountHonouredEverywhereUntil(servedAt: Date): Date {
+  const servedDay = Math.floor(servedAt.getTime() / DAY_MS);
+  return new Date((servedDay + DISCOUNT_DAYS + 1) * DAY_MS - FURTHEST_AHEAD_OF_UTC_MS);
 }
 
 /**
@@ -104,6 +116,7 @@ export function signOfferToken(
   {
     shopDomain,
     productId,
+    variantId = null,
     modelVersion,
     surface,
     servedAt = new Date(),
@@ -114,6 +127,8 @@ export function signOfferToken(
   }: {
     shopDomain: string;
     productId: string;
+    /** the offered variant's numeric id; a discount covers this variant's units only */
+    variantId?: string | null;
     modelVersion: number | null;
     surface: Surface;
     servedAt?: Date;
@@ -135,6 +150,10 @@ export function signOfferToken(
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_OFFER_QUANTITY) {
     throw new Error(`An offer covers 1 to ${MAX_OFFER_QUANTITY} units, not ${quantity}`);
   }
+  if (variantId !== null && !(/^\d{1,20}$/.test(variantId) && Number.isSafeInteger(Number(variantId)))) {
+    throw new Error("A variant id is the number of a ProductVariant gid");
+  }
+  if (discountPercent > 0 && variantId === null) throw new Error("A discounted offer names its variant");
   if (customerId !== null && !/^\d{1,20}$/.test(customerId)) {
     throw new Error("A customer id is the number of a Customer gid");
   }
@@ -145,6 +164,7 @@ export function signOfferToken(
   const body = [
     FORMAT,
     encodeProduct(productId),
+    variantId === null ? "0" : Number(variantId).toString(36),
     (modelVersion ?? 0).toString(36),
     SURFACE_CODES[surface],
     Math.floor(servedAt.getTime() / 1000).toString(36),
@@ -188,12 +208,26 @@ export function verifyOfferToken(
 }
 
 function verifyCurrent(token: string, fields: RegExpExecArray, key: Buffer): OfferClaims | null {
-  const [, product, version, surfaceCode, served, percent, experiment, quantity, buyer, , signature] = fields;
+  const [
+    ,
+    product,
+    variant,
+    version,
+    surfaceCode,
+    served,
+    percent,
+    experiment,
+    quantity,
+    buyer,
+    ,
+    signature,
+  ] = fields;
   if (!macMatches(signature!, mac(key, token.slice(0, token.lastIndexOf("."))))) return null;
   const discountPercent = Number.parseInt(percent!, 36);
   if (discountPercent > 100) return null;
   return {
     ...commonClaims(product!, version!, surfaceCode!, served!),
+    variantId: variant === "0" ? null : String(Number.parseInt(variant!, 36)),
     discountPercent,
     experiment: experimentOf(experiment!),
     quantity: Number.parseInt(quantity!, 36),
@@ -217,6 +251,7 @@ function verifyEarlier(token: string, shopDomain: string, secret: string): Offer
   return {
     ...commonClaims(product!, version!, surfaceCode!, served!),
     discountPercent,
+    variantId: null,
     experiment: v2 ? experimentOf(v2[6]!) : null,
     quantity: 1,
     buyer: null,

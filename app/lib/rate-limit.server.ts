@@ -67,7 +67,12 @@ export async function hitRateLimit({
   limit,
   windowMs,
   admit,
-}: RateLimitOptions & { admit?: DistinctOptions }): Promise<RateLimitResult & { admitted: boolean }> {
+}: RateLimitOptions & { admit?: DistinctOptions }): Promise<
+  RateLimitResult & {
+    admitted: boolean /** false when Redis did not answer and all was let through */;
+    checked: boolean;
+  }
+> {
   const prefix = env().QUEUE_PREFIX;
   const keys = [`${prefix}:ratelimit:${bucket}`];
   const args: (string | number)[] = [windowMs, limit];
@@ -75,7 +80,7 @@ export async function hitRateLimit({
     keys.push(`${prefix}:distinct:${admit.bucket}`);
     args.push(admit.member, admit.limit, Math.max(1, admit.ttlMs));
   }
-  const open = { allowed: true, count: 0, retryAfterSeconds: 0, admitted: true };
+  const open = { allowed: true, count: 0, retryAfterSeconds: 0, admitted: true, checked: false };
   try {
     const [count, ttl, admitted] = await limiting().limit(keys.length, ...keys, ...args);
     return {
@@ -83,6 +88,7 @@ export async function hitRateLimit({
       count,
       retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)),
       admitted: admitted !== 0,
+      checked: true,
     };
   } catch (error) {
     logger().warn({ error: describeError(error) }, "rate limit unchecked");

@@ -1,8 +1,14 @@
 import type { Db, Tx } from "~/db.server";
 
+/** The first instant of the month, UTC: budgets are monthly. */
+export function monthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
 export interface LiveGrant {
   offerId: string;
   percent: number;
+  grantedAt: Date;
 }
 
 /** The shopper's grant for the product that no order has redeemed and no checkout has stopped honouring. */
@@ -13,7 +19,7 @@ export async function liveGrant(
   return tx.offerGrant.findFirst({
     where: { shopId, holder, productId, redeemedAt: null, expiresAt: { gt: now } },
     orderBy: { grantedAt: "desc" },
-    select: { offerId: true, percent: true },
+    select: { offerId: true, percent: true, grantedAt: true },
   });
 }
 
@@ -79,14 +85,16 @@ export async function customerGrants(
   });
 }
 
-/** Unlinks a redacted customer from their grants; the grants stay, counted against the budget. */
+/**
+ * Unlinks a redacted customer from their grants: the grants stay, counted against the budget, but
+ * neither their holder nor their offer id (which carries a tag of the customer's id) is kept.
+ */
 export async function forgetCustomerGrants(
   tx: Tx | Db,
   { shopId, customerKey }: { shopId: string; customerKey: string },
 ): Promise<number> {
-  const { count } = await tx.offerGrant.updateMany({
-    where: { shopId, holder: customerKey },
-    data: { holder: "redacted" },
-  });
-  return count;
+  return tx.$executeRaw`
+    UPDATE "OfferGrant"
+    SET holder = 'redacted', "offerId" = 'redacted:' || encode(sha256(convert_to("offerId", 'UTF8')), 'hex')
+    WHERE "shopId" = ${shopId}::uuid AND holder = ${customerKey}`;
 }

@@ -142,7 +142,13 @@ export async function upsertOrderBatch(
   if (source === "shopify") {
     await recomputeRefundedQuantities(tx, [...written.values()]);
     // An offer's discount now costs what the order received, no longer what the grant set aside.
-    const offerIds = [...new Set(lines.flatMap((line) => (line.offerId ? [line.offerId] : [])))];
+    // Only where the order says our discount took something: an order read without its allocations
+    // (the history import) leaves the grant counted until it expires.
+    const offerIds = [
+      ...new Set(
+        lines.flatMap((line) => (line.offerId && line.offerDiscount !== null ? [line.offerId] : [])),
+      ),
+    ];
     await redeemGrants(tx, { shopId, offerIds, at: new Date() });
   }
   return written;

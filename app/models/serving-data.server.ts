@@ -15,9 +15,11 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
       liveVersion: number | null;
       currency: string | null;
       fileCatalog: boolean;
+      discountLive: boolean;
     }>
   >`
     SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion",
+      s."offerDiscountId" IS NOT NULL AS "discountLive",
       (SELECT o.currency FROM "Order" o
        WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL
        ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,

@@ -73,6 +73,16 @@ export async function markUninstalled(tx: Tx | Db, domain: string) {
   });
 }
 
+/** Installed shops whose discounts are on, or whose discount still exists in Shopify. */
+export async function shopsWithOfferDiscounts(tx: Tx | Db): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ domain: string }>>`
+    SELECT domain FROM "Shop"
+    WHERE "uninstalledAt" IS NULL
+      AND ("offerDiscountId" IS NOT NULL OR jsonb_path_exists(settings, '$.discounts.enabled ? (@ == true)'))
+    ORDER BY domain`;
+  return rows.map((row) => row.domain);
+}
+
 /**
  * Records that a checkout surface asked for the shop's offers, the first time only: a conditional
  * UPDATE, so later calls write nothing. True when this call set it.

@@ -16,7 +16,7 @@ export function action({ request, context }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async (caller): Promise<OffersResponse> => {
     // A checkout block of the shop asks: the setup's last step is done (in the background).
     recordOffersRequest(caller.shopDomain);
-    const { input, unitKey } = await admitOffersRequest(request, {
+    const { input, unitKey, unitVouched } = await admitOffersRequest(request, {
       ...caller,
       clientAddress: clientAddress(context),
     });
@@ -29,7 +29,8 @@ export function action({ request, context }: ActionFunctionArgs) {
       currency: input.currency,
       locale: input.locale,
       unitKey,
-      mayDiscount: true,
+      // A guest's discounts need their checkout key vouched for; a logged-in buyer is their own key.
+      mayDiscount: caller.customerKey !== null || unitVouched,
     });
   });
 }

@@ -95,8 +95,15 @@ export async function getCheckoutOffers(
     historyBefore,
   });
   const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
+  // A discount is offered only where Shopify will give it: the shop's discount runs our function.
   const discountsFor =
-    mayDiscount && holder && DISCOUNT_SURFACES.has(surface) && (variant?.discounts ?? true) ? holder : null;
+    mayDiscount &&
+    holder &&
+    shop.discountLive &&
+    DISCOUNT_SURFACES.has(surface) &&
+    (variant?.discounts ?? true)
+      ? holder
+      : null;
   const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;
   const offers: CheckoutOffer[] = [];
   for (const offer of ranked.offers) {
@@ -105,6 +112,7 @@ export async function getCheckoutOffers(
       signOfferToken({
         shopDomain,
         productId: product.productId,
+        variantId: signableVariant(product.variantId),
         modelVersion: ranked.modelVersion,
         surface,
         servedAt,
@@ -113,19 +121,20 @@ export async function getCheckoutOffers(
         quantity,
         customerId: discountPercent > 0 && customerKey ? customerId : null,
       });
-    const { offerId, percent } = discountsFor
-      ? await offerDiscount(database, {
-          shopId,
-          shopDomain,
-          settings: shop.settings.discounts,
-          excludedByCollection: shop.notDiscounted,
-          holder: discountsFor,
-          productId: product.productId,
-          price: product.price,
-          signOffer,
-          now: servedAt,
-        })
-      : { offerId: signOffer(0, 1), percent: 0 };
+    const { offerId, percent } =
+      discountsFor && signableVariant(product.variantId)
+        ? await offerDiscount(database, {
+            shopId,
+            shopDomain,
+            settings: shop.settings.discounts,
+            excludedByCollection: shop.notDiscounted,
+            holder: discountsFor,
+            productId: product.productId,
+            price: product.price,
+            signOffer,
+            now: servedAt,
+          })
+        : { offerId: signOffer(0, 1), percent: 0 };
     offers.push({
       offerId,
       productId: gid("Product", product.productId),
@@ -148,6 +157,11 @@ export async function getCheckoutOffers(
     experiment: arm?.experiment ?? null,
     ...(heading ? { heading } : {}),
   };
+}
+
+/** A Shopify variant id the offer id can name; null for another (an imported file's). */
+function signableVariant(variantId: string): string | null {
+  return /^\d{1,16}$/.test(variantId) && Number.isSafeInteger(Number(variantId)) ? variantId : null;
 }
 
 /** The price with the percent off, rounded to the cent as Shopify rounds a line's discount. */

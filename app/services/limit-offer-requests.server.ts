@@ -17,18 +17,28 @@ const MIN_UNIT_MEMORY_MS = 60_000;
 export async function admitOffersRequest(
   request: Request,
   caller: CheckoutCaller & { clientAddress: string },
-): Promise<{ input: OffersRequestInput; unitKey: string | null }> {
+): Promise<{ input: OffersRequestInput } & AdmittedUnit> {
   const body = await readJsonBody(request, { maxBytes: MAX_OFFERS_REQUEST_BYTES }).then(
     (value) => ({ parsed: OffersRequestSchema.safeParse(value) }),
     (error: unknown) => ({ error }),
   );
   const parsed = "parsed" in body ? body.parsed : null;
-  const unitKey = await limitOfferRequests({
+  const unit = await limitOfferRequests({
     ...caller,
     unitKey: parsed?.success ? parsed.data.unitKey : null,
   });
   if ("error" in body) throw body.error;
-  return { input: parsedInput(body.parsed), unitKey };
+  return { input: parsedInput(body.parsed), ...unit };
+}
+
+export interface AdmittedUnit {
+  /** the checkout key the request is counted under in the experiment; null: outside it */
+  unitKey: string | null;
+  /**
+   * A guest's key was counted against their session token's few: a guest may be given discounts
+   * only then, so made-up keys cannot collect grants. False while Redis is away.
+   */
+  unitVouched: boolean;
 }
 
 /**
@@ -41,7 +51,7 @@ export async function admitOffersRequest(
  * distinct keys for its lifetime, so a token replayed with made-up keys cannot inflate an arm's
  * units. Past them, the request is served outside the experiment (null), as a checkout without a
  * key is. Logged-in buyers are assigned by their customer key instead. While Redis is away, the key
- * is let in.
+ * is let in, but not vouched for.
  */
 export async function limitOfferRequests(
   {
@@ -53,7 +63,7 @@ export async function limitOfferRequests(
     unitKey,
   }: CheckoutCaller & { clientAddress: string; unitKey: string | null | undefined },
   now = Date.now(),
-): Promise<string | null> {
+): Promise<AdmittedUnit> {
   const who = customerKey
     ? `customer:${customerKey}`
     : tokenId
@@ -80,5 +90,8 @@ export async function limitOfferRequests(
       retryAfterSeconds: result.retryAfterSeconds,
     });
   }
-  return result.admitted ? (unitKey ?? null) : null;
+  return {
+    unitKey: result.admitted ? (unitKey ?? null) : null,
+    unitVouched: limitsUnits && result.checked && result.admitted,
+  };
 }

@@ -1,17 +1,19 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
-import { discountExpiry } from "~/lib/offer-token.server";
+import { discountExpiry, discountHonouredEverywhereUntil } from "~/lib/offer-token.server";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
-import { committedSince, liveGrant, recordGrant } from "~/models/offer-grants.server";
+import { committedSince, liveGrant, monthStart, recordGrant } from "~/models/offer-grants.server";
 import { createRng, decideDiscount, type LevelOutcome } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
 const OUTCOMES_WINDOW_MS = 90 * 86_400_000;
 const OUTCOMES_REFRESH_MS = 60_000;
 const MAX_SHOPS = 1_000;
+/** A shopper's grant is given again only if it has at least this long left in any shop. */
+const REUSE_MARGIN_MS = 3_600_000;
 /** The units an offer's discount covers: the extension adds one. */
 const OFFER_QUANTITY = 1;
 
@@ -94,7 +96,10 @@ async function grant(
       await tx.$executeRaw`SET LOCAL lock_timeout = '1s'`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`discounts:${shopId}`}, 0))`;
       const live = await liveGrant(tx, { shopId, holder, productId, now });
-      if (live) return live;
+      // Given again only while every shop's checkout will still honour it for a while; an older
+      // one stays counted until it expires, and the shopper gets a fresh grant.
+      if (live && discountHonouredEverywhereUntil(live.grantedAt).getTime() > now.getTime() + REUSE_MARGIN_MS)
+        return { offerId: live.offerId, percent: live.percent };
       const committed = await committedSince(tx, { shopId, since: monthStart(now), now });
       const budgetLeft = settings.monthlyBudget - committed;
       const { percent } = decide(budgetLeft);
@@ -117,11 +122,6 @@ async function grant(
     },
     { maxWait: 2_000, timeout: 5_000 },
   );
-}
-
-/** The first instant of the current month, UTC: budgets are monthly. */
-function monthStart(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
 /**

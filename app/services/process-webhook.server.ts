@@ -14,6 +14,7 @@ import {
 import { announceServingChange } from "~/serving/serving.server";
 import { recordCustomerDataRequest, redactCustomer, redactShop } from "./privacy.server";
 import { requestTrainingAfterOrders, requestTrainingSoon } from "./request-training.server";
+import { closeOfferDiscountWhenSpent } from "./sync-offer-discount.server";
 
 /** Shopify sends shop/redact 48 hours after the uninstall; half of that leaves room for a late uninstall. */
 const REDACT_AFTER_UNINSTALL_MS = 24 * 3_600_000;
@@ -33,6 +34,8 @@ export async function processDelivery(
   let outcome: {
     status: ProcessOutcome;
     orderOf?: { shopId: string; shopDomain: string };
+    /** the order carries a discount our function gave */
+    offerDiscounted?: boolean;
     erasedIn?: string;
     servingChanged?: string;
   };
@@ -53,10 +56,12 @@ export async function processDelivery(
           event.kind === "order" && applied.shopId
             ? { shopId: applied.shopId, shopDomain: delivery.shopDomain }
             : undefined;
+        const offerDiscounted =
+          event.kind === "order" && event.order.lines.some((line) => line.offerDiscount !== null);
         const erasedIn =
           event.kind === "customer-redact" && event.customerKey ? delivery.shopDomain : undefined;
         const servingChanged = SERVING_EVENTS.has(event.kind) ? delivery.shopDomain : undefined;
-        return { status: "processed" as const, orderOf, erasedIn, servingChanged };
+        return { status: "processed" as const, orderOf, offerDiscounted, erasedIn, servingChanged };
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
@@ -70,6 +75,7 @@ export async function processDelivery(
   }
   if (outcome.servingChanged) await announceServingChange(outcome.servingChanged);
   if (outcome.orderOf) await retrainAfterOrder(database, outcome.orderOf);
+  if (outcome.orderOf && outcome.offerDiscounted) await closeWhenSpent(database, outcome.orderOf);
   // The live model still holds the erased customer; without Redis, the sweep asks again.
   if (outcome.erasedIn) await requestTrainingSoon({ shopDomain: outcome.erasedIn, reason: "redaction" });
   return outcome.status;
@@ -81,6 +87,15 @@ async function retrainAfterOrder(database: Db, shop: { shopId: string; shopDomai
     await requestTrainingAfterOrders(database, shop);
   } catch (error) {
     logger().warn({ shop: shop.shopDomain, error: describeError(error) }, "retrain check failed");
+  }
+}
+
+/** The delivery is processed whatever happens here: the nightly sync closes a spent budget too. */
+async function closeWhenSpent(database: Db, shop: { shopId: string; shopDomain: string }) {
+  try {
+    await closeOfferDiscountWhenSpent(database, shop);
+  } catch (error) {
+    logger().warn({ shop: shop.shopDomain, error: describeError(error) }, "discount budget check failed");
   }
 }
 

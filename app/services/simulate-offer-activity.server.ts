@@ -218,19 +218,29 @@ export async function simulateOfferActivity(
   return result;
 }
 
+/** Stands for the automatic discount the sync would create: the demo shop has no Shopify. */
+const DEMO_DISCOUNT_ID = "gid://shopify/DiscountAutomaticNode/1";
+
 /**
  * The demo shop's settings, with discounts turned on when its merchant never set them up, so the
- * simulation shows the discount policy at work.
+ * simulation shows the discount policy at work, and a stand-in for its discount in Shopify, without
+ * which no offer carries one.
  */
 async function demoSettings(database: Db, shopId: string, shopDomain: string): Promise<ShopSettings> {
-  const stored = await database.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const stored = await database.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { settings: true, offerDiscountId: true },
+  });
   const settings = readShopSettings(stored.settings);
   const untouched = JSON.stringify(settings.discounts) === JSON.stringify(DiscountSettingsSchema.parse({}));
-  if (!untouched) return settings;
-  const updated = { ...settings, discounts: { ...settings.discounts, ...DEMO_DISCOUNTS } };
+  const updated = untouched
+    ? { ...settings, discounts: { ...settings.discounts, ...DEMO_DISCOUNTS } }
+    : settings;
+  const offerDiscountId = updated.discounts.enabled ? (stored.offerDiscountId ?? DEMO_DISCOUNT_ID) : null;
+  if (!untouched && offerDiscountId === stored.offerDiscountId) return settings;
   await database.shop.update({
     where: { id: shopId },
-    data: { settings: updated as unknown as Prisma.InputJsonValue },
+    data: { settings: updated as unknown as Prisma.InputJsonValue, offerDiscountId },
   });
   // What every writer of a shop's settings does: serving reads them again.
   await announceServingChange(shopDomain);

@@ -6,7 +6,7 @@ import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { productTitles } from "~/models/preview-data.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { requestCollectionSync } from "./request-collection-sync.server";
-import { offerDiscountJobId, requestOfferDiscountSync } from "./sync-offer-discount.server";
+import { requestOfferDiscountSync, settingsReason } from "./sync-offer-discount.server";
 
 export type SettingsUpdate =
   | { ok: true; settings: ShopSettings }
@@ -57,10 +57,8 @@ export async function updateShopSettings(
   const collectionIds = excludedCollectionIds(parsed.data);
   if (collectionIds.join() !== excludedCollectionIds(settings).join())
     await requestCollectionSync({ shopDomain, collectionIds });
-  if (
-    offerDiscountJobId(shopDomain, parsed.data.discounts) !==
-    offerDiscountJobId(shopDomain, settings.discounts)
-  )
-    await requestOfferDiscountSync(shopDomain, parsed.data.discounts);
+  const discountReason = settingsReason(parsed.data.discounts);
+  if (discountReason !== settingsReason(settings.discounts))
+    await requestOfferDiscountSync(shopDomain, discountReason);
   return { ok: true, settings: parsed.data };
 }

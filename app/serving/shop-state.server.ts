@@ -31,6 +31,8 @@ export interface ShopState {
   paused: ReadonlySet<string>;
   /** the shop currency, once a Shopify order has told it */
   currency: string | null;
+  /** the shop's discount runs the offer discount function in Shopify: offers may carry discounts */
+  discountLive: boolean;
   /** the catalog is an imported history's, known only from order files */
   fileCatalog: boolean;
   /** null: no live model (or none that decodes), so popularity serves */
@@ -112,6 +114,7 @@ export async function loadShopState(
     plan,
     paused: new Set(paused.map((arm) => arm.variant)),
     currency: pointer.currency,
+    discountLive: pointer.discountLive,
     fileCatalog: pointer.fileCatalog,
     model,
     undecodable,

@@ -20,13 +20,20 @@ export interface OfferDiscountConfig {
 
 let lineCount = 0;
 
+/** The variant the lines of a product are of, unless a test names another. */
+export function variantOf(productId: string): string {
+  return String(Number(productId) + 500);
+}
+
 /** A cart line of a variant of `productId`, with the offer id `offer` in its `_upsell_offer` property. */
 export function buildLine({
   productId,
+  variantId = variantOf(productId),
   offer = null,
   quantity = 1,
 }: {
   productId: string;
+  variantId?: string;
   offer?: string | null;
   quantity?: number;
 }): InputLine {
@@ -37,7 +44,7 @@ export function buildLine({
     offer: offer === null ? null : { value: offer },
     merchandise: {
       __typename: "ProductVariant",
-      id: `gid://shopify/ProductVariant/${Number(productId) + 500}`,
+      id: `gid://shopify/ProductVariant/${variantId}`,
       product: { id: `gid://shopify/Product/${productId}` },
     },
   };

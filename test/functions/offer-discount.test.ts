@@ -1,6 +1,13 @@
+import { createHmac } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { buyerTag, shopOfferKey, signOfferToken } from "~/lib/offer-token.server";
-import { buildInput, buildLine, type InputLine, type OfferDiscountConfig } from "./offer-discount-input";
+import {
+  buildInput,
+  buildLine,
+  type InputLine,
+  type OfferDiscountConfig,
+  variantOf,
+} from "./offer-discount-input";
 import {
   type CartLinesDiscountsGenerateRunResult,
   median,
@@ -17,6 +24,8 @@ const OTHER_SHOP = "other-shop.myshopify.com";
 const PRODUCT = "8123456789099";
 const OTHER_PRODUCT = "8123456789100";
 const CUSTOMER = "7412587412";
+const OTHER_VARIANT = "45012345679998";
+const variantField = (variantId: string) => Number(variantId).toString(36);
 // Late in the UTC day, so that the shop's next local date is the next UTC day too.
 const SERVED_AT = new Date("2026-07-15T23:30:00Z");
 const SERVED_DATE = "2026-07-15";
@@ -35,6 +44,7 @@ function sign(overrides: Partial<Parameters<typeof signOfferToken>[0]> = {}, sho
       productId: PRODUCT,
       modelVersion: 7,
       surface: "checkout",
+      variantId: variantOf(PRODUCT),
       servedAt: SERVED_AT,
       discountPercent: 10,
       ...overrides,
@@ -67,7 +77,7 @@ function discounted(
   };
 }
 
-/** The token with field `index` (0 is the format, 10 the MAC) replaced. */
+/** The token with field `index` (0 is the format, 11 the MAC) replaced. */
 function withField(token: string, index: number, value: string) {
   const fields = token.split(".");
   fields[index] = value;
@@ -136,15 +146,16 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
 
     it.each([
       ["format", 0, "o2"],
-      ["model version", 2, "8"],
-      ["surface", 3, "t"],
-      ["served at", 4, (Math.floor(SERVED_AT.getTime() / 1000) + 60).toString(36)],
-      ["discount percent", 5, (25).toString(36)],
-      ["experiment", 6, "abcd1"],
-      ["quantity", 7, "9"],
-      ["buyer", 8, buyerTag(KEY, CUSTOMER)],
-      ["nonce", 9, flipChar(token.split(".")[9]!)],
-      ["MAC", 10, flipChar(token.split(".")[10]!, 15)],
+      ["variant", 2, variantField(OTHER_VARIANT)],
+      ["model version", 3, "8"],
+      ["surface", 4, "t"],
+      ["served at", 5, (Math.floor(SERVED_AT.getTime() / 1000) + 60).toString(36)],
+      ["discount percent", 6, (25).toString(36)],
+      ["experiment", 7, "abcd1"],
+      ["quantity", 8, "9"],
+      ["buyer", 9, buyerTag(KEY, CUSTOMER)],
+      ["nonce", 10, flipChar(token.split(".")[10]!)],
+      ["MAC", 11, flipChar(token.split(".")[11]!, 15)],
     ])("with its %s changed", async (_field, index, value) => {
       const line = buildLine({ productId: PRODUCT, offer: withField(token, index, value) });
       expect(await run([line], { customerId: CUSTOMER })).toEqual(NO_DISCOUNT);
@@ -174,14 +185,26 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
     });
 
     it.each([
-      ["a field too few", token.split(".").slice(0, 10).join(".")],
+      ["a field too few", token.split(".").slice(0, 11).join(".")],
       ["a field too many", `${token}.x`],
       ["characters outside its alphabet", withField(token, 1, Number(PRODUCT).toString(36).toUpperCase())],
-      ["a character that is not ASCII", withField(token, 6, "abcé1")],
+      ["a character that is not ASCII", withField(token, 7, "abcé1")],
       ["more than 96 characters", `${token}${"a".repeat(97 - token.length)}`],
       ["nothing at all", ""],
     ])("malformed, with %s", async (_case, offer) => {
       const line = buildLine({ productId: PRODUCT, offer });
+      expect(await run([line])).toEqual(NO_DISCOUNT);
+    });
+
+    it("on another variant of the offered product, whose price the budget did not count", async () => {
+      const line = buildLine({ productId: PRODUCT, offer: token, variantId: OTHER_VARIANT });
+      expect(await run([line])).toEqual(NO_DISCOUNT);
+    });
+
+    it("when it names no variant, even signed with the shop's key", async () => {
+      const body = withField(token, 2, "0").split(".").slice(0, 11).join(".");
+      const mac = createHmac("sha256", KEY).update(body).digest().subarray(0, 12).toString("base64url");
+      const line = buildLine({ productId: PRODUCT, offer: `${body}.${mac}` });
       expect(await run([line])).toEqual(NO_DISCOUNT);
     });
 
@@ -232,7 +255,12 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
       const plain = buildLine({ productId: "8123456789111" });
       const second = buildLine({
         productId: OTHER_PRODUCT,
-        offer: sign({ productId: OTHER_PRODUCT, discountPercent: 15, surface: "thank-you" }),
+        offer: sign({
+          productId: OTHER_PRODUCT,
+          variantId: variantOf(OTHER_PRODUCT),
+          discountPercent: 15,
+          surface: "thank-you",
+        }),
       });
       expect(await run([first, plain, second])).toEqual(discounted([first, 1, 10], [second, 1, 15]));
     });
@@ -264,6 +292,11 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
       expect(await run([])).toEqual(NO_DISCOUNT);
     });
 
+    it("while the month's budget is spent: the app sets maxPercent to 0", async () => {
+      const line = buildLine({ productId: PRODUCT, offer: sign({ discountPercent: 1 }) });
+      expect(await run([line], { config: { ...CONFIG, maxPercent: 0 } })).toEqual(NO_DISCOUNT);
+    });
+
     it("when the discount has no metafield", async () => {
       const line = buildLine({ productId: PRODUCT, offer: sign() });
       expect(await run([line], { config: null })).toEqual(NO_DISCOUNT);
@@ -275,7 +308,6 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
       ["has a key in uppercase hex", JSON.stringify({ ...CONFIG, key: CONFIG.key.toUpperCase() })],
       ["has a short key", JSON.stringify({ ...CONFIG, key: CONFIG.key.slice(2) })],
       ["has no maxPercent", JSON.stringify({ key: CONFIG.key })],
-      ["has maxPercent 0", JSON.stringify({ ...CONFIG, maxPercent: 0 })],
       ["has maxPercent above 100", JSON.stringify({ ...CONFIG, maxPercent: 101 })],
       ["has a message that is not text", JSON.stringify({ ...CONFIG, message: 10 })],
     ])("when the discount's metafield %s", async (_case, config) => {

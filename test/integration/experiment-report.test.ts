@@ -81,6 +81,7 @@ describe("the experiment report", () => {
     const offerId = signOfferToken({
       shopDomain: TEST_SHOP,
       productId: product,
+      variantId: "45000000000001",
       modelVersion: null,
       surface: "checkout",
       servedAt: new Date(sinceExposure(1)),

@@ -8,7 +8,7 @@ import { action } from "~/routes/api.checkout.offers";
 import { flushExposures } from "~/services/experiment-arms.server";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { assignVariant, HOLDOUT } from "~ml";
-import { seedOfferShop } from "../fixtures/offer-shop";
+import { discountSettings, seedOfferShop } from "../fixtures/offer-shop";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
@@ -24,14 +24,7 @@ const EXPERIMENT = {
     { key: "no-discounts", share: 50, ranking: "popularity", discounts: false },
   ],
 };
-const DISCOUNTS = {
-  enabled: true,
-  maxPercent: 20,
-  marginFloorPercent: 10,
-  assumedCostPercent: 50,
-  defaultPercent: 10,
-  monthlyBudget: 1000,
-};
+const DISCOUNTS = discountSettings(1000);
 const PLAN = experimentPlan(ExperimentSettingsSchema.parse(EXPERIMENT));
 const CUSTOMERS = Array.from({ length: 40 }, (_, i) => String(9100 + i));
 
@@ -40,7 +33,11 @@ beforeAll(async () => {
   ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
   await db().shop.update({
     where: { id: shopId },
-    data: { settings: { maxOffers: 1, experiment: EXPERIMENT, discounts: DISCOUNTS } },
+    // The shop's discount exists in Shopify, as the sync records it.
+    data: {
+      settings: { maxOffers: 1, experiment: EXPERIMENT, discounts: DISCOUNTS },
+      offerDiscountId: "gid://shopify/DiscountAutomaticNode/1",
+    },
   });
 });
 

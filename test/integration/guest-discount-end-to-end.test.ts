@@ -10,7 +10,7 @@ import { action as webhookAction } from "~/routes/webhooks.$";
 import { syncOfferDiscount } from "~/services/sync-offer-discount.server";
 import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { shopify } from "~/shopify.server";
-import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { webhookFixture } from "../fixtures/webhooks";
 import { buildInput, buildLine } from "../functions/offer-discount-input";
 import { runFunction, WASM_PATH, wasmBuilt } from "../functions/run-function";
@@ -31,14 +31,7 @@ const admin = await vi.hoisted(async () => {
 
 // The most popular product, 12.50 EUR: 10% off is 1.25, and the budget covers two such discounts.
 const KETTLE = POPULAR[0]!;
-const DISCOUNTS = {
-  enabled: true,
-  maxPercent: 20,
-  marginFloorPercent: 10,
-  assumedCostPercent: 50,
-  defaultPercent: 10,
-  monthlyBudget: 2.5,
-};
+const DISCOUNTS = discountSettings(2.5);
 
 let shopId: string;
 let workers: RunningWorkers;
@@ -128,7 +121,8 @@ describe.skipIf(!wasmBuilt)(`a guest's personalized discount, end to end (needs 
     });
 
     // The extension adds the line with the offer id; Shopify runs the function on the cart.
-    const added = buildLine({ productId: KETTLE, offer: offer.offerId });
+    const variantId = offer.variantId.split("/").pop();
+    const added = buildLine({ productId: KETTLE, variantId, offer: offer.offerId });
     const theirs = buildLine({ productId: POPULAR[1]! });
     const today = new Date().toISOString().slice(0, 10);
     const output = await runFunction(
@@ -155,6 +149,14 @@ describe.skipIf(!wasmBuilt)(`a guest's personalized discount, end to end (needs 
         .operations,
     ).toEqual([]);
     const otherProduct = buildLine({ productId: POPULAR[1]!, offer: offer.offerId });
+    const otherVariant = buildLine({ productId: KETTLE, offer: offer.offerId });
+    expect(
+      (
+        await runFunction(
+          buildInput({ lines: [otherVariant], config: JSON.stringify(config), localDate: today }),
+        )
+      ).operations,
+    ).toEqual([]);
     expect(
       (
         await runFunction(

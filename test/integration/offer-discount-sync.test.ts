@@ -2,14 +2,22 @@ import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import { shopOfferKey } from "~/lib/offer-token.server";
 import { OFFER_DISCOUNT_TITLE } from "~/lib/order-snapshot";
+import { upsertOrderBatch } from "~/models/orders.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
-import { requestOfferDiscountSyncAtInstall, syncOfferDiscount } from "~/services/sync-offer-discount.server";
+import {
+  closeOfferDiscountWhenSpent,
+  requestNightlyOfferDiscountSync,
+  requestOfferDiscountSyncAtInstall,
+  syncOfferDiscount,
+} from "~/services/sync-offer-discount.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
 import { adminGraphql } from "~/shopify/admin-graphql.server";
 import { API_VERSION, shopify } from "~/shopify.server";
+import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { TEST_SHOP } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
@@ -124,6 +132,60 @@ describe("the shop's offer discount in Shopify", () => {
     expect(admin.discounts.size).toBe(0);
     expect(await storedId()).toBeNull();
     expect(await sync()).toBe("unchanged");
+  });
+
+  it("closes once the month's orders and live grants reach the budget, and opens when it has room", async () => {
+    await setDiscounts({ ...ON, monthlyBudget: 10 });
+    await sync();
+    const id = (await storedId())!;
+    expect(admin.config(id)).toMatchObject({ maxPercent: 20 });
+    const now = new Date();
+    await upsertOrderBatch(db(), {
+      shopId,
+      source: "shopify",
+      orders: [
+        buildOrder({
+          externalId: "reused-offer-order",
+          orderedAt: now.toISOString(),
+          lines: [{ productId: "8000000001", offerId: "o3.copied", offerDiscount: "6.00" }],
+        }),
+      ],
+    });
+    await db().offerGrant.create({
+      data: {
+        shopId,
+        holder: "checkout:someone",
+        productId: "8000000001",
+        percent: 10,
+        quantity: 1,
+        value: "4.00",
+        offerId: "o3.outstanding",
+        grantedAt: now,
+        expiresAt: new Date(now.getTime() + 86_400_000),
+      },
+    });
+    // 6.00 received + 4.00 outstanding = the budget: the function must give nothing more.
+    expect(await closeOfferDiscountWhenSpent(db(), { shopId, shopDomain: TEST_SHOP, now })).toBe(true);
+    await sync();
+    expect(admin.config(id)).toMatchObject({ maxPercent: 0 });
+
+    // The merchant raises the budget: the discount opens again.
+    await setDiscounts({ ...ON, monthlyBudget: 50 });
+    expect(await closeOfferDiscountWhenSpent(db(), { shopId, shopDomain: TEST_SHOP, now })).toBe(false);
+    await sync();
+    expect(admin.config(id)).toMatchObject({ maxPercent: 20 });
+    await db().offerGrant.deleteMany({ where: { shopId } });
+    await db().order.deleteMany({ where: { shopId } });
+  });
+
+  it("is synced nightly for every shop with discounts on or a discount left", async () => {
+    await setDiscounts(ON);
+    expect(await requestNightlyOfferDiscountSync(db(), new Date("2026-12-01T00:05:00Z"))).toBe(1);
+    const job = await queue("discounts").getJob(`offer-discount-${TEST_SHOP}-night-2026-12-01`);
+    expect(job?.data).toEqual({ shopDomain: TEST_SHOP });
+    await job?.remove();
+    await setDiscounts({ ...ON, enabled: false });
+    expect(await requestNightlyOfferDiscountSync(db())).toBe(0);
   });
 
   it("syncs when the merchant saves discount settings, and at install when discounts are on", async () => {

@@ -10,7 +10,7 @@ import { loader as proxyLoader } from "~/routes/proxy.offers";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
-import { POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
@@ -20,15 +20,7 @@ isolateIntegration();
 
 // The most popular product: 12.50 EUR. 10% off is 1.25, so a budget of 10.00 covers eight discounts.
 const KETTLE = POPULAR[0]!;
-const DISCOUNTS = {
-  enabled: true,
-  maxPercent: 20,
-  marginFloorPercent: 10,
-  assumedCostPercent: 50,
-  // Until an offer has been shown enough, the policy gives the default level.
-  defaultPercent: 10,
-  monthlyBudget: 10,
-};
+const DISCOUNTS = discountSettings(10);
 // Every shopper is served: these tests are about discounts, not the experiment's holdout.
 const NO_HOLDOUT = { holdoutPercent: 0 };
 
@@ -37,10 +29,16 @@ beforeAll(async () => {
   ({ shopId } = await seedOfferShop(db(), TEST_SHOP));
 });
 
-async function setDiscounts(discounts: Record<string, number | boolean | string[]> = DISCOUNTS) {
+/** The shop's discount in Shopify, as the sync records it once Shopify has created it. */
+const SHOPIFY_DISCOUNT = "gid://shopify/DiscountAutomaticNode/1";
+
+async function setDiscounts(
+  discounts: Record<string, number | boolean | string[]> = DISCOUNTS,
+  offerDiscountId: string | null = SHOPIFY_DISCOUNT,
+) {
   await db().shop.update({
     where: { id: shopId },
-    data: { settings: { maxOffers: 1, discounts, experiment: NO_HOLDOUT } },
+    data: { settings: { maxOffers: 1, discounts, experiment: NO_HOLDOUT }, offerDiscountId },
   });
   // What every writer of a shop's settings or collections does: serving reads it again.
   await announceServingChange(TEST_SHOP);
@@ -206,6 +204,45 @@ describe("discounts in checkout offers", () => {
     );
     await orderOf(second.offerId, "1.25", lastMonth);
     expect((await firstOffer()).discount).toEqual({ percent: 10 });
+  });
+
+  it("shows no discount that Shopify would not give: none before the shop's discount exists", async () => {
+    await setDiscounts(DISCOUNTS, null);
+    const offer = await firstOffer();
+    expect(offer.discount).toBeNull();
+    expect(verifyOfferToken(offer.offerId, TEST_SHOP)?.discountPercent).toBe(0);
+    expect(await grants()).toHaveLength(0);
+  });
+
+  it("binds the discount to the offered variant, whose price the budget counts", async () => {
+    const offer = await firstOffer();
+    expect(verifyOfferToken(offer.offerId, TEST_SHOP)?.variantId).toBe(offer.variantId.split("/").pop());
+  });
+
+  it("gives a guest's made-up checkout keys no discounts beyond the few their session token may bring", async () => {
+    const token = await checkoutToken();
+    const answers = [];
+    for (const unitKey of ["made-up-1", "made-up-2", "made-up-3", "made-up-4", "made-up-5"]) {
+      const response = await callRoute(
+        action,
+        checkoutRequest("/api/checkout/offers", { token, body: { ...body, unitKey } }),
+      );
+      answers.push((await response.json()).offers[0]);
+    }
+    // OFFER_UNITS_PER_TOKEN (3 by default) keys are vouched for; the rest are served without one.
+    expect(answers.map((offer) => offer.discount?.percent ?? 0)).toEqual([10, 10, 10, 0, 0]);
+    expect(await grants()).toHaveLength(3);
+  });
+
+  it("gives a fresh grant rather than one some shop's checkout no longer honours", async () => {
+    const first = await firstOffer("7011");
+    // Granted two days ago: still counted until it expires everywhere, but stale where days begin first.
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await db().offerGrant.updateMany({ data: { grantedAt: twoDaysAgo } });
+    const again = await firstOffer("7011");
+    expect(again.offerId).not.toBe(first.offerId);
+    expect(again.discount).toEqual({ percent: 10 });
+    expect(await grants()).toHaveLength(2);
   });
 
   it("gives no discount when discounts are off, the budget is spent, or the product is excluded", async () => {

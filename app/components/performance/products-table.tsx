@@ -4,36 +4,25 @@ import type { OfferPerformance } from "~/services/offer-performance.server";
 import { percent, SURFACE_NAMES } from "./labels";
 
 const PRODUCTS_SHOWN = 25;
-const HEADINGS = [
-  "Product",
-  "Where",
-  "Model",
-  "Shown",
-  "Clicks",
-  "Bought",
-  "Take rate",
-  "Revenue",
-  "Discounts",
+const COLUMNS: ReadonlyArray<readonly [heading: string, type: "text" | "numeric"]> = [
+  ["Product", "text"],
+  ["Where", "text"],
+  ["Model", "text"],
+  ["Shown", "numeric"],
+  ["Clicks", "numeric"],
+  ["Bought", "numeric"],
+  ["Take rate", "numeric"],
+  ["Revenue", "numeric"],
+  ["Discounts", "numeric"],
 ];
-const TYPES = [
-  "text",
-  "text",
-  "text",
-  "numeric",
-  "numeric",
-  "numeric",
-  "numeric",
-  "numeric",
-  "numeric",
-] as const;
 
 /** The best offered products; the CSV export has every row. */
 export function ProductsTable({ rows, money }: { rows: OfferPerformance["rows"]; money: Intl.NumberFormat }) {
   return (
     <Card padding="0">
       <DataTable
-        columnContentTypes={[...TYPES]}
-        headings={HEADINGS}
+        columnContentTypes={COLUMNS.map(([, type]) => type)}
+        headings={COLUMNS.map(([heading]) => heading)}
         rows={rows
           .slice(0, PRODUCTS_SHOWN)
           .map((row) => [

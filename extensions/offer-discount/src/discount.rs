@@ -15,6 +15,7 @@ const SECONDS_PER_DAY: u64 = 86_400;
 struct Config {
     /// The shop's offer key, which signs its offer ids.
     key: [u8; OFFER_KEY_BYTES],
+    /// 0 while the month's budget is spent: nothing is given.
     max_percent: u32,
     message: String,
 }
@@ -85,7 +86,7 @@ fn read_cart(input: &Value) -> Option<Cart<'_>> {
     })
 }
 
-/// `{"key": "<64 lowercase hex>", "maxPercent": 1 to 100, "message": "<optional>"}`
+/// `{"key": "<64 lowercase hex>", "maxPercent": 0 to 100, "message": "<optional>"}`
 fn read_config(metafield: &str) -> Option<Config> {
     let value: Value = serde_json::from_str(metafield).ok()?;
     let message = match &value["message"] {
@@ -98,7 +99,7 @@ fn read_config(metafield: &str) -> Option<Config> {
         key: hex_key(value["key"].as_str()?)?,
         max_percent: value["maxPercent"]
             .as_u64()
-            .filter(|percent| (1..=100).contains(percent))? as u32,
+            .filter(|percent| *percent <= 100)? as u32,
         message,
     })
 }
@@ -140,15 +141,21 @@ fn honoured(offer: &token::Offer, line: &Value, cart: &Cart) -> bool {
     let product = merchandise["product"]["id"]
         .as_str()
         .and_then(|gid| gid_number(gid, "Product"));
-    let for_this_product = merchandise["__typename"] == "ProductVariant"
-        && product.and_then(|number| number.parse::<u64>().ok()) == Some(offer.product);
+    let variant = merchandise["id"]
+        .as_str()
+        .and_then(|gid| gid_number(gid, "ProductVariant"));
+    // The variant whose price the app counted against the budget, of the offered product.
+    let for_this_variant = merchandise["__typename"] == "ProductVariant"
+        && product.and_then(|number| number.parse::<u64>().ok()) == Some(offer.product)
+        && offer.variant.is_some()
+        && variant.and_then(|number| number.parse::<u64>().ok()) == offer.variant;
     let served_day = (offer.served_at / SECONDS_PER_DAY) as i64;
     let for_this_buyer = match (offer.buyer, cart.customer_id) {
         (None, _) => true,
         (Some(tag), Some(customer_id)) => token::buyer_matches(tag, &cart.config.key, customer_id),
         (Some(_), None) => false,
     };
-    for_this_product
+    for_this_variant
         && offer.percent > 0
         && offer.percent <= cart.config.max_percent
         && cart.today <= served_day + DISCOUNT_DAYS

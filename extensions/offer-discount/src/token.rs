@@ -1,5 +1,5 @@
 //! Offer ids of the current format, as app/lib/offer-token.server.ts signs them:
-//! "o3.<product>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
+//! "o3.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
 //! numbers in base 36, the MAC base64url of the first 12 bytes of HMAC-SHA256 over everything before
 //! its '.', under the shop's offer key.
 
@@ -18,6 +18,8 @@ const BUYER_BYTES: usize = 6;
 pub struct Offer<'a> {
     /// The number of the offered product's gid.
     pub product: u64,
+    /// The number of the offered variant's gid; None when the id names none (then no discount).
+    pub variant: Option<u64>,
     /// Unix seconds.
     pub served_at: u64,
     pub percent: u32,
@@ -34,9 +36,10 @@ pub fn verify<'a>(token: &'a str, key: &[u8]) -> Option<Offer<'a>> {
         return None;
     }
     let fields: Vec<&str> = token.split('.').collect();
-    let (product, served, percent, quantity, buyer, mac) = match fields.as_slice() {
-        ["o3", product, version, surface, served, percent, experiment, quantity, buyer, nonce, mac]
+    let (product, variant, served, percent, quantity, buyer, mac) = match fields.as_slice() {
+        ["o3", product, variant, version, surface, served, percent, experiment, quantity, buyer, nonce, mac]
             if base36(product, 11)
+                && base36(variant, 13)
                 && base36(version, 7)
                 && matches!(*surface, "c" | "l" | "t" | "s")
                 && base36(served, 8)
@@ -49,7 +52,7 @@ pub fn verify<'a>(token: &'a str, key: &[u8]) -> Option<Offer<'a>> {
                 && url_chars(nonce, 4)
                 && url_chars(mac, MAC_CHARS) =>
         {
-            (*product, *served, *percent, *quantity, *buyer, *mac)
+            (*product, *variant, *served, *percent, *quantity, *buyer, *mac)
         }
         _ => return None,
     };
@@ -60,6 +63,10 @@ pub fn verify<'a>(token: &'a str, key: &[u8]) -> Option<Offer<'a>> {
     }
     Some(Offer {
         product: u64::from_str_radix(product, 36).ok()?,
+        variant: match variant {
+            "0" => None,
+            variant => Some(u64::from_str_radix(variant, 36).ok()?),
+        },
         served_at: u64::from_str_radix(served, 36).ok()?,
         percent: u32::from_str_radix(percent, 36).ok()?,
         quantity: u32::from_str_radix(quantity, 36).ok()?,
