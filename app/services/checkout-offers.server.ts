@@ -108,11 +108,12 @@ export async function getCheckoutOffers(
   const offers: CheckoutOffer[] = [];
   for (const offer of ranked.offers) {
     const { product } = offer;
+    const variantId = signableVariant(product.variantId);
     const signOffer = (discountPercent: number, quantity: number) =>
       signOfferToken({
         shopDomain,
         productId: product.productId,
-        variantId: signableVariant(product.variantId),
+        variantId,
         modelVersion: ranked.modelVersion,
         surface,
         servedAt,
@@ -122,7 +123,7 @@ export async function getCheckoutOffers(
         customerId: discountPercent > 0 && customerKey ? customerId : null,
       });
     const { offerId, percent } =
-      discountsFor && signableVariant(product.variantId)
+      discountsFor && variantId
         ? await offerDiscount(database, {
             shopId,
             shopDomain,
@@ -130,6 +131,7 @@ export async function getCheckoutOffers(
             excludedByCollection: shop.notDiscounted,
             holder: discountsFor,
             productId: product.productId,
+            variantId,
             price: product.price,
             signOffer,
             now: servedAt,

@@ -1,11 +1,17 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
-import { discountExpiry, discountHonouredEverywhereUntil } from "~/lib/offer-token.server";
+import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
-import { committedSince, liveGrant, monthStart, recordGrant } from "~/models/offer-grants.server";
+import {
+  committedSince,
+  type LiveGrant,
+  liveGrant,
+  monthStart,
+  recordGrant,
+} from "~/models/offer-grants.server";
 import { createRng, decideDiscount, type LevelOutcome } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
@@ -26,6 +32,8 @@ export interface OfferDiscountRequest {
   /** who the discount is for: a logged-in buyer's customer key, or a guest's checkout (guestHolder) */
   holder: string;
   productId: string;
+  /** the offered variant, whose units the discount covers */
+  variantId: string;
   /** the offered variant's price, a decimal string */
   price: string;
   /** signs the offer id with the discount it carries and the units it covers */
@@ -83,6 +91,20 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
   }
 }
 
+/**
+ * Whether a live grant is given again: while every shop's checkout will still honour it for a while,
+ * for the variant offered now, within the current cap. Otherwise it stays counted until it expires,
+ * and the shopper gets a fresh grant.
+ */
+function stillGiven(live: LiveGrant, request: OfferDiscountRequest, now: Date): boolean {
+  const claims = verifyOfferToken(live.offerId, request.shopDomain);
+  return (
+    discountHonouredEverywhereUntil(live.grantedAt).getTime() > now.getTime() + REUSE_MARGIN_MS &&
+    claims?.variantId === request.variantId &&
+    live.percent <= request.settings.maxPercent
+  );
+}
+
 async function grant(
   database: Db,
   request: OfferDiscountRequest,
@@ -96,10 +118,7 @@ async function grant(
       await tx.$executeRaw`SET LOCAL lock_timeout = '1s'`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`discounts:${shopId}`}, 0))`;
       const live = await liveGrant(tx, { shopId, holder, productId, now });
-      // Given again only while every shop's checkout will still honour it for a while; an older
-      // one stays counted until it expires, and the shopper gets a fresh grant.
-      if (live && discountHonouredEverywhereUntil(live.grantedAt).getTime() > now.getTime() + REUSE_MARGIN_MS)
-        return { offerId: live.offerId, percent: live.percent };
+      if (live && stillGiven(live, request, now)) return { offerId: live.offerId, percent: live.percent };
       const committed = await committedSince(tx, { shopId, since: monthStart(now), now });
       const budgetLeft = settings.monthlyBudget - committed;
       const { percent } = decide(budgetLeft);

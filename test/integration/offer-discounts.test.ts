@@ -245,6 +245,15 @@ describe("discounts in checkout offers", () => {
     expect(await grants()).toHaveLength(2);
   });
 
+  it("gives a fresh grant rather than one above a cap the merchant lowered since", async () => {
+    const first = await firstOffer("7012");
+    expect(first.discount).toEqual({ percent: 10 });
+    await setDiscounts({ ...DISCOUNTS, maxPercent: 5, defaultPercent: 5 });
+    const again = await firstOffer("7012");
+    expect(again.offerId).not.toBe(first.offerId);
+    expect(again.discount).toEqual({ percent: 5 });
+  });
+
   it("gives no discount when discounts are off, the budget is spent, or the product is excluded", async () => {
     await setDiscounts({ ...DISCOUNTS, enabled: false });
     expect((await firstOffer("7008")).discount).toBeNull();
