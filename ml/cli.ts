@@ -14,6 +14,7 @@ import { HybridRecommender } from "./train/hybrid";
 import { FactorizationRecommender } from "./train/matrix-factorization";
 import { PopularityRecommender } from "./train/popularity";
 import type { Recommender } from "./train/recommender";
+import { TifuKnnRecommender } from "./train/tifu-knn";
 
 const USAGE = `usage:
   eval --data <orders.csv[.gz]> [--seed N] [--k 10] [--json out.json]
@@ -103,6 +104,8 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
         ease: { maxItems: 2500 },
         ranker: false,
       }),
+    // Next-basket recommendation's reference (SIGIR 2020), with the cart's co-purchases added.
+    () => new TifuKnnRecommender({ seed }),
     buildHybrid,
     // Last: once TF.js's WebAssembly backend has run, its threads stay in the process and slowed a
     // later model's fit by a fifth (the hybrid's 51 s became 62 s), which would time the TF.js
