@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Db } from "~/db.server";
+import { env } from "~/env.server";
 import { enqueue, tryEnqueue } from "~/jobs/queues.server";
 import { shopOfferKey } from "~/lib/offer-token.server";
 import { OFFER_DISCOUNT_TITLE } from "~/lib/order-snapshot";
@@ -47,7 +48,10 @@ export async function syncOfferDiscount(
       });
       if (!shop || shop.uninstalledAt) return { result: "unchanged" as const, changed: false };
       const { discounts } = readShopSettings(shop.settings);
-      const found = await findOfferDiscounts(admin, OFFER_DISCOUNT_TITLE);
+      const found = await findOfferDiscounts(admin, {
+        title: OFFER_DISCOUNT_TITLE,
+        appKey: env().SHOPIFY_API_KEY,
+      });
       const known = [...new Set([...(shop.offerDiscountId ? [shop.offerDiscountId] : []), ...found])];
       const record = async (offerDiscountId: string | null) => {
         if (offerDiscountId === shop.offerDiscountId) return false;

@@ -72,7 +72,7 @@ const DeletedSchema = z.object({
 
 const FIND = `query FindOfferDiscount($query: String!) {
   discountNodes(first: 10, query: $query) {
-    nodes { id discount { __typename ... on DiscountAutomaticApp { title } } }
+    nodes { id discount { __typename ... on DiscountAutomaticApp { title appDiscountType { appKey } } } }
   }
 }`;
 const FoundSchema = z.object({
@@ -80,7 +80,11 @@ const FoundSchema = z.object({
     nodes: z.array(
       z.object({
         id: z.string(),
-        discount: z.object({ __typename: z.string(), title: z.string().optional() }),
+        discount: z.object({
+          __typename: z.string(),
+          title: z.string().optional(),
+          appDiscountType: z.object({ appKey: z.string().nullish() }).nullish(),
+        }),
       }),
     ),
   }),
@@ -157,17 +161,26 @@ export async function deleteOfferDiscount(admin: AdminGraphql, id: string): Prom
 }
 
 /**
- * The shop's app discounts with this title: what an interrupted run may have created before it
- * could record the id. Most shops have one or none.
+ * This app's automatic discounts with this title (another app's, or the merchant's own, are left
+ * alone): what an interrupted run may have created before it could record the id. Most shops have
+ * one or none.
  */
-export async function findOfferDiscounts(admin: AdminGraphql, title: string): Promise<string[]> {
+export async function findOfferDiscounts(
+  admin: AdminGraphql,
+  { title, appKey }: { title: string; appKey: string },
+): Promise<string[]> {
   const data = await admin.request(FIND, {
     cost: QUERY_COST,
     schema: FoundSchema,
     variables: { query: `title:'${title}' AND type:app` },
   });
   return data.discountNodes.nodes
-    .filter((node) => node.discount.__typename === "DiscountAutomaticApp" && node.discount.title === title)
+    .filter(
+      ({ discount }) =>
+        discount.__typename === "DiscountAutomaticApp" &&
+        discount.title === title &&
+        discount.appDiscountType?.appKey === appKey,
+    )
     .map((node) => node.id);
 }
 

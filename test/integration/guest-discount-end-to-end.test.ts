@@ -24,7 +24,8 @@ isolateIntegration();
 // The Shopify client keeps the fetch it finds when imported, so the fake must be listening first.
 const admin = await vi.hoisted(async () => {
   const { fakeDiscountApi } = await import("../fixtures/admin-api-discounts");
-  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10" });
+  const { API_KEY } = await import("@shopify/shopify-api/test-helpers");
+  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10", appKey: API_KEY });
   api.server.listen({ onUnhandledRequest: "error" });
   return api;
 });

@@ -27,7 +27,8 @@ isolateIntegration();
 // The Shopify client keeps the fetch it finds when imported, so the fake must be listening first.
 const admin = await vi.hoisted(async () => {
   const { fakeDiscountApi } = await import("../fixtures/admin-api-discounts");
-  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10" });
+  const { API_KEY } = await import("@shopify/shopify-api/test-helpers");
+  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10", appKey: API_KEY });
   api.server.listen({ onUnhandledRequest: "error" });
   return api;
 });
@@ -120,6 +121,25 @@ describe("the shop's offer discount in Shopify", () => {
     expect(await sync()).toBe("created");
     expect(admin.discounts.size).toBe(1);
     expect(await storedId()).not.toBe(created);
+  });
+
+  it("leaves another app's discount of the same title alone", async () => {
+    const theirs = "gid://shopify/DiscountAutomaticNode/9001";
+    admin.discounts.set(theirs, {
+      id: theirs,
+      title: OFFER_DISCOUNT_TITLE,
+      functionHandle: "their-function",
+      appKey: "another-app",
+      discountClasses: ["PRODUCT"],
+      startsAt: new Date().toISOString(),
+      combinesWith: {},
+      metafields: new Map(),
+    });
+    await setDiscounts(ON);
+    expect(await sync()).toBe("created");
+    await setDiscounts({ ...ON, enabled: false });
+    expect(await sync()).toBe("deleted");
+    expect([...admin.discounts.keys()]).toEqual([theirs]);
   });
 
   it("is deleted when discounts are switched off, and a throttled call is retried", async () => {
