@@ -99,13 +99,23 @@ function remember(
   else timer ??= setTimeout(() => void flushExposures(), EXPOSURE_FLUSH_MS).unref();
 }
 
-/** Writes the exposures waiting; a batch that fails is logged and forgotten, to be queued again. */
+/** Batches being written, one after another: a flush returns once every earlier batch is written. */
+let written: Promise<void> = Promise.resolve();
+
+/**
+ * Writes the exposures waiting, after any batch already being written, and returns once all are;
+ * a batch that fails is logged and forgotten, to be queued again.
+ */
 export async function flushExposures(): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
   const writing = batch;
   batch = null;
-  if (!writing) return;
+  if (writing) written = written.then(() => writeBatch(writing));
+  await written;
+}
+
+async function writeBatch(writing: NonNullable<typeof batch>): Promise<void> {
   try {
     for (const { shopId, plan } of writing.experiments.values()) {
       await recordExperiment(writing.database, { shopId, plan });

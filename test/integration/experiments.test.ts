@@ -197,6 +197,16 @@ describe("experiments in checkout offers", () => {
     expect((await again.json()).experiment).toEqual(answers[0].experiment);
   });
 
+  it("has every exposure written once a flush returns, a batch the timer is writing included", async () => {
+    const late = ["9300", "9301", "9302"];
+    for (const id of late) await askOffers({ customerId: id });
+    // The timer's flush takes the batch; a flush asked meanwhile waits for that write.
+    void flushExposures();
+    await flushExposures();
+    const keys = late.map((id) => customerKey(TEST_SHOP, id));
+    expect(await db().experimentExposure.count({ where: { unitKey: { in: keys } } })).toBe(late.length);
+  });
+
   it("limits one caller's offer requests to OFFER_REQUESTS_PER_MINUTE, with 429 and Retry-After", async () => {
     const ask = (token: string) =>
       callRoute(
