@@ -167,18 +167,21 @@ function orderSnapshot(order: z.infer<typeof OrderPayload>, hash: HashCustomer):
     financialStatus: order.financial_status ?? null,
     cancelledAt: order.cancelled_at ?? null,
     test: order.test ?? false,
-    lines: order.line_items.map((line) => ({
-      offerDiscount: offerDiscountOf(line, order.discount_applications),
-      externalId: line.id,
-      productId: line.product_id,
-      variantId: line.variant_id,
-      title: line.title ?? null,
-      category: null,
-      quantity: line.quantity,
-      currentQuantity: Math.min(line.quantity, line.current_quantity ?? line.quantity),
-      unitPrice: line.price ?? null,
-      offerId: offerIdFrom(line.properties),
-    })),
+    lines: order.line_items.map((line) => {
+      const offerId = offerIdFrom(line.properties);
+      return {
+        externalId: line.id,
+        productId: line.product_id,
+        variantId: line.variant_id,
+        title: line.title ?? null,
+        category: null,
+        quantity: line.quantity,
+        currentQuantity: Math.min(line.quantity, line.current_quantity ?? line.quantity),
+        unitPrice: line.price ?? null,
+        offerId,
+        offerDiscount: offerId === null ? null : offerDiscountOf(line, order.discount_applications),
+      };
+    }),
     refunds: (order.refunds ?? []).map(refundSnapshot),
   };
 }
@@ -233,14 +236,12 @@ type OrderLinePayload = z.infer<typeof OrderPayload>["line_items"][number];
 
 /**
  * What our automatic discount took off an offered line: the line's allocations from the discount
- * application our discount makes (automatic, under our title). Null for a line without an offer id
- * or without any such allocation.
+ * application our discount makes (automatic, under our title). Null without any such allocation.
  */
 function offerDiscountOf(
   line: OrderLinePayload,
   applications: z.infer<typeof OrderPayload>["discount_applications"],
 ): string | null {
-  if (offerIdFrom(line.properties) === null) return null;
   let cents = 0;
   let found = false;
   for (const allocation of line.discount_allocations) {

@@ -54,6 +54,23 @@ const storedId = async () =>
   (await db().shop.findUniqueOrThrow({ where: { id: shopId }, select: { offerDiscountId: true } }))
     .offerDiscountId;
 
+/** A guest's grant of a day, as serving records it, that no order has redeemed. */
+async function grantLive({ offerId, value, grantedAt }: { offerId: string; value: string; grantedAt: Date }) {
+  await db().offerGrant.create({
+    data: {
+      shopId,
+      holder: "checkout:someone",
+      productId: "8000000001",
+      percent: 10,
+      quantity: 1,
+      value,
+      offerId,
+      grantedAt,
+      expiresAt: new Date(grantedAt.getTime() + 86_400_000),
+    },
+  });
+}
+
 beforeAll(async () => {
   expect(API_VERSION).toBe("2026-10");
   await shopify().sessionStorage.storeSession(
@@ -171,19 +188,7 @@ describe("the shop's offer discount in Shopify", () => {
         }),
       ],
     });
-    await db().offerGrant.create({
-      data: {
-        shopId,
-        holder: "checkout:someone",
-        productId: "8000000001",
-        percent: 10,
-        quantity: 1,
-        value: "4.00",
-        offerId: "o3.outstanding",
-        grantedAt: now,
-        expiresAt: new Date(now.getTime() + 86_400_000),
-      },
-    });
+    await grantLive({ offerId: "o3.outstanding", value: "4.00", grantedAt: now });
     // 6.00 received + 4.00 outstanding = the budget: the function must give nothing more.
     expect(await closeOfferDiscountWhenSpent(db(), { shopId, shopDomain: TEST_SHOP, now })).toBe(true);
     await sync();
@@ -233,20 +238,7 @@ describe("the shop's offer discount in Shopify", () => {
   it("is forgotten at uninstall, with what live offers had set aside", async () => {
     await setDiscounts(ON);
     await sync();
-    const grantedAt = new Date();
-    await db().offerGrant.create({
-      data: {
-        shopId,
-        holder: "checkout:someone",
-        productId: "8000000001",
-        percent: 10,
-        quantity: 1,
-        value: "1.25",
-        offerId: "o3.live-offer",
-        grantedAt,
-        expiresAt: new Date(grantedAt.getTime() + 86_400_000),
-      },
-    });
+    await grantLive({ offerId: "o3.live-offer", value: "1.25", grantedAt: new Date() });
     await markUninstalled(db(), TEST_SHOP);
     expect(await storedId()).toBeNull();
     const grant = await db().offerGrant.findFirstOrThrow({ where: { shopId } });
