@@ -45,6 +45,51 @@ describe("FactorizationRecommender", () => {
     expect(rank(loyal, [])).toContain("beans");
   });
 
+  it("gives the same vectors for the same seed, and scores a distribution over the catalog", async () => {
+    const data = shop();
+    const fit = async (seed: number) => {
+      const model = new FactorizationRecommender({ dimensions: 8, epochs: 3, batchSize: 32, seed });
+      await model.fit(data);
+      return model;
+    };
+    const [a, b, c] = [await fit(5), await fit(5), await fit(6)];
+    expect(a.state()).toEqual(b.state());
+    expect(a.productVectors).not.toEqual(c.productVectors);
+
+    const out = new Float32Array(data.catalog.productIds.length);
+    const kettle = data.catalog.productIndex.get("kettle")!;
+    a.score({ history: NO_HISTORY, cart: [kettle] }, out);
+    expect(out.every((p) => p > 0 && p < 1)).toBe(true);
+    expect(out.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 4);
+  });
+
+  it("continues from its vectors on newer orders instead of starting over", async () => {
+    const data = shop();
+    const model = new FactorizationRecommender({ dimensions: 8, epochs: 25, batchSize: 64, seed: 3 });
+    await model.fit(data);
+    const before = model.productVectors.slice();
+    const epochs: number[] = [];
+    const updated = new FactorizationRecommender({
+      dimensions: 8,
+      epochs: 25,
+      batchSize: 64,
+      seed: 3,
+      onEpoch: ({ epoch }) => epochs.push(epoch),
+    });
+    updated.restore(model.state());
+    await updated.update(data, 1);
+    expect(epochs).toEqual([1]);
+    // One pass moves the vectors a little, not to a fresh random start.
+    let moved = 0;
+    let size = 0;
+    for (let i = 0; i < before.length; i++) {
+      moved += (updated.productVectors[i]! - before[i]!) ** 2;
+      size += before[i]! ** 2;
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(0.25 * size);
+  });
+
   it("answers unknown customers and products without failing", async () => {
     const data = shop();
     const model = new FactorizationRecommender({ dimensions: 4, epochs: 1, seed: 1 });
