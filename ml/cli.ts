@@ -107,9 +107,9 @@ export async function runEval(args: string[], io: Output = stdio): Promise<Model
     // Next-basket recommendation's reference (SIGIR 2020), with the cart's co-purchases added.
     () => new TifuKnnRecommender({ seed }),
     buildHybrid,
-    // Last: once TF.js's WebAssembly backend has run, its threads stay in the process and slowed a
-    // later model's fit by a fifth (the hybrid's 51 s became 62 s), which would time the TF.js
-    // backend, not the model.
+    // The ablation: the same hybrid with its TF.js part switched off, everything else equal.
+    () => new HybridRecommender({ seed, name: "hybrid without TF.js", factorization: false }),
+    // The TF.js part alone, with the defaults the hybrid trains it with.
     () => new FactorizationRecommender({ seed }),
   ];
   const returning = queries.filter((q) => q.returning).length;

@@ -19,6 +19,8 @@ export interface PartOptions {
   ease?: EaseOptions;
   coPurchase?: CoPurchaseOptions;
   factorization?: FactorizationOptions | false;
+  /** hears the factorization's epochs as training stages */
+  onStage?: (stage: string) => void;
 }
 
 /** the "what sells together lately" signal: a month's half-life catches seasons and new ranges */
@@ -33,6 +35,11 @@ export function createParts(options: PartOptions, params: HybridParams) {
           seed: options.seed ?? 7,
           ...(options.factorization || {}),
           dimensions: params.factorizationDimensions,
+          onEpoch: (progress) => {
+            if (options.factorization) options.factorization.onEpoch?.(progress);
+            const { epoch, epochs, loss } = progress;
+            options.onStage?.(`TF.js factorization epoch ${epoch}/${epochs}, loss ${loss.toFixed(3)}`);
+          },
         });
   return {
     ease: new EaseRecommender(options.ease),
