@@ -58,15 +58,22 @@ export const HANDLERS: Handlers = {
     await job.moveToWait(token);
     throw new WaitingError();
   },
-  train: ({ shopDomain, reason }, { job, log }) =>
-    trainShopModel(db(), {
+  train: ({ shopDomain, reason }, { job, log }) => {
+    const started = performance.now();
+    return trainShopModel(db(), {
       shopDomain,
       reason,
       log: log.child({ shop: shopDomain }),
       keep: env().MODEL_ARTIFACTS_KEPT,
       requestedAt: new Date(job.timestamp),
-      onProgress: (progress) => job.updateProgress(progress),
-    }),
+      onProgress: async (progress) => {
+        // The job's log keeps every step with the time it started at, the TF.js epochs included.
+        const at = ((performance.now() - started) / 1000).toFixed(1);
+        await job.log(`${at} s ${progress.stage}${progress.step ? `: ${progress.step}` : ""}`);
+        await job.updateProgress(progress);
+      },
+    });
+  },
   "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
   "sync-offer-discount": async ({ shopDomain }, { log }) => ({

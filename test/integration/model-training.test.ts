@@ -91,6 +91,17 @@ describe("training in the worker", () => {
     }, 30_000);
     expect(job?.returnvalue).toMatchObject({ status: "live", version: 1 });
     expect(job?.progress).toMatchObject({ stage: "storing" });
+    // The served model holds the TF.js factorization, and the job's log says what training it took.
+    expect(live.params).toMatchObject({ factorizationDimensions: expect.any(Number) });
+    const { logs } = await queue("train").getJobLogs(job!.id!);
+    expect(logs).toContainEqual(
+      expect.stringMatching(/ s training: TF\.js factorization epoch 1\/\d+, loss \d/),
+    );
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^\d+\.\d s training: TF\.js factorization trained in \d+\.\d s on (wasm|cpu|tensorflow)$/,
+      ),
+    );
     expect(await db().customerRedaction.findFirstOrThrow({ where: { shopId } })).toMatchObject({
       appliedToModelsAt: expect.any(Date),
     });
