@@ -49,19 +49,12 @@ export interface HybridOptions {
   onStage?: (stage: string) => void;
 }
 
-/**
- * The production hybrid's signals: all but EASE over customers' whole histories, which moved
- * validation NDCG@10 by less than 0.001 (the ranker reads the same from EASE over the shopper's
- * history and the co-customer counts) for a quarter of the fit.
- */
-const PRODUCTION_SIGNALS = SIGNALS.filter((signal) => signal !== "easeUser");
-
 /** rankers fitted on different holdouts and summed: each one's early stopping is noisy */
 const RANKER_BAGS = 5;
 
 /**
  * The model of record: a weighted sum of max-normalized signals. From the cart: EASE over orders,
- * co-purchase within orders, across a customer's orders and over recent orders, content similarity,
+ * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and over recent orders, content similarity,
  * and the affinity of the words in product names across orders (themes). From the shopper's
  * history: EASE over it and buy-again. From both: the TF.js factorization's probability of each
  * product completing the order. Popularity underneath. Co-purchase exponents and the weights are
@@ -81,7 +74,7 @@ export class HybridRecommender implements Recommender {
 
   constructor(private readonly options: HybridOptions = {}) {
     this.name = options.name ?? "hybrid";
-    this.signals = new Set(options.signals ?? PRODUCTION_SIGNALS);
+    this.signals = new Set(options.signals ?? SIGNALS);
     const dimensions =
       options.factorization === false || !this.signals.has("factorization")
         ? null

@@ -47,12 +47,12 @@ describe("FactorizationRecommender", () => {
 
   it("gives the same vectors for the same seed, and scores a distribution over the catalog", async () => {
     const data = shop();
-    const fit = async (seed: number) => {
+    const fitted = async (seed: number) => {
       const model = new FactorizationRecommender({ dimensions: 8, epochs: 3, batchSize: 32, seed });
       await model.fit(data);
       return model;
     };
-    const [a, b, c] = [await fit(5), await fit(5), await fit(6)];
+    const [a, b, c] = [await fitted(5), await fitted(5), await fitted(6)];
     expect(a.state()).toEqual(b.state());
     expect(a.productVectors).not.toEqual(c.productVectors);
 
