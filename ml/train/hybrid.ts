@@ -54,9 +54,9 @@ const RANKER_BAGS = 5;
 
 /**
  * The model of record: a weighted sum of max-normalized signals. From the cart: EASE over orders,
- * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and over recent orders, content similarity,
- * and the affinity of the words in product names across orders (themes). From the shopper's
- * history: EASE over it and buy-again. From both: the TF.js factorization's probability of each
+ * EASE over customers' whole histories, co-purchase within orders, across a customer's orders and
+ * over recent orders, content similarity, and the affinity of the words in product names across
+ * orders (themes). From the shopper's history: EASE over it and buy-again. From both: the TF.js factorization's probability of each
  * product completing the order. Popularity underneath. Co-purchase exponents and the weights are
  * chosen on a validation split carved from the end of the training data by time, with separate
  * weights for returning shoppers (with a history) and newcomers (every validation order seen

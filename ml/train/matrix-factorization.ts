@@ -1,7 +1,7 @@
 import type * as Tf from "@tensorflow/tfjs";
 import { type Dataset, numOrders, numProducts, orderProducts } from "../data/dataset";
 import { HISTORY_HALF_LIFE_DAYS, type History } from "../data/history";
-import { createRng, type Rng } from "../data/random";
+import { createRng, type Rng, shuffleInPlace } from "../data/random";
 import { float32s, type ModelArrays, type Query, type Recommender } from "./recommender";
 import { loadTf, type TfModule } from "./tf";
 
@@ -118,7 +118,7 @@ export class FactorizationRecommender implements Recommender {
     const variables = { productVars, contextVars, tasteVars, biasVars, l2 };
     try {
       for (let epoch = 1; epoch <= epochs; epoch++) {
-        shuffle(rng, orders);
+        shuffleInPlace(rng, orders);
         const visited = Math.min(orders.length, MAX_ORDERS_PER_EPOCH);
         let lossSum = 0;
         let steps = 0;
@@ -280,13 +280,6 @@ function priorHistories(train: Dataset, limit: number): PriorHistories {
   return { start, items, weights };
 }
 
-function shuffle(rng: Rng, items: number[]) {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
-
 interface Batch {
   size: number;
   cart: Int32Array;
@@ -315,7 +308,7 @@ function buildBatch(
   };
   orders.forEach((order, b) => {
     const items = Array.from(orderProducts(train, order));
-    shuffle(rng, items);
+    shuffleInPlace(rng, items);
     // Carts as checkout draws them: one product from small orders, up to three from larger ones.
     const most = items.length <= 3 ? 1 : Math.min(MAX_CART, Math.floor(items.length / 3));
     const cartSize = 1 + Math.floor(rng() * most);
