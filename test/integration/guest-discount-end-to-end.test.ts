@@ -22,13 +22,9 @@ import { waitFor } from "../helpers/wait";
 isolateIntegration();
 
 // The Shopify client keeps the fetch it finds when imported, so the fake must be listening first.
-const admin = await vi.hoisted(async () => {
-  const { fakeDiscountApi } = await import("../fixtures/admin-api-discounts");
-  const { API_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10", appKey: API_KEY });
-  api.server.listen({ onUnhandledRequest: "error" });
-  return api;
-});
+const admin = await vi.hoisted(async () =>
+  (await import("../fixtures/admin-api-discounts")).listeningDiscountApi(),
+);
 
 // The most popular product, 12.50 EUR: 10% off is 1.25, and the budget covers two such discounts.
 const KETTLE = POPULAR[0]!;

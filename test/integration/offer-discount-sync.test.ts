@@ -25,13 +25,9 @@ import { waitFor } from "../helpers/wait";
 isolateIntegration();
 
 // The Shopify client keeps the fetch it finds when imported, so the fake must be listening first.
-const admin = await vi.hoisted(async () => {
-  const { fakeDiscountApi } = await import("../fixtures/admin-api-discounts");
-  const { API_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const api = fakeDiscountApi({ shop: "test-shop.myshopify.com", apiVersion: "2026-10", appKey: API_KEY });
-  api.server.listen({ onUnhandledRequest: "error" });
-  return api;
-});
+const admin = await vi.hoisted(async () =>
+  (await import("../fixtures/admin-api-discounts")).listeningDiscountApi(),
+);
 
 const silent = pino({ level: "silent" });
 const ON = { enabled: true, maxPercent: 20, monthlyBudget: 100, combinesWithOrderDiscounts: false };
