@@ -34,3 +34,28 @@ describe("historyOf", () => {
     expect(Array.from(history.ages ?? [])).toEqual([0, 0]);
   });
 });
+
+describe("a history's baskets", () => {
+  it("keeps each dated order's products together, weighted by the order's age", () => {
+    const now = 200 * DAY;
+    const history = historyOf(
+      [
+        { product: 1, at: 80 * DAY },
+        { product: 2, at: 80 * DAY },
+        { product: 2, at: 80 * DAY },
+        { product: 3, at: 200 * DAY },
+      ],
+      now,
+    );
+    const baskets = (history.baskets ?? []).map((b) => ({ items: Array.from(b.items), weight: b.weight }));
+    expect(baskets).toEqual([
+      { items: [1, 2], weight: 0.5 },
+      { items: [3], weight: 1 },
+    ]);
+  });
+
+  it("has none when purchase times are unknown", () => {
+    const history = historyOf([{ product: 1, at: Number.NaN }], Number.NaN);
+    expect(history.baskets).toEqual([]);
+  });
+});

@@ -20,6 +20,14 @@ export interface History {
   ages?: Float32Array;
   /** the shopper's orders: distinct purchase times (each purchase its own when times are unknown) */
   orders?: number;
+  /** the shopper's dated orders, each with its decayed weight (absent from histories built by hand) */
+  baskets?: readonly Basket[];
+}
+
+/** One past order of a shopper: its distinct products and its weight, decayed as purchases are. */
+export interface Basket {
+  weight: number;
+  items: Int32Array;
 }
 
 export const NO_HISTORY: History = {
@@ -43,15 +51,18 @@ export function historyOf(
   halfLifeDays = HISTORY_HALF_LIFE_DAYS,
 ): History {
   const totals = new Map<number, { weight: number; count: number; age: number }>();
-  const times = new Set<number>();
+  const times = new Map<number, { weight: number; items: Set<number> }>();
   let untimed = 0;
   for (const { product, at } of purchases) {
     if (product < 0) continue;
     const age = Math.max(0, now - at);
     const known = Number.isFinite(age);
     const weight = known ? 2 ** (-age / (halfLifeDays * DAY_MS)) : 1;
-    if (Number.isFinite(at)) times.add(at);
-    else untimed++;
+    if (Number.isFinite(at)) {
+      let basket = times.get(at);
+      if (!basket) times.set(at, (basket = { weight, items: new Set() }));
+      basket.items.add(product);
+    } else untimed++;
     const total = totals.get(product);
     const days = known ? age / DAY_MS : 0;
     if (total) {
@@ -67,6 +78,7 @@ export function historyOf(
     counts: Float32Array.from(entries, (e) => e.count),
     ages: Float32Array.from(entries, (e) => e.age),
     orders: times.size + untimed,
+    baskets: Array.from(times.values(), (b) => ({ weight: b.weight, items: Int32Array.from(b.items) })),
   };
 }
 

@@ -21,7 +21,7 @@ export const LINK_FEATURES_AT = ITEM_FEATURES_AT + 4;
  * mean over the cart, P(i | j), the pair's order count) and whether the cart looks like a first order
  * (its products' mean share of first orders and mean order count).
  */
-export const LINK_FEATURES = 17;
+export const LINK_FEATURES = 19;
 export const FEATURES = LINK_FEATURES_AT + LINK_FEATURES;
 
 /** How every product links to the cart through the co-purchase and content lists. */
@@ -63,6 +63,11 @@ export interface Conditional {
   touched: Touched;
   cartFirstShare: number;
   cartPopularity: number;
+  /** per product of the shopper's past orders: those orders' weight times their overlap with the cart */
+  personal: Float32Array;
+  /** the same, as a share of the weight of the shopper's orders that overlap the cart */
+  personalShare: Float32Array;
+  personalTouched: Touched;
 }
 
 export function emptyConditional(n: number): Conditional {
@@ -74,11 +79,14 @@ export function emptyConditional(n: number): Conditional {
     touched: new Touched().reset(n),
     cartFirstShare: 0,
     cartPopularity: 0,
+    personal: new Float32Array(n),
+    personalShare: new Float32Array(n),
+    personalTouched: new Touched().reset(n),
   };
 }
 
 /** Fills the links and the conditional co-purchase of every product with the query's cart. */
-export function computeLinks(parts: Parts, cart: readonly number[], links: Links, s: Conditional): void {
+export function computeLinks(parts: Parts, { cart, history }: Query, links: Links, s: Conditional): void {
   parts.coPurchase.cartLinks(cart, links.coMax, links.coCount, links.coPlace, links.coTouched);
   parts.content.cartLinks(
     cart,
@@ -88,6 +96,36 @@ export function computeLinks(parts: Parts, cart: readonly number[], links: Links
     links.contentTouched,
   );
   computeConditional(parts, cart, s);
+  computePersonal(history, cart, s);
+}
+
+/**
+ * What the shopper bought together with the cart's products before: each past order counts by its
+ * weight and by how much of the cart it holds, so a wholesaler's standing order comes back whole
+ * when its first products are in the cart, where buy-again alone ranks every past product alike.
+ */
+export function computePersonal(history: History, cart: readonly number[], s: Conditional): void {
+  const { personal, personalShare, personalTouched: touched } = s;
+  for (let t = 0; t < touched.size; t++) {
+    personal[touched.list[t]!] = 0;
+    personalShare[touched.list[t]!] = 0;
+  }
+  touched.reset(personal.length);
+  let total = 0;
+  for (const { weight, items } of history.baskets ?? []) {
+    let overlap = 0;
+    for (const item of items) if (cart.includes(item)) overlap++;
+    if (overlap === 0) continue;
+    total += weight;
+    const strength = (weight * overlap) / Math.sqrt(items.length);
+    for (const item of items) {
+      if (item >= personal.length) continue;
+      touched.add(item);
+      personal[item]! += strength;
+      personalShare[item]! += weight;
+    }
+  }
+  if (total > 0) for (let t = 0; t < touched.size; t++) personalShare[touched.list[t]!]! /= total;
 }
 
 /**
@@ -198,6 +236,8 @@ export function fillLinkFeatures(
   row[at + 14] = Math.log1p(s.pairOrders[product]!);
   row[at + 15] = s.cartFirstShare;
   row[at + 16] = s.cartPopularity;
+  row[at + 17] = s.personal[product] ?? 0;
+  row[at + 18] = s.personalShare[product] ?? 0;
 }
 
 /** The support of a signal that is zero for every checkout. */

@@ -271,7 +271,7 @@ export class Scorer {
     const candidates = topKOver(out, pool, RANKED_CANDIDATES, query.cart);
     if (this.ranker.trees === 0) return candidates;
     // The ranker reorders the best candidates.
-    computeLinks(this.parts, query.cart, s.links, s.conditional);
+    computeLinks(this.parts, query, s.links, s.conditional);
     const rows = s.candidateRows;
     const linked = { query, links: s.links, conditional: s.conditional };
     candidates.forEach((c, rank) => {

@@ -119,7 +119,7 @@ export class HybridRecommender implements Recommender {
             const query = { cart: q.cart, history: withHistory ? historyOf(q.customer) : historyOf(-1) };
             this.scorer.computeSignals(query, scratch);
             const table = candidateTable(scratch.buffers, q);
-            computeLinks(this.parts, query.cart, scratch.links, scratch.conditional);
+            computeLinks(this.parts, query, scratch.links, scratch.conditional);
             // A returning customer's checkout with the history hidden stands in for a newcomer's; the
             // ranker may tell it from a genuine first order, which is what newcomers at checkout are.
             const stripped = !withHistory && q.returning;
