@@ -59,9 +59,9 @@ export function historyOf(
     const known = Number.isFinite(age);
     const weight = known ? 2 ** (-age / (halfLifeDays * DAY_MS)) : 1;
     if (Number.isFinite(at)) {
-      let basket = times.get(at);
-      if (!basket) times.set(at, (basket = { weight, items: new Set() }));
+      const basket = times.get(at) ?? { weight, items: new Set<number>() };
       basket.items.add(product);
+      times.set(at, basket);
     } else untimed++;
     const total = totals.get(product);
     const days = known ? age / DAY_MS : 0;
