@@ -31,9 +31,13 @@ const buildUrl = process.env.SERVER_BUILD
   ? pathToFileURL(resolve(process.env.SERVER_BUILD)).href
   : new URL("./build/server/index.js", import.meta.url).href;
 const build = await import(buildUrl);
-const { serverConfig, logger, maxBodyBytes } = build.entry?.module ?? {};
-if (![serverConfig, logger, maxBodyBytes].every((value) => typeof value === "function")) {
-  throw new Error("The server build's entry must export serverConfig, logger and maxBodyBytes");
+const { serverConfig, logger, maxBodyBytes, requestObserver, answerWorkersMetricRequests } =
+  build.entry?.module ?? {};
+const needed = [serverConfig, logger, maxBodyBytes, requestObserver, answerWorkersMetricRequests];
+if (!needed.every((value) => typeof value === "function")) {
+  throw new Error(
+    "The server build's entry must export serverConfig, logger, maxBodyBytes, requestObserver and answerWorkersMetricRequests",
+  );
 }
 
 // Validated in the primary and again in each worker: a bad setting stops the server at once, in
@@ -53,6 +57,8 @@ else serve();
 /** The primary only starts workers, replaces one that dies and stops them all on SIGTERM/SIGINT. */
 function runWorkers(count) {
   let stopping = false;
+  // A scrape of /metrics reaches one worker, which asks here for the sum over all of them.
+  answerWorkersMetricRequests();
   const own = (flag) => process.execArgv.some((arg) => arg.startsWith(flag.split("=")[0]));
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_FLAGS.filter((flag) => !own(flag))] });
   for (let i = 0; i < count; i++) cluster.fork();
@@ -74,6 +80,7 @@ function runWorkers(count) {
 
 function serve() {
   const handleRemix = createRequestHandler(build, config.mode);
+  const observe = requestObserver(build.routes);
 
   const app = express();
   app.disable("x-powered-by");
@@ -243,7 +250,9 @@ function serve() {
   }
 
   function logRequest(method, path, status, started) {
-    log.info({ method, path, status, ms: Math.round((performance.now() - started) * 10) / 10 }, "request");
+    const ms = performance.now() - started;
+    observe(method, path, status, ms / 1000);
+    log.info({ method, path, status, ms: Math.round(ms * 10) / 10 }, "request");
   }
 
   const server = app.listen(config.port, () => log.info({ port: config.port }, "server listening"));

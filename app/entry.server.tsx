@@ -8,9 +8,11 @@ import { shopify } from "./shopify.server";
 export const streamTimeout = 5_000;
 
 // What server.mjs, plain JavaScript running this build, takes from the app: its validated
-// configuration, the logger, and the body limit of each path, which it holds every request to.
+// configuration, the logger, the body limit of each path, which it holds every request to, and the
+// request metrics it records and its workers share.
 export { serverConfig } from "./env.server";
 export { maxBodyBytes } from "./lib/body-limits";
+export { answerWorkersMetricRequests, requestObserver } from "./lib/request-metrics.server";
 export { logger } from "./logger.server";
 
 export default async function handleRequest(

@@ -18,6 +18,16 @@ describe("parseEnv", () => {
   });
 });
 
+describe("the metrics token", () => {
+  it("is unset by default, and refused when short enough to guess", () => {
+    expect(parseEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(() => parseEnv({ METRICS_TOKEN: "short-token" })).toThrow(
+      /^Invalid environment: METRICS_TOKEN: must be at least 24 characters$/,
+    );
+    expect(parseEnv({ METRICS_TOKEN: "a".repeat(24) }).METRICS_TOKEN).toBe("a".repeat(24));
+  });
+});
+
 describe("serverConfig", () => {
   it("runs one worker per CPU unless WEB_CONCURRENCY says how many", () => {
     expect(serverConfig(parseEnv({})).workers).toBe(availableParallelism());

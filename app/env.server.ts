@@ -93,6 +93,10 @@ const EnvSchema = z
     OFFER_EVENTS_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(10),
     // Offer requests a caller (customer, or a guest's session token) may make per minute and shop.
     OFFER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    // The bearer token a Prometheus scrape of GET /metrics must carry; unset, the endpoint is off.
+    METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+    // The most shops whose live model a scrape labels by shop (the longest since trained).
+    METRICS_SHOPS: z.coerce.number().int().min(0).max(10_000).default(100),
     // Distinct checkout keys one guest session token may bring into the shop's experiment.
     OFFER_UNITS_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(3),
   })

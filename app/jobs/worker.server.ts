@@ -10,6 +10,7 @@ import { logger } from "~/logger.server";
 import { createRedis } from "~/redis.server";
 import { isJobName, JOBS, parsePayload, QUEUE_NAMES, type QueueName } from "./definitions";
 import { HANDLERS } from "./handlers.server";
+import { recordJobOutcome } from "./job-metrics.server";
 import { closeQueues } from "./queues.server";
 import { ensureSchedules, keepSchedules, sweepNow } from "./schedules.server";
 
@@ -48,6 +49,7 @@ export async function startWorkers({
   scheduleCheckMs?: number;
 } = {}): Promise<RunningWorkers> {
   const log = logger();
+  const counts = createRedis("producer");
   const workers = queues.map((name) => {
     const worker = new Worker(name, run, {
       name: `${hostname()}:${process.pid}`,
@@ -58,9 +60,19 @@ export async function startWorkers({
       // Training holds the CPU for long stretches; a short lock would let another worker take it over.
       ...(name === "train" ? { lockDuration: 10 * 60_000, stalledInterval: 5 * 60_000 } : {}),
     });
-    worker.on("failed", (job, error) =>
-      log.warn({ queue: name, job: job?.name, jobId: job?.id, error: describeError(error) }, "job failed"),
-    );
+    // Counted for the operators' metrics (GET /metrics); a count that cannot be written is lost,
+    // never the job's outcome.
+    const count = (job: Job | undefined, failed: boolean) => {
+      const seconds = job?.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+      recordJobOutcome(counts, { queue: name, seconds, failed }).catch((error) =>
+        log.warn({ queue: name, error: describeError(error) }, "job not counted"),
+      );
+    };
+    worker.on("completed", (job) => count(job, false));
+    worker.on("failed", (job, error) => {
+      count(job, true);
+      log.warn({ queue: name, job: job?.name, jobId: job?.id, error: describeError(error) }, "job failed");
+    });
     worker.on("error", (error) => log.error({ queue: name, error: describeError(error) }, "worker error"));
     return worker;
   });
@@ -76,6 +88,7 @@ export async function startWorkers({
       // rest finish as they are.
       for (const worker of workers) worker.cancelAllJobs("worker closing");
       await Promise.all(workers.map((worker) => worker.close()));
+      await counts.quit().catch(() => counts.disconnect());
       await closeQueues();
     },
   };

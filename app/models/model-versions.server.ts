@@ -153,3 +153,26 @@ export async function loadLiveArtifact(tx: Tx | Db, shopId: string) {
   );
   return bytes ? { id: live.id, version: live.version, bytes } : null;
 }
+
+/**
+ * The live model of each installed shop, longest since trained first, at most `limit`, and how many
+ * shops have one: what operators watch for a training that stopped happening.
+ */
+export async function liveModelAges(
+  tx: Tx | Db,
+  { limit }: { limit: number },
+): Promise<{ total: number; oldest: Array<{ shop: string; version: number; trainedAt: Date }> }> {
+  const [oldest, [counted]] = await Promise.all([
+    tx.$queryRaw<Array<{ shop: string; version: number; trainedAt: Date }>>`
+      SELECT s.domain AS shop, v.version, v."trainedAt"
+      FROM "ModelVersion" v JOIN "Shop" s ON s.id = v."shopId"
+      WHERE v.status = 'live' AND s."uninstalledAt" IS NULL
+      ORDER BY v."trainedAt", s.domain
+      LIMIT ${limit}`,
+    tx.$queryRaw<Array<{ total: number }>>`
+      SELECT count(*)::int AS total
+      FROM "ModelVersion" v JOIN "Shop" s ON s.id = v."shopId"
+      WHERE v.status = 'live' AND s."uninstalledAt" IS NULL`,
+  ]);
+  return { total: counted?.total ?? 0, oldest };
+}

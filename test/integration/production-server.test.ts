@@ -115,6 +115,18 @@ describe("the production server", () => {
     expect(await login.text()).toMatch(/<html/i);
   });
 
+  it("keeps the metrics endpoint off while no METRICS_TOKEN is set, whatever the request says", async () => {
+    for (const headers of [
+      {},
+      { Authorization: "Bearer " },
+      { Authorization: "Bearer anything-at-all-here-123" },
+    ]) {
+      const response = await fetch(`${server.url}/metrics`, { headers });
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toMatch(/cua_/);
+    }
+  });
+
   it("answers a POST to the app proxy with a clean 405 naming GET, in the APIs' error shape", async () => {
     const response = await fetch(`${server.url}/proxy/offers?shop=${TEST_SHOP}`, {
       method: "POST",
