@@ -116,11 +116,12 @@ describe("the production server", () => {
   });
 
   it("keeps the metrics endpoint off while no METRICS_TOKEN is set, whatever the request says", async () => {
-    for (const headers of [
+    const tried: Array<Record<string, string>> = [
       {},
       { Authorization: "Bearer " },
       { Authorization: "Bearer anything-at-all-here-123" },
-    ]) {
+    ];
+    for (const headers of tried) {
       const response = await fetch(`${server.url}/metrics`, { headers });
       expect(response.status).toBe(404);
       expect(await response.text()).not.toMatch(/cua_/);
