@@ -3,8 +3,9 @@ import type { HistoryEntry } from "~ml";
 
 /**
  * What a server must know to serve a shop, in one query: its id, settings and live model version,
- * its currency (that of its latest Shopify order; prices are stored in it) and whether its catalog
- * comes only from order files. Null: no such installed shop.
+ * its currency (that of its latest Shopify order; prices are stored in it), whether its catalog
+ * comes only from order files, and the product pairs the merchant blocked. Null: no such installed
+ * shop.
  */
 export async function servingPointer(tx: Tx | Db, shopDomain: string) {
   const [row] = await tx.$queryRaw<
@@ -16,6 +17,8 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
       currency: string | null;
       fileCatalog: boolean;
       discountLive: boolean;
+      /** [cart product, offer product] pairs the merchant blocked */
+      blockedPairs: Array<[string, string]>;
     }>
   >`
     SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion",
@@ -23,7 +26,9 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
       (SELECT o.currency FROM "Order" o
        WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL
        ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,
-      NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog"
+      NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog",
+      (SELECT coalesce(json_agg(json_build_array(b."cartProductId", b."offerProductId")), '[]'::json)
+       FROM "BlockedOfferPair" b WHERE b."shopId" = s.id) AS "blockedPairs"
     FROM "Shop" s LEFT JOIN "ModelVersion" v ON v."shopId" = s.id AND v.status = 'live'
     WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
   return row ?? null;

@@ -1,14 +1,17 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner } from "@shopify/polaris";
 import { z } from "zod";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { EmbeddedFields, useEmbeddedHref } from "~/components/embedded";
 import { PageError } from "~/components/page-error";
+import { BlockedPairsCard, type PairActionResult } from "~/components/preview/blocked-pairs";
 import { CartCard, MAX_CART } from "~/components/preview/cart-card";
 import { OffersCard } from "~/components/preview/offers-card";
 import { PurchasesCard, ShopperCard } from "~/components/preview-panels";
 import { db } from "~/db.server";
+import { isAppError } from "~/lib/errors";
+import { allowOfferPair, blockOfferPair } from "~/services/block-offer-pair.server";
 import { previewOffers } from "~/services/offer-preview.server";
 import { shopify } from "~/shopify.server";
 
@@ -52,6 +55,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? `Ignored the address: ${problem.path.join(".")} ${problem.message}.`
     : preview.notice;
   return { ...preview, notice, enteredOrder: order, query: q };
+}
+
+const ProductIdSchema = z.string().regex(/^[\w-]{1,64}$/);
+const PairActionSchema = z.object({
+  intent: z.enum(["block", "allow"]),
+  cartProductId: ProductIdSchema,
+  offerProductId: ProductIdSchema,
+});
+
+/** Blocks a pair ("never offer X with Y") or allows it again; the page then reloads its preview. */
+export async function action({ request }: ActionFunctionArgs): Promise<PairActionResult> {
+  const { session } = await shopify().authenticate.admin(request);
+  const parsed = PairActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "That request was not understood; reload the page." };
+  const { intent, ...pair } = parsed.data;
+  try {
+    if (intent === "block") await blockOfferPair(db(), { shopDomain: session.shop, ...pair });
+    else await allowOfferPair(db(), { shopDomain: session.shop, ...pair });
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message };
+    throw error;
+  }
+  return {
+    ok: true,
+    message:
+      intent === "block" ? "Blocked from the next checkout on." : "Allowed again from the next checkout on.",
+  };
 }
 
 export default function Preview() {
@@ -107,7 +137,8 @@ export default function Preview() {
     >
       <PageColumns aside={shopper} asideFirst>
         {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
-        <OffersCard result={data.result} noOffers={data.noOffers} />
+        <OffersCard result={data.result} noOffers={data.noOffers} cart={data.cart} />
+        <BlockedPairsCard pairs={data.blockedPairs} total={data.blockedTotal} />
       </PageColumns>
     </AdminPage>
   );

@@ -2,6 +2,7 @@ import type { OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
 import { explainNoOffers, type NoOffersExplanation } from "~/lib/no-offers";
+import { blockedPairs } from "~/models/blocked-offer-pairs.server";
 import {
   customerPurchases,
   customerSummary,
@@ -42,11 +43,24 @@ export interface OfferPreview {
   noOffers: NoOffersExplanation | null;
   /** why the order number did not resolve, when it did not */
   notice: string | null;
+  /** pairs the merchant blocked: those of the cart's products first, then the newest */
+  blockedPairs: PreviewBlockedPair[];
+  /** how many pairs the shop blocks in all */
+  blockedTotal: number;
+}
+
+export interface PreviewBlockedPair {
+  cart: PreviewProduct;
+  offer: PreviewProduct;
+  /** the cart product is in the previewed cart: this checkout is never offered the other */
+  inCart: boolean;
 }
 
 const CUSTOMERS_LISTED = 25;
 const MATCHES_LISTED = 12;
 const PURCHASES_LISTED = 5;
+/** blocked pairs listed besides those of the cart's products */
+const BLOCKED_LISTED = 10;
 /**
  * Prices in previews and operators' queries of shops whose currency is not known yet (no Shopify
  * order, as for a history imported from a file).
@@ -75,7 +89,7 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
     historyBefore = order.orderedAt;
   }
   const checkout = { shopDomain: request.shopDomain, customerKey, cart: cartIds, historyBefore };
-  const [customers, chosen, purchases, titles, matches, result] = await Promise.all([
+  const [customers, chosen, purchases, titles, matches, result, pairs] = await Promise.all([
     frequentCustomers(database, shop.id, CUSTOMERS_LISTED),
     customerKey ? customerSummary(database, { shopId: shop.id, customerKey }) : null,
     customerKey
@@ -96,7 +110,21 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       currency: PREVIEW_CURRENCY,
       inExperiment: false,
     }),
+    blockedPairs(database, shop.id),
   ]);
+  const inCart = new Set(cartIds);
+  const listed = [
+    ...pairs.filter((pair) => inCart.has(pair.cartProductId)),
+    ...pairs.filter((pair) => !inCart.has(pair.cartProductId)).slice(0, BLOCKED_LISTED),
+  ];
+  const pairTitles = await productTitles(database, {
+    shopId: shop.id,
+    productIds: [...new Set(listed.flatMap((pair) => [pair.cartProductId, pair.offerProductId]))],
+  });
+  const described = (productId: string) => ({
+    productId,
+    title: pairTitles.get(productId) ?? `Product ${productId}`,
+  });
   const noOffers =
     result.offers.length === 0
       ? explainNoOffers(await diagnoseNoOffers(database, { shopId: shop.id, ...checkout }))
@@ -116,5 +144,11 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
     result,
     noOffers,
     notice,
+    blockedPairs: listed.map((pair) => ({
+      cart: described(pair.cartProductId),
+      offer: described(pair.offerProductId),
+      inCart: inCart.has(pair.cartProductId),
+    })),
+    blockedTotal: pairs.length,
   };
 }

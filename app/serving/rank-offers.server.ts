@@ -46,7 +46,7 @@ export async function rankOffers(state: ShopState, request: RankRequest): Promis
     cart: request.cart,
     history,
     k: request.k,
-    exclude: state.exclude[request.caller],
+    exclude: excludedFor(state, request),
   });
   const offers = ranked.flatMap(({ score: _score, ...offer }) => {
     const product = state.offerable.get(offer.productId);
@@ -55,8 +55,20 @@ export async function rankOffers(state: ShopState, request: RankRequest): Promis
   return { offers, modelVersion: model.version };
 }
 
-function popularOffers(state: ShopState, { cart, k, caller }: RankRequest): RankedOffer[] {
-  const excluded = state.exclude[caller];
+/**
+ * What this checkout must not be offered: the shop's exclusions for the caller, and the products the
+ * merchant blocked with one of the cart's. The shared set when the cart blocks nothing, so the
+ * engine reads it once for all checkouts.
+ */
+export function excludedFor(state: ShopState, { cart, caller }: Pick<RankRequest, "cart" | "caller">) {
+  const base = state.exclude[caller];
+  const blocked = cart.flatMap((productId) => [...(state.blocked.get(productId) ?? [])]);
+  return blocked.length === 0 ? base : new Set([...base, ...blocked]);
+}
+
+function popularOffers(state: ShopState, request: RankRequest): RankedOffer[] {
+  const { cart, k } = request;
+  const excluded = excludedFor(state, request);
   const offers: RankedOffer[] = [];
   for (const { productId } of state.popular) {
     if (offers.length === k) break;

@@ -54,6 +54,8 @@ export interface ShopState {
   popular: ReadonlyArray<{ productId: string; orders: number }>;
   /** products of the collections the merchant never discounts */
   notDiscounted: ReadonlySet<string>;
+  /** per cart product, the products the merchant never wants offered with it */
+  blocked: ReadonlyMap<string, ReadonlySet<string>>;
   /** the inputs the exclusions were built from, to tell whether they must be built again */
   excludedBy: string;
 }
@@ -125,7 +127,18 @@ export async function loadShopState(
     notDiscounted: exclusions.notDiscounted,
     excludedBy,
     popular,
+    blocked: blockedByCartProduct(pointer.blockedPairs),
   };
+}
+
+function blockedByCartProduct(pairs: ReadonlyArray<[string, string]>): Map<string, Set<string>> {
+  const blocked = new Map<string, Set<string>>();
+  for (const [cartProductId, offerProductId] of pairs) {
+    const offers = blocked.get(cartProductId) ?? new Set<string>();
+    offers.add(offerProductId);
+    blocked.set(cartProductId, offers);
+  }
+  return blocked;
 }
 
 async function offerableById(shopId: string): Promise<ReadonlyMap<string, OfferProduct>> {

@@ -2,12 +2,13 @@ import { Badge, BlockStack, Box, Card, InlineStack, Text, Thumbnail } from "@sho
 import { useEmbeddedHref } from "~/components/embedded";
 import { EmptyCard } from "~/components/empty-card";
 import type { OfferPreview } from "~/services/offer-preview.server";
+import { BlockPairControl } from "./blocked-pairs";
 
 /** Shown for products without an image, as Shopify's admin shows them. */
 const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
 
-/** The offers exactly as the checkout gets them, or why there are none. */
-export function OffersCard({ result, noOffers }: Pick<OfferPreview, "result" | "noOffers">) {
+/** The offers exactly as the checkout gets them, or why there are none; each can be blocked for the cart. */
+export function OffersCard({ result, noOffers, cart }: Pick<OfferPreview, "result" | "noOffers" | "cart">) {
   const href = useEmbeddedHref();
   const { offers, modelVersion } = result;
   return (
@@ -55,6 +56,11 @@ export function OffersCard({ result, noOffers }: Pick<OfferPreview, "result" | "
                   <Text as="p" tone="subdued">
                     {offer.reason}
                   </Text>
+                  <BlockPairControl
+                    // The product's own id: numeric for Shopify's, a file's for an imported history.
+                    offerProductId={offer.productId.replace(/^gid:\/\/shopify\/Product\//, "")}
+                    cart={cart}
+                  />
                 </BlockStack>
               </InlineStack>
             </Box>
