@@ -40,6 +40,7 @@ export {
   type SegmentMetrics,
 } from "./evaluate/evaluate";
 export { catalogCoverage, hitRate, ndcg, recall } from "./evaluate/metrics";
+export { type ModelHealth, measureModelHealth, populationStability } from "./evaluate/model-health";
 export {
   type ArmStats,
   type BanditCandidate,
@@ -95,6 +96,7 @@ export {
 } from "./serve/engine";
 export {
   generateSyntheticShop,
+  SYNTHETIC_CSV_HEADER,
   type SyntheticProduct,
   type SyntheticShop,
   type SyntheticShopOptions,

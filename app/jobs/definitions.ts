@@ -76,9 +76,24 @@ export const JOBS = {
     queue: "train",
     schema: z.object({
       shopDomain,
-      reason: z.enum(["import", "nightly", "orders", "manual", "outdated", "redaction"]),
+      reason: z.enum(["import", "nightly", "orders", "manual", "outdated", "redaction", "health"]),
     }),
     options: { ...retries(2, 60_000), ...keep },
+  }),
+  /**
+   * Measures the shop's live model on the orders since its data and how far they drifted, records
+   * it, and asks for a training when it slips (see checkModelHealth). Job id: `health-<shop>`.
+   */
+  "check-model-health": define({
+    queue: "train",
+    schema: z.object({ shopDomain }),
+    options: { ...retries(2, 60_000), ...keep },
+  }),
+  /** Queues a health check for every installed shop with a live model (nightly, before the training). */
+  "schedule-health-checks": define({
+    queue: "train",
+    schema: z.object({}),
+    options: { ...retries(3, 60_000), ...keepLatest },
   }),
   /** Queues a training for every installed shop whose data changed since its last one (nightly). */
   "schedule-training": define({

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
+import { checkModelHealth, requestNightlyHealthChecks } from "~/services/check-model-health.server";
 import { closeStaleRuns } from "~/services/close-stale-runs.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { pruneDeliveries } from "~/services/prune-deliveries.server";
@@ -76,6 +77,8 @@ export const HANDLERS: Handlers = {
   },
   "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
+  "check-model-health": async ({ shopDomain }, { log }) => checkModelHealth(db(), { shopDomain, log }),
+  "schedule-health-checks": async () => ({ shops: await requestNightlyHealthChecks(db()) }),
   "sync-offer-discount": async ({ shopDomain }, { log }) => ({
     result: await syncOfferDiscount(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
   }),

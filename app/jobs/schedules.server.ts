@@ -42,6 +42,13 @@ function schedules(): Schedule[] {
       repeat: { pattern: "5 0 * * *", tz: "UTC" },
       job: "schedule-offer-discount-sync",
     },
+    // An hour before the default nightly training, whose run then includes the trainings it asks for.
+    {
+      queue: "train",
+      id: "nightly-health-checks",
+      repeat: { pattern: "0 2 * * *", tz: "UTC" },
+      job: "schedule-health-checks",
+    },
     {
       queue: "train",
       id: "nightly-training",

@@ -47,6 +47,33 @@ describe("decidePromotion", () => {
     );
   });
 
+  it("promotes a candidate under the live figure that beats the live model on its own holdout beyond noise", () => {
+    // The shop's tastes moved: on the newest checkouts the live model does far worse than at promotion.
+    const moved = decidePromotion({
+      candidate: metrics(0.26, 0.01),
+      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.13, 0.01) },
+    });
+    expect(moved).toEqual({
+      promote: true,
+      note:
+        "Promoted: NDCG 0.2600 ± 0.0100 on 400 holdout checkouts, under live v1's 0.4500 ± 0.0100 from its own " +
+        "promotion, but above its 0.1300 ± 0.0100 on the same checkouts by more than the noise (0.0283): the " +
+        "shop's orders changed.",
+    });
+    // Broken data: the candidate only matches the live model on the same checkouts, both lost.
+    const broken = decidePromotion({
+      candidate: metrics(0.04, 0.008),
+      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.041, 0.008) },
+    });
+    expect(broken.promote).toBe(false);
+    expect(broken.note).toMatch(/^Rejected, worse than the live model beyond noise/);
+    const barely = decidePromotion({
+      candidate: metrics(0.16, 0.01),
+      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.14, 0.01) },
+    });
+    expect(barely.promote).toBe(false);
+  });
+
   it("promotes a better candidate however noisy", () => {
     const live = { version: 1, metrics: metrics(0.2, 0) };
     expect(decidePromotion({ candidate: metrics(0.25, 0), live }).promote).toBe(true);

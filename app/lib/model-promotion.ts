@@ -22,15 +22,25 @@ export interface PromotionDecision {
  * A candidate replaces the live model unless it is worse by more than the noise of the two
  * measurements: candidate NDCG >= live NDCG − 2·√(seC² + seL²). Two holdouts of a few hundred
  * checkouts differ by that much by chance alone, so a stricter rule would keep stale models and a
- * looser one would let real regressions through. A live model that holds customers erased since
- * is replaced whatever the numbers: it may no longer be served.
+ * looser one would let real regressions through. The live figure is the one from its own promotion,
+ * on older orders; a shop whose tastes moved can keep every new model under it. So a candidate
+ * under it still goes live when it beats the live model, measured on the candidate's own holdout
+ * checkouts (`onSameHoldout`), by more than the noise: the world changed, not the training. A
+ * candidate that merely matches it there (both lost, as on broken data) does not. A live model that
+ * holds customers erased since is replaced whatever the numbers: it may no longer be served.
  */
 export function decidePromotion({
   candidate,
   live,
 }: {
   candidate: HoldoutMetrics;
-  live: { version: number; metrics: HoldoutMetrics; holdsErased?: boolean } | null;
+  live: {
+    version: number;
+    metrics: HoldoutMetrics;
+    /** the live version measured on the candidate's holdout checkouts */
+    onSameHoldout?: HoldoutMetrics | null;
+    holdsErased?: boolean;
+  } | null;
 }): PromotionDecision {
   const measured = `NDCG ${formatNdcg(candidate)} on ${candidate.queries} holdout checkouts`;
   // Past tense, like the other notes: the note stays with the version after it is retired.
@@ -41,6 +51,19 @@ export function decidePromotion({
     `${measured} vs live v${live.version} ${formatNdcg(live.metrics)}; ` +
     `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}`;
   if (candidate.ndcg >= floor) return { promote: true, note: `Promoted: ${comparison}.` };
+  const same = live.onSameHoldout;
+  if (same) {
+    const sameNoise = 2 * Math.hypot(candidate.ndcgStdErr, same.ndcgStdErr);
+    if (candidate.ndcg > same.ndcg + sameNoise) {
+      return {
+        promote: true,
+        note:
+          `Promoted: ${measured}, under live v${live.version}'s ${formatNdcg(live.metrics)} from its own ` +
+          `promotion, but above its ${formatNdcg(same)} on the same checkouts by more than the noise ` +
+          `(${sameNoise.toFixed(4)}): the shop's orders changed.`,
+      };
+    }
+  }
   if (live.holdsErased) {
     return {
       promote: true,

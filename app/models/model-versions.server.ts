@@ -176,3 +176,13 @@ export async function liveModelAges(
   ]);
   return { total: counted?.total ?? 0, oldest };
 }
+
+/** Installed shops with a live model, by domain. */
+export async function shopsWithLiveModel(tx: Tx | Db): Promise<string[]> {
+  const rows = await tx.shop.findMany({
+    where: { uninstalledAt: null, modelVersions: { some: { status: "live" } } },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+  });
+  return rows.map((row) => row.domain);
+}

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "~/db.server";
 
-export type TrainingReason = "import" | "nightly" | "orders" | "manual" | "outdated" | "redaction";
+export type TrainingReason = "import" | "nightly" | "orders" | "manual" | "outdated" | "redaction" | "health";
 export type TrainingRunStatus = "stored" | "skipped" | "failed";
 
 export async function startTrainingRun(

@@ -25,6 +25,8 @@ import { announceServingChange } from "~/serving/serving.server";
 
 export interface TrainedModel {
   metrics: HoldoutMetrics;
+  /** the live version as measured on the same holdout checkouts, when it could be */
+  champion?: { version: number; metrics: HoldoutMetrics } | null;
   params: Record<string, unknown>;
   window: { from: Date | null; to: Date | null; orders: number; products: number; customers: number };
   trainSeconds: number;
@@ -74,12 +76,15 @@ export async function registerModel(
         bytes: model.bytes,
       });
       const live = await findLiveVersion(tx, shopId);
+      // The live version as measured on the candidate's holdout, when it is still the live one.
+      const same = model.champion && model.champion.version === live?.version ? model.champion.metrics : null;
       const decision = decidePromotion({
         candidate: metrics,
         live: live
           ? {
               version: live.version,
               metrics: HoldoutMetricsSchema.parse(live.metrics),
+              onSameHoldout: same ? HoldoutMetricsSchema.parse(same) : null,
               holdsErased: redactions.length > 0,
             }
           : null,

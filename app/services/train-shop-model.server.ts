@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { env } from "~/env.server";
 import { describeError } from "~/lib/errors";
 import { startHeartbeatThread } from "~/lib/heartbeat-thread.server";
+import { loadLiveArtifact } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
@@ -15,7 +16,7 @@ import {
   trainingHeartbeat,
 } from "~/models/training-runs.server";
 import { announceServingChange } from "~/serving/serving.server";
-import { trainEngine } from "~ml";
+import { decodeEngine, type Engine, trainEngine } from "~ml";
 import { registerModel, retireErasedModels } from "./model-registry.server";
 
 /** Below these a model cannot be measured, so none is stored. */
@@ -104,9 +105,10 @@ export async function trainShopModel(
     await report({ stage: "loading" });
     redactions = await pendingRedactions(database, shop.id);
     const readAt = new Date();
-    const [data, products] = await Promise.all([
+    const [data, products, champion] = await Promise.all([
       loadTrainingRows(database, { shopId: shop.id, upTo: readAt }),
       loadCatalogProducts(database, shop.id),
+      liveChampion(database, shop.id, log),
     ]);
     if (data.orders < MIN_TRAINING_ORDERS) {
       return skip(
@@ -120,6 +122,7 @@ export async function trainShopModel(
       rows: data.rows,
       products,
       seed: TRAINING_SEED,
+      champion: champion?.engine,
       onProgress: (step) => void report({ stage: "training", orders: data.orders, step }),
     });
 
@@ -139,6 +142,10 @@ export async function trainShopModel(
       redactions,
       model: {
         metrics: result.holdout,
+        champion:
+          champion && result.championHoldout
+            ? { version: champion.version, metrics: result.championHoldout }
+            : null,
         params: result.params,
         window: {
           ...result.window,
@@ -174,5 +181,27 @@ export async function trainShopModel(
     throw error;
   } finally {
     await stopHeartbeat();
+  }
+}
+
+/**
+ * The live version's engine, to measure on the new model's holdout; null without one, or when its
+ * artifact no longer decodes (its stored figure is compared then).
+ */
+async function liveChampion(
+  database: Db,
+  shopId: string,
+  log: Logger,
+): Promise<{ version: number; engine: Engine } | null> {
+  const artifact = await loadLiveArtifact(database, shopId);
+  if (!artifact) return null;
+  try {
+    return { version: artifact.version, engine: await decodeEngine(artifact.bytes) };
+  } catch (error) {
+    log.warn(
+      { version: artifact.version, error: describeError(error) },
+      "live model not measured on the holdout",
+    );
+    return null;
   }
 }

@@ -35,6 +35,12 @@ export interface TrainingInput {
   model?: Omit<HybridOptions, "seed" | "onStage">;
   /** reports each training stage and a fraction done */
   onProgress?: (stage: string, fraction: number) => void;
+  /**
+   * The model serving now, measured on the same holdout checkouts as the new one: a comparison
+   * with its own holdout figure, taken on older orders, would hold a shop whose tastes moved to a
+   * standard no model can meet on its newest orders.
+   */
+  champion?: Engine;
 }
 
 export interface HoldoutMetrics {
@@ -50,6 +56,8 @@ export interface TrainResult {
   engine: Engine;
   /** measured on the most recent orders by a model fitted on the orders before them */
   holdout: HoldoutMetrics;
+  /** the champion's metrics on the same holdout checkouts; null without a champion or a holdout */
+  championHoldout: HoldoutMetrics | null;
   /** the chosen hyperparameters and signal weights, for the model registry */
   params: Record<string, unknown>;
   window: { from: string | null; to: string | null; orders: number; products: number; customers: number };
@@ -78,10 +86,12 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
     onStage: (stage) => progress(stage, 0.1),
   });
   let holdout: HoldoutMetrics = { queries: 0, ndcg: 0, ndcgStdErr: 0, hitRate: 0, recall: 0 };
+  let championHoldout: HoldoutMetrics | null = null;
   if (queries.length >= MIN_HOLDOUT_QUERIES) {
     await model.fit(train);
     progress("measuring on the most recent orders", 0.6);
-    holdout = await measure(model, train, queries);
+    holdout = measureEngine(await servedOver(model, train), train, queries);
+    if (input.champion) championHoldout = measureEngine(input.champion, train, queries);
     progress("fitting on all orders", 0.7);
     await model.refit(data);
   } else {
@@ -98,6 +108,7 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
       titles: data.catalog.productTitles,
     }),
     holdout,
+    championHoldout,
     params: { ...model.params, seed, holdoutFraction: input.holdoutFraction ?? 0.1 },
     window: {
       from: dates ? new Date(data.orderTime.reduce((a, b) => Math.min(a, b))).toISOString() : null,
@@ -119,18 +130,18 @@ function contentOf(product: CatalogProduct) {
   };
 }
 
-/** The holdout through the engine's own recommend(), as checkouts are served (the one evaluator). */
-async function measure(
-  model: HybridRecommender,
-  train: Dataset,
-  queries: EvalQuery[],
-): Promise<HoldoutMetrics> {
-  const engine = await servedEngine({
+/** The engine a fitted model serves, encoded and decoded as a shop gets it. */
+function servedOver(model: HybridRecommender, train: Dataset): Promise<Engine> {
+  return servedEngine({
     params: model.params,
     arrays: model.state(),
     productIds: train.catalog.productIds,
     titles: train.catalog.productTitles,
   });
+}
+
+/** The holdout through an engine's own recommend(), as checkouts are served (the one evaluator). */
+function measureEngine(engine: Engine, train: Dataset, queries: EvalQuery[]): HoldoutMetrics {
   const metrics = measureRanking(queries, rankThroughEngine(engine, train), {
     k: 10,
     catalogSize: numProducts(train),

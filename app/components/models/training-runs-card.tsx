@@ -16,6 +16,7 @@ const REASON_TEXT: Record<string, string> = {
   manual: "by hand",
   outdated: "to replace a model this release cannot read",
   redaction: "to forget an erased customer",
+  health: "after the health check found the model slipping",
 };
 
 export function TrainingRunsCard({ runs }: { runs: ModelOverview["runs"] }) {

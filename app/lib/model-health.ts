@@ -1,0 +1,61 @@
+import type { ModelHealth } from "~ml";
+
+export type HealthAlertKind = "decay" | "unknown-products" | "category-shift";
+
+export interface HealthAlert {
+  kind: HealthAlertKind;
+  /** what the merchant reads on Home and the Models page */
+  message: string;
+}
+
+/** recent checkouts below this measure too little to call a decay */
+export const MIN_HEALTH_QUERIES = 50;
+/** recent orders below this say too little about drift */
+export const MIN_HEALTH_ORDERS = 50;
+/** a drop of NDCG@10 below this share of the holdout figure is a decay, once it is beyond noise */
+export const DECAY_RATIO = 0.85;
+/** share of recent orders with a product the model does not know */
+export const UNKNOWN_SHARE_ALERT = 0.25;
+/** the population stability index's usual bar for a major shift */
+export const CATEGORY_PSI_ALERT = 0.25;
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+/**
+ * What a health check tells the merchant. A decay needs both a drop below DECAY_RATIO of the
+ * holdout figure and a gap beyond two standard errors of the two measurements, as a promotion is
+ * judged: a few dozen checkouts scatter by more than the drop alone. Drift needs enough recent
+ * orders to be more than a few odd ones.
+ */
+export function healthAlerts(
+  health: ModelHealth,
+  holdout: { ndcg: number; ndcgStdErr: number } | null,
+): HealthAlert[] {
+  const alerts: HealthAlert[] = [];
+  if (holdout && health.ndcg !== null && health.queries >= MIN_HEALTH_QUERIES) {
+    const noise = 2 * Math.hypot(holdout.ndcgStdErr, health.ndcgStdErr ?? 0);
+    if (health.ndcg < DECAY_RATIO * holdout.ndcg && holdout.ndcg - health.ndcg > noise) {
+      alerts.push({
+        kind: "decay",
+        message:
+          `The live model ranks recent checkouts worse than when it went live: NDCG@10 ` +
+          `${health.ndcg.toFixed(3)} on ${health.queries} checkouts since its data, against ` +
+          `${holdout.ndcg.toFixed(3)} at promotion (${percent(health.ndcg / holdout.ndcg - 1)}).`,
+      });
+    }
+  }
+  if (health.recentOrders < MIN_HEALTH_ORDERS) return alerts;
+  if (health.unknownShare !== null && health.unknownShare >= UNKNOWN_SHARE_ALERT) {
+    alerts.push({
+      kind: "unknown-products",
+      message: `${percent(health.unknownShare)} of the ${health.recentOrders} orders since the model's data hold products it has never seen.`,
+    });
+  }
+  if (health.categoryPsi !== null && health.categoryPsi >= CATEGORY_PSI_ALERT) {
+    alerts.push({
+      kind: "category-shift",
+      message: `What shoppers buy has shifted across product types since the model's data (stability index ${health.categoryPsi.toFixed(2)}, above ${CATEGORY_PSI_ALERT}).`,
+    });
+  }
+  return alerts;
+}

@@ -1,0 +1,116 @@
+import pino from "pino";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
+import { checkModelHealth } from "~/services/check-model-health.server";
+import { importOrderCsv } from "~/services/import-order-csv.server";
+import { trainingJobId } from "~/services/request-training.server";
+import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { generateSyntheticShop, SYNTHETIC_CSV_HEADER } from "~ml";
+import { isolateIntegration } from "../helpers/integration";
+import { trainLiveModel } from "../helpers/models";
+
+isolateIntegration();
+
+const log = pino({ level: "silent" });
+const SHOP = { products: 60, customers: 300 } as const;
+
+/**
+ * Orders of another synthetic shop's tastes on the same product ids (its pairs, bundles and
+ * favourites differ), placed after `start`; one line in four is a product the shop never sold before.
+ */
+function shiftedOrdersCsv(start: Date, orders: number): string[] {
+  const shifted = generateSyntheticShop({
+    ...SHOP,
+    seed: 9,
+    orders,
+    start: start.toISOString().slice(0, 10),
+    days: 30,
+  });
+  const lines = [SYNTHETIC_CSV_HEADER];
+  let n = 0;
+  for (const order of shifted.orders()) {
+    for (const line of order.lines) {
+      const productId = n++ % 4 === 0 ? `9${line.productId}` : line.productId;
+      lines.push(
+        `shift-${order.id},${order.customerId ?? ""},${productId},${line.quantity},${line.unitPrice.toFixed(2)},${order.orderedAt},,`,
+      );
+    }
+  }
+  return lines.map((line) => `${line}\n`);
+}
+
+describe("the model health check", () => {
+  let shopId: string;
+
+  beforeAll(async () => {
+    await seedDemoShop(db(), {
+      seed: 3,
+      synthetic: { ...SHOP, orders: 1_500, days: 120 },
+      scopes: "read_orders",
+    });
+    shopId = (await db().shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP } })).id;
+    await trainLiveModel(DEMO_SHOP);
+  }, 120_000);
+
+  it("records a quiet check while no order came since the model's data", async () => {
+    const outcome = await checkModelHealth(db(), { shopDomain: DEMO_SHOP, log });
+    expect(outcome).toEqual({ status: "checked", version: 1, alerts: [], retrainRequested: false });
+    const [check] = await db().modelHealthCheck.findMany({ where: { shopId } });
+    expect(check).toMatchObject({
+      version: 1,
+      recentOrders: 0,
+      queries: 0,
+      ndcg: null,
+      retrainRequested: false,
+    });
+    expect(check!.holdoutNdcg).toBeGreaterThan(0.1);
+  });
+
+  it("sees the decay and the drift when tastes shift, asks for a training, and the retrained model recovers", async () => {
+    const v1 = await db().modelVersion.findFirstOrThrow({ where: { shopId, version: 1 } });
+    const imported = await importOrderCsv(db(), {
+      shopDomain: DEMO_SHOP,
+      csv: shiftedOrdersCsv(new Date(v1.dataTo!.getTime() + 86_400_000), 1_000),
+    });
+    expect(imported.orders).toBe(1_000);
+    // The import asked for a training of its own; as if it had run, only the check may ask now.
+    await queue("train").drain();
+
+    const outcome = await checkModelHealth(db(), { shopDomain: DEMO_SHOP, log });
+    expect(outcome.status).toBe("checked");
+    if (outcome.status !== "checked") return;
+    expect(outcome.alerts.map((alert) => alert.kind)).toEqual(
+      expect.arrayContaining(["decay", "unknown-products"]),
+    );
+    expect(outcome.retrainRequested).toBe(true);
+    const job = await queue("train").getJob(trainingJobId(DEMO_SHOP));
+    expect(job?.data).toEqual({ shopDomain: DEMO_SHOP, reason: "health" });
+
+    const check = await db().modelHealthCheck.findFirstOrThrow({
+      where: { shopId },
+      orderBy: { checkedAt: "desc" },
+    });
+    expect(check.recentOrders).toBe(1_000);
+    expect(check.unknownShare).toBeGreaterThan(0.5);
+    const before = check.holdoutNdcg!;
+    const after = check.ndcg!;
+    expect(after).toBeLessThan(0.85 * before);
+
+    // The training the check asked for, run here as the worker would.
+    expect(await trainLiveModel(DEMO_SHOP)).toBe(2);
+    const v2 = await db().modelVersion.findFirstOrThrow({ where: { shopId, version: 2 } });
+    const retrained = (v2.metrics as { ndcg: number }).ndcg;
+    // Judged against v1 on the same newest checkouts, not against v1's figure from older orders.
+    expect(v2.decisionNote).toMatch(
+      /^Promoted: .* but above its [\d.]+ ± [\d.]+ on the same checkouts .*: the shop's orders changed\.$/,
+    );
+    const v1Same = Number(/above its ([\d.]+)/.exec(v2.decisionNote!)![1]);
+    expect(retrained).toBeGreaterThan(1.3 * v1Same);
+    expect(retrained).toBeGreaterThan(1.3 * after);
+    console.info(
+      `drift run: NDCG@10 ${before.toFixed(3)} before the shift, ${after.toFixed(3)} after it, ` +
+        `${retrained.toFixed(3)} after the retraining (v1 on its holdout: ${v1Same.toFixed(3)})`,
+    );
+  });
+});
