@@ -1,11 +1,26 @@
+import { z } from "zod";
 import type { ModelHealth } from "~ml";
 
-export type HealthAlertKind = "decay" | "unknown-products" | "category-shift";
-
-export interface HealthAlert {
-  kind: HealthAlertKind;
+export const HealthAlertSchema = z.object({
+  kind: z.enum(["decay", "unknown-products", "category-shift"]),
   /** what the merchant reads on Home and the Models page */
-  message: string;
+  message: z.string().max(500),
+});
+export type HealthAlert = z.infer<typeof HealthAlertSchema>;
+export type HealthAlertKind = HealthAlert["kind"];
+
+/** A recorded check as the admin pages show it. */
+export interface HealthCheckView {
+  checkedAt: Date;
+  version: number;
+  recentOrders: number;
+  queries: number;
+  ndcg: number | null;
+  holdoutNdcg: number | null;
+  unknownShare: number | null;
+  categoryPsi: number | null;
+  alerts: HealthAlert[];
+  retrainRequested: boolean;
 }
 
 /** recent checkouts below this measure too little to call a decay */

@@ -1,5 +1,5 @@
 import type { Db, Prisma, Tx } from "~/db.server";
-import type { HealthAlert } from "~/lib/model-health";
+import { type HealthAlert, HealthAlertSchema, type HealthCheckView } from "~/lib/model-health";
 
 export interface NewHealthCheck {
   shopId: string;
@@ -30,11 +30,20 @@ export async function insertHealthCheck(tx: Tx | Db, check: NewHealthCheck) {
   return stored;
 }
 
-/** The shop's latest checks, newest first. */
-export async function latestHealthChecks(tx: Tx | Db, { shopId, limit }: { shopId: string; limit: number }) {
-  return tx.modelHealthCheck.findMany({
-    where: { shopId },
-    orderBy: { checkedAt: "desc" },
-    take: limit,
-  });
+/** The shop's latest check, its alerts validated as read (an unreadable list reads as none). */
+export async function latestHealthCheck(tx: Tx | Db, shopId: string): Promise<HealthCheckView | null> {
+  const check = await tx.modelHealthCheck.findFirst({ where: { shopId }, orderBy: { checkedAt: "desc" } });
+  if (!check) return null;
+  return {
+    checkedAt: check.checkedAt,
+    version: check.version,
+    recentOrders: check.recentOrders,
+    queries: check.queries,
+    ndcg: check.ndcg,
+    holdoutNdcg: check.holdoutNdcg,
+    unknownShare: check.unknownShare,
+    categoryPsi: check.categoryPsi,
+    alerts: HealthAlertSchema.array().safeParse(check.alerts).data ?? [],
+    retrainRequested: check.retrainRequested,
+  };
 }

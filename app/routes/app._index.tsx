@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Divider, Link, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Divider, Link, Text } from "@shopify/polaris";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { useEmbeddedHref } from "~/components/embedded";
 import { HomeAside } from "~/components/home/home-aside";
@@ -35,6 +35,22 @@ export default function Home() {
     >
       <PageColumns aside={<HomeAside summary={summary} />}>
         <PausedArmsBanner arms={overview.pausedArms} settingsUrl={href("/app/settings")} />
+        {overview.healthAlert ? (
+          <Banner
+            tone="warning"
+            title="The live model is slipping"
+            action={{ content: "See model health", url: href("/app/models") }}
+          >
+            <BlockStack gap="100">
+              {overview.healthAlert.alerts.map((alert) => (
+                <Text as="p" key={alert.kind}>
+                  {alert.message}
+                </Text>
+              ))}
+              {overview.healthAlert.retrainRequested ? <Text as="p">A retraining was requested.</Text> : null}
+            </BlockStack>
+          </Banner>
+        ) : null}
         <SectionCard title="Set up" gap="100">
           <ImportStep
             run={status.import}

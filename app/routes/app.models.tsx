@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AdminPage, PageColumns } from "~/components/admin-page";
 import { ModelQuality } from "~/components/model-quality";
 import { type ModelActionResult, stillTrue } from "~/components/models/action-result";
+import { HealthCard } from "~/components/models/health-card";
 import { RestoreModal } from "~/components/models/restore-modal";
 import { TrainingRunsCard } from "~/components/models/training-runs-card";
 import { VersionsCard } from "~/components/models/versions-card";
@@ -122,6 +123,7 @@ export default function Models() {
             </Text>
           )}
         </SectionCard>
+        <HealthCard health={data.health} />
         <VersionsCard
           versions={data.versions}
           busy={submitting}

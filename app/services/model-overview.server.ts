@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { HoldoutMetricsSchema } from "~/lib/model-promotion";
+import { latestHealthCheck } from "~/models/model-health-checks.server";
 import { listVersions } from "~/models/model-versions.server";
 import { findShop } from "~/models/shops.server";
 import { firstVersionWithoutErased, latestTrainingRuns } from "~/models/training-runs.server";
@@ -10,16 +11,17 @@ const RUNS_SHOWN = 10;
 /**
  * The models page: every version with its holdout metrics, data window and decision, whether it can
  * be restored (its artifact is still kept and it holds no customer erased since), the latest
- * training attempts, and any training under way. The live model is read from the version list
+ * training attempts, any training under way, and the latest health check of the live model. The live model is read from the version list
  * itself, so the page's "Live" badge and its live model card cannot disagree.
  */
 export async function getModelOverview(database: Db, shopDomain: string) {
   const shop = await findShop(database, shopDomain);
-  const [versions, runs, status, firstClean] = await Promise.all([
+  const [versions, runs, status, firstClean, health] = await Promise.all([
     shop ? listVersions(database, shop.id) : [],
     shop ? latestTrainingRuns(database, { shopId: shop.id, take: RUNS_SHOWN }) : [],
     getSetupStatus(database, shopDomain),
     shop ? firstVersionWithoutErased(database, shop.id) : 1,
+    shop ? latestHealthCheck(database, shop.id) : null,
   ]);
   // Versions that may hold a customer erased since are never offered (see restoreVersion).
   const holdsErased = (version: number) => firstClean === null || version < firstClean;
@@ -67,5 +69,7 @@ export async function getModelOverview(database: Db, shopDomain: string) {
       finishedAt: run.finishedAt,
     })),
     status: { ...status, liveModel },
+    /** the latest nightly check of the live model, null before the first */
+    health,
   };
 }

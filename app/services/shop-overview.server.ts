@@ -1,5 +1,7 @@
 import type { Db } from "~/db.server";
+import type { HealthCheckView } from "~/lib/model-health";
 import type { PausedArm } from "~/models/experiment-outcomes.server";
+import { latestHealthCheck } from "~/models/model-health-checks.server";
 import { findShop, offersFirstRequestedAt, shopDataSummary } from "~/models/shops.server";
 import { currentPausedArms } from "./experiment-report.server";
 import { getSetupStatus, type SetupStatus } from "./setup-status.server";
@@ -17,17 +19,31 @@ export interface ShopOverview {
   offersFirstRequestedAt: Date | null;
   /** experiment arms the checkout-completion guardrail paused */
   pausedArms: PausedArm[];
+  /** the latest health check of the live model, when it found the model slipping */
+  healthAlert: HealthCheckView | null;
 }
 
 /** What the admin home page shows: the shop's data, its setup (import, training, live model) and next steps. */
 export async function getShopOverview(database: Db, shopDomain: string): Promise<ShopOverview> {
   const storeHandle = shopDomain.replace(/\.myshopify\.com$/, "");
   const shop = await findShop(database, shopDomain);
-  const [summary, status, firstRequest, pausedArms] = await Promise.all([
+  const [summary, status, firstRequest, pausedArms, health] = await Promise.all([
     shop ? shopDataSummary(database, shop.id) : null,
     getSetupStatus(database, shopDomain),
     shop ? offersFirstRequestedAt(database, shop.id) : null,
     currentPausedArms(database, shopDomain),
+    shop ? latestHealthCheck(database, shop.id) : null,
   ]);
-  return { shopDomain, storeHandle, summary, status, offersFirstRequestedAt: firstRequest, pausedArms };
+  // Only about the model serving now: a version trained since the check answers it.
+  const healthAlert =
+    health && health.alerts.length > 0 && health.version === status.liveModel?.version ? health : null;
+  return {
+    shopDomain,
+    storeHandle,
+    summary,
+    status,
+    offersFirstRequestedAt: firstRequest,
+    pausedArms,
+    healthAlert,
+  };
 }

@@ -2,17 +2,27 @@ import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
+import { loader as homeLoader } from "~/routes/app._index";
+import { loader as modelsLoader } from "~/routes/app.models";
 import { checkModelHealth } from "~/services/check-model-health.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { generateSyntheticShop, SYNTHETIC_CSV_HEADER } from "~ml";
+import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
+import { callRoute } from "../helpers/routes";
 
 isolateIntegration();
 
 const log = pino({ level: "silent" });
+
+async function page(loader: Parameters<typeof callRoute>[0], path: string) {
+  const response = await callRoute(loader, await adminRequest(path, { shop: DEMO_SHOP }));
+  expect(response.status).toBe(200);
+  return response.json();
+}
 const SHOP = { products: 60, customers: 300 } as const;
 
 /**
@@ -93,6 +103,12 @@ describe("the model health check", () => {
     });
     expect(check.recentOrders).toBe(1_000);
     expect(check.unknownShare).toBeGreaterThan(0.5);
+    // The merchant sees it on Home and the Models page, with the numbers.
+    const home = await page(homeLoader, "/app");
+    expect(home.healthAlert.alerts.map((alert: { kind: string }) => alert.kind)).toContain("decay");
+    expect(home.healthAlert.alerts[0].message).toMatch(/^The live model ranks recent checkouts worse/);
+    const models = await page(modelsLoader, "/app/models");
+    expect(models.health).toMatchObject({ version: 1, recentOrders: 1_000, retrainRequested: true });
     const before = check.holdoutNdcg!;
     const after = check.ndcg!;
     expect(after).toBeLessThan(0.85 * before);
@@ -101,6 +117,8 @@ describe("the model health check", () => {
     expect(await trainLiveModel(DEMO_SHOP)).toBe(2);
     const v2 = await db().modelVersion.findFirstOrThrow({ where: { shopId, version: 2 } });
     const retrained = (v2.metrics as { ndcg: number }).ndcg;
+    // The alert was about v1: with v2 live, Home no longer raises it.
+    expect((await page(homeLoader, "/app")).healthAlert).toBeNull();
     // Judged against v1 on the same newest checkouts, not against v1's figure from older orders.
     expect(v2.decisionNote).toMatch(
       /^Promoted: .* but above its [\d.]+ ± [\d.]+ on the same checkouts .*: the shop's orders changed\.$/,
