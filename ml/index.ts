@@ -87,6 +87,7 @@ export {
   type Verdict,
   type VerdictStatus,
 } from "./policy/experiment-verdict";
+export { type OnlineRegression, onlineRegression } from "./policy/online-regression";
 export {
   type Engine,
   type EngineOffer,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ModelHealth } from "~ml";
 
 export const HealthAlertSchema = z.object({
-  kind: z.enum(["decay", "unknown-products", "category-shift"]),
+  kind: z.enum(["decay", "unknown-products", "category-shift", "take-rate", "click-rate", "rolled-back"]),
   /** what the merchant reads on Home and the Models page */
   message: z.string().max(500),
 });

@@ -52,7 +52,7 @@ export async function latestVersion(tx: Tx | Db, shopId: string): Promise<number
 export async function findLiveVersion(tx: Tx | Db, shopId: string) {
   return tx.modelVersion.findFirst({
     where: { shopId, status: "live" },
-    select: { id: true, version: true, metrics: true },
+    select: { id: true, version: true, metrics: true, decisionNote: true },
   });
 }
 
@@ -185,4 +185,25 @@ export async function shopsWithLiveModel(tx: Tx | Db): Promise<string[]> {
     orderBy: { domain: "asc" },
   });
   return rows.map((row) => row.domain);
+}
+
+/**
+ * The version that was live before `version` and could serve again: promoted once, retired since,
+ * its artifact kept, the latest such below it. Null when there is none.
+ */
+export async function previousLiveVersion(
+  tx: Tx | Db,
+  { shopId, version }: { shopId: string; version: number },
+) {
+  return tx.modelVersion.findFirst({
+    where: {
+      shopId,
+      version: { lt: version },
+      status: "retired",
+      promotedAt: { not: null },
+      artifactLocation: { not: null },
+    },
+    orderBy: { version: "desc" },
+    select: { id: true, version: true, decisionNote: true },
+  });
 }

@@ -166,3 +166,18 @@ export async function levelOutcomes(
     WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
     GROUP BY e."productId", e."discountPercent"`;
 }
+
+/** Offers shown, clicked and added of one model version, of events that occurred in [since, until). */
+export async function versionOutcomes(
+  tx: Tx | Db,
+  { shopId, version, since, until }: { shopId: string; version: number; since: Date; until: Date },
+): Promise<{ impressions: number; clicks: number; adds: number }> {
+  const [row] = await tx.$queryRaw<Array<{ impressions: number; clicks: number; adds: number }>>`
+    SELECT count(*) FILTER (WHERE type = 'impression')::int AS impressions,
+      count(*) FILTER (WHERE type = 'click')::int AS clicks,
+      count(*) FILTER (WHERE type = 'add')::int AS adds
+    FROM "OfferEvent"
+    WHERE "shopId" = ${shopId}::uuid AND "modelVersion" = ${version}
+      AND "occurredAt" >= ${since} AND "occurredAt" < ${until}`;
+  return row ?? { impressions: 0, clicks: 0, adds: 0 };
+}

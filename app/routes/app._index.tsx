@@ -38,7 +38,11 @@ export default function Home() {
         {overview.healthAlert ? (
           <Banner
             tone="warning"
-            title="The live model is slipping"
+            title={
+              overview.healthAlert.alerts.some((alert) => alert.kind === "rolled-back")
+                ? "A model was rolled back"
+                : "The live model is slipping"
+            }
             action={{ content: "See model health", url: href("/app/models") }}
           >
             <BlockStack gap="100">

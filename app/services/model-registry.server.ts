@@ -11,6 +11,7 @@ import {
   listVersions,
   lockShopModels,
   makeLive,
+  previousLiveVersion,
   pruneArtifacts,
   reject,
   retire,
@@ -165,6 +166,40 @@ export async function restoreVersion(
     return { version, status: "live" as const, changed: true };
   });
   if (restored.changed) await announceServingChange(shopDomain);
+  return restored;
+}
+
+/**
+ * Puts back the version live before `from`, because `from` did worse with shoppers (`reason`), and
+ * records why in both versions' notes. Nothing happens (null) when `from` is no longer live, or no
+ * earlier version can serve again: none kept, or every one trained before a customer was erased.
+ */
+export async function rollBackVersion(
+  database: Db,
+  { shopDomain, from, reason }: { shopDomain: string; from: number; reason: string },
+): Promise<{ version: number } | null> {
+  const shop = await requireShop(database, shopDomain);
+  const restored = await database.$transaction(async (tx) => {
+    await lockShopModels(tx, shop.id);
+    const live = await findLiveVersion(tx, shop.id);
+    if (live?.version !== from) return null;
+    const target = await previousLiveVersion(tx, { shopId: shop.id, version: from });
+    const first = await firstVersionWithoutErased(tx, shop.id);
+    if (!target || first === null || target.version < first) return null;
+    await makeLive(tx, {
+      shopId: shop.id,
+      id: target.id,
+      note: `Restored automatically, replacing v${from}: ${reason} Earlier: ${target.decisionNote ?? "no note"}`,
+    });
+    await tx.modelVersion.update({
+      where: { id: live.id },
+      data: {
+        decisionNote: `Rolled back automatically to v${target.version}: ${reason} Earlier: ${live.decisionNote ?? "no note"}`,
+      },
+    });
+    return { version: target.version };
+  });
+  if (restored) await announceServingChange(shopDomain);
   return restored;
 }
 

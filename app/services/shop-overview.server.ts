@@ -34,9 +34,10 @@ export async function getShopOverview(database: Db, shopDomain: string): Promise
     currentPausedArms(database, shopDomain),
     shop ? latestHealthCheck(database, shop.id) : null,
   ]);
-  // Only about the model serving now: a version trained since the check answers it.
-  const healthAlert =
-    health && health.alerts.length > 0 && health.version === status.liveModel?.version ? health : null;
+  // About the model serving now (a version trained since the check answers it), or a rollback.
+  const current =
+    health?.version === status.liveModel?.version || health?.alerts.some((a) => a.kind === "rolled-back");
+  const healthAlert = health && health.alerts.length > 0 && current ? health : null;
   return {
     shopDomain,
     storeHandle,

@@ -131,4 +131,53 @@ describe("the model health check", () => {
         `${retrained.toFixed(3)} after the retraining (v1 on its holdout: ${v1Same.toFixed(3)})`,
     );
   });
+
+  it("rolls back a newly promoted version whose take rate falls below its predecessor's, and not on noise", async () => {
+    const day = 86_400_000;
+    const promotedAt = new Date(Date.now() - 7 * day);
+    await db().modelVersion.update({
+      where: { shopId_version: { shopId, version: 2 } },
+      data: { promotedAt },
+    });
+    // The same shop's traffic on either side of the promotion: 2,000 offers shown each.
+    const shown = async (version: number, from: number, adds: number, tag: string) => {
+      const events = Array.from({ length: 2_000 }, (_, i) => {
+        const base = {
+          shopId,
+          offerId: `${tag}-${i}`,
+          productId: "1",
+          modelVersion: version,
+          surface: "checkout",
+          occurredAt: new Date(from + (i * 7 * day) / 2_000),
+        };
+        return i < adds
+          ? [
+              { ...base, type: "impression" },
+              { ...base, type: "add" },
+            ]
+          : [{ ...base, type: "impression" }];
+      }).flat();
+      await db().offerEvent.createMany({ data: events });
+    };
+    await shown(1, promotedAt.getTime() - 7 * day, 200, "before");
+    await shown(2, promotedAt.getTime(), 190, "after");
+    const steady = await checkModelHealth(db(), { shopDomain: DEMO_SHOP, log });
+    expect(steady).toMatchObject({ status: "checked", version: 2 });
+    expect((await db().modelVersion.findFirstOrThrow({ where: { shopId, status: "live" } })).version).toBe(2);
+
+    await db().offerEvent.deleteMany({ where: { shopId, modelVersion: 2 } });
+    await shown(2, promotedAt.getTime(), 60, "worse");
+    const outcome = await checkModelHealth(db(), { shopDomain: DEMO_SHOP, log });
+    expect(outcome).toMatchObject({ status: "checked", version: 2, retrainRequested: false });
+    const versions = await db().modelVersion.findMany({ where: { shopId }, orderBy: { version: "asc" } });
+    expect(versions.map((v) => v.status)).toEqual(["live", "retired"]);
+    expect(versions[1]!.decisionNote).toMatch(
+      /^Rolled back automatically to v1: The take rate fell: 3\.0% of 2,000 offers shown \(v2 since its promotion\) against 10\.0% of 2,000 \(v1 just before it\); one-sided p = /,
+    );
+    expect(versions[0]!.decisionNote).toMatch(/^Restored automatically, replacing v2: The take rate fell/);
+    const home = await page(homeLoader, "/app");
+    expect(home.healthAlert.alerts[0].message).toMatch(
+      /^Version 2 was rolled back to version 1\. The take rate fell/,
+    );
+  });
 });
