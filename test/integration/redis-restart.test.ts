@@ -55,6 +55,7 @@ describe("a worker running while Redis restarts empty", () => {
       "hourly-delivery-prune",
       "hourly-guardrails",
       "nightly-collection-sync",
+      "nightly-health-checks",
       "nightly-training",
       "sweep",
     ]);
