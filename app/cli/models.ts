@@ -2,6 +2,7 @@ import "./local-secrets";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
+import { checkModelHealth } from "~/services/check-model-health.server";
 import { listModelVersions, restoreVersion } from "~/services/model-registry.server";
 import { requestTraining } from "~/services/request-training.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
@@ -16,7 +17,10 @@ const USAGE = `Usage:
       with --queue, queue the training for a worker instead.
   npm run models -- --shop <shop>.myshopify.com restore <version>
       Make an earlier version live again; running servers switch at their next checkout.
-      A version trained before a customer was erased cannot be restored.`;
+      A version trained before a customer was erased cannot be restored.
+  npm run models -- --shop <shop>.myshopify.com health
+      Check the live model now as the nightly check does: its NDCG@10 on the orders since its data,
+      drift, and shoppers' take rates; records the check, and may ask for a training or roll back.`;
 
 async function main(): Promise<number> {
   const args = commandLine(USAGE, {
@@ -46,6 +50,8 @@ async function main(): Promise<number> {
       );
       return list(shop);
     }
+    case "health":
+      return health(shop);
     default:
       return fail(USAGE);
   }
@@ -67,6 +73,29 @@ async function train(shop: string): Promise<number> {
   );
   if (outcome.status === "skipped") return 0;
   return list(shop);
+}
+
+async function health(shop: string): Promise<number> {
+  const outcome = await checkModelHealth(db(), { shopDomain: shop, log: logger().child({ shop }) });
+  if (outcome.status === "skipped") {
+    console.log(`Not checked: ${outcome.note}`);
+    return 0;
+  }
+  const check = await db().modelHealthCheck.findFirst({
+    where: { shop: { domain: shop } },
+    orderBy: { checkedAt: "desc" },
+  });
+  const number = (value: number | null | undefined, digits: number) =>
+    value == null ? "-" : value.toFixed(digits);
+  console.log(
+    `v${outcome.version}: ${check?.recentOrders ?? 0} orders since its data, NDCG@10 ${number(check?.ndcg, 4)} ` +
+      `on ${check?.queries ?? 0} checkouts (${number(check?.holdoutNdcg, 4)} at promotion), ` +
+      `unknown products in ${number(check?.unknownShare == null ? null : check.unknownShare * 100, 1)}% of orders, ` +
+      `category stability index ${number(check?.categoryPsi, 3)}.`,
+  );
+  for (const alert of outcome.alerts) console.log(`  ${alert.kind}: ${alert.message}`);
+  if (outcome.retrainRequested) console.log("  A training was requested.");
+  return 0;
 }
 
 async function queueTraining(shop: string): Promise<number> {
