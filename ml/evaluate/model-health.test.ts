@@ -64,5 +64,8 @@ describe("measureModelHealth", () => {
     expect(drifted.ndcg!).toBeLessThan(0.7 * steady.ndcg!);
     expect(drifted.unknownShare!).toBeGreaterThan(0.3);
     expect(drifted.categoryPsi!).toBeGreaterThan(steady.categoryPsi! + 0.1);
+    // A shop whose products carry no category has no mix to compare.
+    const uncategorized = [...before, ...shifted].map((row) => ({ ...row, productCategory: "" }));
+    expect(measureModelHealth({ engine, rows: uncategorized, trainedUpTo }).categoryPsi).toBeNull();
   });
 });

@@ -1,5 +1,12 @@
 import type { OrderRow } from "../data/csv";
-import { buildDataset, numOrders, numProducts, orderProducts, selectOrders } from "../data/dataset";
+import {
+  buildDataset,
+  type Dataset,
+  numOrders,
+  numProducts,
+  orderProducts,
+  selectOrders,
+} from "../data/dataset";
 import { buildQueries } from "../data/split";
 import { type Engine, rankThroughEngine } from "../serve/engine";
 import { measureRanking } from "./evaluate";
@@ -15,7 +22,8 @@ export interface ModelHealth {
   ndcgStdErr: number | null;
   /** share of recent orders holding a product the model does not know; null without recent orders */
   unknownShare: number | null;
-  /** population stability index of recent orders' category mix against the training window's */
+  /** population stability index of recent orders' category mix against the training window's; null
+   * when no product has a category */
   categoryPsi: number | null;
 }
 
@@ -63,15 +71,21 @@ export function measureModelHealth({
     ndcg: measured?.overall.ndcg ?? null,
     ndcgStdErr: measured?.ndcgStdErr ?? null,
     unknownShare: after.length > 0 ? unknown / after.length : null,
-    categoryPsi:
-      after.length > 0 && before.length > 0
-        ? populationStability(categoryMix(data, before), categoryMix(data, after))
-        : null,
+    categoryPsi: categoryShift(data, before, after),
   };
 }
 
+/** The PSI of the two sets of orders' category mixes; null without orders or without any category. */
+function categoryShift(data: Dataset, before: readonly number[], after: readonly number[]): number | null {
+  if (before.length === 0 || after.length === 0) return null;
+  const [expected, actual] = [categoryMix(data, before), categoryMix(data, after)];
+  const named = (mix: Map<string, number>) => [...mix.keys()].some((category) => category !== "");
+  if (!named(expected) && !named(actual)) return null;
+  return populationStability(expected, actual);
+}
+
 /** Each category's share of the order lines of `orders` ("" for products without one). */
-function categoryMix(data: ReturnType<typeof buildDataset>, orders: readonly number[]): Map<string, number> {
+function categoryMix(data: Dataset, orders: readonly number[]): Map<string, number> {
   const counts = new Map<string, number>();
   let total = 0;
   for (const o of orders) {
