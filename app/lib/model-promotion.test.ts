@@ -60,6 +60,16 @@ describe("decidePromotion", () => {
         "promotion, but above its 0.1300 ± 0.0100 on the same checkouts by more than the noise (0.0283): the " +
         "shop's orders changed.",
     });
+    // Over the old figure, the same-checkout score is told too.
+    expect(
+      decidePromotion({
+        candidate: metrics(0.35, 0.01),
+        live: { version: 2, metrics: metrics(0.36, 0.01), onSameHoldout: metrics(0.33, 0.01) },
+      }).note,
+    ).toBe(
+      "Promoted: NDCG 0.3500 ± 0.0100 on 400 holdout checkouts vs live v2 0.3600 ± 0.0100; noise 2·√(seC²+seL²) = " +
+        "0.0283, floor 0.3317; live v2 on the same checkouts 0.3300 ± 0.0100.",
+    );
     // Broken data: the candidate only matches the live model on the same checkouts, both lost.
     const broken = decidePromotion({
       candidate: metrics(0.04, 0.008),

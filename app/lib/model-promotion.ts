@@ -47,11 +47,12 @@ export function decidePromotion({
   if (!live) return { promote: true, note: `${NO_LIVE_MODEL_NOTE} ${measured}.` };
   const noise = 2 * Math.hypot(candidate.ndcgStdErr, live.metrics.ndcgStdErr);
   const floor = live.metrics.ndcg - noise;
+  const same = live.onSameHoldout;
   const comparison =
     `${measured} vs live v${live.version} ${formatNdcg(live.metrics)}; ` +
-    `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}`;
+    `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}` +
+    (same ? `; live v${live.version} on the same checkouts ${formatNdcg(same)}` : "");
   if (candidate.ndcg >= floor) return { promote: true, note: `Promoted: ${comparison}.` };
-  const same = live.onSameHoldout;
   if (same) {
     const sameNoise = 2 * Math.hypot(candidate.ndcgStdErr, same.ndcgStdErr);
     if (candidate.ndcg > same.ndcg + sameNoise) {
