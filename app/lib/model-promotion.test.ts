@@ -47,39 +47,55 @@ describe("decidePromotion", () => {
     );
   });
 
-  it("promotes a candidate under the live figure that beats the live model on its own holdout beyond noise", () => {
-    // The shop's tastes moved: on the newest checkouts the live model does far worse than at promotion.
+  it("promotes a candidate under the live figure that beats the live model on checkouts it never saw", () => {
+    // The shop's tastes moved: on orders after its data the live model does far worse than at promotion.
     const moved = decidePromotion({
       candidate: metrics(0.26, 0.01),
-      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.13, 0.01) },
+      live: {
+        version: 1,
+        metrics: metrics(0.45, 0.01),
+        unseen: { candidate: metrics(0.26, 0.01), live: metrics(0.13, 0.01) },
+      },
     });
     expect(moved).toEqual({
       promote: true,
       note:
         "Promoted: NDCG 0.2600 ± 0.0100 on 400 holdout checkouts, under live v1's 0.4500 ± 0.0100 from its own " +
-        "promotion, but above its 0.1300 ± 0.0100 on the same checkouts by more than the noise (0.0283): the " +
-        "shop's orders changed.",
+        "promotion, but better on the 400 of them after live v1's data, 0.2600 ± 0.0100 vs its 0.1300 ± 0.0100, " +
+        "by more than the noise (0.0283): the shop's orders changed.",
     });
-    // Over the old figure, the same-checkout score is told too.
+    // Over the old figure, the unseen checkouts' scores are told too.
     expect(
       decidePromotion({
         candidate: metrics(0.35, 0.01),
-        live: { version: 2, metrics: metrics(0.36, 0.01), onSameHoldout: metrics(0.33, 0.01) },
+        live: {
+          version: 2,
+          metrics: metrics(0.36, 0.01),
+          unseen: { candidate: metrics(0.34, 0.02), live: metrics(0.33, 0.02) },
+        },
       }).note,
     ).toBe(
       "Promoted: NDCG 0.3500 ± 0.0100 on 400 holdout checkouts vs live v2 0.3600 ± 0.0100; noise 2·√(seC²+seL²) = " +
-        "0.0283, floor 0.3317; live v2 on the same checkouts 0.3300 ± 0.0100.",
+        "0.0283, floor 0.3317; on the 400 of them after live v2's data, 0.3400 ± 0.0200 vs its 0.3300 ± 0.0200.",
     );
-    // Broken data: the candidate only matches the live model on the same checkouts, both lost.
+    // Broken data: the candidate only matches the live model there, both lost.
     const broken = decidePromotion({
       candidate: metrics(0.04, 0.008),
-      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.041, 0.008) },
+      live: {
+        version: 1,
+        metrics: metrics(0.45, 0.01),
+        unseen: { candidate: metrics(0.04, 0.008), live: metrics(0.041, 0.008) },
+      },
     });
     expect(broken.promote).toBe(false);
     expect(broken.note).toMatch(/^Rejected, worse than the live model beyond noise/);
     const barely = decidePromotion({
       candidate: metrics(0.16, 0.01),
-      live: { version: 1, metrics: metrics(0.45, 0.01), onSameHoldout: metrics(0.14, 0.01) },
+      live: {
+        version: 1,
+        metrics: metrics(0.45, 0.01),
+        unseen: { candidate: metrics(0.16, 0.01), live: metrics(0.14, 0.01) },
+      },
     });
     expect(barely.promote).toBe(false);
   });

@@ -24,10 +24,10 @@ export interface PromotionDecision {
  * checkouts differ by that much by chance alone, so a stricter rule would keep stale models and a
  * looser one would let real regressions through. The live figure is the one from its own promotion,
  * on older orders; a shop whose tastes moved can keep every new model under it. So a candidate
- * under it still goes live when it beats the live model, measured on the candidate's own holdout
- * checkouts (`onSameHoldout`), by more than the noise: the world changed, not the training. A
- * candidate that merely matches it there (both lost, as on broken data) does not. A live model that
- * holds customers erased since is replaced whatever the numbers: it may no longer be served.
+ * under it still goes live when, on the holdout checkouts of orders the live model never saw
+ * (`unseen`), it beats the live model by more than the noise: the world changed, not the training.
+ * A candidate that merely matches it there (both lost, as on broken data) does not. A live model
+ * that holds customers erased since is replaced whatever the numbers: it may no longer be served.
  */
 export function decidePromotion({
   candidate,
@@ -37,8 +37,8 @@ export function decidePromotion({
   live: {
     version: number;
     metrics: HoldoutMetrics;
-    /** the live version measured on the candidate's holdout checkouts */
-    onSameHoldout?: HoldoutMetrics | null;
+    /** both models on the holdout checkouts of orders placed after the live model's data */
+    unseen?: { candidate: HoldoutMetrics; live: HoldoutMetrics } | null;
     holdsErased?: boolean;
   } | null;
 }): PromotionDecision {
@@ -47,21 +47,25 @@ export function decidePromotion({
   if (!live) return { promote: true, note: `${NO_LIVE_MODEL_NOTE} ${measured}.` };
   const noise = 2 * Math.hypot(candidate.ndcgStdErr, live.metrics.ndcgStdErr);
   const floor = live.metrics.ndcg - noise;
-  const same = live.onSameHoldout;
+  const unseen = live.unseen;
+  const onUnseen = unseen
+    ? `on the ${unseen.candidate.queries} of them after live v${live.version}'s data, ` +
+      `${formatNdcg(unseen.candidate)} vs its ${formatNdcg(unseen.live)}`
+    : "";
   const comparison =
     `${measured} vs live v${live.version} ${formatNdcg(live.metrics)}; ` +
     `noise 2·√(seC²+seL²) = ${noise.toFixed(4)}, floor ${floor.toFixed(4)}` +
-    (same ? `; live v${live.version} on the same checkouts ${formatNdcg(same)}` : "");
+    (unseen ? `; ${onUnseen}` : "");
   if (candidate.ndcg >= floor) return { promote: true, note: `Promoted: ${comparison}.` };
-  if (same) {
-    const sameNoise = 2 * Math.hypot(candidate.ndcgStdErr, same.ndcgStdErr);
-    if (candidate.ndcg > same.ndcg + sameNoise) {
+  if (unseen) {
+    const unseenNoise = 2 * Math.hypot(unseen.candidate.ndcgStdErr, unseen.live.ndcgStdErr);
+    if (unseen.candidate.ndcg > unseen.live.ndcg + unseenNoise) {
       return {
         promote: true,
         note:
           `Promoted: ${measured}, under live v${live.version}'s ${formatNdcg(live.metrics)} from its own ` +
-          `promotion, but above its ${formatNdcg(same)} on the same checkouts by more than the noise ` +
-          `(${sameNoise.toFixed(4)}): the shop's orders changed.`,
+          `promotion, but better ${onUnseen}, by more than the noise (${unseenNoise.toFixed(4)}): ` +
+          `the shop's orders changed.`,
       };
     }
   }

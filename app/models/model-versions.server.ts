@@ -143,7 +143,7 @@ export async function listVersions(tx: Tx | Db, shopId: string) {
 export async function loadLiveArtifact(tx: Tx | Db, shopId: string) {
   const live = await tx.modelVersion.findFirst({
     where: { shopId, status: "live" },
-    select: { id: true, version: true },
+    select: { id: true, version: true, dataTo: true },
   });
   if (!live) return null;
   // Models run to tens of MB: read in slices, not in one decode that would stall the server.
@@ -151,7 +151,7 @@ export async function loadLiveArtifact(tx: Tx | Db, shopId: string) {
     `SELECT bytes FROM "ModelArtifact" WHERE "modelVersionId" = $1::uuid`,
     live.id,
   );
-  return bytes ? { id: live.id, version: live.version, bytes } : null;
+  return bytes ? { id: live.id, version: live.version, dataTo: live.dataTo, bytes } : null;
 }
 
 /**

@@ -26,8 +26,11 @@ import { announceServingChange } from "~/serving/serving.server";
 
 export interface TrainedModel {
   metrics: HoldoutMetrics;
-  /** the live version as measured on the same holdout checkouts, when it could be */
-  champion?: { version: number; metrics: HoldoutMetrics } | null;
+  /**
+   * The candidate and the live version measured on the holdout checkouts of orders placed after the
+   * live version's data, when there were enough of them
+   */
+  challenge?: { version: number; candidate: HoldoutMetrics; champion: HoldoutMetrics } | null;
   params: Record<string, unknown>;
   window: { from: Date | null; to: Date | null; orders: number; products: number; customers: number };
   trainSeconds: number;
@@ -78,14 +81,19 @@ export async function registerModel(
       });
       const live = await findLiveVersion(tx, shopId);
       // The live version as measured on the candidate's holdout, when it is still the live one.
-      const same = model.champion && model.champion.version === live?.version ? model.champion.metrics : null;
+      const fresh = model.challenge && model.challenge.version === live?.version ? model.challenge : null;
       const decision = decidePromotion({
         candidate: metrics,
         live: live
           ? {
               version: live.version,
               metrics: HoldoutMetricsSchema.parse(live.metrics),
-              onSameHoldout: same ? HoldoutMetricsSchema.parse(same) : null,
+              unseen: fresh
+                ? {
+                    candidate: HoldoutMetricsSchema.parse(fresh.candidate),
+                    live: HoldoutMetricsSchema.parse(fresh.champion),
+                  }
+                : null,
               holdsErased: redactions.length > 0,
             }
           : null,

@@ -122,7 +122,7 @@ export async function trainShopModel(
       rows: data.rows,
       products,
       seed: TRAINING_SEED,
-      champion: champion?.engine,
+      champion: champion ?? undefined,
       onProgress: (step) => void report({ stage: "training", orders: data.orders, step }),
     });
 
@@ -142,10 +142,7 @@ export async function trainShopModel(
       redactions,
       model: {
         metrics: result.holdout,
-        champion:
-          champion && result.championHoldout
-            ? { version: champion.version, metrics: result.championHoldout }
-            : null,
+        challenge: champion && result.challenge ? { version: champion.version, ...result.challenge } : null,
         params: result.params,
         window: {
           ...result.window,
@@ -192,11 +189,15 @@ async function liveChampion(
   database: Db,
   shopId: string,
   log: Logger,
-): Promise<{ version: number; engine: Engine } | null> {
+): Promise<{ version: number; engine: Engine; trainedUpTo: number } | null> {
   const artifact = await loadLiveArtifact(database, shopId);
-  if (!artifact) return null;
+  if (!artifact?.dataTo) return null;
   try {
-    return { version: artifact.version, engine: await decodeEngine(artifact.bytes) };
+    return {
+      version: artifact.version,
+      engine: await decodeEngine(artifact.bytes),
+      trainedUpTo: artifact.dataTo.getTime(),
+    };
   } catch (error) {
     log.warn(
       { version: artifact.version, error: describeError(error) },

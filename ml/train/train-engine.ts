@@ -36,11 +36,18 @@ export interface TrainingInput {
   /** reports each training stage and a fraction done */
   onProgress?: (stage: string, fraction: number) => void;
   /**
-   * The model serving now, measured on the same holdout checkouts as the new one: a comparison
-   * with its own holdout figure, taken on older orders, would hold a shop whose tastes moved to a
-   * standard no model can meet on its newest orders.
+   * The model serving now and the time of its last training order (epoch ms). Both models are
+   * measured on the holdout checkouts of orders placed after that time, which the champion never
+   * saw: a comparison with its own holdout figure, taken on older orders, would hold a shop whose
+   * tastes moved to a standard no model can meet on its newest orders.
    */
-  champion?: Engine;
+  champion?: { engine: Engine; trainedUpTo: number };
+}
+
+/** Both models on the holdout checkouts of the orders placed after the champion's data. */
+export interface Challenge {
+  candidate: HoldoutMetrics;
+  champion: HoldoutMetrics;
 }
 
 export interface HoldoutMetrics {
@@ -56,8 +63,8 @@ export interface TrainResult {
   engine: Engine;
   /** measured on the most recent orders by a model fitted on the orders before them */
   holdout: HoldoutMetrics;
-  /** the champion's metrics on the same holdout checkouts; null without a champion or a holdout */
-  championHoldout: HoldoutMetrics | null;
+  /** null without a champion, or with too few holdout checkouts after its data */
+  challenge: Challenge | null;
   /** the chosen hyperparameters and signal weights, for the model registry */
   params: Record<string, unknown>;
   window: { from: string | null; to: string | null; orders: number; products: number; customers: number };
@@ -86,12 +93,23 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
     onStage: (stage) => progress(stage, 0.1),
   });
   let holdout: HoldoutMetrics = { queries: 0, ndcg: 0, ndcgStdErr: 0, hitRate: 0, recall: 0 };
-  let championHoldout: HoldoutMetrics | null = null;
+  let challenge: Challenge | null = null;
   if (queries.length >= MIN_HOLDOUT_QUERIES) {
     await model.fit(train);
     progress("measuring on the most recent orders", 0.6);
-    holdout = measureEngine(await servedOver(model, train), train, queries);
-    if (input.champion) championHoldout = measureEngine(input.champion, train, queries);
+    const served = await servedOver(model, train);
+    holdout = measureEngine(served, train, queries);
+    if (input.champion) {
+      const { engine, trainedUpTo } = input.champion;
+      const orderTime = new Map(test.orderIds.map((id, o) => [id, test.orderTime[o]!]));
+      const unseen = queries.filter((q) => (orderTime.get(q.orderId) ?? 0) > trainedUpTo);
+      if (unseen.length >= MIN_HOLDOUT_QUERIES) {
+        challenge = {
+          candidate: measureEngine(served, train, unseen),
+          champion: measureEngine(engine, train, unseen),
+        };
+      }
+    }
     progress("fitting on all orders", 0.7);
     await model.refit(data);
   } else {
@@ -108,7 +126,7 @@ export async function trainEngine(input: TrainingInput): Promise<TrainResult> {
       titles: data.catalog.productTitles,
     }),
     holdout,
-    championHoldout,
+    challenge,
     params: { ...model.params, seed, holdoutFraction: input.holdoutFraction ?? 0.1 },
     window: {
       from: dates ? new Date(data.orderTime.reduce((a, b) => Math.min(a, b))).toISOString() : null,
