@@ -19,7 +19,7 @@ export interface ShopOverview {
   offersFirstRequestedAt: Date | null;
   /** experiment arms the checkout-completion guardrail paused */
   pausedArms: PausedArm[];
-  /** the latest health check of the live model, when it found the model slipping */
+  /** the latest health check, when it found the model slipping and no model trained since is live */
   healthAlert: HealthCheckView | null;
 }
 
@@ -34,10 +34,11 @@ export async function getShopOverview(database: Db, shopDomain: string): Promise
     currentPausedArms(database, shopDomain),
     shop ? latestHealthCheck(database, shop.id) : null,
   ]);
-  // About the model serving now (a version trained since the check answers it), or a rollback.
-  const current =
-    health?.version === status.liveModel?.version || health?.alerts.some((a) => a.kind === "rolled-back");
-  const healthAlert = health && health.alerts.length > 0 && current ? health : null;
+  // Until a model trained after the check goes live: one restored, or trained on the same data
+  // before the check, slips as the checked one did.
+  const live = status.liveModel;
+  const answered = live !== null && new Date(live.trainedAt) > (health?.checkedAt ?? new Date(0));
+  const healthAlert = health && health.alerts.length > 0 && !answered ? health : null;
   return {
     shopDomain,
     storeHandle,
