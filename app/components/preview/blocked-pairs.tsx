@@ -63,8 +63,9 @@ export function BlockedPairsCard({ pairs, total }: { pairs: PreviewBlockedPair[]
           Never offered together
         </Text>
         <Text as="p" tone="subdued">
-          {total === 1 ? "1 pair is blocked" : `${total} pairs are blocked`}: a cart holding the first product
-          is never offered the second.{pairs.length < total ? ` The newest ${pairs.length} are listed.` : ""}
+          {total === 1 ? "1 pair is blocked" : `${total} pairs are blocked`}: the first product is never
+          offered to a cart holding the second.
+          {pairs.length < total ? ` The newest ${pairs.length} are listed.` : ""}
         </Text>
         {fetcher.data && !fetcher.data.ok ? <Banner tone="critical">{fetcher.data.message}</Banner> : null}
         {pairs.map((pair) => {
