@@ -11,6 +11,19 @@ import { liveModelAges } from "~/models/model-versions.server";
 import { requestRedis } from "~/redis.server";
 
 const QUEUE_STATES = ["waiting", "prioritized", "active", "delayed", "failed"] as const;
+/**
+ * How long a source may take: a Redis that hangs (rather than refusing) would hold the scrape past
+ * Prometheus's own timeout, losing what every other source had to say.
+ */
+const SOURCE_TIMEOUT_MS = 3_000;
+
+function withinScrapeTime<T>(source: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the source did not answer in time")), SOURCE_TIMEOUT_MS);
+  });
+  return Promise.race([source, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Lets a scrape through only with the configured bearer token: 404 when no token is configured (the
@@ -37,10 +50,10 @@ export function authorizeMetricsScrape(request: Request): void {
  */
 export async function collectOperatorMetrics(tx: Db): Promise<string> {
   const [requests, queues, jobs, models] = await Promise.allSettled([
-    requestMetricsText(),
-    queueFamilies(),
-    jobFamilies(),
-    modelFamilies(tx),
+    withinScrapeTime(requestMetricsText()),
+    withinScrapeTime(queueFamilies()),
+    withinScrapeTime(jobFamilies()),
+    withinScrapeTime(modelFamilies(tx)),
   ]);
   const sources = { server: requests, queues, jobs, models };
   const up: Family = {

@@ -50,11 +50,21 @@ export class PrivateRedis {
     throw new Error("redis-server did not start");
   }
 
+  /** Stops the server answering, with its connections left open: a Redis that hangs, not one that is down. */
+  freeze() {
+    this.process?.kill("SIGSTOP");
+  }
+
+  thaw() {
+    this.process?.kill("SIGCONT");
+  }
+
   async stop() {
     const child = this.process;
     this.process = null;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGCONT");
     child.kill("SIGKILL");
     await exited;
   }
