@@ -263,6 +263,29 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("blocks an offer for a cart product from the preview, then allows it again", async () => {
+    const product = await db().product.findFirstOrThrow({
+      where: { shop: { domain: DEMO_SHOP }, status: "ACTIVE" },
+      orderBy: { externalId: "asc" },
+    });
+    await open("preview (cart)", `/app/preview?cart=${product.externalId}`);
+    const offerTitles = () => page.locator("h3").allInnerTexts();
+    const before = await offerTitles();
+    expect(before.length).toBeGreaterThan(1);
+    await page
+      .getByRole("button", { name: `Never offer this with ${product.title}` })
+      .first()
+      .click();
+    await page.getByText("Never offered together").waitFor();
+    await expect.poll(offerTitles).not.toContain(before[0]);
+    expect(await page.getByText("(left out of this checkout)").count()).toBe(1);
+    await screenshot(page, "preview-blocked-pair");
+    await page.getByRole("button", { name: "Allow again" }).click();
+    await page.getByText("Never offered together").waitFor({ state: "detached" });
+    await expect.poll(offerTitles).toEqual(before);
+    expect(tab.errors).toEqual([]);
+  });
+
   it("saves a setting that the checkout offers API applies within a minute", async () => {
     const askOffers = async () => {
       const response = await fetch(`${server.url}/api/checkout/offers`, {
