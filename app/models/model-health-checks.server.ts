@@ -20,14 +20,13 @@ export interface NewHealthCheck {
 const KEPT_DAYS = 180;
 
 /** Records a check, and forgets the shop's checks older than KEPT_DAYS. */
-export async function insertHealthCheck(tx: Tx | Db, check: NewHealthCheck) {
-  const stored = await tx.modelHealthCheck.create({
+export async function insertHealthCheck(tx: Tx | Db, check: NewHealthCheck): Promise<void> {
+  await tx.modelHealthCheck.create({
     data: { ...check, alerts: check.alerts as unknown as Prisma.InputJsonValue },
   });
   await tx.modelHealthCheck.deleteMany({
     where: { shopId: check.shopId, checkedAt: { lt: new Date(Date.now() - KEPT_DAYS * 86_400_000) } },
   });
-  return stored;
 }
 
 /** The shop's latest check, its alerts validated as read (an unreadable list reads as none). */

@@ -60,7 +60,7 @@ export async function rankOffers(state: ShopState, request: RankRequest): Promis
  * merchant blocked with one of the cart's. The shared set when the cart blocks nothing, so the
  * engine reads it once for all checkouts.
  */
-export function excludedFor(state: ShopState, { cart, caller }: Pick<RankRequest, "cart" | "caller">) {
+function excludedFor(state: ShopState, { cart, caller }: Pick<RankRequest, "cart" | "caller">) {
   const base = state.exclude[caller];
   const blocked = cart.flatMap((productId) => [...(state.blocked.get(productId) ?? [])]);
   return blocked.length === 0 ? base : new Set([...base, ...blocked]);

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { upsertProductBatch } from "~/models/products.server";
+import { markInstalled } from "~/models/shops.server";
 import { action as offersAction } from "~/routes/api.checkout.offers";
 import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";
 import { MAX_BLOCKED_PAIRS } from "~/services/block-offer-pair.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { adminRequest } from "../helpers/admin";
+import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
@@ -116,6 +119,19 @@ describe("never offer X with Y, from the preview", () => {
     ).toEqual({
       ok: false,
       message: "No product 999999999 in this shop.",
+    });
+    // A product of another shop is unknown here: a merchant acts on their own shop's products only.
+    const other = await markInstalled(db(), "other-shop.myshopify.com");
+    await upsertProductBatch(db(), {
+      shopId: other.shop.id,
+      products: [buildProduct({ externalId: "777000111" })],
+      replaceVariants: true,
+    });
+    expect(
+      await pairAction({ intent: "block", cartProductId: cartProduct, offerProductId: "777000111" }),
+    ).toEqual({
+      ok: false,
+      message: "No product 777000111 in this shop.",
     });
     expect(
       await pairAction({ intent: "block", cartProductId: cartProduct, offerProductId: cartProduct }),
