@@ -13,7 +13,7 @@ import {
 } from "@checkout-upsell-ai/checkout-contract";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
-import type { getCheckoutOffers } from "~/services/checkout-offers.server";
+import type { wireOffers } from "~/services/checkout-offers.server";
 import type { recordOfferEvents } from "~/services/record-offer-events.server";
 import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
 import { createEventQueue } from "../../extensions/checkout-upsell/src/lib/events";
@@ -102,7 +102,7 @@ describe("the checkout wire contract", () => {
   it("takes exactly the contract's events, and answers both requests in the contract's shapes", () => {
     expectTypeOf<z.input<typeof OfferEventsRequestSchema>>().toEqualTypeOf<OfferEventsRequest>();
     expectTypeOf<z.output<typeof OfferEventsRequestSchema>>().toEqualTypeOf<OfferEventsRequest>();
-    expectTypeOf<Awaited<ReturnType<typeof getCheckoutOffers>>>().toEqualTypeOf<OffersResponse>();
+    expectTypeOf<ReturnType<typeof wireOffers>>().toEqualTypeOf<OffersResponse>();
     expectTypeOf<Awaited<ReturnType<typeof recordOfferEvents>>>().toEqualTypeOf<OfferEventsResponse>();
   });
 

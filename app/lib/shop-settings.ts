@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SegmentSchema } from "./segments";
 
 export const OFFER_SURFACES = ["checkout", "cart-line-list", "thank-you", "storefront"] as const;
 export const OfferSurfaceSchema = z.enum(OFFER_SURFACES);
@@ -34,6 +35,19 @@ export const ExperimentSettingsSchema = z.object({
 });
 export type ExperimentSettings = z.infer<typeof ExperimentSettingsSchema>;
 
+const LanguageCodeSchema = z.string().regex(/^[a-z]{2}$/);
+
+/** How a segment's shoppers are treated; null fields follow the shop's own settings. */
+export const SegmentSettingsSchema = z.object({
+  offers: z.boolean().default(true),
+  maxOffers: z.number().int().min(1).max(10).nullable().default(null),
+  /** at most the shop's largest discount: a segment can only lower it */
+  maxDiscountPercent: z.number().int().min(0).max(50).nullable().default(null),
+  /** a short message above the offers, per two-letter language code */
+  messages: z.record(LanguageCodeSchema, z.string().max(120)).default({}),
+});
+export type SegmentSettings = z.infer<typeof SegmentSettingsSchema>;
+
 /** A shop's settings. Stored as JSON; every read and write goes through this schema. */
 export const ShopSettingsSchema = z.object({
   enabled: z.boolean().default(true),
@@ -46,11 +60,13 @@ export const ShopSettingsSchema = z.object({
   retrainAfterOrders: z.number().int().min(10).max(1_000_000).default(500),
   surfaces: z.array(OfferSurfaceSchema).default([...OFFER_SURFACES]),
   /** The offers' heading per two-letter language code; a missing language uses the extension's own. */
-  headings: z.record(z.string().regex(/^[a-z]{2}$/), z.string().max(80)).default({}),
+  headings: z.record(LanguageCodeSchema, z.string().max(80)).default({}),
   excludedCollectionIds: z.array(ShopifyNumericIdSchema).max(1000).default([]),
   excludedTags: z.array(z.string().max(255)).max(200).default([]),
   discounts: DiscountSettingsSchema.default(() => DiscountSettingsSchema.parse({})),
   experiment: ExperimentSettingsSchema.default(() => ExperimentSettingsSchema.parse({})),
+  /** per segment, where the merchant changed its treatment */
+  segments: z.partialRecord(SegmentSchema, SegmentSettingsSchema).default({}),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

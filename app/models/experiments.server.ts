@@ -18,6 +18,8 @@ export interface Exposure {
   unitKey: string;
   variant: string;
   customerKey: string | null;
+  /** the unit's shopper segment at that first checkout */
+  segment: string | null;
   firstSeenAt: Date;
 }
 
@@ -30,11 +32,11 @@ export async function recordExposures(exposures: Exposure[]): Promise<number> {
   const [row] = await hotQuery<{ inserted: number }>(
     "record-exposures",
     `WITH inserted AS (
-       INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", "variant", "customerKey", "firstSeenAt")
-       SELECT shop_id, experiment_id, unit_key, variant, customer_key,
+       INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", "variant", "customerKey", "segment", "firstSeenAt")
+       SELECT shop_id, experiment_id, unit_key, variant, customer_key, segment,
          to_timestamp(seen_ms / 1000.0) AT TIME ZONE 'UTC'
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
-         AS t(shop_id, experiment_id, unit_key, variant, customer_key, seen_ms)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
+         AS t(shop_id, experiment_id, unit_key, variant, customer_key, segment, seen_ms)
        ON CONFLICT DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS inserted FROM inserted`,
@@ -44,6 +46,7 @@ export async function recordExposures(exposures: Exposure[]): Promise<number> {
       exposures.map((e) => e.unitKey),
       exposures.map((e) => e.variant),
       exposures.map((e) => e.customerKey),
+      exposures.map((e) => e.segment),
       exposures.map((e) => e.firstSeenAt.getTime()),
     ],
   );

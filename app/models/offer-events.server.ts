@@ -13,6 +13,8 @@ export interface OfferEventRow {
   experimentId?: string | null;
   variant?: number | null;
   customerKey: string | null;
+  /** the shopper's segment when the event was recorded; null when unknown */
+  segment?: string | null;
   occurredAt: Date;
 }
 
@@ -54,14 +56,14 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
        SELECT id, domain FROM "Shop" WHERE domain = ANY($1::text[]) AND "uninstalledAt" IS NULL
      ), inserted AS (
        INSERT INTO "OfferEvent" ("shopId", "offerId", "productId", "modelVersion", surface, type,
-         "discountPercent", "experimentId", variant, "customerKey", "occurredAt")
+         "discountPercent", "experimentId", variant, "customerKey", segment, "occurredAt")
        SELECT shop.id, t.offer_id, t.product_id, t.model_version, t.surface, t.type,
-         t.discount_percent, t.experiment_id, t.variant, t.customer_key,
+         t.discount_percent, t.experiment_id, t.variant, t.customer_key, t.segment,
          to_timestamp(t.occurred_ms / 1000.0) AT TIME ZONE 'UTC'
        FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[],
-         $9::text[], $10::int[], $11::text[], $12::float8[])
+         $9::text[], $10::int[], $11::text[], $12::text[], $13::float8[])
          AS t(shop_domain, offer_id, product_id, model_version, surface, type, discount_percent,
-           experiment_id, variant, customer_key, occurred_ms)
+           experiment_id, variant, customer_key, segment, occurred_ms)
        JOIN shop ON shop.domain = t.shop_domain
        ON CONFLICT DO NOTHING)
      SELECT domain FROM shop`,
@@ -77,6 +79,7 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
       rows.map((row) => row.experimentId ?? null),
       rows.map((row) => row.variant ?? null),
       rows.map((row) => row.customerKey),
+      rows.map((row) => row.segment ?? null),
       rows.map((row) => row.occurredAt.getTime()),
     ],
   );
@@ -140,6 +143,8 @@ export async function deleteCustomerOfferEvents(
 
 export interface LevelOutcomeRow {
   productId: string;
+  /** the shoppers' segment; null for events recorded before segments */
+  segment: string | null;
   percent: number;
   impressions: number;
   /** impressions whose offer id is on a kept order line of the offered product */
@@ -157,14 +162,14 @@ export async function levelOutcomes(
   { shopId, since }: { shopId: string; since: Date },
 ): Promise<LevelOutcomeRow[]> {
   return tx.$queryRaw<LevelOutcomeRow[]>`
-    SELECT e."productId", e."discountPercent" AS percent, count(*)::int AS impressions,
+    SELECT e."productId", e.segment, e."discountPercent" AS percent, count(*)::int AS impressions,
       count(*) FILTER (WHERE EXISTS (
         SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
         WHERE l."offerId" = e."offerId" AND l."productId" = e."productId" AND o."shopId" = e."shopId"
           AND NOT o.test AND o."cancelledAt" IS NULL AND l.quantity > l."refundedQuantity"))::int AS takes
     FROM "OfferEvent" e
     WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
-    GROUP BY e."productId", e."discountPercent"`;
+    GROUP BY e."productId", e.segment, e."discountPercent"`;
 }
 
 /** Offers shown, clicked and added of one model version, of events that occurred in [since, until). */

@@ -2,7 +2,7 @@ import type { OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { answerCheckoutPreflight, clientAddress, handleCheckoutRequest } from "~/lib/checkout-api.server";
-import { getCheckoutOffers } from "~/services/checkout-offers.server";
+import { getCheckoutOffers, wireOffers } from "~/services/checkout-offers.server";
 import { admitOffersRequest } from "~/services/limit-offer-requests.server";
 import { recordOffersRequest } from "~/services/record-offers-request.server";
 
@@ -20,17 +20,19 @@ export function action({ request, context }: ActionFunctionArgs) {
       ...caller,
       clientAddress: clientAddress(context),
     });
-    return getCheckoutOffers(db(), {
-      shopDomain: caller.shopDomain,
-      customerKey: caller.customerKey,
-      customerId: caller.customerId,
-      cart: input.cart.lines.map((line) => line.productId),
-      surface: input.surface,
-      currency: input.currency,
-      locale: input.locale,
-      unitKey,
-      // A guest's discounts need their checkout key vouched for; a logged-in buyer is their own key.
-      mayDiscount: caller.customerKey !== null || unitVouched,
-    });
+    return wireOffers(
+      await getCheckoutOffers(db(), {
+        shopDomain: caller.shopDomain,
+        customerKey: caller.customerKey,
+        customerId: caller.customerId,
+        cart: input.cart.lines.map((line) => line.productId),
+        surface: input.surface,
+        currency: input.currency,
+        locale: input.locale,
+        unitKey,
+        // A guest's discounts need their checkout key vouched for; a logged-in buyer is their own key.
+        mayDiscount: caller.customerKey !== null || unitVouched,
+      }),
+    );
   });
 }

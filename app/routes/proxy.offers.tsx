@@ -5,7 +5,7 @@ import { AppError } from "~/lib/errors";
 import { methodNotAllowed, parseInput, respond } from "~/lib/http";
 import { ProxyOffersQuerySchema } from "~/lib/offers";
 import { normalizeShopDomain, resourceId } from "~/lib/shopify-ids";
-import { getCheckoutOffers } from "~/services/checkout-offers.server";
+import { getCheckoutOffers, wireOffers } from "~/services/checkout-offers.server";
 import { recordOffersRequest } from "~/services/record-offers-request.server";
 import { shopify } from "~/shopify.server";
 
@@ -25,14 +25,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       recordOffersRequest(shopDomain);
       const query = parseInput(ProxyOffersQuerySchema, Object.fromEntries(url.searchParams));
       const customerId = resourceId(url.searchParams.get("logged_in_customer_id") ?? "", "Customer");
-      return getCheckoutOffers(db(), {
-        shopDomain,
-        customerKey: customerId ? customerKey(shopDomain, customerId) : null,
-        cart: query.products,
-        surface: "storefront",
-        currency: query.currency,
-        locale: query.locale,
-      });
+      return wireOffers(
+        await getCheckoutOffers(db(), {
+          shopDomain,
+          customerKey: customerId ? customerKey(shopDomain, customerId) : null,
+          cart: query.products,
+          surface: "storefront",
+          currency: query.currency,
+          locale: query.locale,
+        }),
+      );
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );

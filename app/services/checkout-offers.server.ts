@@ -4,9 +4,12 @@ import { AppError } from "~/lib/errors";
 import { signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
+import { segmentTreatment } from "~/lib/segment-treatment";
+import type { Segment } from "~/lib/segments";
 import { gid } from "~/lib/shopify-ids";
 import { rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
+import { shopperSegment } from "~/serving/shopper-segment.server";
 import { assignArm } from "./experiment-arms.server";
 import { guestHolder, offerDiscount } from "./offer-discounts.server";
 
@@ -42,13 +45,26 @@ export interface CheckoutOffersOptions {
   servedAt?: Date;
 }
 
+/**
+ * What a checkout is served, and the shopper's segment that decided its treatment (never sent to the
+ * shopper); null when nothing is served whatever the segment.
+ */
+export type ServedOffers = OffersResponse & { segment: Segment | null };
+
+/** The answer as the checkout and the storefront receive it: the segment stays on our side. */
+export function wireOffers({ segment: _segment, ...response }: ServedOffers): OffersResponse {
+  return response;
+}
+
 /** Surfaces where the extension adds an offered line to the checkout, which the discount function sees. */
 const DISCOUNT_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
 
 /**
  * Offers for a shopper's cart, up to the shop's maxOffers, each with what the extension shows and
- * a signed offer id; none on a surface the shop turned off. The shop's serving state (app/serving)
- * says what may be offered and ranks it; this adds the experiment's arm, the offer ids and, for a
+ * a signed offer id; none on a surface the shop turned off. The shopper's segment (app/lib/segments)
+ * sets how many offers, the largest discount and the merchant's message, or that the segment sees
+ * none. The shop's serving state (app/serving) says what may be offered and ranks it; this adds the
+ * experiment's arm, the offer ids and, for a
  * checkout's buyer, a personalized discount signed into each offer id (offerDiscount, whose grant
  * is the only write); the discount function gives it once the offered line is in the cart.
  * An arm the guardrail paused is served nothing, like the holdout. No Admin API call, and a warm
@@ -71,25 +87,31 @@ export async function getCheckoutOffers(
     limit,
     servedAt = new Date(),
   }: CheckoutOffersOptions,
-): Promise<OffersResponse> {
+): Promise<ServedOffers> {
   const shop = await servingState(shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   const currencyCode = shop.currency ?? currency ?? null;
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
   if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
-    return { offers: [], modelVersion: null, experiment: null };
+    return { offers: [], modelVersion: null, experiment: null, segment: null };
+  const segment = await shopperSegment(shop, { customerKey, historyBefore });
+  const treatment = segmentTreatment(shop.settings, segment, locale);
+  // A segment without offers is outside the experiment too: its checkouts would dilute every arm alike.
+  if (!treatment.offers) return { offers: [], modelVersion: null, experiment: null, segment };
   const { shopId, plan } = shop;
-  const arm = inExperiment ? assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey }) : null;
-  if (arm && !arm.variant) return { offers: [], modelVersion: null, experiment: arm.experiment };
+  const arm = inExperiment
+    ? assignArm(database, { shopId, shopDomain, plan, customerKey, unitKey, segment })
+    : null;
+  if (arm && !arm.variant) return { offers: [], modelVersion: null, experiment: arm.experiment, segment };
   // A paused arm hurt checkout completion: it is served what the holdout is, nothing, and stays in
   // the report under its own name.
   if (arm?.variant && shop.paused.has(arm.variant.key))
-    return { offers: [], modelVersion: null, experiment: arm.experiment };
+    return { offers: [], modelVersion: null, experiment: arm.experiment, segment };
   const variant = arm?.variant ?? null;
   const ranked = await rankOffers(shop, {
     customerKey,
     cart,
-    k: limit ?? shop.settings.maxOffers,
+    k: limit ?? treatment.maxOffers,
     ranking: variant?.ranking ?? "model",
     caller: inExperiment ? "checkout" : "preview",
     historyBefore,
@@ -105,6 +127,13 @@ export async function getCheckoutOffers(
       ? holder
       : null;
   const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;
+  const { discounts } = shop.settings;
+  const maxPercent = treatment.maxDiscountPercent;
+  const discountSettings = {
+    ...discounts,
+    maxPercent,
+    defaultPercent: Math.min(discounts.defaultPercent, maxPercent),
+  };
   const offers: CheckoutOffer[] = [];
   for (const offer of ranked.offers) {
     const { product } = offer;
@@ -127,7 +156,8 @@ export async function getCheckoutOffers(
         ? await offerDiscount(database, {
             shopId,
             shopDomain,
-            settings: shop.settings.discounts,
+            settings: discountSettings,
+            segment,
             excludedByCollection: shop.notDiscounted,
             holder: discountsFor,
             productId: product.productId,
@@ -153,11 +183,14 @@ export async function getCheckoutOffers(
     });
   }
   const heading = shop.settings.headings[(locale ?? "").slice(0, 2).toLowerCase()];
+  const message = offers.length > 0 ? treatment.message : null;
   return {
     offers,
     modelVersion: ranked.modelVersion,
     experiment: arm?.experiment ?? null,
     ...(heading ? { heading } : {}),
+    ...(message ? { message } : {}),
+    segment,
   };
 }
 

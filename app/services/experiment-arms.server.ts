@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import type { ExperimentPlan, ServingVariant } from "~/lib/experiments";
+import type { Segment } from "~/lib/segments";
 import { logger } from "~/logger.server";
 import { type Exposure, recordExperiment, recordExposures } from "~/models/experiments.server";
 import { assignVariant, HOLDOUT } from "~ml";
@@ -46,12 +47,15 @@ export function assignArm(
     plan,
     customerKey,
     unitKey,
+    segment = null,
   }: {
     shopId: string;
     shopDomain: string;
     plan: ExperimentPlan;
     customerKey: string | null;
     unitKey?: string | null;
+    /** the shopper's segment, recorded with the unit's first checkout for the segments' uplift */
+    segment?: Segment | null;
   },
 ): Arm | null {
   const unit = customerKey ?? (unitKey ? checkoutUnit(shopDomain, unitKey) : null);
@@ -63,7 +67,7 @@ export function assignArm(
     holdoutShare: plan.holdoutPercent / 100,
   });
   const variant = holdout ? null : (plan.variants.find((v) => v.key === arm) ?? null);
-  remember(database, { shopId, plan, unit, variant: holdout ? HOLDOUT : arm, customerKey });
+  remember(database, { shopId, plan, unit, variant: holdout ? HOLDOUT : arm, customerKey, segment });
   return { experiment: { id: plan.id, variant: holdout ? HOLDOUT : arm }, variant };
 }
 
@@ -75,7 +79,15 @@ function remember(
     unit,
     variant,
     customerKey,
-  }: { shopId: string; plan: ExperimentPlan; unit: string; variant: string; customerKey: string | null },
+    segment,
+  }: {
+    shopId: string;
+    plan: ExperimentPlan;
+    unit: string;
+    variant: string;
+    customerKey: string | null;
+    segment: Segment | null;
+  },
 ) {
   const experimentKey = `${shopId}|${plan.id}`;
   const exposureKey = `${experimentKey}|${unit}`;
@@ -93,6 +105,7 @@ function remember(
     unitKey: unit,
     variant,
     customerKey,
+    segment,
     firstSeenAt: new Date(),
   });
   if (batch.exposures.size >= EXPOSURE_BATCH) void flushExposures();

@@ -12,7 +12,8 @@ import {
   monthStart,
   recordGrant,
 } from "~/models/offer-grants.server";
-import { createRng, decideDiscount, type LevelOutcome } from "~ml";
+import type { Segment } from "~/lib/segments";
+import { createRng, decideDiscount, type LevelOutcome, MIN_IMPRESSIONS } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
 const OUTCOMES_WINDOW_MS = 90 * 86_400_000;
@@ -31,6 +32,8 @@ export interface OfferDiscountRequest {
   excludedByCollection: ReadonlySet<string>;
   /** who the discount is for: a logged-in buyer's customer key, or a guest's checkout (guestHolder) */
   holder: string;
+  /** the shopper's segment: the policy learns from its own outcomes once it has enough of them */
+  segment: Segment;
   productId: string;
   /** the offered variant, whose units the discount covers */
   variantId: string;
@@ -56,7 +59,8 @@ export function guestHolder(unitKey: string): string {
 /**
  * The discount for one offer to one shopper, signed into the offer id that the discount function
  * (extensions/offer-discount) honours. The policy (ml/policy/discount-policy) picks the level from
- * the product's logged outcomes; the grant is then recorded in one transaction under a per-shop
+ * the product's logged outcomes in the shopper's segment, or in all segments while the segment's
+ * own are too few to leave the default; the grant is then recorded in one transaction under a per-shop
  * lock with the monthly budget check, so concurrent checkouts never overspend it: what orders
  * received this month plus what unredeemed, unexpired grants may still cost stays within the
  * budget. A shopper's live grant for the product is given again rather than a second one. No Admin
@@ -71,7 +75,7 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     return none();
   if (!(price > 0)) return none();
   try {
-    const outcomes = await productOutcomes(database, request.shopId, productId);
+    const outcomes = await productOutcomes(database, request);
     const now = request.now ?? new Date();
     const decide = (budgetLeft: number) =>
       decideDiscount({
@@ -153,8 +157,14 @@ function shopperRng({ shopId, holder, productId }: OfferDiscountRequest, now: Da
   return createRng(digest.readUInt32BE(0));
 }
 
+/** Per product, its outcomes over all shoppers and per segment. */
+interface ProductOutcomes {
+  all: LevelOutcome[];
+  bySegment: Map<string, LevelOutcome[]>;
+}
+
 interface OutcomeEntry {
-  byProduct: Map<string, LevelOutcome[]>;
+  byProduct: Map<string, ProductOutcomes>;
   loadedAt: number;
   refreshing: Promise<void> | null;
 }
@@ -163,9 +173,13 @@ const outcomeEntries = new Map<string, OutcomeEntry>();
 
 /**
  * The product's outcomes per discount level, from a per-shop tally kept in memory and refreshed in
- * the background every OUTCOMES_REFRESH_MS; only a shop's first request waits for it.
+ * the background every OUTCOMES_REFRESH_MS; only a shop's first request waits for it. The segment's
+ * own once they reach the impressions the policy needs, else every segment's together.
  */
-async function productOutcomes(database: Db, shopId: string, productId: string): Promise<LevelOutcome[]> {
+async function productOutcomes(
+  database: Db,
+  { shopId, productId, segment }: Pick<OfferDiscountRequest, "shopId" | "productId" | "segment">,
+): Promise<LevelOutcome[]> {
   let entry = outcomeEntries.get(shopId);
   if (!entry) {
     entry = { byProduct: await loadOutcomes(database, shopId), loadedAt: Date.now(), refreshing: null };
@@ -185,19 +199,39 @@ async function productOutcomes(database: Db, shopId: string, productId: string):
         current.refreshing = null;
       });
   }
-  return entry.byProduct.get(productId) ?? [];
+  const product = entry.byProduct.get(productId);
+  if (!product) return [];
+  const own = product.bySegment.get(segment) ?? [];
+  const shown = own.reduce((sum, outcome) => sum + outcome.impressions, 0);
+  return shown >= MIN_IMPRESSIONS ? own : product.all;
 }
 
-async function loadOutcomes(database: Db, shopId: string): Promise<Map<string, LevelOutcome[]>> {
+async function loadOutcomes(database: Db, shopId: string): Promise<Map<string, ProductOutcomes>> {
   const rows: LevelOutcomeRow[] = await levelOutcomes(database, {
     shopId,
     since: new Date(Date.now() - OUTCOMES_WINDOW_MS),
   });
-  const byProduct = new Map<string, LevelOutcome[]>();
-  for (const { productId, percent, impressions, takes } of rows) {
-    const list = byProduct.get(productId) ?? [];
-    list.push({ percent, impressions, takes });
-    byProduct.set(productId, list);
+  const byProduct = new Map<string, ProductOutcomes>();
+  for (const { productId, segment, percent, impressions, takes } of rows) {
+    const product = byProduct.get(productId) ?? { all: [], bySegment: new Map() };
+    addOutcome(product.all, { percent, impressions, takes });
+    if (segment) {
+      const list = product.bySegment.get(segment) ?? [];
+      addOutcome(list, { percent, impressions, takes });
+      product.bySegment.set(segment, list);
+    }
+    byProduct.set(productId, product);
   }
   return byProduct;
+}
+
+/** Adds an outcome to a list of one outcome per level. */
+function addOutcome(list: LevelOutcome[], outcome: LevelOutcome): void {
+  const level = list.find((entry) => entry.percent === outcome.percent);
+  if (!level) {
+    list.push({ ...outcome });
+    return;
+  }
+  level.impressions += outcome.impressions;
+  level.takes += outcome.takes;
 }

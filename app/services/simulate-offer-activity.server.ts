@@ -149,6 +149,7 @@ export async function simulateOfferActivity(
             unitKey: unit,
             variant,
             customerKey,
+            segment: served.segment,
             firstSeenAt: servedAt,
           });
       }
@@ -193,7 +194,7 @@ export async function simulateOfferActivity(
         },
         shopperRng,
       );
-      events.push(...replay.events);
+      events.push(...replay.events.map((event) => ({ ...event, segment: served.segment })));
       orders.push(...replay.orders);
       result.orders += replay.offerOrders;
       result.discountedOffers += offers.filter((offer) => offer.discountPercent > 0).length;

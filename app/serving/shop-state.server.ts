@@ -2,9 +2,11 @@ import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { type ExperimentPlan, experimentPlan } from "~/lib/experiments";
 import { signableProductId } from "~/lib/offer-token.server";
+import { type SegmentRules, segmentRules } from "~/lib/segments";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { productsInCollections } from "~/models/collection-products.server";
+import { segmentClock, segmentEvidence } from "~/models/customer-segments.server";
 import { pausedArms } from "~/models/experiment-outcomes.server";
 import { loadLiveArtifact } from "~/models/model-versions.server";
 import { type OfferProduct, offerableProducts } from "~/models/offer-catalog.server";
@@ -58,7 +60,18 @@ export interface ShopState {
   blocked: ReadonlyMap<string, ReadonlySet<string>>;
   /** the inputs the exclusions were built from, to tell whether they must be built again */
   excludedBy: string;
+  segments: ShopSegments;
 }
+
+/** How the shop's shoppers are put in segments, read from its orders at most hourly. */
+export interface ShopSegments {
+  rules: SegmentRules;
+  /** the moment segments are read at: null for now, an imported history's last order for such a shop */
+  clock: Date | null;
+  readAt: number;
+}
+
+const SEGMENTS_REFRESH_MS = 3_600_000;
 
 const POPULAR_KEPT = 100;
 
@@ -77,10 +90,13 @@ export async function loadShopState(
   const reuse = previous?.shopId === pointer.shopId ? previous : null;
   const settings = readShopSettings(pointer.settings);
   const plan = experimentPlan(settings.experiment);
-  const [signatures, paused, { model, undecodable }] = await Promise.all([
+  const [signatures, paused, { model, undecodable }, segments] = await Promise.all([
     servingSignatures(pointer.shopId),
     pausedArms(database, { shopId: pointer.shopId, experimentId: plan.id }),
     liveModel(database, { shopDomain, shopId: pointer.shopId, liveId: pointer.liveId, previous: reuse }),
+    reuse && Date.now() - reuse.segments.readAt < SEGMENTS_REFRESH_MS && reuse.fileCatalog === pointer.fileCatalog
+      ? reuse.segments
+      : readSegments(database, { shopId: pointer.shopId, fileCatalog: pointer.fileCatalog }),
   ]);
   const catalogSame = reuse?.signatures.catalog === signatures.catalog;
   // The catalog before exclusions: a product the merchant stops excluding is offered again.
@@ -128,7 +144,17 @@ export async function loadShopState(
     excludedBy,
     popular,
     blocked: blockedByCartProduct(pointer.blockedPairs),
+    segments,
   };
+}
+
+async function readSegments(
+  database: Db,
+  { shopId, fileCatalog }: { shopId: string; fileCatalog: boolean },
+): Promise<ShopSegments> {
+  const at = await segmentClock(database, { shopId, fileCatalog });
+  const evidence = await segmentEvidence(database, { shopId, at });
+  return { rules: segmentRules(evidence), clock: fileCatalog ? at : null, readAt: Date.now() };
 }
 
 function blockedByCartProduct(pairs: ReadonlyArray<[string, string]>): Map<string, Set<string>> {

@@ -82,6 +82,8 @@ export interface OffersResponse {
   experiment: { id: string; variant: string } | null;
   /** the merchant's heading in the shopper's language, present only when one is set */
   heading?: string;
+  /** the merchant's message to the shopper's segment in their language, present only with offers */
+  message?: string;
 }
 
 export interface OfferEvent {
