@@ -52,6 +52,7 @@ describe("offer tokens", () => {
       experiment: null,
       quantity: 1,
       buyer: null,
+      segment: null,
     });
     expect(verifyOfferToken(token, "other-shop.myshopify.com", SECRET)).toBeNull();
     expect(verifyOfferToken(token, SHOP, "another-secret")).toBeNull();
@@ -110,6 +111,26 @@ describe("offer tokens", () => {
     expect(() => sign({ experiment: { id: "k3x9", variant: 10 } })).toThrow(/experiment id/);
   });
 
+  it("carry the shopper's segment, and verify the format before segments with none", () => {
+    const token = sign({ segment: "lapsing" });
+    expect(verifyOfferToken(token, SHOP, SECRET)?.segment).toBe("lapsing");
+    expect(verifyOfferToken(sign({ segment: "guest" }), SHOP, SECRET)?.segment).toBe("guest");
+    const fields = sign({ discountPercent: 15 }).split(".");
+    const body = ["o3", ...fields.slice(1, 10), fields[11]].join(".");
+    const signature = createHmac("sha256", shopOfferKey(SHOP, SECRET))
+      .update(body)
+      .digest()
+      .subarray(0, 12)
+      .toString("base64url");
+    expect(verifyOfferToken(`${body}.${signature}`, SHOP, SECRET)).toMatchObject({
+      productId: "8123456789099",
+      variantId: VARIANT,
+      discountPercent: 15,
+      segment: null,
+    });
+    expect(verifyOfferToken(`${fields.slice(0, 12).join(".")}.${signature}`, SHOP, SECRET)).toBeNull();
+  });
+
   it("still verify the second format, signed under the app secret, for attribution", () => {
     const body = `o2.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.f.k3x92.AbCd`;
     const signature = earlierSignature(body);
@@ -123,6 +144,7 @@ describe("offer tokens", () => {
       experiment: { id: "k3x9", variant: 2 },
       quantity: 1,
       buyer: null,
+      segment: null,
     });
     expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
   });
@@ -140,6 +162,7 @@ describe("offer tokens", () => {
       experiment: null,
       quantity: 1,
       buyer: null,
+      segment: null,
     });
     expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
   });
@@ -152,6 +175,7 @@ describe("offer tokens", () => {
       experiment: { id: "zzzz", variant: 9 },
       quantity: 35,
       customerId: "99999999999999999999",
+      segment: "first-order",
     });
     expect(largest.length).toBeLessThanOrEqual(MAX_OFFER_ID_LENGTH);
     expect(verifyOfferToken(largest, SHOP, SECRET)?.productId).toBe(String(Number.MAX_SAFE_INTEGER));
@@ -167,7 +191,7 @@ describe("offer tokens", () => {
       changed[index] = (part[0] === "c" ? "l" : "c") + part.slice(1);
       expect(verifyOfferToken(changed.join("."), SHOP, SECRET), `part ${index}`).toBeNull();
     }
-    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o3/, "o2")]) {
+    for (const value of ["", "off_3f9a2c", `${token}x`, null, 42, token.replace(/^o4/, "o3")]) {
       expect(verifyOfferToken(value, SHOP, SECRET)).toBeNull();
     }
   });

@@ -2,21 +2,23 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "~/env.server";
 import type { Surface } from "./offers";
 import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
+import { SEGMENT_CODES, type Segment } from "./segments";
 
 /**
  * An offer id is a signed token:
- * "o3.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
+ * "o4.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<segment>.<nonce>.<mac>",
  * numbers in base 36 (a product id that is not a number, as an imported file's may be, as "~" and
  * its UTF-8 bytes in base64url), the offered variant "0" when none is named, the experiment "0" or
  * its 4-character id followed by the variant's index, the quantity the discount covers at most, the buyer "0" for a guest or a keyed tag of the
- * logged-in customer's id, and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
+ * logged-in customer's id, the shopper's segment as one letter ("0" when not known), and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
  *
  * It lets an event or a purchase be attributed to what was served without writing anything when
  * serving, and it is what the discount function (extensions/offer-discount) checks before it gives
  * a line the offer's discount: the shop's offer key is derived from the app secret and handed to the
  * function in the discount's own metafield, so the function never holds the secret, and a token
- * verifies only for its own shop. Tokens of the earlier formats ("o1", "o2", MAC under the app
- * secret) still verify, for attribution only: they ride on orders placed long after serving.
+ * verifies only for its own shop. Tokens of "o3" (the same without the segment) verify and are
+ * honoured while their discounts last; those of "o1" and "o2" (MAC under the app secret) still
+ * verify, for attribution only: they ride on orders placed long after serving.
  */
 export interface OfferClaims {
   productId: string;
@@ -34,6 +36,8 @@ export interface OfferClaims {
   quantity: number;
   /** the keyed tag of the customer it was offered to; null for a guest and the earlier formats */
   buyer: string | null;
+  /** the shopper's segment it was served in; null when not known and for the earlier formats */
+  segment: Segment | null;
 }
 
 export interface OfferExperiment {
@@ -43,7 +47,7 @@ export interface OfferExperiment {
   variant: number;
 }
 
-const FORMAT = "o3";
+const FORMAT = "o4";
 const MAC_BYTES = 12;
 const NONCE_BYTES = 3;
 const BUYER_BYTES = 6;
@@ -53,6 +57,9 @@ const SURFACE_CODES: Record<Surface, string> = {
   "thank-you": "t",
   storefront: "s",
 };
+const SEGMENT_BY_CODE = new Map(
+  Object.entries(SEGMENT_CODES).map(([segment, code]) => [code, segment as Segment]),
+);
 const SURFACE_BY_CODE = new Map(
   Object.entries(SURFACE_CODES).map(([surface, code]) => [code, surface as Surface]),
 );
@@ -62,6 +69,8 @@ const TOKEN_V2 =
   /^o2\.([0-9a-z]{1,11}|~[\w-]{2,40})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([\w-]{4})\.([\w-]{16})$/;
 const TOKEN_V3 =
   /^o3\.([0-9a-z]{1,11}|~[\w-]{2,40})\.(0|[0-9a-z]{1,13})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([1-9a-z])\.(0|[\w-]{8})\.([\w-]{4})\.([\w-]{16})$/;
+const TOKEN_V4 =
+  /^o4\.([0-9a-z]{1,11}|~[\w-]{2,40})\.(0|[0-9a-z]{1,13})\.([0-9a-z]{1,7})\.([clts])\.([0-9a-z]{1,8})\.([0-9a-z]{1,2})\.(0|[0-9a-z]{4}[0-9])\.([1-9a-z])\.(0|[\w-]{8})\.([0a-z])\.([\w-]{4})\.([\w-]{16})$/;
 const EXPERIMENT_ID = /^[0-9a-z]{4}$/;
 
 /** The most units one offer's discount covers (one base-36 digit). */
@@ -124,6 +133,7 @@ export function signOfferToken(
     experiment = null,
     quantity = 1,
     customerId = null,
+    segment = null,
   }: {
     shopDomain: string;
     productId: string;
@@ -138,6 +148,8 @@ export function signOfferToken(
     quantity?: number;
     /** the logged-in buyer's numeric customer id; the offer's discount is theirs alone */
     customerId?: string | null;
+    /** the shopper's segment it is served in, for its events and purchases */
+    segment?: Segment | null;
   },
   secret = env().SHOPIFY_API_SECRET,
 ): string {
@@ -172,6 +184,7 @@ export function signOfferToken(
     experiment ? `${experiment.id}${experiment.variant}` : "0",
     quantity.toString(36),
     customerId === null ? "0" : buyerTag(key, customerId),
+    segment === null ? "0" : SEGMENT_CODES[segment],
     randomBytes(NONCE_BYTES).toString("base64url"),
   ].join(".");
   return `${body}.${mac(key, body).toString("base64url")}`;
@@ -202,14 +215,17 @@ export function verifyOfferToken(
   secret = env().SHOPIFY_API_SECRET,
 ): OfferClaims | null {
   if (typeof token !== "string" || token.length > MAX_OFFER_ID_LENGTH) return null;
+  const v4 = TOKEN_V4.exec(token);
+  if (v4) return verifyCurrent(token, v4.slice(1), shopOfferKey(shopDomain, secret));
   const v3 = TOKEN_V3.exec(token);
-  if (v3) return verifyCurrent(token, v3, shopOfferKey(shopDomain, secret));
+  // The fields of "o4" without the segment, which is then not known.
+  if (v3) return verifyCurrent(token, v3.slice(1).toSpliced(9, 0, "0"), shopOfferKey(shopDomain, secret));
   return verifyEarlier(token, shopDomain, secret);
 }
 
-function verifyCurrent(token: string, fields: RegExpExecArray, key: Buffer): OfferClaims | null {
+/** An "o4" token's fields, in order, after the format. */
+function verifyCurrent(token: string, fields: readonly string[], key: Buffer): OfferClaims | null {
   const [
-    ,
     product,
     variant,
     version,
@@ -219,6 +235,7 @@ function verifyCurrent(token: string, fields: RegExpExecArray, key: Buffer): Off
     experiment,
     quantity,
     buyer,
+    segment,
     ,
     signature,
   ] = fields;
@@ -232,6 +249,7 @@ function verifyCurrent(token: string, fields: RegExpExecArray, key: Buffer): Off
     experiment: experimentOf(experiment!),
     quantity: Number.parseInt(quantity!, 36),
     buyer: buyer === "0" ? null : buyer!,
+    segment: SEGMENT_BY_CODE.get(segment!) ?? null,
   };
 }
 
@@ -255,6 +273,7 @@ function verifyEarlier(token: string, shopDomain: string, secret: string): Offer
     experiment: v2 ? experimentOf(v2[6]!) : null,
     quantity: 1,
     buyer: null,
+    segment: null,
   };
 }
 

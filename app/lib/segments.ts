@@ -8,6 +8,16 @@ export const SEGMENTS = ["guest", "first-order", "returning", "vip", "lapsing", 
 export const SegmentSchema = z.enum(SEGMENTS);
 export type Segment = z.infer<typeof SegmentSchema>;
 
+/** Each segment's one-character code in offer ids (app/lib/offer-token.server.ts). */
+export const SEGMENT_CODES: Record<Segment, string> = {
+  guest: "g",
+  "first-order": "f",
+  returning: "r",
+  vip: "v",
+  lapsing: "s",
+  lapsed: "l",
+};
+
 export const SEGMENT_LABELS: Record<Segment, string> = {
   guest: "Guests",
   "first-order": "First order",
@@ -52,7 +62,8 @@ export interface SegmentRules {
  */
 export function segmentRules(evidence: SegmentEvidence): SegmentRules {
   const { repeatGaps } = evidence;
-  const vipSpend = evidence.customers >= MIN_VIP_CUSTOMERS && evidence.vipSpend !== null ? evidence.vipSpend : null;
+  const vipSpend =
+    evidence.customers >= MIN_VIP_CUSTOMERS && evidence.vipSpend !== null ? evidence.vipSpend : null;
   if (repeatGaps.count < MIN_REPEAT_GAPS || repeatGaps.p75 === null || repeatGaps.p95 === null) {
     return { lapsingDays: DEFAULT_LAPSING_DAYS, lapsedDays: DEFAULT_LAPSED_DAYS, vipSpend, fromShop: false };
   }
@@ -70,11 +81,7 @@ export interface CustomerSummary {
 }
 
 /** The shopper's segment at `at` (the shop's clock: now, or an imported history's end). */
-export function classifyShopper(
-  customer: CustomerSummary | null,
-  rules: SegmentRules,
-  at: Date,
-): Segment {
+export function classifyShopper(customer: CustomerSummary | null, rules: SegmentRules, at: Date): Segment {
   if (!customer) return "guest";
   if (customer.orders === 0 || !customer.lastOrderAt) return "first-order";
   const days = (at.getTime() - customer.lastOrderAt.getTime()) / DAY_MS;

@@ -150,6 +150,7 @@ export async function getCheckoutOffers(
         experiment,
         quantity,
         customerId: discountPercent > 0 && customerKey ? customerId : null,
+        segment,
       });
     const { offerId, percent } =
       discountsFor && variantId

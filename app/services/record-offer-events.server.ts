@@ -4,10 +4,7 @@ import { AppError } from "~/lib/errors";
 import { type OfferClaims, verifyOfferToken } from "~/lib/offer-token.server";
 import type { OfferEventInput } from "~/lib/offers";
 import { hitRateLimit } from "~/lib/rate-limit.server";
-import type { Segment } from "~/lib/segments";
 import type { OfferEventRow } from "~/models/offer-events.server";
-import { servingState } from "~/serving/serving.server";
-import { shopperSegment } from "~/serving/shopper-segment.server";
 import { writeOfferEvents } from "./write-offer-events.server";
 
 /** Events are accepted for offers served in the last day. */
@@ -44,7 +41,8 @@ export async function limitOfferEventRequests({
  * shop in the last day, on the surface the event names; the others are refused one by one and the
  * rest are stored. Product, model version, discount and experiment variant come from the verified
  * token, never from the client; a client's timestamp is kept when it falls between serving and now.
- * Each event is stored with the shopper's segment, for the segments' take rates and discounts.
+ * Each event is stored with the shopper's segment the offer was served in, which the token carries:
+ * an order placed meanwhile moves the shopper, not what their offer's events are counted under.
  * The answer comes once the events are committed, in a batch with other requests' events.
  */
 export async function recordOfferEvents({
@@ -60,7 +58,6 @@ export async function recordOfferEvents({
 }): Promise<OfferEventsResponse> {
   const rows: OfferEventRow[] = [];
   const errors: OfferEventsResponse["errors"] = [];
-  const segment = await segmentOf(shopDomain, customerKey);
   for (const [index, event] of events.entries()) {
     const checked = checkEvent(event, shopDomain, now);
     if ("error" in checked) {
@@ -79,23 +76,13 @@ export async function recordOfferEvents({
       experimentId: offer.experiment?.id ?? null,
       variant: offer.experiment?.variant ?? null,
       customerKey,
-      segment,
+      segment: offer.segment,
       occurredAt: at < offer.servedAt || at > now ? now : at,
     });
   }
   const installed = await writeOfferEvents(shopDomain, rows);
   if (!installed) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
   return { accepted: rows.length, rejected: errors.length, errors };
-}
-
-/**
- * The shopper's segment as checkout just served them: the events of a checkout come before the order
- * that could move them. Null for a shop no server knows.
- */
-async function segmentOf(shopDomain: string, customerKey: string | null): Promise<Segment | null> {
-  if (!customerKey) return "guest";
-  const state = await servingState(shopDomain);
-  return state ? shopperSegment(state, { customerKey }) : null;
 }
 
 function checkEvent(

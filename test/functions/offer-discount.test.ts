@@ -77,7 +77,7 @@ function discounted(
   };
 }
 
-/** The token with field `index` (0 is the format, 11 the MAC) replaced. */
+/** The token with field `index` (0 is the format, 12 the MAC) replaced. */
 function withField(token: string, index: number, value: string) {
   const fields = token.split(".");
   fields[index] = value;
@@ -135,8 +135,16 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
     });
   });
 
+  it("honours an offer id of the earlier format, signed before segments, while its discount lasts", async () => {
+    const fields = sign().split(".");
+    const body = ["o3", ...fields.slice(1, 10), fields[11]].join(".");
+    const mac = createHmac("sha256", KEY).update(body).digest().subarray(0, 12).toString("base64url");
+    const line = buildLine({ productId: PRODUCT, offer: `${body}.${mac}` });
+    expect(await run([line])).toEqual(discounted([line, 1, 10]));
+  });
+
   describe("a forged or altered offer id gives nothing", () => {
-    const token = sign({ quantity: 2 });
+    const token = sign({ quantity: 2, segment: "vip" });
     const otherProductField = Number(OTHER_PRODUCT).toString(36);
 
     it("verifies unaltered, as the baseline of the cases below", async () => {
@@ -154,8 +162,9 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
       ["experiment", 7, "abcd1"],
       ["quantity", 8, "9"],
       ["buyer", 9, buyerTag(KEY, CUSTOMER)],
-      ["nonce", 10, flipChar(token.split(".")[10]!)],
-      ["MAC", 11, flipChar(token.split(".")[11]!, 15)],
+      ["segment", 10, "g"],
+      ["nonce", 11, flipChar(token.split(".")[11]!)],
+      ["MAC", 12, flipChar(token.split(".")[12]!, 15)],
     ])("with its %s changed", async (_field, index, value) => {
       const line = buildLine({ productId: PRODUCT, offer: withField(token, index, value) });
       expect(await run([line], { customerId: CUSTOMER })).toEqual(NO_DISCOUNT);
@@ -185,7 +194,8 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
     });
 
     it.each([
-      ["a field too few", token.split(".").slice(0, 11).join(".")],
+      ["a field too few", token.split(".").slice(0, 12).join(".")],
+      ["a segment that is not one letter", withField(token, 10, "vi")],
       ["a field too many", `${token}.x`],
       ["characters outside its alphabet", withField(token, 1, Number(PRODUCT).toString(36).toUpperCase())],
       ["a character that is not ASCII", withField(token, 7, "abcé1")],
@@ -202,7 +212,14 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
     });
 
     it("when it names no variant, even signed with the shop's key", async () => {
-      const body = withField(token, 2, "0").split(".").slice(0, 11).join(".");
+      const body = withField(token, 2, "0").split(".").slice(0, 12).join(".");
+      const mac = createHmac("sha256", KEY).update(body).digest().subarray(0, 12).toString("base64url");
+      const line = buildLine({ productId: PRODUCT, offer: `${body}.${mac}` });
+      expect(await run([line])).toEqual(NO_DISCOUNT);
+    });
+
+    it("of the earlier format with a segment added, which only the current format has", async () => {
+      const body = withField(token, 0, "o3").split(".").slice(0, 12).join(".");
       const mac = createHmac("sha256", KEY).update(body).digest().subarray(0, 12).toString("base64url");
       const line = buildLine({ productId: PRODUCT, offer: `${body}.${mac}` });
       expect(await run([line])).toEqual(NO_DISCOUNT);

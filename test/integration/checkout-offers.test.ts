@@ -2,6 +2,7 @@ import type { OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
+import { MAX_OFFER_ID_LENGTH } from "~/lib/order-snapshot";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
@@ -91,11 +92,12 @@ describe("POST /api/checkout/offers", () => {
     });
     const offer = verifyOfferToken(answer.offers[0].offerId, TEST_SHOP);
     expect(offer).toMatchObject({ productId: POPULAR[0], modelVersion: null, surface: "checkout" });
-    expect(answer.offers[0].offerId.length).toBeLessThanOrEqual(64);
+    expect(answer.offers[0].offerId.length).toBeLessThanOrEqual(MAX_OFFER_ID_LENGTH);
     // The extension reads every offer of the answer, none dropped as malformed.
     expect(parseOffersResponse(answer)).toEqual({
       modelVersion: null,
       heading: null,
+      message: null,
       offers: answer.offers.map((sent: { offerId: string; productId: string }) =>
         expect.objectContaining({ offerId: sent.offerId, productId: sent.productId }),
       ),

@@ -1,7 +1,8 @@
 //! Offer ids of the current format, as app/lib/offer-token.server.ts signs them:
-//! "o3.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<nonce>.<mac>",
+//! "o4.<product>.<variant>.<model version>.<surface>.<served at>.<discount percent>.<experiment>.<quantity>.<buyer>.<segment>.<nonce>.<mac>",
 //! numbers in base 36, the MAC base64url of the first 12 bytes of HMAC-SHA256 over everything before
-//! its '.', under the shop's offer key.
+//! its '.', under the shop's offer key. "o3" ids, the same without the segment, are honoured too:
+//! their discounts outlive a release that changes the format.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -35,9 +36,14 @@ pub fn verify<'a>(token: &'a str, key: &[u8]) -> Option<Offer<'a>> {
     if token.len() > MAX_LENGTH {
         return None;
     }
-    let fields: Vec<&str> = token.split('.').collect();
+    let mut fields: Vec<&str> = token.split('.').collect();
+    // An "o3" id is an "o4" one without the segment, which the discount does not read.
+    if fields.first() == Some(&"o3") && fields.len() == 12 {
+        fields.insert(10, "0");
+        fields[0] = "o4";
+    }
     let (product, variant, served, percent, quantity, buyer, mac) = match fields.as_slice() {
-        ["o3", product, variant, version, surface, served, percent, experiment, quantity, buyer, nonce, mac]
+        ["o4", product, variant, version, surface, served, percent, experiment, quantity, buyer, segment, nonce, mac]
             if base36(product, 11)
                 && base36(variant, 13)
                 && base36(version, 7)
@@ -49,6 +55,8 @@ pub fn verify<'a>(token: &'a str, key: &[u8]) -> Option<Offer<'a>> {
                 && *quantity != "0"
                 && base36(quantity, 1)
                 && (*buyer == "0" || url_chars(buyer, 8))
+                && segment.len() == 1
+                && segment.bytes().all(|c| c == b'0' || c.is_ascii_lowercase())
                 && url_chars(nonce, 4)
                 && url_chars(mac, MAC_CHARS) =>
         {
