@@ -16,7 +16,7 @@ import { OfferCard } from "./offer-card";
 type State =
   | { status: "loading" }
   | { status: "hidden" }
-  | { status: "ready"; offers: Offer[]; heading: string | null };
+  | { status: "ready"; offers: Offer[]; heading: string | null; message: string | null };
 
 /**
  * Offers for the shopper's cart. Renders a skeleton while the app answers and nothing at all when
@@ -54,7 +54,12 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
       if (!current) return;
       setState(
         response?.offers.length
-          ? { status: "ready", offers: response.offers, heading: response.heading }
+          ? {
+              status: "ready",
+              offers: response.offers,
+              heading: response.heading,
+              message: response.message,
+            }
           : { status: "hidden" },
       );
     });
@@ -136,9 +141,8 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   const storefront = api.shop.storefrontUrl ?? `https://${api.shop.myshopifyDomain}`;
   return (
     <s-stack gap="base">
-      <s-heading>
-        {(state.status === "ready" && state.heading) || settings.heading || translate("heading")}
-      </s-heading>
+      <s-heading>{state.heading || settings.heading || translate("heading")}</s-heading>
+      {state.message && <s-paragraph>{state.message}</s-paragraph>}
       {visible.map((offer) => {
         if (surface === "thank-you") {
           const href = cartPermalink(storefront, offer.variantId, offer.offerId);

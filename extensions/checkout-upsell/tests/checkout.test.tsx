@@ -117,6 +117,26 @@ describe("checkout block", () => {
     expect(text(document.body.querySelector("s-heading"))).toBe("Vous aimerez aussi");
   });
 
+  it("shows the merchant's message to the shopper's segment under the heading", async () => {
+    await renderOffers(
+      fakeApp({ offers: { offers: OFFERS, modelVersion: 3, message: "Thank you for coming back!" } }),
+    );
+    const message = document.body.querySelector("s-heading")!.nextElementSibling;
+    expect(message?.localName).toBe("s-paragraph");
+    expect(text(message)).toBe("Thank you for coming back!");
+  });
+
+  it.each([
+    ["no message", undefined],
+    ["a message that is not text", { text: "Thank you" }],
+    ["a message over 120 characters", "Thank you ".repeat(13)],
+  ])("shows only the heading and the offers for %s", async (_, message) => {
+    await renderOffers(fakeApp({ offers: { offers: OFFERS, modelVersion: 3, message } }));
+    const blocks = [...document.body.querySelector("s-stack")!.children];
+    expect(blocks.map((block) => block.localName)).toEqual(["s-heading", "s-stack", "s-stack"]);
+    expect(text(document.body)).not.toContain("Thank you");
+  });
+
   it("does not offer what is already in the cart", async () => {
     extension.shopify.lines.value = [cartLine(70, 7)];
     await renderOffers();
@@ -182,6 +202,7 @@ describe("checkout block", () => {
     ["a body that is not JSON", fakeApp({ offers: () => new Response("<html>", { status: 200 }) })],
     ["JSON of another shape", fakeApp({ offers: { items: OFFERS } })],
     ["no offers", fakeApp({ offers: { offers: [], modelVersion: null } })],
+    ["no offers but a message", fakeApp({ offers: { offers: [], modelVersion: null, message: "Hi" } })],
   ])("renders nothing at all after %s", async (_, app) => {
     extension.fetch = app.fetch;
     await extension.render();

@@ -35,6 +35,7 @@ describe("requests to the app", () => {
       offers: [],
       modelVersion: null,
       heading: null,
+      message: null,
     });
     expect(fetch).toHaveBeenCalledWith(
       "https://upsell-app.test/api/checkout/offers",

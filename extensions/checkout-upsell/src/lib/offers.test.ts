@@ -113,6 +113,26 @@ describe("parseOffersResponse", () => {
     expect(parsed?.imageUrl).toBeNull();
   });
 
+  it("reads the merchant's message, trimmed, up to 120 characters", () => {
+    const thanks = parseOffersResponse({ offers: [offer()], message: "  Thank you for coming back!\n" });
+    expect(thanks?.message).toBe("Thank you for coming back!");
+    // The limit applies once the spaces around it are gone.
+    const longest = parseOffersResponse({ offers: [offer()], message: ` ${"a".repeat(120)} ` });
+    expect(longest?.message).toBe("a".repeat(120));
+  });
+
+  it.each([
+    ["an answer without one", undefined],
+    ["a number", 42],
+    ["an object", { text: "Thanks" }],
+    ["a string of spaces", "   "],
+    ["a message over 120 characters", "a".repeat(121)],
+  ])("gives no message for %s, and keeps the offers", (_, message) => {
+    const parsed = parseOffersResponse({ offers: [offer()], message });
+    expect(parsed?.message).toBeNull();
+    expect(parsed?.offers).toHaveLength(1);
+  });
+
   it("keeps one offer per offer id and per variant", () => {
     const parsed = parseOffersResponse({ offers: [offer(), offer(), offer({ offerId: "other" })] });
     expect(parsed?.offers).toHaveLength(1);

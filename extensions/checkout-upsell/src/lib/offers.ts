@@ -33,6 +33,8 @@ export interface OffersToShow {
   modelVersion: number | null;
   /** the merchant's heading for the shopper's language, when the app has one */
   heading: string | null;
+  /** the merchant's message to the shopper's segment, in their language, when the app sends one */
+  message: string | null;
 }
 
 const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
@@ -40,6 +42,7 @@ const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
 const MAX_OFFERS = 20;
 const MAX_TEXT = 500;
 const MAX_HEADING = 80;
+const MAX_MESSAGE = 120;
 
 /**
  * Checks the app's answer by hand (a schema library would not fit the bundle budget), reading only
@@ -61,7 +64,19 @@ export function parseOffersResponse(value: unknown): OffersToShow | null {
     offers.push(offer);
   }
   const heading = typeof value.heading === "string" ? value.heading.trim().slice(0, MAX_HEADING) : "";
-  return { offers, modelVersion: modelVersion ?? null, heading: heading || null };
+  return {
+    offers,
+    modelVersion: modelVersion ?? null,
+    heading: heading || null,
+    message: parseMessage(value.message),
+  };
+}
+
+/** A message cut short could say something the merchant did not, so an overlong one is dropped. */
+function parseMessage(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const message = value.trim();
+  return message && message.length <= MAX_MESSAGE ? message : null;
 }
 
 function parseOffer(value: unknown): Offer | null {
