@@ -2,6 +2,7 @@
 export const NO_OFFERS_REASONS = [
   "app-off",
   "checkout-off",
+  "segment-off",
   "no-offerable-products",
   "nothing-to-rank",
   "all-excluded",
@@ -20,6 +21,7 @@ export interface NoOffersExplanation {
 
 const SETTINGS = { label: "Open Settings", path: "/app/settings" };
 const HOME = { label: "Go to the home page", path: "/app" };
+const SEGMENTS = { label: "Open Segments", path: "/app/segments" };
 
 const EXPLANATIONS: Record<NoOffersReason, Omit<NoOffersExplanation, "reason">> = {
   "app-off": {
@@ -32,6 +34,12 @@ const EXPLANATIONS: Record<NoOffersReason, Omit<NoOffersExplanation, "reason">> 
     detail:
       "The checkout is not among the surfaces chosen in Settings. Tick it there to show offers in checkout.",
     action: SETTINGS,
+  },
+  "segment-off": {
+    heading: "Offers are turned off for this shopper's segment",
+    detail:
+      "This shopper's segment is set to see no offers. Turn offers on for it in Segments, or preview a shopper of another segment.",
+    action: SEGMENTS,
   },
   "no-offerable-products": {
     heading: "No product can be offered yet",

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { SEGMENTS } from "./segments";
 import { type OFFER_SURFACES, ShopSettingsSchema } from "./shop-settings";
 import { resourceId } from "./shopify-ids";
 
@@ -36,6 +37,15 @@ export const SettingsFormSchema = ShopSettingsSchema.superRefine((settings, ctx)
     }
     keys.add(variant.key);
   }
+  for (const [segment, own] of Object.entries(settings.segments)) {
+    if (own?.maxDiscountPercent != null && own.maxDiscountPercent > discounts.maxPercent) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["segments", segment, "maxDiscountPercent"],
+        message: `Must not be above the shop's largest discount (${discounts.maxPercent}%)`,
+      });
+    }
+  }
   const shares = experiment.variants.reduce((sum, variant) => sum + variant.share, 0);
   if (experiment.variants.length > 0 && Math.abs(shares - 100) > 1e-9) {
     ctx.addIssue({
@@ -67,6 +77,37 @@ function checked(form: Form, name: string): boolean | undefined {
   return value === "on" || value === "true";
 }
 
+/** A number field that may be left empty: empty is null (follow the shop's setting). */
+function optionalNumber(form: Form, name: string): number | null | undefined {
+  if (!form.has(name)) return undefined;
+  return text(form, name) === "" ? null : number(form, name);
+}
+
+/**
+ * The segments' fields: a segment's form sends "segments.<segment>.sent", its offers checkbox, its
+ * limits (empty: the shop's) and a message per language ("segments.<segment>.messages.<code>").
+ */
+function segmentsFromForm(form: Form & { keys(): Iterable<string> }): Record<string, unknown> | undefined {
+  const segments: Record<string, unknown> = {};
+  for (const segment of SEGMENTS) {
+    const prefix = `segments.${segment}`;
+    if (!form.has(`${prefix}.sent`)) continue;
+    const messages: Record<string, string> = {};
+    for (const name of new Set(form.keys())) {
+      if (!name.startsWith(`${prefix}.messages.`)) continue;
+      const message = text(form, name);
+      if (message) messages[name.slice(`${prefix}.messages.`.length)] = message;
+    }
+    segments[segment] = {
+      offers: checked(form, `${prefix}.offers`) ?? true,
+      maxOffers: optionalNumber(form, `${prefix}.maxOffers`) ?? null,
+      maxDiscountPercent: optionalNumber(form, `${prefix}.maxDiscountPercent`) ?? null,
+      messages,
+    };
+  }
+  return Object.keys(segments).length > 0 ? segments : undefined;
+}
+
 /** Ids typed one per line or separated by commas or spaces; Shopify gids are reduced to their number. */
 function ids(form: Form, name: string, type: string): string[] | undefined {
   if (!form.has(name)) return undefined;
@@ -96,7 +137,7 @@ function sent<T extends Record<string, unknown>>(fields: T): Partial<T> {
  * is left out, so the stored value stays. Nothing is validated here: the schema does that, so the
  * form and every other writer obey the same rules.
  */
-export function settingsFromForm(form: Form): Record<string, unknown> {
+export function settingsFromForm(form: Form & { keys(): Iterable<string> }): Record<string, unknown> {
   let headings: Record<string, string> | undefined;
   if (form.has("headingLanguages")) {
     headings = {};
@@ -145,6 +186,7 @@ export function settingsFromForm(form: Form): Record<string, unknown> {
       combinesWithOrderDiscounts: checked(form, "discounts.combinesWithOrderDiscounts"),
     }),
     experiment: sent({ holdoutPercent: number(form, "experiment.holdoutPercent"), variants }),
+    segments: segmentsFromForm(form),
   });
 }
 

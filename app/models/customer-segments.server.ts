@@ -18,7 +18,13 @@ export async function segmentEvidence(
   { shopId, at }: { shopId: string; at: Date },
 ): Promise<SegmentEvidence> {
   const [row] = await tx.$queryRawUnsafe<
-    Array<{ gaps: number; p75: number | null; p95: number | null; customers: number; vipSpend: number | null }>
+    Array<{
+      gaps: number;
+      p75: number | null;
+      p95: number | null;
+      customers: number;
+      vipSpend: number | null;
+    }>
   >(
     `WITH counted AS (
        SELECT o.id, o."customerKey", o."orderedAt" FROM "Order" o
@@ -52,7 +58,10 @@ export async function segmentEvidence(
  * The moment a shop's segments are read at: now for a shop that sells through Shopify, the last
  * order of an imported history (whose customers would all be lapsed by today's clock).
  */
-export async function segmentClock(tx: Tx | Db, { shopId, fileCatalog }: { shopId: string; fileCatalog: boolean }) {
+export async function segmentClock(
+  tx: Tx | Db,
+  { shopId, fileCatalog }: { shopId: string; fileCatalog: boolean },
+) {
   if (!fileCatalog) return new Date();
   const [row] = await tx.$queryRaw<Array<{ last: Date | null }>>`
     SELECT max("orderedAt") AS last FROM "Order" WHERE "shopId" = ${shopId}::uuid AND NOT test`;

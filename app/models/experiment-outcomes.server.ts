@@ -4,6 +4,8 @@ import type { Db, Tx } from "~/db.server";
 export interface ArmOutcomes {
   /** the variant's key, or "holdout" */
   variant: string;
+  /** the units' segment at their first exposure; null for units exposed before segments */
+  segment: string | null;
   /** distinct units first exposed in the window */
   checkouts: number;
   /** of them, logged-in buyers, whose orders can be linked to them */
@@ -18,7 +20,7 @@ export interface ArmOutcomes {
 }
 
 /**
- * Per arm of an experiment, the units first exposed in [since, until) and what the linked ones bought
+ * Per arm of an experiment and segment, the units first exposed in [since, until) and what the linked ones bought
  * after their first exposure and before `until`: one statement, aggregated per unit then per arm.
  * A guest's checkout cannot be followed to an order, so it counts as a checkout but never as linked.
  */
@@ -28,7 +30,7 @@ export async function armOutcomes(
 ): Promise<ArmOutcomes[]> {
   return tx.$queryRaw<ArmOutcomes[]>`
     WITH units AS (
-      SELECT e.variant, e."unitKey", e."customerKey", e."firstSeenAt"
+      SELECT e.variant, e.segment, e."unitKey", e."customerKey", e."firstSeenAt"
       FROM "ExperimentExposure" e
       WHERE e."shopId" = ${shopId}::uuid AND e."experimentId" = ${experimentId}
         AND e."firstSeenAt" >= ${since} AND e."firstSeenAt" < ${until}
@@ -36,7 +38,7 @@ export async function armOutcomes(
       -- Each unit's orders are looked up by its customer (an index scan per unit): joining a CTE of
       -- all units' orders back to the units was planned as a nested loop that aggregated every
       -- order again for each unit, over half a second for the demo shop's 700 checkouts.
-      SELECT u.variant, u."customerKey" IS NOT NULL AS linked, count(o.id) AS orders,
+      SELECT u.variant, u.segment, u."customerKey" IS NOT NULL AS linked, count(o.id) AS orders,
         COALESCE(sum(o.revenue), 0) AS revenue
       FROM units u
       LEFT JOIN LATERAL (
@@ -48,12 +50,12 @@ export async function armOutcomes(
           AND o."orderedAt" >= u."firstSeenAt" AND o."orderedAt" < ${until}
           AND NOT o.test AND o."cancelledAt" IS NULL
       ) o ON true
-      GROUP BY u.variant, u."unitKey", u."customerKey"
+      GROUP BY u.variant, u.segment, u."unitKey", u."customerKey"
     )
-    SELECT variant, count(*)::int AS checkouts, (count(*) FILTER (WHERE linked))::int AS linked,
+    SELECT variant, segment, count(*)::int AS checkouts, (count(*) FILTER (WHERE linked))::int AS linked,
       (count(*) FILTER (WHERE orders > 0))::int AS conversions, sum(orders)::int AS orders,
       sum(revenue)::float8 AS revenue, sum(revenue * revenue)::float8 AS "revenueSquares"
-    FROM per_unit GROUP BY variant ORDER BY variant`;
+    FROM per_unit GROUP BY variant, segment ORDER BY variant, segment`;
 }
 
 /** Impressions per variant index of an experiment, shown in [since, until). */

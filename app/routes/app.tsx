@@ -13,6 +13,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 const NAVIGATION: NavItem[] = [
   { path: "/app", label: "Home" },
   { path: "/app/performance", label: "Performance" },
+  { path: "/app/segments", label: "Segments" },
   { path: "/app/models", label: "Models" },
   { path: "/app/preview", label: "Preview offers" },
   { path: "/app/settings", label: "Settings" },

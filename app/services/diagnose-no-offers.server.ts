@@ -1,5 +1,7 @@
 import type { Db } from "~/db.server";
 import type { NoOffersReason } from "~/lib/no-offers";
+import { segmentTreatment } from "~/lib/segment-treatment";
+import type { Segment } from "~/lib/segments";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { shopOfferFacts } from "~/models/preview-data.server";
 import { popularProducts } from "~/models/serving-data.server";
@@ -12,6 +14,8 @@ export interface NoOffersCheckout {
   customerKey: string | null;
   cart: readonly string[];
   historyBefore: Date | null;
+  /** the shopper's segment as the checkout read it; null when it was not read */
+  segment: Segment | null;
 }
 
 /** More than the largest maxOffers: a preview asks for no more. */
@@ -28,6 +32,7 @@ export async function diagnoseNoOffers(database: Db, checkout: NoOffersCheckout)
   const settings = readShopSettings(facts.settings);
   if (!settings.enabled) return "app-off";
   if (!settings.surfaces.includes("checkout")) return "checkout-off";
+  if (checkout.segment && !segmentTreatment(settings, checkout.segment, null).offers) return "segment-off";
   if (facts.offerableProducts === 0) return "no-offerable-products";
   const state = await servingState(checkout.shopDomain);
   const ranked = state

@@ -122,17 +122,11 @@ export async function experimentReport(
   ]);
   const keys = [HOLDOUT, ...variants.map((variant) => variant.key)];
   for (const row of outcomes) if (!keys.includes(row.variant)) keys.push(row.variant);
-  const byKey = new Map(outcomes.map((row) => [row.variant, row]));
   const outcome = (variant: string): ArmOutcomes =>
-    byKey.get(variant) ?? {
+    pooledOutcomes(
       variant,
-      checkouts: 0,
-      linked: 0,
-      conversions: 0,
-      orders: 0,
-      revenue: 0,
-      revenueSquares: 0,
-    };
+      outcomes.filter((row) => row.variant === variant),
+    );
   const keyOfIndex = new Map(variants.map((variant) => [variant.index, variant.key]));
   const taken = new Map<string, { purchases: number; discountCents: number }>();
   for (const line of lines) {
@@ -194,6 +188,29 @@ export async function currentPausedArms(database: Db, shopDomain: string): Promi
   return pausedArms(database, { shopId: shop.id, experimentId: plan.id });
 }
 
+/** The rows' outcomes together: one arm's segments, or several arms'. */
+export function pooledOutcomes(variant: string, rows: readonly ArmOutcomes[]): ArmOutcomes {
+  const pooled: ArmOutcomes = {
+    variant,
+    segment: null,
+    checkouts: 0,
+    linked: 0,
+    conversions: 0,
+    orders: 0,
+    revenue: 0,
+    revenueSquares: 0,
+  };
+  for (const row of rows) {
+    pooled.checkouts += row.checkouts;
+    pooled.linked += row.linked;
+    pooled.conversions += row.conversions;
+    pooled.orders += row.orders;
+    pooled.revenue += row.revenue;
+    pooled.revenueSquares += row.revenueSquares;
+  }
+  return pooled;
+}
+
 function conversions(row: ArmOutcomes): ProportionSample {
   return { trials: row.linked, successes: row.conversions };
 }
@@ -221,7 +238,15 @@ function conversionLift(holdout: ArmOutcomes, arm: ArmOutcomes): Estimate | null
   return { difference, interval, pValue };
 }
 
-function netIncremental(holdout: ArmOutcomes, arm: ArmOutcomes, discountCost: number): Estimate | null {
+/**
+ * Revenue per linked checkout against the holdout's (Welch's t), less the arm's discount cost per
+ * linked checkout; null with fewer than 2 linked units on either side.
+ */
+export function netIncremental(
+  holdout: ArmOutcomes,
+  arm: ArmOutcomes,
+  discountCost: number,
+): Estimate | null {
   if (holdout.linked < 2 || arm.linked < 2) return null;
   const { difference, interval, pValue } = welchTest(revenueSample(holdout), revenueSample(arm));
   const cost = discountCost / arm.linked;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
+import type { Segment } from "~/lib/segments";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
@@ -12,7 +13,6 @@ import {
   monthStart,
   recordGrant,
 } from "~/models/offer-grants.server";
-import type { Segment } from "~/lib/segments";
 import { createRng, decideDiscount, type LevelOutcome, MIN_IMPRESSIONS } from "~ml";
 
 /** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */

@@ -1,4 +1,3 @@
-import type { OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
 import { explainNoOffers, type NoOffersExplanation } from "~/lib/no-offers";
@@ -13,7 +12,7 @@ import {
 } from "~/models/preview-customers.server";
 import { findProducts, type PreviewProduct, productTitles } from "~/models/preview-data.server";
 import { findShop } from "~/models/shops.server";
-import { getCheckoutOffers } from "./checkout-offers.server";
+import { getCheckoutOffers, type ServedOffers } from "./checkout-offers.server";
 import { diagnoseNoOffers } from "./diagnose-no-offers.server";
 
 export interface PreviewRequest {
@@ -38,7 +37,7 @@ export interface OfferPreview {
   purchases: PreviewPurchase[];
   cart: PreviewProduct[];
   matches: PreviewProduct[];
-  result: OffersResponse;
+  result: ServedOffers;
   /** why the checkout gets no offers, when it gets none */
   noOffers: NoOffersExplanation | null;
   /** why the order number did not resolve, when it did not */
@@ -127,7 +126,9 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
   });
   const noOffers =
     result.offers.length === 0
-      ? explainNoOffers(await diagnoseNoOffers(database, { shopId: shop.id, ...checkout }))
+      ? explainNoOffers(
+          await diagnoseNoOffers(database, { shopId: shop.id, ...checkout, segment: result.segment }),
+        )
       : null;
   // A customer with no counted order yet (their only one cancelled, say) is still named in the picker.
   const shown = customerKey ? (chosen ?? { customerKey, orders: 0, lastOrderAt: null }) : null;

@@ -46,6 +46,8 @@ export async function updateShopSettings(
     ...input,
     discounts: { ...settings.discounts, ...(input.discounts as object | undefined) },
     experiment: { ...settings.experiment, ...(input.experiment as object | undefined) },
+    // A segment's form sends that segment alone: the others keep theirs.
+    segments: { ...settings.segments, ...(input.segments as object | undefined) },
   };
   const parsed = SettingsFormSchema.safeParse(merged);
   if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error) };

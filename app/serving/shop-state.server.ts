@@ -94,7 +94,9 @@ export async function loadShopState(
     servingSignatures(pointer.shopId),
     pausedArms(database, { shopId: pointer.shopId, experimentId: plan.id }),
     liveModel(database, { shopDomain, shopId: pointer.shopId, liveId: pointer.liveId, previous: reuse }),
-    reuse && Date.now() - reuse.segments.readAt < SEGMENTS_REFRESH_MS && reuse.fileCatalog === pointer.fileCatalog
+    reuse &&
+    Date.now() - reuse.segments.readAt < SEGMENTS_REFRESH_MS &&
+    reuse.fileCatalog === pointer.fileCatalog
       ? reuse.segments
       : readSegments(database, { shopId: pointer.shopId, fileCatalog: pointer.fileCatalog }),
   ]);

@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Box, Card, InlineStack, Text, Thumbnail } from "@shopify/polaris";
 import { useEmbeddedHref } from "~/components/embedded";
 import { EmptyCard } from "~/components/empty-card";
+import { SEGMENT_LABELS } from "~/lib/segments";
 import type { OfferPreview } from "~/services/offer-preview.server";
 import { BlockPairControl } from "./blocked-pairs";
 
@@ -25,6 +26,12 @@ export function OffersCard({ result, noOffers, cart }: Pick<OfferPreview, "resul
             </Badge>
           ) : null}
         </InlineStack>
+        {result.segment ? (
+          <Text as="p" tone="subdued">
+            Shopper's segment: {SEGMENT_LABELS[result.segment]}
+            {result.message ? `. Their message: “${result.message}”` : ""}
+          </Text>
+        ) : null}
         {offers.length === 0 ? (
           <EmptyCard
             heading={noOffers?.heading ?? "No offers for this checkout"}

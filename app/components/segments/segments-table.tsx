@@ -1,0 +1,69 @@
+import { BlockStack, DataTable, Text } from "@shopify/polaris";
+import { SectionCard } from "~/components/section-card";
+import { count } from "~/lib/format";
+import type { SegmentSummary } from "~/services/segment-overview.server";
+
+const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(1)}%`);
+
+/** Each segment's rule, size and how its shoppers took offers, with the uplift against its holdout. */
+export function SegmentsTable({
+  segments,
+  currency,
+  window,
+}: {
+  segments: SegmentSummary[];
+  currency: string | null;
+  window: string;
+}) {
+  const money = new Intl.NumberFormat(
+    "en",
+    currency ? { style: "currency", currency } : { minimumFractionDigits: 2 },
+  );
+  const signed = (value: number) =>
+    `${value > 0 ? "+" : value < 0 ? "−" : ""}${money.format(Math.abs(value))}`;
+  const uplift = (segment: SegmentSummary) => {
+    if (segment.segment === "guest") return "not measurable";
+    if (!segment.uplift) return "too few checkouts";
+    const [low, high] = segment.uplift.interval;
+    return `${signed(segment.uplift.difference)} (${signed(low)} to ${signed(high)})`;
+  };
+  return (
+    <SectionCard title="Segments">
+      <BlockStack gap="300">
+        <Text as="p" tone="subdued">
+          Sizes as of today; offers over {window}. Uplift is revenue per logged-in checkout against the
+          segment's own holdout, after discounts, with its 95% interval. Guests cannot be followed to an
+          order.
+        </Text>
+        <DataTable
+          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
+          headings={[
+            "Segment",
+            "Customers",
+            "Checkouts",
+            "Offers shown",
+            "Take rate",
+            "Revenue",
+            "Uplift per checkout",
+          ]}
+          rows={segments.map((segment) => [
+            <BlockStack gap="050" key={segment.segment}>
+              <Text as="span" fontWeight="semibold">
+                {segment.label}
+              </Text>
+              <Text as="span" tone="subdued" variant="bodySm">
+                {segment.description}
+              </Text>
+            </BlockStack>,
+            segment.customers === null ? "–" : count.format(segment.customers),
+            count.format(segment.checkouts),
+            count.format(segment.impressions),
+            percent(segment.takeRate),
+            money.format(segment.revenue),
+            uplift(segment),
+          ])}
+        />
+      </BlockStack>
+    </SectionCard>
+  );
+}
