@@ -44,14 +44,27 @@ export async function answerCheckoutPreflight(request: Request): Promise<Respons
 export async function handleCheckoutRequest(
   request: Request,
   handler: (caller: CheckoutCaller) => Promise<unknown>,
+  {
+    onAnswer,
+  }: {
+    /** told each answer to an authenticated caller: its shop, status and time taken */
+    onAnswer?: (shopDomain: string, status: number, ms: number) => void;
+  } = {},
 ): Promise<Response> {
+  const started = performance.now();
   const { caller, cors } = await authenticateCheckout(request);
+  const response = await answer(caller, handler);
+  onAnswer?.(caller.shopDomain, response.status, performance.now() - started);
+  return cors(response);
+}
+
+async function answer(caller: CheckoutCaller, handler: (caller: CheckoutCaller) => Promise<unknown>) {
   try {
-    return cors(json(await handler(caller), { headers: { "Cache-Control": "no-store" } }));
+    return json(await handler(caller), { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    if (isAppError(error)) return cors(errorResponse(error));
+    if (isAppError(error)) return errorResponse(error);
     logger().error({ shop: caller.shopDomain, error: describeError(error) }, "checkout request failed");
-    return cors(json({ error: { code: "INTERNAL", message: "Something went wrong." } }, { status: 500 }));
+    return json({ error: { code: "INTERNAL", message: "Something went wrong." } }, { status: 500 });
   }
 }
 

@@ -1,13 +1,35 @@
 import { z } from "zod";
 import type { ModelHealth } from "~ml";
+import type { ServingStats } from "./serving-stats";
 
 export const HealthAlertSchema = z.object({
-  kind: z.enum(["decay", "unknown-products", "category-shift", "take-rate", "click-rate", "rolled-back"]),
+  kind: z.enum([
+    "decay",
+    "unknown-products",
+    "category-shift",
+    "take-rate",
+    "click-rate",
+    "rolled-back",
+    "serving-failures",
+    "serving-latency",
+  ]),
   /** what the merchant reads on Home and the Models page */
   message: z.string().max(500),
 });
 export type HealthAlert = z.infer<typeof HealthAlertSchema>;
 export type HealthAlertKind = HealthAlert["kind"];
+
+/** Alerts about the offers endpoint, which a retraining does not answer. */
+export function isServingAlert(alert: HealthAlert): boolean {
+  return alert.kind === "serving-failures" || alert.kind === "serving-latency";
+}
+
+/** The banner's title for a check's alerts. */
+export function healthAlertTitle(alerts: readonly HealthAlert[]): string {
+  if (alerts.some((alert) => alert.kind === "rolled-back")) return "A model was rolled back";
+  if (alerts.every(isServingAlert)) return "Offers are slow or failing in checkout";
+  return "The live model is slipping";
+}
 
 /** A recorded check as the admin pages show it. */
 export interface HealthCheckView {
@@ -19,6 +41,8 @@ export interface HealthCheckView {
   holdoutNdcg: number | null;
   unknownShare: number | null;
   categoryPsi: number | null;
+  /** the offers endpoint over the 28 days before the check; null when not read */
+  serving: ServingStats | null;
   alerts: HealthAlert[];
   retrainRequested: boolean;
 }

@@ -14,6 +14,7 @@ import { PausedArmsBanner } from "~/components/paused-arms-banner";
 import { SectionCard } from "~/components/section-card";
 import { useSetupStatus } from "~/components/setup-progress";
 import { db } from "~/db.server";
+import { healthAlertTitle } from "~/lib/model-health";
 import { getShopOverview } from "~/services/shop-overview.server";
 import { shopify } from "~/shopify.server";
 
@@ -38,11 +39,7 @@ export default function Home() {
         {overview.healthAlert ? (
           <Banner
             tone="warning"
-            title={
-              overview.healthAlert.alerts.some((alert) => alert.kind === "rolled-back")
-                ? "A model was rolled back"
-                : "The live model is slipping"
-            }
+            title={healthAlertTitle(overview.healthAlert.alerts)}
             action={{ content: "See model health", url: href("/app/models") }}
           >
             <BlockStack gap="100">

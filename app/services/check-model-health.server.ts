@@ -3,11 +3,13 @@ import type { Db } from "~/db.server";
 import { ensureQueued } from "~/jobs/queues.server";
 import { type HealthAlert, healthAlerts } from "~/lib/model-health";
 import { HoldoutMetricsSchema } from "~/lib/model-promotion";
+import { SERVING_DAYS, type ServingStats, servingAlerts, servingStats } from "~/lib/serving-stats";
 import { insertHealthCheck } from "~/models/model-health-checks.server";
 import { loadLiveArtifact, previousLiveVersion, shopsWithLiveModel } from "~/models/model-versions.server";
 import { versionOutcomes } from "~/models/offer-events.server";
 import { findShop } from "~/models/shops.server";
 import { loadTrainingRows } from "~/models/training-data.server";
+import { offersAnswers } from "~/serving/offers-serving-stats.server";
 import { decodeEngine, measureModelHealth, onlineRegression } from "~ml";
 import { rollBackVersion } from "./model-registry.server";
 import { requestTraining } from "./request-training.server";
@@ -19,9 +21,10 @@ export type HealthCheckOutcome =
 /**
  * How the shop's live model holds up: its NDCG@10 on the checkouts of the orders placed since its
  * training data, measured as its holdout was at promotion, and how far those orders drifted
- * (products it never saw, the product-type mix). The check is recorded for the Models page and
- * Home; when it finds the model slipping, a training is asked for (which the registry promotes only
- * if it does better on the newest orders).
+ * (products it never saw, the product-type mix), and how the offers endpoint answered over 28 days.
+ * The check is recorded for the Models page and Home; when it finds the model slipping, a training
+ * is asked for (which the registry promotes only if it does better on the newest orders). A slow or
+ * failing endpoint is an alert for the operator, not a reason to retrain.
  */
 export async function checkModelHealth(
   database: Db,
@@ -40,6 +43,7 @@ export async function checkModelHealth(
       shopId: shop.id,
       version: live.version,
       ...NOT_MEASURED,
+      serving: null,
       alerts: [rollback],
       retrainRequested: false,
     });
@@ -56,12 +60,14 @@ export async function checkModelHealth(
   const health = measureModelHealth({ engine, rows: data.rows, trainedUpTo: live.dataTo.getTime() });
   const stored = HoldoutMetricsSchema.safeParse(live.metrics);
   const holdout = stored.success && stored.data.queries > 0 ? stored.data : null;
-  const alerts = [
+  const serving = await servingFigures(shopDomain, log);
+  const modelAlerts = [
     ...healthAlerts(health, holdout),
     ...(await onlineAlerts(database, { shopId: shop.id, live })),
   ];
+  const alerts = [...modelAlerts, ...(serving ? servingAlerts(serving) : [])];
   let retrainRequested = false;
-  if (alerts.length > 0) {
+  if (modelAlerts.length > 0) {
     await requestTraining({ shopDomain, reason: "health" });
     retrainRequested = true;
   }
@@ -71,6 +77,7 @@ export async function checkModelHealth(
     ...health,
     holdoutNdcg: holdout?.ndcg ?? null,
     holdoutStdErr: holdout?.ndcgStdErr ?? null,
+    serving,
     alerts,
     retrainRequested,
   });
@@ -187,6 +194,16 @@ async function onlineAlerts(
     if (verdict.regressed) alerts.push({ kind, message: verdict.explanation });
   }
   return alerts;
+}
+
+/** The offers endpoint's answers of the last SERVING_DAYS; null when Redis cannot tell. */
+async function servingFigures(shopDomain: string, log: Logger): Promise<ServingStats | null> {
+  try {
+    return servingStats(await offersAnswers(shopDomain, { days: SERVING_DAYS }));
+  } catch (error) {
+    log.warn({ error: error instanceof Error ? error.message : String(error) }, "serving figures not read");
+    return null;
+  }
 }
 
 /** The nightly run: a health check for every installed shop with a live model. */

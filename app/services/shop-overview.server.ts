@@ -1,5 +1,5 @@
 import type { Db } from "~/db.server";
-import type { HealthCheckView } from "~/lib/model-health";
+import { type HealthCheckView, isServingAlert } from "~/lib/model-health";
 import type { PausedArm } from "~/models/experiment-outcomes.server";
 import { latestHealthCheck } from "~/models/model-health-checks.server";
 import { findShop, offersFirstRequestedAt, shopDataSummary } from "~/models/shops.server";
@@ -34,11 +34,12 @@ export async function getShopOverview(database: Db, shopDomain: string): Promise
     currentPausedArms(database, shopDomain),
     shop ? latestHealthCheck(database, shop.id) : null,
   ]);
-  // Until a model trained after the check goes live: one restored, or trained on the same data
-  // before the check, slips as the checked one did.
+  // The model's alerts until a model trained after the check goes live: one restored, or trained on
+  // the same data before the check, slips as the checked one did. The endpoint's until the next check.
   const live = status.liveModel;
   const answered = live !== null && new Date(live.trainedAt) > (health?.checkedAt ?? new Date(0));
-  const healthAlert = health && health.alerts.length > 0 && !answered ? health : null;
+  const shown = health?.alerts.filter((alert) => isServingAlert(alert) || !answered) ?? [];
+  const healthAlert = health && shown.length > 0 ? { ...health, alerts: shown } : null;
   return {
     shopDomain,
     storeHandle,

@@ -145,7 +145,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     await open("home (navigation)", "/app");
     const nav = page.getByRole("navigation", { name: "App pages" });
     const links = nav.getByRole("link");
-    await expect.poll(() => links.count()).toBe(6);
+    await expect.poll(() => links.count()).toBe(7);
     // Separate, spaced links, not one run of text.
     const boxes = await links.evaluateAll((anchors) =>
       anchors.map((anchor) => {
@@ -393,7 +393,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
       expect(await admin.page.getByPlaceholder("Search products by title").count()).toBe(0);
       // The menu is App Bridge's element (the admin shows it in its sidebar), not the page's own bar.
       expect(await admin.page.getByRole("navigation", { name: "App pages" }).count()).toBe(0);
-      expect(await admin.page.locator("ui-nav-menu a").count()).toBe(6);
+      expect(await admin.page.locator("ui-nav-menu a").count()).toBe(7);
       expect(admin.errors).toEqual([]);
     } finally {
       await admin.page.context().close();

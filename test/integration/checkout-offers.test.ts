@@ -8,6 +8,7 @@ import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
 import { loader as proxyLoader } from "~/routes/proxy.offers";
+import { flushOffersAnswers, offersAnswers } from "~/serving/offers-serving-stats.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
@@ -322,6 +323,22 @@ describe("POST /api/checkout/offers", () => {
       }),
     );
     expect(huge.status).toBe(413);
+  });
+
+  it("counts each answer to the shop for its serving health, every status alike, failures apart", async () => {
+    await flushOffersAnswers();
+    const before = await offersAnswers(TEST_SHOP, { days: 1 });
+    expect((await askOffers(body())).status).toBe(200);
+    expect((await askOffers(body({ cart: { lines: [line(POPULAR[1]!)] } }))).status).toBe(200);
+    expect((await askOffers(body({ surface: "email" }))).status).toBe(400);
+    // Another shop's answers are its own.
+    await askOffers(body(), await checkoutToken({ shop: "stranger.myshopify.com" }));
+    await flushOffersAnswers();
+    const after = await offersAnswers(TEST_SHOP, { days: 1 });
+    expect(after.requests - before.requests).toBe(3);
+    expect(after.failures - before.failures).toBe(0);
+    const sum = (counts: typeof after) => counts.buckets.reduce((total, n) => total + n, 0);
+    expect(sum(after) - sum(before)).toBe(3);
   });
 
   it("answers 404 for a shop that never installed the app or uninstalled it", async () => {

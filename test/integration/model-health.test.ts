@@ -2,12 +2,14 @@ import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
+import { requestRedis } from "~/redis.server";
 import { loader as homeLoader } from "~/routes/app._index";
 import { loader as modelsLoader } from "~/routes/app.models";
 import { checkModelHealth } from "~/services/check-model-health.server";
 import { importOrderCsv } from "~/services/import-order-csv.server";
 import { trainingJobId } from "~/services/request-training.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { flushOffersAnswers, recordOffersAnswer } from "~/serving/offers-serving-stats.server";
 import { generateSyntheticShop, SYNTHETIC_CSV_HEADER } from "~ml";
 import { adminRequest } from "../helpers/admin";
 import { isolateIntegration } from "../helpers/integration";
@@ -75,6 +77,43 @@ describe("the model health check", () => {
       retrainRequested: false,
     });
     expect(check!.holdoutNdcg).toBeGreaterThan(0.1);
+  });
+
+  it("holds the offers endpoint to the checkout's bar: alerts on failures and slow answers, without retraining", async () => {
+    // 2,000 answers of the last days: 5 failed (0.25%), and 1 in 10 took 700 ms.
+    const now = Date.now();
+    for (let i = 0; i < 2_000; i++) {
+      const at = new Date(now - (i % 5) * 86_400_000);
+      recordOffersAnswer(DEMO_SHOP, i < 5 ? 500 : 200, i % 10 === 0 ? 700 : 8, at);
+    }
+    // Answers to another shop are its own.
+    for (let i = 0; i < 50; i++) recordOffersAnswer("other-shop.myshopify.com", 500, 9_000);
+    await flushOffersAnswers();
+
+    const outcome = await checkModelHealth(db(), { shopDomain: DEMO_SHOP, log });
+    expect(outcome).toMatchObject({ status: "checked", version: 1, retrainRequested: false });
+    if (outcome.status !== "checked") throw new Error("not checked");
+    expect(outcome.alerts.map((alert) => alert.kind)).toEqual(["serving-failures", "serving-latency"]);
+    expect(outcome.alerts[0]!.message).toBe(
+      "0.25% of the last 28 days' 2,000 offer requests failed (the bar is 0.1%).",
+    );
+    const models = await page(modelsLoader, "/app/models");
+    expect(models.health.serving).toEqual({
+      requests: 2_000,
+      failures: 5,
+      p50Ms: 10,
+      p95Ms: 1000,
+      p99Ms: 1000,
+    });
+    const home = await page(homeLoader, "/app");
+    expect(home.healthAlert.alerts.map((alert: { kind: string }) => alert.kind)).toEqual([
+      "serving-failures",
+      "serving-latency",
+    ]);
+
+    // The next checks judge the model alone.
+    const keys = await requestRedis().keys(`${process.env.QUEUE_PREFIX}:offers-served:*`);
+    await requestRedis().del(...keys);
   });
 
   it("sees the decay and the drift when tastes shift, asks for a training, and the retrained model recovers", async () => {

@@ -1,7 +1,8 @@
 import { Banner, BlockStack, Text } from "@shopify/polaris";
 import { SectionCard } from "~/components/section-card";
 import { count, dateTimeFormat } from "~/lib/format";
-import type { HealthCheckView } from "~/lib/model-health";
+import { type HealthCheckView, healthAlertTitle } from "~/lib/model-health";
+import { formatMs, MIN_SERVING_REQUESTS, SERVING_DAYS, type ServingStats } from "~/lib/serving-stats";
 
 type Serialized<T> = { [K in keyof T]: T[K] extends Date ? string | Date : T[K] };
 
@@ -32,7 +33,7 @@ function HealthDetails({ health }: { health: Serialized<HealthCheckView> }) {
   return (
     <BlockStack gap="200">
       {health.alerts.length > 0 ? (
-        <Banner tone="warning" title="The model is slipping">
+        <Banner tone="warning" title={healthAlertTitle(health.alerts)}>
           <BlockStack gap="100">
             {health.alerts.map((alert) => (
               <Text as="p" key={alert.kind}>
@@ -55,6 +56,20 @@ function HealthDetails({ health }: { health: Serialized<HealthCheckView> }) {
             : ""}
         </Text>
       ) : null}
+      {health.serving ? <Text as="p">{servingText(health.serving)}</Text> : null}
     </BlockStack>
   );
+}
+
+function servingText(serving: ServingStats): string {
+  const head = `Offers endpoint, last ${SERVING_DAYS} days: ${count.format(serving.requests)} requests`;
+  if (serving.requests === 0) return `${head}.`;
+  const failed = `${((serving.failures / serving.requests) * 100).toFixed(2)}% failed`;
+  const upTo = (ms: number | null) => (ms === null ? "–" : `up to ${formatMs(ms)}`);
+  const times = `median ${upTo(serving.p50Ms)}, 95th percentile ${upTo(serving.p95Ms)}, 99th ${upTo(serving.p99Ms)}`;
+  const judged =
+    serving.requests < MIN_SERVING_REQUESTS
+      ? ` Too few to hold against the checkout's bar (${count.format(MIN_SERVING_REQUESTS)} needed).`
+      : "";
+  return `${head}, ${failed}; ${times}.${judged}`;
 }
