@@ -27,6 +27,16 @@ export const SEGMENT_LABELS: Record<Segment, string> = {
   lapsed: "Lapsed",
 };
 
+/** The segment's shoppers as a sentence names them ("Show offers to VIPs"). */
+export const SEGMENT_AUDIENCES: Record<Segment, string> = {
+  guest: "guests",
+  "first-order": "first-time buyers",
+  returning: "returning customers",
+  vip: "VIPs",
+  lapsing: "lapsing customers",
+  lapsed: "lapsed customers",
+};
+
 /** Below this many repeat orders, the recency thresholds are the defaults, not the shop's. */
 export const MIN_REPEAT_GAPS = 30;
 /** Below this many customers with an order in the last year, there is no VIP segment. */

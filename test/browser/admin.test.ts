@@ -294,6 +294,94 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it("shows each segment's rule and saves a guests' message that the checkout offers API serves", async () => {
+    const askAsGuest = async (locale: string) => {
+      const response = await fetch(`${server.url}/api/checkout/offers`, {
+        method: "POST",
+        headers: {
+          "User-Agent": BROWSER_UA,
+          Origin: EXTENSION_ORIGIN,
+          "Content-Type": "application/json",
+          Authorization: `Bearer ${await checkoutToken({ shop: DEMO_SHOP })}`,
+        },
+        body: JSON.stringify({ cart: { lines: [] }, locale, currency: "USD", surface: "checkout" }),
+      });
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as { offers: unknown[]; message?: string };
+      return { offers: answer.offers.length, message: answer.message ?? null };
+    };
+    const poll = { timeout: 60_000, interval: 500 };
+    // The shop shows 3 offers at once here; a later test lowers it to 1.
+    expect(await askAsGuest("en")).toEqual({ offers: 3, message: null });
+
+    const timing = await open("segments", "/app/segments");
+    expect(timing.idleMs).toBeLessThan(PAGE_BUDGET_MS);
+    const table = page.getByRole("table");
+    const row = (label: string) =>
+      table.getByRole("row").filter({ has: page.getByText(label, { exact: true }) });
+    const rules: Record<string, RegExp> = {
+      Guests: /Checking out without logging in/,
+      "First order": /Logged in, with no order yet/,
+      Returning: /Ordered in the last \d+ days/,
+      VIP: /Top 10% by spend|None yet: VIPs are the top 10%/,
+      Lapsing: /Last order \d+ to \d+ days ago/,
+      Lapsed: /Last order more than \d+ days ago/,
+    };
+    for (const [label, rule] of Object.entries(rules)) {
+      expect(await row(label).count(), label).toBe(1);
+      expect(await row(label).textContent(), label).toMatch(rule);
+    }
+    // Guests cannot be followed to an order, so their uplift is not estimated.
+    expect(await row("Guests").textContent()).toMatch(/not measurable/);
+    await screenshot(page, "segments");
+
+    const guests = page.locator("form").filter({ has: page.getByRole("button", { name: "Save Guests" }) });
+    const save = guests.getByRole("button", { name: "Save Guests" });
+    const maxOffers = guests.getByLabel("Offers at most");
+    const english = guests.getByLabel("Message in English");
+    const showOffers = guests.getByLabel("Show offers to guests");
+    const saved = guests.getByText("Guests: saved. The next checkouts use it.");
+    const submit = () =>
+      Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/app/segments")),
+        save.click(),
+      ]);
+    await maxOffers.fill("11");
+    await submit();
+    await guests.getByText("Must be at most 10").waitFor();
+    expect(await saved.count()).toBe(0);
+
+    const message = "Thanks for visiting: log in for picks of your own";
+    await english.fill(message);
+    await showOffers.check();
+    await maxOffers.fill("2");
+    await submit();
+    await saved.waitFor();
+    expect(await guests.getByText("Must be at most 10").count()).toBe(0);
+    await screenshot(page, "segments-saved");
+    await expect.poll(() => askAsGuest("en"), poll).toEqual({ offers: 2, message });
+    // No French message was set: French shoppers get the offers without one.
+    expect(await askAsGuest("fr")).toEqual({ offers: 2, message: null });
+
+    await showOffers.uncheck();
+    await submit();
+    await saved.waitFor();
+    await expect.poll(() => askAsGuest("en"), poll).toEqual({ offers: 0, message: null });
+    // Turning offers off keeps the segment's message and limit for when they are turned back on.
+    await open("segments (guests off)", "/app/segments");
+    expect(await english.inputValue()).toBe(message);
+    expect(await maxOffers.inputValue()).toBe("2");
+
+    // Back to the shop's own settings for guests, which later tests rely on.
+    await showOffers.check();
+    await maxOffers.fill("");
+    await english.fill("");
+    await submit();
+    await saved.waitFor();
+    await expect.poll(() => askAsGuest("en"), poll).toEqual({ offers: 3, message: null });
+    expect(tab.errors).toEqual([]);
+  });
+
   it("saves a setting that the checkout offers API applies within a minute", async () => {
     const askOffers = async () => {
       const response = await fetch(`${server.url}/api/checkout/offers`, {

@@ -11,6 +11,7 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { SectionCard } from "~/components/section-card";
+import { SEGMENT_AUDIENCES } from "~/lib/segments";
 import { HEADING_LANGUAGES } from "~/lib/settings-form";
 import type { SegmentSummary } from "~/services/segment-overview.server";
 import type { SettingsUpdate } from "~/services/update-shop-settings.server";
@@ -62,7 +63,7 @@ export function SegmentSettingsCard({ segment, limits }: { segment: SegmentSumma
           <input type="hidden" name={`${prefix}.offers`} value={offers ? "on" : ""} />
           <FormLayout>
             <Checkbox
-              label={`Show offers to ${segment.label.toLowerCase()}`}
+              label={`Show offers to ${SEGMENT_AUDIENCES[segment.segment]}`}
               checked={offers}
               onChange={setOffers}
             />
@@ -75,9 +76,8 @@ export function SegmentSettingsCard({ segment, limits }: { segment: SegmentSumma
                 value={maxOffers}
                 onChange={setMaxOffers}
                 placeholder={`The shop's: ${limits.shopMaxOffers}`}
-                helpText="Empty: the shop's number."
+                helpText="Empty: the shop's number. May be more or fewer."
                 error={error("maxOffers")}
-                disabled={!offers}
               />
               <TextField
                 label="Largest discount"
@@ -94,7 +94,6 @@ export function SegmentSettingsCard({ segment, limits }: { segment: SegmentSumma
                     : "Discounts are off for the shop (Settings)."
                 }
                 error={error("maxDiscountPercent")}
-                disabled={!offers}
               />
             </FormLayout.Group>
             {languages.map(({ code, label }) => (
@@ -113,7 +112,6 @@ export function SegmentSettingsCard({ segment, limits }: { segment: SegmentSumma
                     : undefined
                 }
                 error={error(`messages.${code}`)}
-                disabled={!offers}
               />
             ))}
           </FormLayout>
