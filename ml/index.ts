@@ -87,6 +87,13 @@ export {
   type Verdict,
   type VerdictStatus,
 } from "./policy/experiment-verdict";
+export {
+  IGNORED_FALSE_ALARM,
+  ignoredPairs,
+  ignoredThreshold,
+  MIN_IGNORED_IMPRESSIONS,
+  type PairImpressions,
+} from "./policy/ignored-pairs";
 export { type OnlineRegression, onlineRegression } from "./policy/online-regression";
 export {
   type Engine,

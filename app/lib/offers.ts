@@ -90,6 +90,10 @@ export const OfferEventsRequestSchema = z.object({
     .array(OfferEventSchema)
     .min(1, "must have at least one event")
     .max(MAX_EVENTS_PER_REQUEST, `must have at most ${MAX_EVENTS_PER_REQUEST} events`),
+  cart: z
+    .array(shopifyIdStringSchema("Product"))
+    .max(MAX_CART_LINES, `must list at most ${MAX_CART_LINES} products`)
+    .optional(),
 }) satisfies z.ZodType<OfferEventsRequest>;
 
 /** Query of GET /proxy/offers (storefront pages, through the app proxy): the cart as comma-separated product ids. */

@@ -13,8 +13,10 @@ export interface OfferEventRow {
   experimentId?: string | null;
   variant?: number | null;
   customerKey: string | null;
-  /** the shopper's segment when the event was recorded; null when unknown */
+  /** the shopper's segment the offer was served in; null when unknown */
   segment?: string | null;
+  /** the products in the checkout when the event was sent, at most MAX_EVENT_CART */
+  cartProductIds?: string[];
   occurredAt: Date;
 }
 
@@ -56,14 +58,14 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
        SELECT id, domain FROM "Shop" WHERE domain = ANY($1::text[]) AND "uninstalledAt" IS NULL
      ), inserted AS (
        INSERT INTO "OfferEvent" ("shopId", "offerId", "productId", "modelVersion", surface, type,
-         "discountPercent", "experimentId", variant, "customerKey", segment, "occurredAt")
+         "discountPercent", "experimentId", variant, "customerKey", segment, "cartProductIds", "occurredAt")
        SELECT shop.id, t.offer_id, t.product_id, t.model_version, t.surface, t.type,
          t.discount_percent, t.experiment_id, t.variant, t.customer_key, t.segment,
-         to_timestamp(t.occurred_ms / 1000.0) AT TIME ZONE 'UTC'
+         string_to_array(t.cart, ','), to_timestamp(t.occurred_ms / 1000.0) AT TIME ZONE 'UTC'
        FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[],
-         $9::text[], $10::int[], $11::text[], $12::text[], $13::float8[])
+         $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::float8[])
          AS t(shop_domain, offer_id, product_id, model_version, surface, type, discount_percent,
-           experiment_id, variant, customer_key, segment, occurred_ms)
+           experiment_id, variant, customer_key, segment, cart, occurred_ms)
        JOIN shop ON shop.domain = t.shop_domain
        ON CONFLICT DO NOTHING)
      SELECT domain FROM shop`,
@@ -80,6 +82,8 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
       rows.map((row) => row.variant ?? null),
       rows.map((row) => row.customerKey),
       rows.map((row) => row.segment ?? null),
+      // One string per row: unnest would flatten an array of arrays. Product ids hold no comma.
+      rows.map((row) => (row.cartProductIds ?? []).join(",")),
       rows.map((row) => row.occurredAt.getTime()),
     ],
   );

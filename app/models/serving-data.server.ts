@@ -4,8 +4,8 @@ import type { HistoryEntry } from "~ml";
 /**
  * What a server must know to serve a shop, in one query: its id, settings and live model version,
  * its currency (that of its latest Shopify order; prices are stored in it), whether its catalog
- * comes only from order files, and the product pairs the merchant blocked. Null: no such installed
- * shop.
+ * comes only from order files, the product pairs the merchant blocked and those shoppers ignore.
+ * Null: no such installed shop.
  */
 export async function servingPointer(tx: Tx | Db, shopDomain: string) {
   const [row] = await tx.$queryRaw<
@@ -19,6 +19,8 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
       discountLive: boolean;
       /** [cart product, offer product] pairs the merchant blocked */
       blockedPairs: Array<[string, string]>;
+      /** [cart product, offer product, impressions] pairs shoppers ignore */
+      demotedPairs: Array<[string, string, number]>;
     }>
   >`
     SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion",
@@ -28,7 +30,9 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
        ORDER BY o."orderedAt" DESC LIMIT 1) AS currency,
       NOT EXISTS (SELECT 1 FROM "Product" p WHERE p."shopId" = s.id AND p.source = 'shopify') AS "fileCatalog",
       (SELECT coalesce(json_agg(json_build_array(b."cartProductId", b."offerProductId")), '[]'::json)
-       FROM "BlockedOfferPair" b WHERE b."shopId" = s.id) AS "blockedPairs"
+       FROM "BlockedOfferPair" b WHERE b."shopId" = s.id) AS "blockedPairs",
+      (SELECT coalesce(json_agg(json_build_array(d."cartProductId", d."offerProductId", d.impressions)), '[]'::json)
+       FROM "DemotedOfferPair" d WHERE d."shopId" = s.id) AS "demotedPairs"
     FROM "Shop" s LEFT JOIN "ModelVersion" v ON v."shopId" = s.id AND v.status = 'live'
     WHERE s.domain = ${shopDomain} AND s."uninstalledAt" IS NULL`;
   return row ?? null;

@@ -16,6 +16,6 @@ export function action({ request, context }: ActionFunctionArgs) {
     // The limit is counted before the body is read, so a flood of bad bodies is limited too.
     await limitOfferEventRequests({ ...caller, clientAddress: clientAddress(context) });
     const input = parseInput(OfferEventsRequestSchema, await readJsonBody(request, { maxBytes: 32 * 1024 }));
-    return recordOfferEvents({ ...caller, events: input.events });
+    return recordOfferEvents({ ...caller, events: input.events, cart: input.cart });
   });
 }

@@ -137,7 +137,7 @@ export default function Preview() {
     >
       <PageColumns aside={shopper} asideFirst>
         {data.notice ? <Banner tone="warning">{data.notice}</Banner> : null}
-        <OffersCard result={data.result} noOffers={data.noOffers} cart={data.cart} />
+        <OffersCard result={data.result} noOffers={data.noOffers} cart={data.cart} demoted={data.demoted} />
         <BlockedPairsCard pairs={data.blockedPairs} total={data.blockedTotal} />
       </PageColumns>
     </AdminPage>

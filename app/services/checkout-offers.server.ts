@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CheckoutOffer, OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
 import { AppError } from "~/lib/errors";
@@ -7,7 +8,7 @@ import { reasonText } from "~/lib/reason-text";
 import { segmentTreatment } from "~/lib/segment-treatment";
 import type { Segment } from "~/lib/segments";
 import { gid } from "~/lib/shopify-ids";
-import { rankOffers } from "~/serving/rank-offers.server";
+import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
 import { shopperSegment } from "~/serving/shopper-segment.server";
 import { assignArm } from "./experiment-arms.server";
@@ -49,12 +50,19 @@ export interface CheckoutOffersOptions {
  * What a checkout is served, and the shopper's segment that decided its treatment (never sent to the
  * shopper); null when nothing is served whatever the segment.
  */
-export type ServedOffers = OffersResponse & { segment: Segment | null };
+export type ServedOffers = OffersResponse & { segment: Segment | null; demoted?: DemotedOffer[] };
 
 /** The answer as the checkout and the storefront receive it: the segment stays on our side. */
-export function wireOffers({ segment: _segment, ...response }: ServedOffers): OffersResponse {
+export function wireOffers({
+  segment: _segment,
+  demoted: _demoted,
+  ...response
+}: ServedOffers): OffersResponse {
   return response;
 }
+
+/** The share of checkouts that still see the offers shoppers ignore in their ranked place. */
+const EXPLORE_SHARE = 0.1;
 
 /** Surfaces where the extension adds an offered line to the checkout, which the discount function sees. */
 const DISCOUNT_SURFACES: ReadonlySet<Surface> = new Set(["checkout", "cart-line-list"]);
@@ -115,6 +123,8 @@ export async function getCheckoutOffers(
     ranking: variant?.ranking ?? "model",
     caller: inExperiment ? "checkout" : "preview",
     historyBefore,
+    // A preview shows the demotion itself; checkouts explore a share of the time.
+    explore: inExperiment && explores(customerKey ?? unitKey ?? null, servedAt),
   });
   const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
   // A discount is offered only where Shopify will give it: the shop's discount runs our function.
@@ -192,7 +202,20 @@ export async function getCheckoutOffers(
     ...(heading ? { heading } : {}),
     ...(message ? { message } : {}),
     segment,
+    demoted: ranked.demoted,
   };
+}
+
+/**
+ * Whether a checkout ranks the offers shoppers ignore where the ranking puts them: a stable tenth of
+ * shoppers each day, so a pair that becomes worth showing again can earn its clicks back.
+ */
+function explores(unit: string | null, servedAt: Date): boolean {
+  if (!unit) return Math.random() < EXPLORE_SHARE;
+  const day = Math.floor(servedAt.getTime() / 86_400_000);
+  return (
+    createHash("sha256").update(`explore|${unit}|${day}`).digest().readUInt32BE(0) / 2 ** 32 < EXPLORE_SHARE
+  );
 }
 
 /** A Shopify variant id the offer id can name; null for another (an imported file's). */

@@ -46,6 +46,17 @@ export interface OfferPreview {
   blockedPairs: PreviewBlockedPair[];
   /** how many pairs the shop blocks in all */
   blockedTotal: number;
+  /** the offers moved down because shoppers ignore them beside one of the cart's products */
+  demoted: PreviewDemotedOffer[];
+}
+
+export interface PreviewDemotedOffer {
+  offer: PreviewProduct;
+  cart: PreviewProduct;
+  /** how often it was shown beside that product without a click or an add */
+  impressions: number;
+  /** still among the offers, last; false: better ones filled the list */
+  shown: boolean;
 }
 
 export interface PreviewBlockedPair {
@@ -118,7 +129,12 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
   ];
   const pairTitles = await productTitles(database, {
     shopId: shop.id,
-    productIds: [...new Set(listed.flatMap((pair) => [pair.cartProductId, pair.offerProductId]))],
+    productIds: [
+      ...new Set([
+        ...listed.flatMap((pair) => [pair.cartProductId, pair.offerProductId]),
+        ...(result.demoted ?? []).flatMap((offer) => [offer.cartProductId, offer.productId]),
+      ]),
+    ],
   });
   const described = (productId: string) => ({
     productId,
@@ -151,5 +167,11 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       inCart: inCart.has(pair.cartProductId),
     })),
     blockedTotal: pairs.length,
+    demoted: (result.demoted ?? []).map((offer) => ({
+      offer: described(offer.productId),
+      cart: described(offer.cartProductId),
+      impressions: offer.impressions,
+      shown: offer.shown,
+    })),
   };
 }

@@ -7,6 +7,9 @@ import { hitRateLimit } from "~/lib/rate-limit.server";
 import type { OfferEventRow } from "~/models/offer-events.server";
 import { writeOfferEvents } from "./write-offer-events.server";
 
+/** The cart products kept with each event: the pairs of the first few are enough to find ignored ones. */
+export const MAX_EVENT_CART = 10;
+
 /** Events are accepted for offers served in the last day. */
 export const OFFER_EVENT_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -49,13 +52,17 @@ export async function recordOfferEvents({
   shopDomain,
   customerKey,
   events,
+  cart = [],
   now = new Date(),
 }: {
   shopDomain: string;
   customerKey: string | null;
   events: OfferEventInput[];
+  /** the numeric product ids of the checkout's lines when the events were sent */
+  cart?: readonly string[];
   now?: Date;
 }): Promise<OfferEventsResponse> {
+  const cartProductIds = [...new Set(cart)].slice(0, MAX_EVENT_CART);
   const rows: OfferEventRow[] = [];
   const errors: OfferEventsResponse["errors"] = [];
   for (const [index, event] of events.entries()) {
@@ -77,6 +84,7 @@ export async function recordOfferEvents({
       variant: offer.experiment?.variant ?? null,
       customerKey,
       segment: offer.segment,
+      cartProductIds,
       occurredAt: at < offer.servedAt || at > now ? now : at,
     });
   }

@@ -26,6 +26,7 @@ import { announceServingChange } from "~/serving/serving.server";
 import { createRng } from "~ml";
 import { getCheckoutOffers } from "./checkout-offers.server";
 import { checkoutUnit, flushExposures } from "./experiment-arms.server";
+import { MAX_EVENT_CART } from "./record-offer-events.server";
 import { DEMO_SHOP } from "./seed-demo-shop.server";
 
 /** Simulated orders carry this prefix, so a new simulation replaces the last one. */
@@ -194,7 +195,9 @@ export async function simulateOfferActivity(
         },
         shopperRng,
       );
-      events.push(...replay.events.map((event) => ({ ...event, segment: served.segment })));
+      // As the extension sends them: with the segment the offer carries and the checkout's products.
+      const cartProductIds = cart.filter((id) => /^[\w-]+$/.test(id)).slice(0, MAX_EVENT_CART);
+      events.push(...replay.events.map((event) => ({ ...event, segment: served.segment, cartProductIds })));
       orders.push(...replay.orders);
       result.orders += replay.offerOrders;
       result.discountedOffers += offers.filter((offer) => offer.discountPercent > 0).length;

@@ -58,6 +58,8 @@ export interface ShopState {
   notDiscounted: ReadonlySet<string>;
   /** per cart product, the products the merchant never wants offered with it */
   blocked: ReadonlyMap<string, ReadonlySet<string>>;
+  /** per cart product, the offers shoppers ignore beside it, with how often they were shown there */
+  demoted: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** the inputs the exclusions were built from, to tell whether they must be built again */
   excludedBy: string;
   segments: ShopSegments;
@@ -146,6 +148,7 @@ export async function loadShopState(
     excludedBy,
     popular,
     blocked: blockedByCartProduct(pointer.blockedPairs),
+    demoted: demotedByCartProduct(pointer.demotedPairs),
     segments,
   };
 }
@@ -167,6 +170,18 @@ function blockedByCartProduct(pairs: ReadonlyArray<[string, string]>): Map<strin
     blocked.set(cartProductId, offers);
   }
   return blocked;
+}
+
+function demotedByCartProduct(
+  pairs: ReadonlyArray<[string, string, number]>,
+): Map<string, Map<string, number>> {
+  const demoted = new Map<string, Map<string, number>>();
+  for (const [cartProductId, offerProductId, impressions] of pairs) {
+    const offers = demoted.get(cartProductId) ?? new Map<string, number>();
+    offers.set(offerProductId, impressions);
+    demoted.set(cartProductId, offers);
+  }
+  return demoted;
 }
 
 async function offerableById(shopId: string): Promise<ReadonlyMap<string, OfferProduct>> {

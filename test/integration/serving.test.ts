@@ -83,6 +83,7 @@ describe("without a live model", () => {
     const first = await ask({ cart: [], k: 4 });
     expect(first).toEqual({
       modelVersion: null,
+      demoted: [],
       offers: popular.slice(0, 4).map((productId) => ({
         productId,
         reasonKind: "popular",

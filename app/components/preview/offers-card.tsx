@@ -9,7 +9,19 @@ import { BlockPairControl } from "./blocked-pairs";
 const PLACEHOLDER_IMAGE = "/product-placeholder.svg";
 
 /** The offers exactly as the checkout gets them, or why there are none; each can be blocked for the cart. */
-export function OffersCard({ result, noOffers, cart }: Pick<OfferPreview, "result" | "noOffers" | "cart">) {
+export function OffersCard({
+  result,
+  noOffers,
+  cart,
+  demoted,
+}: Pick<OfferPreview, "result" | "noOffers" | "cart" | "demoted">) {
+  const ignoredText = (entry: OfferPreview["demoted"][number]) =>
+    `shown ${entry.impressions.toLocaleString("en")} times with ${entry.cart.title}, never clicked or added`;
+  const demotedOf = (offerGid: string) =>
+    demoted.find(
+      (entry) => entry.shown && entry.offer.productId === offerGid.replace(/^gid:\/\/shopify\/Product\//, ""),
+    );
+  const leftOut = demoted.filter((entry) => !entry.shown);
   const href = useEmbeddedHref();
   const { offers, modelVersion } = result;
   return (
@@ -44,35 +56,61 @@ export function OffersCard({ result, noOffers, cart }: Pick<OfferPreview, "resul
             {noOffers?.detail ?? "The app shows nothing rather than something irrelevant."}
           </EmptyCard>
         ) : (
-          offers.map((offer) => (
-            <Box key={offer.offerId} padding="200" borderColor="border" borderWidth="025" borderRadius="200">
-              <InlineStack gap="400" blockAlign="center" wrap={false}>
-                <Thumbnail source={offer.imageUrl ?? PLACEHOLDER_IMAGE} alt={offer.title} size="small" />
-                <BlockStack gap="100">
-                  <Text as="h3" variant="headingSm">
-                    {offer.title}
-                  </Text>
-                  <Text as="p">
-                    {offer.compareAtPrice ? (
-                      <Text as="span" tone="subdued" textDecorationLine="line-through">
-                        {offer.compareAtPrice.amount} {offer.compareAtPrice.currencyCode}{" "}
+          offers.map((offer) => {
+            const moved = demotedOf(offer.productId);
+            return (
+              <Box
+                key={offer.offerId}
+                padding="200"
+                borderColor="border"
+                borderWidth="025"
+                borderRadius="200"
+              >
+                <InlineStack gap="400" blockAlign="center" wrap={false}>
+                  <Thumbnail source={offer.imageUrl ?? PLACEHOLDER_IMAGE} alt={offer.title} size="small" />
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm">
+                      {offer.title}
+                    </Text>
+                    <Text as="p">
+                      {offer.compareAtPrice ? (
+                        <Text as="span" tone="subdued" textDecorationLine="line-through">
+                          {offer.compareAtPrice.amount} {offer.compareAtPrice.currencyCode}{" "}
+                        </Text>
+                      ) : null}
+                      {offer.price.amount} {offer.price.currencyCode}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {offer.reason}
+                    </Text>
+                    {moved ? (
+                      <Text as="p" tone="caution">
+                        Moved down: {ignoredText(moved)}.
                       </Text>
                     ) : null}
-                    {offer.price.amount} {offer.price.currencyCode}
-                  </Text>
-                  <Text as="p" tone="subdued">
-                    {offer.reason}
-                  </Text>
-                  <BlockPairControl
-                    // The product's own id: numeric for Shopify's, a file's for an imported history.
-                    offerProductId={offer.productId.replace(/^gid:\/\/shopify\/Product\//, "")}
-                    cart={cart}
-                  />
-                </BlockStack>
-              </InlineStack>
-            </Box>
-          ))
+                    <BlockPairControl
+                      // The product's own id: numeric for Shopify's, a file's for an imported history.
+                      offerProductId={offer.productId.replace(/^gid:\/\/shopify\/Product\//, "")}
+                      cart={cart}
+                    />
+                  </BlockStack>
+                </InlineStack>
+              </Box>
+            );
+          })
         )}
+        {leftOut.length > 0 ? (
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              Left out for this cart, as shoppers ignore them
+            </Text>
+            {leftOut.map((entry) => (
+              <Text as="p" tone="subdued" key={entry.offer.productId}>
+                {entry.offer.title}: {ignoredText(entry)}.
+              </Text>
+            ))}
+          </BlockStack>
+        ) : null}
       </BlockStack>
     </Card>
   );

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { fetchOffers, sendEvents } from "./lib/api";
 import {
   cartPermalink,
+  cartProductIds,
   OFFER_ATTRIBUTE,
   offeredLinesInCart,
   offersNotInCart,
@@ -188,12 +189,19 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   );
 }
 
-/** Queues feedback events for this render and sends what is left when the extension goes away. */
+/**
+ * Queues feedback events for this render and sends what is left when the extension goes away. Each
+ * batch carries the cart's products as they are when it leaves, not as they were at the first render.
+ */
 function useEventTracking(surface: CheckoutSurface) {
   const queue = useMemo(
     () =>
       createEventQueue({
-        send: (events) => sendEvents(events, { getToken: () => shopify.sessionToken.get() }),
+        send: (events) =>
+          sendEvents(events, {
+            getToken: () => shopify.sessionToken.get(),
+            cart: cartProductIds(shopify.lines.value),
+          }),
       }),
     [],
   );

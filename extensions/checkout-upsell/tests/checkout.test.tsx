@@ -293,6 +293,35 @@ describe("feedback events", () => {
     ]);
   });
 
+  it("sends the cart's products, each once, with the impressions", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    extension.shopify.lines.value = [cartLine(1, 1), { ...cartLine(2, 5), quantity: 3 }, cartLine(3, 5)];
+    const app = await renderOffers();
+    await vi.advanceTimersByTimeAsync(EVENTS_INTERVAL_MS);
+    expect(app.eventRequests()).toEqual([
+      {
+        events: [
+          expect.objectContaining({ type: "impression", offerId: "o1.mug" }),
+          expect.objectContaining({ type: "impression", offerId: "o1.filter" }),
+        ],
+        cart: ["gid://shopify/Product/1", "gid://shopify/Product/5"],
+      },
+    ]);
+  });
+
+  it("sends the cart as it is when the events leave, not as it was when they happened", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const lines = liveSignal([cartLine(1, 1)]);
+    extension.shopify.lines = lines;
+    const app = await renderOffers();
+    expect(app.eventRequests()).toEqual([]);
+    lines.value = [cartLine(1, 1), cartLine(5, 5)];
+    await vi.advanceTimersByTimeAsync(EVENTS_INTERVAL_MS);
+    expect(app.eventRequests().map(({ cart }) => cart)).toEqual([
+      ["gid://shopify/Product/1", "gid://shopify/Product/5"],
+    ]);
+  });
+
   it("reports an offered line leaving the cart", async () => {
     const lines = liveSignal([cartLine(1, 1), cartLine(70, 7, "o1.mug")]);
     extension.shopify.lines = lines;

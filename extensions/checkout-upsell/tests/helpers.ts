@@ -1,4 +1,4 @@
-import type { OfferEvent } from "@checkout-upsell-ai/checkout-contract";
+import type { OfferEvent, OfferEventsRequest } from "@checkout-upsell-ai/checkout-contract";
 import { signal } from "@preact/signals";
 import { render } from "preact";
 import { vi } from "vitest";
@@ -93,13 +93,16 @@ export function fakeApp({
     if (typeof offers === "function") return (offers as () => Response)();
     return Response.json(offers, { status });
   });
+  const eventRequests = () =>
+    calls
+      .filter((call) => call.url.endsWith("/api/checkout/events"))
+      .map((call) => call.body as OfferEventsRequest & { events: Array<Required<OfferEvent>> });
   return {
     fetch: fetch as typeof globalThis.fetch,
     offerRequests: () => calls.filter((call) => call.url.endsWith("/api/checkout/offers")),
-    eventBatches: () =>
-      calls
-        .filter((call) => call.url.endsWith("/api/checkout/events"))
-        .map((call) => (call.body as { events: Array<Required<OfferEvent>> }).events),
+    /** the bodies of the events requests, in order */
+    eventRequests,
+    eventBatches: () => eventRequests().map((request) => request.events),
   };
 }
 

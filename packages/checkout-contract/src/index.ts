@@ -98,6 +98,11 @@ export interface OfferEvent {
 /** Body of POST /api/checkout/events. */
 export interface OfferEventsRequest {
   events: OfferEvent[];
+  /**
+   * The Product gids of the checkout's lines when the events were sent, at most MAX_CART_LINES: which
+   * offers shoppers keep ignoring next to which cart products
+   */
+  cart?: string[];
 }
 
 /** Answer to POST /api/checkout/events. */

@@ -1,9 +1,15 @@
-import type { OffersRequest } from "@checkout-upsell-ai/checkout-contract";
+import type { OfferEvent, OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { appUrl, fetchOffers, OFFERS_TIMEOUT_MS, sendEvents } from "./api";
 
 const request: OffersRequest = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
 const getToken = async () => "token";
+const click: OfferEvent = {
+  type: "click",
+  offerId: "o",
+  surface: "checkout",
+  at: "2026-11-22T10:00:00.000Z",
+};
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -55,6 +61,32 @@ describe("requests to the app", () => {
     await vi.advanceTimersByTimeAsync(OFFERS_TIMEOUT_MS);
     expect(await offers).toBeNull();
     expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("sends the cart's products with the events, in the same request", async () => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal("fetch", fetch);
+    const events = [click];
+    const cart = ["gid://shopify/Product/1", "gid://shopify/Product/5"];
+    await sendEvents(events, { getToken, cart });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledWith(
+      "https://upsell-app.test/api/checkout/events",
+      expect.objectContaining({ method: "POST", body: JSON.stringify({ events, cart }) }),
+    );
+  });
+
+  it.each([
+    ["no cart", undefined],
+    ["an empty cart", []],
+  ])("sends the events alone with %s", async (_, cart) => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal("fetch", fetch);
+    await sendEvents([click], { getToken, cart });
+    expect(fetch).toHaveBeenCalledWith(
+      "https://upsell-app.test/api/checkout/events",
+      expect.objectContaining({ body: JSON.stringify({ events: [click] }) }),
+    );
   });
 
   it("swallows failures to send events", async () => {

@@ -46,9 +46,14 @@ export async function fetchOffers(
   }
 }
 
+export interface SendEventsOptions extends RequestOptions {
+  /** the Product gids of the checkout's lines as the events leave; left out of the request when empty */
+  cart?: string[];
+}
+
 /** Sends a batch of events; failures are dropped, since feedback must never bother the shopper. */
-export async function sendEvents(events: OfferEvent[], { getToken }: RequestOptions): Promise<void> {
-  const request: OfferEventsRequest = { events };
+export async function sendEvents(events: OfferEvent[], { getToken, cart }: SendEventsOptions): Promise<void> {
+  const request: OfferEventsRequest = cart?.length ? { events, cart } : { events };
   try {
     await postJson(EVENTS_PATH, request, { getToken, timeoutMs: EVENTS_TIMEOUT_MS }, false);
   } catch {

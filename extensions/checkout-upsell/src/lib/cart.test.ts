@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cartPermalink, type LineLike, offeredLinesInCart, offersNotInCart, requestLines } from "./cart";
+import {
+  cartPermalink,
+  cartProductIds,
+  type LineLike,
+  offeredLinesInCart,
+  offersNotInCart,
+  requestLines,
+} from "./cart";
 import type { Offer } from "./offers";
 
 function line(variant: number, product: number, attributes: LineLike["attributes"] = []): LineLike {
@@ -38,6 +45,23 @@ describe("cart helpers", () => {
   it("sends at most the 100 lines the app accepts", () => {
     const lines = Array.from({ length: 120 }, (_, index) => line(index + 1, index + 1));
     expect(requestLines(lines)).toHaveLength(100);
+  });
+
+  it("lists each product in the cart once, in the order of its first line", () => {
+    expect(cartProductIds([line(10, 1), line(20, 2), line(11, 1), line(30, 3)])).toEqual([
+      "gid://shopify/Product/1",
+      "gid://shopify/Product/2",
+      "gid://shopify/Product/3",
+    ]);
+    expect(cartProductIds([])).toEqual([]);
+  });
+
+  it("lists at most the 100 products the app accepts, counting each product once", () => {
+    // Two lines per product: 240 lines, 120 products.
+    const lines = Array.from({ length: 240 }, (_, index) => line(index + 1, Math.floor(index / 2) + 1));
+    expect(cartProductIds(lines)).toEqual(
+      Array.from({ length: 100 }, (_, index) => `gid://shopify/Product/${index + 1}`),
+    );
   });
 
   it("leaves out offers whose variant or product is already in the cart", () => {

@@ -20,6 +20,16 @@ export function requestLines(lines: readonly LineLike[]): OffersRequestLine[] {
   }));
 }
 
+/** The cart's distinct products in order, as the events request sends them: at most MAX_CART_LINES. */
+export function cartProductIds(lines: readonly LineLike[]): string[] {
+  const ids = new Set<string>();
+  for (const line of lines) {
+    if (ids.size === MAX_CART_LINES) break;
+    ids.add(line.merchandise.product.id);
+  }
+  return [...ids];
+}
+
 /** Offers whose product or variant is not already in the cart. */
 export function offersNotInCart(offers: readonly Offer[], lines: readonly LineLike[]): Offer[] {
   const inCart = new Set<string>();
