@@ -8,6 +8,7 @@ import { reasonText } from "~/lib/reason-text";
 import { segmentTreatment } from "~/lib/segment-treatment";
 import type { Segment } from "~/lib/segments";
 import { gid } from "~/lib/shopify-ids";
+import { customerHistory } from "~/models/serving-data.server";
 import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
 import { shopperSegment } from "~/serving/shopper-segment.server";
@@ -102,6 +103,12 @@ export async function getCheckoutOffers(
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
   if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
     return { offers: [], modelVersion: null, experiment: null, segment: null };
+  // The shopper's orders are read twice, for their segment and for the ranking, at the same time.
+  const history =
+    customerKey && shop.model
+      ? customerHistory({ shopId: shop.shopId, customerKey, before: historyBefore })
+      : undefined;
+  history?.catch(() => {});
   const segment = await shopperSegment(shop, { customerKey, historyBefore });
   const treatment = segmentTreatment(shop.settings, segment, locale);
   // A segment without offers is outside the experiment too: its checkouts would dilute every arm alike.
@@ -125,6 +132,7 @@ export async function getCheckoutOffers(
     historyBefore,
     // A preview shows the demotion itself; checkouts explore a share of the time.
     explore: inExperiment && explores(customerKey ?? unitKey ?? null, servedAt),
+    history,
   });
   const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
   // A discount is offered only where Shopify will give it: the shop's discount runs our function.

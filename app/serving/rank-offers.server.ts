@@ -1,6 +1,6 @@
 import type { OfferProduct } from "~/models/offer-catalog.server";
 import { customerHistory } from "~/models/serving-data.server";
-import type { EngineOffer } from "~ml";
+import type { EngineOffer, HistoryEntry } from "~ml";
 import type { ShopState } from "./shop-state.server";
 
 export interface RankRequest {
@@ -16,6 +16,8 @@ export interface RankRequest {
   historyBefore: Date | null;
   /** rank the offers shoppers ignore beside the cart where the ranking puts them (exploration) */
   explore?: boolean;
+  /** the shopper's history, when the caller started reading it already */
+  history?: Promise<HistoryEntry[]>;
 }
 
 /** An offer the cart's products have shoppers ignore, and whether it still made the list. */
@@ -55,13 +57,15 @@ export async function rankOffers(state: ShopState, request: RankRequest): Promis
   // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
   const byPopularity = request.ranking === "popularity" && state.popular.length > 0;
   if (!model || byPopularity) return demote(popularOffers(state, wanted), ignored, request.k, null);
-  const history = request.customerKey
-    ? await customerHistory({
-        shopId: state.shopId,
-        customerKey: request.customerKey,
-        before: request.historyBefore,
-      })
-    : [];
+  const history = request.history
+    ? await request.history
+    : request.customerKey
+      ? await customerHistory({
+          shopId: state.shopId,
+          customerKey: request.customerKey,
+          before: request.historyBefore,
+        })
+      : [];
   const ranked = model.engine.recommend({
     cart: request.cart,
     history,
