@@ -1,0 +1,237 @@
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { customerKey } from "~/lib/customer-key.server";
+import { verifyOfferToken } from "~/lib/offer-token.server";
+import type { OrderSnapshot } from "~/lib/order-snapshot";
+import type { Segment } from "~/lib/segments";
+import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
+import { upsertOrderBatch } from "~/models/orders.server";
+import { action } from "~/routes/api.checkout.offers";
+import { announceServingChange } from "~/serving/serving.server";
+import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { buildOrder } from "../helpers/factories";
+import { isolateIntegration } from "../helpers/integration";
+import { callRoute } from "../helpers/routes";
+import { checkoutRequest, checkoutToken } from "../helpers/shopify";
+
+isolateIntegration();
+
+const DAY_MS = 86_400_000;
+/** The offered product: 12.50 EUR, whose cost is taken as half its price. */
+const KETTLE = POPULAR[0]!;
+/** A product no catalog holds: the customers' orders below leave the offers' popularity as it is. */
+const ELSEWHERE = "8000000000001";
+const SHOPIFY_DISCOUNT = "gid://shopify/DiscountAutomaticNode/1";
+
+/** Customers who spent 5 to 200 each in the last weeks, and five who spent 1000: the top tenth. */
+const REGULARS = Array.from({ length: 40 }, (_, i) => String(7_300_000_000_001 + i));
+const VIPS = Array.from({ length: 5 }, (_, i) => String(7_310_000_000_001 + i));
+/** Logged in, without any order yet. */
+const NEWCOMERS = Array.from({ length: 3 }, (_, i) => String(7_320_000_000_001 + i));
+const GUESTS: Array<string | null> = Array.from({ length: 5 }, () => null);
+
+/** Outcomes of the kettle's offers at one discount level: [percent, impressions, takes]. */
+type Level = readonly [percent: number, impressions: number, takes: number];
+
+/** VIPs take the kettle 95 times in 100 whatever its discount: a discount only costs margin. */
+const VIP_INDIFFERENT: Level[] = [
+  [0, 200, 190],
+  [5, 200, 190],
+  [10, 200, 190],
+];
+/** Guests seldom take it without a discount, and half of them take it at 10% off. */
+const GUEST_RESPONSIVE: Level[] = [
+  [0, 300, 15],
+  [5, 300, 30],
+  [10, 300, 150],
+];
+
+interface ShopSetup {
+  /** the kettle's logged outcomes per segment the offers were served in */
+  outcomes: Partial<Record<Segment, Level[]>>;
+  maxPercent: number;
+  /** each segment's largest discount, where the merchant set one */
+  segments?: Partial<Record<Segment, { maxDiscountPercent: number }>>;
+}
+
+let checkouts = 0;
+
+/**
+ * A shop of its own per test: the policy reads a shop's outcomes once and reuses them for a minute,
+ * and the shop's segment thresholds are read from its orders at most hourly. Its customers' orders
+ * and the kettle's outcomes are in place before the first checkout asks.
+ */
+async function openShop(domain: string, { outcomes, maxPercent, segments = {} }: ShopSetup) {
+  const { shopId } = await seedOfferShop(db(), domain);
+  await upsertOrderBatch(db(), { shopId, source: "shopify", orders: customerOrders(domain) });
+  await logOutcomes(shopId, outcomes);
+  await setSettings(domain, { maxPercent, segments });
+}
+
+async function setSettings(domain: string, { maxPercent, segments = {} }: Omit<ShopSetup, "outcomes">) {
+  await db().shop.update({
+    where: { domain },
+    data: {
+      settings: {
+        maxOffers: 1,
+        // Too few outcomes leave a shopper at the default, no discount: any discount comes from the outcomes.
+        discounts: { ...discountSettings(1_000), maxPercent, defaultPercent: 0 },
+        // Every shopper is served: these tests are about discounts, not the experiment's holdout.
+        experiment: { holdoutPercent: 0 },
+        segments,
+      },
+      offerDiscountId: SHOPIFY_DISCOUNT,
+    },
+  });
+  await announceServingChange(domain);
+}
+
+function customerOrders(domain: string): OrderSnapshot[] {
+  const now = Date.now();
+  const order = (customerId: string, daysAgo: number, unitPrice: string) =>
+    buildOrder({
+      externalId: `customer-${customerId}`,
+      customerKey: customerKey(domain, customerId),
+      orderedAt: new Date(now - daysAgo * DAY_MS).toISOString(),
+      lines: [{ productId: ELSEWHERE, unitPrice }],
+    });
+  return [
+    ...REGULARS.map((customerId, i) => order(customerId, 5 + (i % 20), (5 * (i + 1)).toFixed(2))),
+    ...VIPS.map((customerId) => order(customerId, 3, "1000.00")),
+  ];
+}
+
+/**
+ * The kettle's impressions as the events API stores them, each with its segment and discount, and
+ * the orders whose lines carry the offer ids of the ones taken.
+ */
+async function logOutcomes(shopId: string, outcomes: Partial<Record<Segment, Level[]>>) {
+  const occurredAt = new Date(Date.now() - DAY_MS);
+  const events: OfferEventRow[] = [];
+  const taken: string[] = [];
+  for (const [segment, levels] of Object.entries(outcomes)) {
+    for (const [percent, impressions, takes] of levels) {
+      for (let n = 0; n < impressions; n++) {
+        const offerId = `logged-${segment}-${percent}-${n}`;
+        events.push({
+          offerId,
+          productId: KETTLE,
+          modelVersion: null,
+          surface: "checkout",
+          type: "impression",
+          discountPercent: percent,
+          segment,
+          customerKey: null,
+          occurredAt,
+        });
+        if (n < takes) taken.push(offerId);
+      }
+    }
+  }
+  await insertOfferEvents(db(), { shopId, events });
+  const orders: OrderSnapshot[] = [];
+  for (let start = 0; start < taken.length; start += 50) {
+    orders.push(
+      buildOrder({
+        externalId: `taken-${start}`,
+        orderedAt: occurredAt.toISOString(),
+        lines: taken
+          .slice(start, start + 50)
+          .map((offerId) => ({ productId: KETTLE, unitPrice: "12.50", offerId })),
+      }),
+    );
+  }
+  await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
+}
+
+/**
+ * The discount each shopper's checkout is offered on the kettle, with the segment its offer id was
+ * served in. The policy samples per shopper, product and day, so each shopper is one draw.
+ */
+async function servedDiscounts(domain: string, customerIds: ReadonlyArray<string | null>) {
+  const served = [];
+  for (const customerId of customerIds) {
+    const token = await checkoutToken({ shop: domain, customerId: customerId ?? undefined });
+    const body = {
+      cart: { lines: [] },
+      locale: "en",
+      currency: "EUR",
+      surface: "checkout",
+      unitKey: `checkout-${++checkouts}`,
+    };
+    const response = await callRoute(action, checkoutRequest("/api/checkout/offers", { token, body }));
+    expect(response.status).toBe(200);
+    const { offers } = await response.json();
+    expect(offers).toHaveLength(1);
+    expect(offers[0].productId).toBe(`gid://shopify/Product/${KETTLE}`);
+    served.push({
+      segment: verifyOfferToken(offers[0].offerId, domain)?.segment,
+      percent: offers[0].discount?.percent ?? 0,
+    });
+  }
+  return served;
+}
+
+const each = (customerIds: ReadonlyArray<unknown>, served: { segment: Segment; percent: number }) =>
+  customerIds.map(() => served);
+
+describe("discounts per shopper segment", () => {
+  it("learns the discount per segment once a segment has enough of its own outcomes", async () => {
+    const shop = "segments-learned.myshopify.com";
+    await openShop(shop, { outcomes: { vip: VIP_INDIFFERENT, guest: GUEST_RESPONSIVE }, maxPercent: 10 });
+
+    // 600 impressions of their own: VIPs get what their outcomes say, no discount.
+    expect(await servedDiscounts(shop, VIPS)).toEqual(each(VIPS, { segment: "vip", percent: 0 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 10 }));
+    // Segments without outcomes of their own learn from everyone's, where 10% off pays.
+    expect(await servedDiscounts(shop, NEWCOMERS)).toEqual(
+      each(NEWCOMERS, { segment: "first-order", percent: 10 }),
+    );
+    const regulars = REGULARS.slice(0, 3);
+    expect(await servedDiscounts(shop, regulars)).toEqual(
+      each(regulars, { segment: "returning", percent: 10 }),
+    );
+  });
+
+  it("pools all segments while a segment's own outcomes are few", async () => {
+    const shop = "segments-pooled.myshopify.com";
+    // 90 VIP impressions, short of the 100 the policy needs: alone they would leave VIPs at the default, 0.
+    const fewVip: Level[] = [
+      [0, 45, 43],
+      [10, 45, 43],
+    ];
+    await openShop(shop, { outcomes: { vip: fewVip, guest: GUEST_RESPONSIVE }, maxPercent: 10 });
+
+    expect(await servedDiscounts(shop, VIPS)).toEqual(each(VIPS, { segment: "vip", percent: 10 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 10 }));
+  });
+
+  it("a segment's largest discount caps the shopper's discount", async () => {
+    const shop = "segments-capped.myshopify.com";
+    // Returning customers' outcomes, which guests and newcomers pool: each deeper discount pays more.
+    const deeperPaysMore: Level[] = [
+      [0, 300, 3],
+      [5, 300, 30],
+      [10, 300, 150],
+      [15, 300, 225],
+      [20, 300, 295],
+    ];
+    // A newcomer's cap above the shop's cannot raise it: the segment can only lower the shop's.
+    const newcomersAbove = { "first-order": { maxDiscountPercent: 30 } };
+    await openShop(shop, {
+      outcomes: { returning: deeperPaysMore },
+      maxPercent: 15,
+      segments: newcomersAbove,
+    });
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 15 }));
+
+    await setSettings(shop, {
+      maxPercent: 15,
+      segments: { ...newcomersAbove, guest: { maxDiscountPercent: 5 } },
+    });
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 5 }));
+    expect(await servedDiscounts(shop, NEWCOMERS)).toEqual(
+      each(NEWCOMERS, { segment: "first-order", percent: 15 }),
+    );
+  });
+});
