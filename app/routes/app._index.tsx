@@ -34,7 +34,9 @@ export default function Home() {
       title="Checkout Upsell AI"
       subtitle="Offers each shopper what they are most likely to add, learned from your orders"
     >
-      <PageColumns aside={<HomeAside summary={summary} />}>
+      <PageColumns
+        aside={<HomeAside summary={summary} health={overview.health} segments={overview.segments} />}
+      >
         <PausedArmsBanner arms={overview.pausedArms} settingsUrl={href("/app/settings")} />
         {overview.healthAlert ? (
           <Banner

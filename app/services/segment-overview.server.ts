@@ -14,6 +14,7 @@ import { readShopSettings, type SegmentSettings, SegmentSettingsSchema } from "~
 import { segmentClock, segmentEvidence, segmentSizes } from "~/models/customer-segments.server";
 import { armOutcomes } from "~/models/experiment-outcomes.server";
 import { segmentOfferOutcomes } from "~/models/segment-outcomes.server";
+import { servingState } from "~/serving/serving.server";
 import { HOLDOUT } from "~ml";
 import { type Estimate, netIncremental, pooledOutcomes } from "./experiment-report.server";
 
@@ -27,7 +28,7 @@ export interface SegmentSummary {
   description: string;
   /** customers in it now; null for guests and first orders, whom orders cannot count */
   customers: number | null;
-  /** shoppers whose first checkout of the window was in this segment */
+  /** shoppers whose first checkout of the window was in this segment, as the experiment counts them */
   checkouts: number;
   impressions: number;
   clicks: number;
@@ -143,6 +144,25 @@ export async function segmentOverview(
     discountsEnabled: settings.discounts.enabled,
     segments,
   };
+}
+
+/**
+ * How many customers each segment holds now, by the rules checkouts use (the serving state's, read
+ * hourly): for the home page. Null for a shop no server knows.
+ */
+export async function segmentCustomers(
+  database: Db,
+  shopDomain: string,
+): Promise<Array<{ segment: Segment; label: string; customers: number }> | null> {
+  const state = await servingState(shopDomain);
+  if (!state) return null;
+  const at = state.segments.clock ?? new Date();
+  const sizes = await segmentSizes(database, { shopId: state.shopId, rules: state.segments.rules, at });
+  return (["vip", "returning", "lapsing", "lapsed"] as const).map((segment) => ({
+    segment,
+    label: SEGMENT_LABELS[segment],
+    customers: sizes[segment],
+  }));
 }
 
 async function latestCurrency(database: Db, shopId: string): Promise<string | null> {

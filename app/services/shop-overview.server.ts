@@ -4,6 +4,7 @@ import type { PausedArm } from "~/models/experiment-outcomes.server";
 import { latestHealthCheck } from "~/models/model-health-checks.server";
 import { findShop, offersFirstRequestedAt, shopDataSummary } from "~/models/shops.server";
 import { currentPausedArms } from "./experiment-report.server";
+import { segmentCustomers } from "./segment-overview.server";
 import { getSetupStatus, type SetupStatus } from "./setup-status.server";
 
 export interface ShopOverview {
@@ -21,18 +22,23 @@ export interface ShopOverview {
   pausedArms: PausedArm[];
   /** the latest health check, when it found the model slipping and no model trained since is live */
   healthAlert: HealthCheckView | null;
+  /** the latest health check, whatever it found */
+  health: HealthCheckView | null;
+  /** customers per segment of returning shoppers, by the rules checkouts use */
+  segments: Awaited<ReturnType<typeof segmentCustomers>>;
 }
 
 /** What the admin home page shows: the shop's data, its setup (import, training, live model) and next steps. */
 export async function getShopOverview(database: Db, shopDomain: string): Promise<ShopOverview> {
   const storeHandle = shopDomain.replace(/\.myshopify\.com$/, "");
   const shop = await findShop(database, shopDomain);
-  const [summary, status, firstRequest, pausedArms, health] = await Promise.all([
+  const [summary, status, firstRequest, pausedArms, health, segments] = await Promise.all([
     shop ? shopDataSummary(database, shop.id) : null,
     getSetupStatus(database, shopDomain),
     shop ? offersFirstRequestedAt(database, shop.id) : null,
     currentPausedArms(database, shopDomain),
     shop ? latestHealthCheck(database, shop.id) : null,
+    shop ? segmentCustomers(database, shopDomain) : null,
   ]);
   // The model's alerts until a model trained after the check goes live: one restored, or trained on
   // the same data before the check, slips as the checked one did. The endpoint's until the next check.
@@ -48,5 +54,7 @@ export async function getShopOverview(database: Db, shopDomain: string): Promise
     offersFirstRequestedAt: firstRequest,
     pausedArms,
     healthAlert,
+    health,
+    segments,
   };
 }

@@ -77,6 +77,23 @@ describe("the model health check", () => {
       retrainRequested: false,
     });
     expect(check!.holdoutNdcg).toBeGreaterThan(0.1);
+    // Home shows the check, and every customer with an order in one segment of returning shoppers.
+    const home = await page(homeLoader, "/app");
+    expect(home.health).toMatchObject({ version: 1, alerts: [] });
+    const customers = await db().order.findMany({
+      where: { shopId, customerKey: { not: null } },
+      distinct: ["customerKey"],
+      select: { customerKey: true },
+    });
+    expect(home.segments.map((s: { segment: string }) => s.segment)).toEqual([
+      "vip",
+      "returning",
+      "lapsing",
+      "lapsed",
+    ]);
+    expect(home.segments.reduce((sum: number, s: { customers: number }) => sum + s.customers, 0)).toBe(
+      customers.length,
+    );
   });
 
   it("holds the offers endpoint to the checkout's bar: alerts on failures and slow answers, without retraining", async () => {

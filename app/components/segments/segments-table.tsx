@@ -23,7 +23,7 @@ export function SegmentsTable({
     `${value > 0 ? "+" : value < 0 ? "−" : ""}${money.format(Math.abs(value))}`;
   const uplift = (segment: SegmentSummary) => {
     if (segment.segment === "guest") return "not measurable";
-    if (!segment.uplift) return "too few checkouts";
+    if (!segment.uplift) return "too few shoppers";
     const [low, high] = segment.uplift.interval;
     return `${signed(segment.uplift.difference)} (${signed(low)} to ${signed(high)})`;
   };
@@ -31,8 +31,9 @@ export function SegmentsTable({
     <SectionCard title="Segments">
       <BlockStack gap="300">
         <Text as="p" tone="subdued">
-          Sizes as of today; offers over {window}. Uplift is revenue per logged-in checkout against the
-          segment's own holdout, after discounts, with its 95% interval. Guests cannot be followed to an
+          Customers as of today; the rest over {window}. Shoppers count in the segment of their first checkout
+          of the window, as the experiment counts them; uplift is their revenue per logged-in shopper against
+          the segment's own holdout, after discounts, with its 95% interval. Guests cannot be followed to an
           order.
         </Text>
         <DataTable
@@ -40,11 +41,11 @@ export function SegmentsTable({
           headings={[
             "Segment",
             "Customers",
-            "Checkouts",
+            "Shoppers",
             "Offers shown",
             "Take rate",
             "Revenue",
-            "Uplift per checkout",
+            "Uplift per shopper",
           ]}
           rows={segments.map((segment) => [
             <BlockStack gap="050" key={segment.segment}>
