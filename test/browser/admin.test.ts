@@ -47,6 +47,23 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   let tab: TestPage;
   let page: Page;
   let embedded: string;
+
+  /** What a guest's checkout is offered, as the extension asks: how many offers, and the message. */
+  const askAsGuest = async (locale = "en") => {
+    const response = await fetch(`${server.url}/api/checkout/offers`, {
+      method: "POST",
+      headers: {
+        "User-Agent": BROWSER_UA,
+        Origin: EXTENSION_ORIGIN,
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await checkoutToken({ shop: DEMO_SHOP })}`,
+      },
+      body: JSON.stringify({ cart: { lines: [] }, locale, currency: "USD", surface: "checkout" }),
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { offers: unknown[]; message?: string };
+    return { offers: answer.offers.length, message: answer.message ?? null };
+  };
   const loadTimes: LoadTime[] = [];
 
   /**
@@ -295,21 +312,6 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   });
 
   it("shows each segment's rule and saves a guests' message that the checkout offers API serves", async () => {
-    const askAsGuest = async (locale: string) => {
-      const response = await fetch(`${server.url}/api/checkout/offers`, {
-        method: "POST",
-        headers: {
-          "User-Agent": BROWSER_UA,
-          Origin: EXTENSION_ORIGIN,
-          "Content-Type": "application/json",
-          Authorization: `Bearer ${await checkoutToken({ shop: DEMO_SHOP })}`,
-        },
-        body: JSON.stringify({ cart: { lines: [] }, locale, currency: "USD", surface: "checkout" }),
-      });
-      expect(response.status).toBe(200);
-      const answer = (await response.json()) as { offers: unknown[]; message?: string };
-      return { offers: answer.offers.length, message: answer.message ?? null };
-    };
     const poll = { timeout: 60_000, interval: 500 };
     // The shop shows 3 offers at once here; a later test lowers it to 1.
     expect(await askAsGuest("en")).toEqual({ offers: 3, message: null });
@@ -383,20 +385,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
   });
 
   it("saves a setting that the checkout offers API applies within a minute", async () => {
-    const askOffers = async () => {
-      const response = await fetch(`${server.url}/api/checkout/offers`, {
-        method: "POST",
-        headers: {
-          "User-Agent": BROWSER_UA,
-          Origin: EXTENSION_ORIGIN,
-          "Content-Type": "application/json",
-          Authorization: `Bearer ${await checkoutToken({ shop: DEMO_SHOP })}`,
-        },
-        body: JSON.stringify({ cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" }),
-      });
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { offers: unknown[] }).offers.length;
-    };
+    const askOffers = async () => (await askAsGuest()).offers;
     expect(await askOffers()).toBe(3);
 
     const timing = await open("settings", "/app/settings");

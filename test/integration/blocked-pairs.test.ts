@@ -2,35 +2,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
-import { action as offersAction } from "~/routes/api.checkout.offers";
 import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";
 import { MAX_BLOCKED_PAIRS } from "~/services/block-offer-pair.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { adminRequest } from "../helpers/admin";
+import { checkoutOffers as offersFor } from "../helpers/checkout";
 import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
-import { checkoutRequest, checkoutToken } from "../helpers/shopify";
 import { waitFor } from "../helpers/wait";
 
 isolateIntegration();
 
 const numeric = (gidOrId: string) => gidOrId.replace("gid://shopify/Product/", "");
 
-/** The checkout's offers for a cart of product ids, as the extension asks for them. */
+/** The checkout's offers for a cart of product ids, as a guest's extension asks for them. */
 async function checkoutOffers(cart: string[]): Promise<string[]> {
-  const token = await checkoutToken({ shop: DEMO_SHOP });
-  const lines = cart.map((id) => ({
-    productId: `gid://shopify/Product/${id}`,
-    variantId: `gid://shopify/ProductVariant/${id}1`,
-    quantity: 1,
-  }));
-  const body = { cart: { lines }, locale: "en", currency: "USD", surface: "checkout" };
-  const response = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
-  expect(response.status).toBe(200);
-  const answer = (await response.json()) as { offers: Array<{ productId: string }> };
-  return answer.offers.map((offer) => numeric(offer.productId));
+  return (await offersFor(DEMO_SHOP, cart)).map((offer) => numeric(offer.productId));
 }
 
 async function preview(cart: string[]) {

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as eventsAction } from "~/routes/api.checkout.events";
-import { action as offersAction } from "~/routes/api.checkout.offers";
 import { loader as previewLoader } from "~/routes/app.preview";
 import { demoteIgnoredPairs } from "~/services/demote-ignored-pairs.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { adminRequest } from "../helpers/admin";
+import { checkoutOffers as offersFor } from "../helpers/checkout";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
 import { callRoute } from "../helpers/routes";
@@ -20,24 +20,8 @@ const gid = (id: string) => `gid://shopify/Product/${id}`;
 let address = 0;
 /** The checkout's offers for a cart, as a logged-in customer's extension asks for them. */
 async function checkoutOffers(cart: string[], customerId = "7300000000001") {
-  const token = await checkoutToken({ shop: DEMO_SHOP, customerId });
-  const lines = cart.map((id) => ({
-    productId: gid(id),
-    variantId: `gid://shopify/ProductVariant/${id}1`,
-    quantity: 1,
-  }));
-  const body = { cart: { lines }, locale: "en", currency: "USD", surface: "checkout" };
   address += 1;
-  const response = await callRoute(
-    offersAction,
-    checkoutRequest("/api/checkout/offers", { token, body }),
-    {},
-    {
-      clientAddress: `203.0.113.${address % 250}`,
-    },
-  );
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { offers: Array<{ productId: string; offerId: string }> }).offers;
+  return offersFor(DEMO_SHOP, cart, { customerId, clientAddress: `203.0.113.${address % 250}` });
 }
 
 async function preview(cart: string[]) {
