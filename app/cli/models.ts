@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { checkModelHealth } from "~/services/check-model-health.server";
+import { demoteIgnoredPairs } from "~/services/demote-ignored-pairs.server";
 import { listModelVersions, restoreVersion } from "~/services/model-registry.server";
 import { requestTraining } from "~/services/request-training.server";
 import { trainShopModel } from "~/services/train-shop-model.server";
@@ -20,7 +21,8 @@ const USAGE = `Usage:
       A version trained before a customer was erased cannot be restored.
   npm run models -- --shop <shop>.myshopify.com health
       Check the live model now as the nightly check does: its NDCG@10 on the orders since its data,
-      drift, and shoppers' take rates; records the check, and may ask for a training or roll back.`;
+      drift, shoppers' take rates and the offers endpoint; records the check, and may ask for a
+      training or roll back. Then demotes the offers shoppers ignore beside a cart product.`;
 
 async function main(): Promise<number> {
   const args = commandLine(USAGE, {
@@ -77,6 +79,8 @@ async function train(shop: string): Promise<number> {
 
 async function health(shop: string): Promise<number> {
   const outcome = await checkModelHealth(db(), { shopDomain: shop, log: logger().child({ shop }) });
+  const { demoted } = await demoteIgnoredPairs(db(), { shopDomain: shop });
+  console.log(`${demoted} cart product and offer pairs demoted: shoppers ignore them.`);
   if (outcome.status === "skipped") {
     console.log(`Not checked: ${outcome.note}`);
     return 0;
@@ -93,6 +97,14 @@ async function health(shop: string): Promise<number> {
       `unknown products in ${number(check?.unknownShare == null ? null : check.unknownShare * 100, 1)}% of orders, ` +
       `category stability index ${number(check?.categoryPsi, 3)}.`,
   );
+  if (check?.servingRequests != null) {
+    const failed =
+      check.servingRequests > 0 ? ((check.servingFailures ?? 0) / check.servingRequests) * 100 : 0;
+    console.log(
+      `Offers endpoint, 28 days: ${check.servingRequests} requests, ${failed.toFixed(2)}% failed, ` +
+        `p50/p95/p99 up to ${number(check.servingP50Ms, 0)}/${number(check.servingP95Ms, 0)}/${number(check.servingP99Ms, 0)} ms.`,
+    );
+  }
   for (const alert of outcome.alerts) console.log(`  ${alert.kind}: ${alert.message}`);
   if (outcome.retrainRequested) console.log("  A training was requested.");
   return 0;
