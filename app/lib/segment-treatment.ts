@@ -11,13 +11,13 @@ export interface SegmentTreatment {
   message: string | null;
 }
 
-/** How a segment's shopper is served under the shop's settings. */
+/** How a segment's shopper is served under the shop's settings; by the shop's own without a segment. */
 export function segmentTreatment(
   settings: ShopSettings,
-  segment: Segment,
+  segment: Segment | null,
   locale: string | null | undefined,
 ): SegmentTreatment {
-  const own = settings.segments[segment];
+  const own = segment ? settings.segments[segment] : undefined;
   const language = (locale ?? "").slice(0, 2).toLowerCase();
   const shopMax = settings.discounts.maxPercent;
   return {

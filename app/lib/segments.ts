@@ -82,6 +82,32 @@ export function segmentRules(evidence: SegmentEvidence): SegmentRules {
   return { lapsingDays, lapsedDays, vipSpend, fromShop: true };
 }
 
+/** Customers with at least one order, per segment of returning shoppers. */
+export const SegmentSizesSchema = z.object({
+  returning: z.number().int().min(0),
+  vip: z.number().int().min(0),
+  lapsing: z.number().int().min(0),
+  lapsed: z.number().int().min(0),
+});
+export type SegmentSizes = z.infer<typeof SegmentSizesSchema>;
+
+/** A shop's segments as computed from its orders, stored on the shop and validated when read. */
+export const SegmentSnapshotSchema = z.object({
+  rules: z.object({
+    lapsingDays: z.number().int().min(1),
+    lapsedDays: z.number().int().min(1),
+    vipSpend: z.number().min(0).nullable(),
+    fromShop: z.boolean(),
+  }),
+  sizes: SegmentSizesSchema,
+  /** the moment the segments were read at: then, or an imported history's last order */
+  at: z.iso.datetime(),
+  /** whether `at` is an imported history's end, not the time of computing */
+  historyEnd: z.boolean(),
+  computedAt: z.iso.datetime(),
+});
+export type SegmentSnapshot = z.infer<typeof SegmentSnapshotSchema>;
+
 /** A logged-in shopper's orders as the segment reads them; null for a guest. */
 export interface CustomerSummary {
   orders: number;

@@ -37,15 +37,6 @@ export const SettingsFormSchema = ShopSettingsSchema.superRefine((settings, ctx)
     }
     keys.add(variant.key);
   }
-  for (const [segment, own] of Object.entries(settings.segments)) {
-    if (own?.maxDiscountPercent != null && own.maxDiscountPercent > discounts.maxPercent) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["segments", segment, "maxDiscountPercent"],
-        message: `Must not be above the shop's largest discount (${discounts.maxPercent}%)`,
-      });
-    }
-  }
   const shares = experiment.variants.reduce((sum, variant) => sum + variant.share, 0);
   if (experiment.variants.length > 0 && Math.abs(shares - 100) > 1e-9) {
     ctx.addIssue({

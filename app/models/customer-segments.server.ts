@@ -55,17 +55,41 @@ export async function segmentEvidence(
 }
 
 /**
- * The moment a shop's segments are read at: now for a shop that sells through Shopify, the last
- * order of an imported history (whose customers would all be lapsed by today's clock).
+ * The moment a shop's segments are read at: now for a shop that sells through Shopify, just after the
+ * last order of an imported history (whose customers would all be lapsed by today's clock).
  */
 export async function segmentClock(
   tx: Tx | Db,
   { shopId, fileCatalog }: { shopId: string; fileCatalog: boolean },
-) {
+): Promise<Date> {
   if (!fileCatalog) return new Date();
   const [row] = await tx.$queryRaw<Array<{ last: Date | null }>>`
     SELECT max("orderedAt") AS last FROM "Order" WHERE "shopId" = ${shopId}::uuid AND NOT test`;
-  return row?.last ?? new Date();
+  // A second after it, so that order counts both here (<=) and for the shopper at checkout (<).
+  return row?.last ? new Date(row.last.getTime() + 1_000) : new Date();
+}
+
+/** Stores the shop's segment snapshot and releases its claim. */
+export async function storeSegmentSnapshot(
+  tx: Tx | Db,
+  { shopId, snapshot }: { shopId: string; snapshot: object },
+) {
+  await tx.shop.update({
+    where: { id: shopId },
+    data: { segmentSnapshot: snapshot, segmentsClaimedAt: null },
+  });
+}
+
+/**
+ * Claims the recomputation of a shop's segments for `forMs`: true for the one process that got it,
+ * so a day's recomputation runs once however many servers notice it is due.
+ */
+export async function claimSegmentRefresh(tx: Tx | Db, { shopId, forMs }: { shopId: string; forMs: number }) {
+  const claimed = await tx.$executeRaw`
+    UPDATE "Shop" SET "segmentsClaimedAt" = now()
+    WHERE id = ${shopId}::uuid
+      AND ("segmentsClaimedAt" IS NULL OR "segmentsClaimedAt" < now() - ${`${forMs} milliseconds`}::interval)`;
+  return claimed === 1;
 }
 
 /**

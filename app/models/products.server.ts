@@ -203,3 +203,12 @@ export async function searchProductsByTitle(
     ORDER BY strpos(lower(title), lower(${query})), title, "externalId"
     LIMIT ${limit}`;
 }
+
+/** Whether the shop's catalog is known only from order files: no product came from Shopify. */
+export async function isFileCatalog(tx: Tx | Db, shopId: string): Promise<boolean> {
+  const shopifyProduct = await tx.product.findFirst({
+    where: { shopId, source: "shopify" },
+    select: { id: true },
+  });
+  return shopifyProduct === null;
+}

@@ -21,9 +21,12 @@ export async function servingPointer(tx: Tx | Db, shopDomain: string) {
       blockedPairs: Array<[string, string]>;
       /** [cart product, offer product, impressions] pairs shoppers ignore */
       demotedPairs: Array<[string, string, number]>;
+      /** the shop's stored segments (SegmentSnapshotSchema), unvalidated */
+      segmentSnapshot: unknown;
     }>
   >`
     SELECT s.id::text AS "shopId", s.settings, v.id::text AS "liveId", v.version AS "liveVersion",
+      s."segmentSnapshot",
       s."offerDiscountId" IS NOT NULL AS "discountLive",
       (SELECT o.currency FROM "Order" o
        WHERE o."shopId" = s.id AND o.source = 'shopify' AND o.currency IS NOT NULL AND o."orderedAt" IS NOT NULL

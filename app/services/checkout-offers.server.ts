@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type { CheckoutOffer, OffersResponse } from "@checkout-upsell-ai/checkout-contract";
 import type { Db } from "~/db.server";
-import { AppError } from "~/lib/errors";
+import { AppError, describeError } from "~/lib/errors";
 import { signOfferToken } from "~/lib/offer-token.server";
 import type { Surface } from "~/lib/offers";
 import { reasonText } from "~/lib/reason-text";
 import { segmentTreatment } from "~/lib/segment-treatment";
 import type { Segment } from "~/lib/segments";
 import { gid } from "~/lib/shopify-ids";
+import { logger } from "~/logger.server";
 import { customerHistory } from "~/models/serving-data.server";
 import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
@@ -109,7 +110,11 @@ export async function getCheckoutOffers(
       ? customerHistory({ shopId: shop.shopId, customerKey, before: historyBefore })
       : undefined;
   history?.catch(() => {});
-  const segment = await shopperSegment(shop, { customerKey, historyBefore });
+  const segment = await shopperSegment(shop, { customerKey, historyBefore }).catch((error: unknown) => {
+    // Without the segment the shop's own settings serve: a checkout is never failed for it.
+    logger().warn({ shop: shopDomain, error: describeError(error) }, "shopper segment not read");
+    return null;
+  });
   const treatment = segmentTreatment(shop.settings, segment, locale);
   // A segment without offers is outside the experiment too: its checkouts would dilute every arm alike.
   if (!treatment.offers) return { offers: [], modelVersion: null, experiment: null, segment };

@@ -32,8 +32,8 @@ export interface OfferDiscountRequest {
   excludedByCollection: ReadonlySet<string>;
   /** who the discount is for: a logged-in buyer's customer key, or a guest's checkout (guestHolder) */
   holder: string;
-  /** the shopper's segment: the policy learns from its own outcomes once it has enough of them */
-  segment: Segment;
+  /** the shopper's segment: the policy learns from its own outcomes once it has enough of them; null: all */
+  segment: Segment | null;
   productId: string;
   /** the offered variant, whose units the discount covers */
   variantId: string;
@@ -201,7 +201,7 @@ async function productOutcomes(
   }
   const product = entry.byProduct.get(productId);
   if (!product) return [];
-  const own = product.bySegment.get(segment) ?? [];
+  const own = (segment && product.bySegment.get(segment)) || [];
   const shown = own.reduce((sum, outcome) => sum + outcome.impressions, 0);
   return shown >= MIN_IMPRESSIONS ? own : product.all;
 }

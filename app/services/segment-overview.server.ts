@@ -11,12 +11,12 @@ import {
   segmentRules,
 } from "~/lib/segments";
 import { readShopSettings, type SegmentSettings, SegmentSettingsSchema } from "~/lib/shop-settings";
-import { segmentClock, segmentEvidence, segmentSizes } from "~/models/customer-segments.server";
 import { armOutcomes } from "~/models/experiment-outcomes.server";
+import { isFileCatalog } from "~/models/products.server";
 import { segmentOfferOutcomes } from "~/models/segment-outcomes.server";
-import { servingState } from "~/serving/serving.server";
 import { HOLDOUT } from "~ml";
 import { type Estimate, netIncremental, pooledOutcomes } from "./experiment-report.server";
+import { shopSegments } from "./shop-segments.server";
 
 const DAY_MS = 86_400_000;
 export const SEGMENT_REPORT_DAYS = 30;
@@ -56,6 +56,8 @@ export interface SegmentOverview {
   rules: SegmentRules;
   /** the moment segments are read at: now, or an imported history's last order */
   at: Date;
+  /** when the thresholds and sizes were computed */
+  computedAt: Date;
   since: Date;
   until: Date;
   /** the shop's own limits, which a segment's settings may lower */
@@ -75,22 +77,23 @@ export async function segmentOverview(
 ): Promise<SegmentOverview> {
   const shop = await database.shop.findUnique({
     where: { domain: shopDomain },
-    select: {
-      id: true,
-      settings: true,
-      products: { where: { source: "shopify" }, select: { id: true }, take: 1 },
-    },
+    select: { id: true, settings: true, segmentSnapshot: true },
   });
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
   const settings = readShopSettings(shop.settings);
-  const fileCatalog = shop.products.length === 0;
-  const at = fileCatalog ? await segmentClock(database, { shopId: shop.id, fileCatalog }) : now;
-  const rules = segmentRules(await segmentEvidence(database, { shopId: shop.id, at }));
-  const until = new Date(Math.min(at.getTime() + 1, now.getTime() + 1));
+  const fileCatalog = await isFileCatalog(database, shop.id);
+  // The thresholds and sizes checkouts use, as last computed (with the training, or daily).
+  const snapshot = await shopSegments(database, {
+    shopId: shop.id,
+    fileCatalog,
+    stored: shop.segmentSnapshot,
+  });
+  const { rules, sizes } = snapshot;
+  const at = snapshot.historyEnd ? new Date(snapshot.at) : now;
+  const until = new Date(Math.min(at.getTime(), now.getTime() + 1));
   const since = new Date(until.getTime() - SEGMENT_REPORT_DAYS * DAY_MS);
   const experimentId = experimentPlan(settings.experiment).id;
-  const [sizes, offers, arms, currency] = await Promise.all([
-    segmentSizes(database, { shopId: shop.id, rules, at }),
+  const [offers, arms, currency] = await Promise.all([
     segmentOfferOutcomes(database, { shopId: shop.id, since, until }),
     armOutcomes(database, { shopId: shop.id, experimentId, since, until }),
     latestCurrency(database, shop.id),
@@ -137,6 +140,7 @@ export async function segmentOverview(
     currency,
     rules,
     at,
+    computedAt: new Date(snapshot.computedAt),
     since,
     until,
     shopMaxOffers: settings.maxOffers,
@@ -147,17 +151,18 @@ export async function segmentOverview(
 }
 
 /**
- * How many customers each segment holds now, by the rules checkouts use (the serving state's, read
- * hourly): for the home page. Null for a shop no server knows.
+ * How many customers each segment of returning shoppers holds, as last computed with the rules
+ * checkouts use: for the home page.
  */
 export async function segmentCustomers(
   database: Db,
-  shopDomain: string,
-): Promise<Array<{ segment: Segment; label: string; customers: number }> | null> {
-  const state = await servingState(shopDomain);
-  if (!state) return null;
-  const at = state.segments.clock ?? new Date();
-  const sizes = await segmentSizes(database, { shopId: state.shopId, rules: state.segments.rules, at });
+  shopId: string,
+): Promise<Array<{ segment: Segment; label: string; customers: number }>> {
+  const [shop, fileCatalog] = await Promise.all([
+    database.shop.findUniqueOrThrow({ where: { id: shopId }, select: { segmentSnapshot: true } }),
+    isFileCatalog(database, shopId),
+  ]);
+  const { sizes } = await shopSegments(database, { shopId, fileCatalog, stored: shop.segmentSnapshot });
   return (["vip", "returning", "lapsing", "lapsed"] as const).map((segment) => ({
     segment,
     label: SEGMENT_LABELS[segment],

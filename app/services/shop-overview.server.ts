@@ -25,7 +25,7 @@ export interface ShopOverview {
   /** the latest health check, whatever it found */
   health: HealthCheckView | null;
   /** customers per segment of returning shoppers, by the rules checkouts use */
-  segments: Awaited<ReturnType<typeof segmentCustomers>>;
+  segments: Awaited<ReturnType<typeof segmentCustomers>> | null;
 }
 
 /** What the admin home page shows: the shop's data, its setup (import, training, live model) and next steps. */
@@ -38,7 +38,8 @@ export async function getShopOverview(database: Db, shopDomain: string): Promise
     shop ? offersFirstRequestedAt(database, shop.id) : null,
     currentPausedArms(database, shopDomain),
     shop ? latestHealthCheck(database, shop.id) : null,
-    shop ? segmentCustomers(database, shopDomain) : null,
+    // Home shows the rest when the segments cannot be read.
+    shop ? segmentCustomers(database, shop.id).catch(() => null) : null,
   ]);
   // The model's alerts until a model trained after the check goes live: one restored, or trained on
   // the same data before the check, slips as the checked one did. The endpoint's until the next check.

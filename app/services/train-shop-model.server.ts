@@ -4,6 +4,7 @@ import { env } from "~/env.server";
 import { describeError } from "~/lib/errors";
 import { startHeartbeatThread } from "~/lib/heartbeat-thread.server";
 import { loadLiveArtifact } from "~/models/model-versions.server";
+import { isFileCatalog } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
 import { loadCatalogProducts, loadTrainingRows } from "~/models/training-data.server";
 import {
@@ -18,6 +19,24 @@ import {
 import { announceServingChange } from "~/serving/serving.server";
 import { decodeEngine, type Engine, trainEngine } from "~ml";
 import { registerModel, retireErasedModels } from "./model-registry.server";
+import { computeSegments } from "./shop-segments.server";
+
+/**
+ * The shop's segment thresholds and sizes, from the same orders the model was trained on; a failure
+ * leaves the previous ones, which servers recompute within a day.
+ */
+async function refreshSegments(
+  database: Db,
+  { shopId, shopDomain, log }: { shopId: string; shopDomain: string; log: Logger },
+): Promise<void> {
+  try {
+    const fileCatalog = await isFileCatalog(database, shopId);
+    await computeSegments(database, { shopId, fileCatalog });
+    await announceServingChange(shopDomain);
+  } catch (error) {
+    log.warn({ error: describeError(error) }, "segments not recomputed after training");
+  }
+}
 
 /** Below these a model cannot be measured, so none is stored. */
 export const MIN_TRAINING_ORDERS = 20;
@@ -161,6 +180,7 @@ export async function trainShopModel(
       orderCount: data.orders,
       version: registration.version,
     });
+    await refreshSegments(database, { shopId: shop.id, shopDomain, log });
     // Recorded first: whoever sees the new version served finds its training run finished.
     if (registration.status === "live") await announceServingChange(shopDomain);
     log.info(

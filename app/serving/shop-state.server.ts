@@ -6,12 +6,12 @@ import { type SegmentRules, segmentRules } from "~/lib/segments";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { productsInCollections } from "~/models/collection-products.server";
-import { segmentClock, segmentEvidence } from "~/models/customer-segments.server";
 import { pausedArms } from "~/models/experiment-outcomes.server";
 import { loadLiveArtifact } from "~/models/model-versions.server";
 import { type OfferProduct, offerableProducts } from "~/models/offer-catalog.server";
 import { popularProducts, servingPointer, servingSignatures } from "~/models/serving-data.server";
 import { requestTrainingSoon } from "~/services/request-training.server";
+import { shopSegments } from "~/services/shop-segments.server";
 import { decodeEngine, type Engine } from "~ml";
 
 /** The live model a shop serves, decoded once per process. */
@@ -65,15 +65,12 @@ export interface ShopState {
   segments: ShopSegments;
 }
 
-/** How the shop's shoppers are put in segments, read from its orders at most hourly. */
+/** How the shop's shoppers are put in segments (app/services/shop-segments.server.ts). */
 export interface ShopSegments {
   rules: SegmentRules;
-  /** the moment segments are read at: null for now, an imported history's last order for such a shop */
+  /** the moment segments are read at: null for now, an imported history's end for such a shop */
   clock: Date | null;
-  readAt: number;
 }
-
-const SEGMENTS_REFRESH_MS = 3_600_000;
 
 const POPULAR_KEPT = 100;
 
@@ -96,11 +93,7 @@ export async function loadShopState(
     servingSignatures(pointer.shopId),
     pausedArms(database, { shopId: pointer.shopId, experimentId: plan.id }),
     liveModel(database, { shopDomain, shopId: pointer.shopId, liveId: pointer.liveId, previous: reuse }),
-    reuse &&
-    Date.now() - reuse.segments.readAt < SEGMENTS_REFRESH_MS &&
-    reuse.fileCatalog === pointer.fileCatalog
-      ? reuse.segments
-      : readSegments(database, { shopId: pointer.shopId, fileCatalog: pointer.fileCatalog }),
+    readSegments(database, pointer),
   ]);
   const catalogSame = reuse?.signatures.catalog === signatures.catalog;
   // The catalog before exclusions: a product the merchant stops excluding is offered again.
@@ -153,13 +146,23 @@ export async function loadShopState(
   };
 }
 
+/** The shop's segments; the defaults of a shop without orders when they cannot be read. */
 async function readSegments(
   database: Db,
-  { shopId, fileCatalog }: { shopId: string; fileCatalog: boolean },
+  {
+    shopId,
+    fileCatalog,
+    segmentSnapshot,
+  }: { shopId: string; fileCatalog: boolean; segmentSnapshot: unknown },
 ): Promise<ShopSegments> {
-  const at = await segmentClock(database, { shopId, fileCatalog });
-  const evidence = await segmentEvidence(database, { shopId, at });
-  return { rules: segmentRules(evidence), clock: fileCatalog ? at : null, readAt: Date.now() };
+  try {
+    const snapshot = await shopSegments(database, { shopId, fileCatalog, stored: segmentSnapshot });
+    return { rules: snapshot.rules, clock: snapshot.historyEnd ? new Date(snapshot.at) : null };
+  } catch (error) {
+    logger().warn({ shopId, error: describeError(error) }, "segments not read; defaults serve");
+    const none = { repeatGaps: { count: 0, p75: null, p95: null }, customers: 0, vipSpend: null };
+    return { rules: segmentRules(none), clock: null };
+  }
 }
 
 function blockedByCartProduct(pairs: ReadonlyArray<[string, string]>): Map<string, Set<string>> {
