@@ -1,5 +1,6 @@
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
-import type { ArmReport, Estimate } from "~/services/experiment-report.server";
+import type { Estimate } from "~/lib/arm-estimates";
+import type { ArmReport } from "~/services/experiment-report.server";
 import { EmptyCard } from "./empty-card";
 
 export interface ExperimentView {

@@ -1,5 +1,5 @@
-import { type Db, hotQuery, type Tx } from "~/db.server";
-import type { CustomerSummary, SegmentEvidence, SegmentRules } from "~/lib/segments";
+import type { Db, Tx } from "~/db.server";
+import type { SegmentEvidence, SegmentRules } from "~/lib/segments";
 
 /** An order that counts: not a test, not cancelled, dated. */
 const COUNTED = `NOT o.test AND o."cancelledAt" IS NULL AND o."orderedAt" IS NOT NULL`;
@@ -90,37 +90,6 @@ export async function claimSegmentRefresh(tx: Tx | Db, { shopId, forMs }: { shop
     WHERE id = ${shopId}::uuid
       AND ("segmentsClaimedAt" IS NULL OR "segmentsClaimedAt" < now() - ${`${forMs} milliseconds`}::interval)`;
   return claimed === 1;
-}
-
-/**
- * A logged-in shopper's orders as their segment reads them, as of `at`: read at request time, so an
- * order placed a moment ago moves them at their next checkout. On the checkout's hot path.
- */
-export async function customerSummary({
-  shopId,
-  customerKey,
-  at,
-}: {
-  shopId: string;
-  customerKey: string;
-  at: Date;
-}): Promise<CustomerSummary> {
-  const [row] = await hotQuery<{ orders: number; spend: number; last: number | null }>(
-    "customer-summary",
-    `SELECT count(*)::int AS orders,
-       COALESCE(sum(CASE WHEN o."orderedAt" > $3::timestamptz AT TIME ZONE 'UTC' - interval '365 days'
-                    THEN ${ORDER_VALUE} END), 0)::float8 AS spend,
-       (extract(epoch FROM max(o."orderedAt")) * 1000)::float8 AS last
-     FROM "Order" o
-     WHERE o."shopId" = $1::uuid AND o."customerKey" = $2 AND ${COUNTED}
-       AND o."orderedAt" < $3::timestamptz AT TIME ZONE 'UTC'`,
-    [shopId, customerKey, at.toISOString()],
-  );
-  return {
-    orders: row?.orders ?? 0,
-    spendLastYear: row?.spend ?? 0,
-    lastOrderAt: row?.last == null ? null : new Date(row.last),
-  };
 }
 
 /** Customers with at least one order, per segment they are in at `at`. */

@@ -60,7 +60,7 @@ export async function customerExposures(
   return tx.experimentExposure.findMany({
     where: { shopId, customerKey },
     orderBy: { firstSeenAt: "asc" },
-    select: { experimentId: true, variant: true, firstSeenAt: true },
+    select: { experimentId: true, variant: true, segment: true, firstSeenAt: true },
   });
 }
 

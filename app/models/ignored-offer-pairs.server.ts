@@ -43,37 +43,53 @@ export async function pairImpressions(
   return { pairs, impressions: totals[0]?.impressions ?? 0, engagements: totals[0]?.engagements ?? 0 };
 }
 
-/** Replaces the shop's demoted pairs; true when the set changed. */
-export async function replaceDemotedPairs(
+export interface PairKey {
+  cartProductId: string;
+  offerProductId: string;
+}
+
+/**
+ * The shop's demoted pairs, with the impressions each had since it was demoted (shown to the
+ * shoppers who explore) and how many of those were clicked or added.
+ */
+export async function demotedPairOutcomes(
+  tx: Tx | Db,
+  shopId: string,
+): Promise<Array<PairKey & { impressions: number; engagements: number }>> {
+  return tx.$queryRaw`
+    SELECT d."cartProductId", d."offerProductId", count(e.id)::int AS impressions,
+      (count(e.id) FILTER (WHERE EXISTS (
+        SELECT 1 FROM "OfferEvent" c
+        WHERE c."shopId" = d."shopId" AND c."offerId" = e."offerId" AND c.type IN ('click', 'add'))))::int AS engagements
+    FROM "DemotedOfferPair" d
+    LEFT JOIN "OfferEvent" e ON e."shopId" = d."shopId" AND e.type = 'impression'
+      AND e."productId" = d."offerProductId" AND e."occurredAt" >= d."decidedAt"
+      AND d."cartProductId" = ANY (e."cartProductIds")
+    WHERE d."shopId" = ${shopId}::uuid
+    GROUP BY d."cartProductId", d."offerProductId"`;
+}
+
+/** Demotes `add` (keeping the decision time of pairs already demoted) and lifts `lift`, in one transaction. */
+export async function updateDemotedPairs(
   db: Db,
-  { shopId, pairs }: { shopId: string; pairs: readonly PairImpressions[] },
-): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const before = await tx.demotedOfferPair.findMany({
-      where: { shopId },
-      select: { cartProductId: true, offerProductId: true },
-    });
-    const key = (pair: { cartProductId: string; offerProductId: string }) =>
-      `${pair.cartProductId}|${pair.offerProductId}`;
-    const next = new Set(pairs.map(key));
-    const same = before.length === next.size && before.every((pair) => next.has(key(pair)));
-    await tx.demotedOfferPair.deleteMany({ where: { shopId } });
+  {
+    shopId,
+    add,
+    lift,
+  }: { shopId: string; add: ReadonlyArray<PairKey & { impressions: number }>; lift: readonly PairKey[] },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    for (const { cartProductId, offerProductId } of lift) {
+      await tx.demotedOfferPair.deleteMany({ where: { shopId, cartProductId, offerProductId } });
+    }
     await tx.demotedOfferPair.createMany({
-      data: pairs.map(({ cartProductId, offerProductId, impressions }) => ({
+      data: add.map(({ cartProductId, offerProductId, impressions }) => ({
         shopId,
         cartProductId,
         offerProductId,
         impressions,
       })),
+      skipDuplicates: true,
     });
-    return !same;
-  });
-}
-
-export async function demotedPairs(tx: Tx | Db, shopId: string) {
-  return tx.demotedOfferPair.findMany({
-    where: { shopId },
-    orderBy: { impressions: "desc" },
-    select: { cartProductId: true, offerProductId: true, impressions: true, decidedAt: true },
   });
 }

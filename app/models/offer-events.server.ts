@@ -133,7 +133,14 @@ export async function customerOfferEvents(
   return tx.offerEvent.findMany({
     where: { shopId, customerKey },
     orderBy: { occurredAt: "asc" },
-    select: { productId: true, surface: true, type: true, occurredAt: true },
+    select: {
+      productId: true,
+      surface: true,
+      type: true,
+      segment: true,
+      cartProductIds: true,
+      occurredAt: true,
+    },
   });
 }
 

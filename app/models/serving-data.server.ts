@@ -1,4 +1,5 @@
 import { type Db, hotQuery, type Tx } from "~/db.server";
+import type { CustomerSummary } from "~/lib/segments";
 import type { HistoryEntry } from "~ml";
 
 /**
@@ -58,40 +59,79 @@ export async function servingSignatures(shopId: string): Promise<{ catalog: stri
   return { catalog: row?.catalog ?? "0:0", collections: row?.collections ?? "0:0" };
 }
 
+export interface ShopperOrders {
+  /** the purchases of their most recent orders, newest first: what the ranking reads */
+  history: HistoryEntry[];
+  /** all their orders, as their segment reads them */
+  summary: CustomerSummary;
+}
+
 /**
- * The shopper's purchases, newest first, from their most recent `orders` orders: not cancelled, not
- * test, refunded lines left out. Read at request time, so a new order counts at the next checkout
- * and a redacted customer (whose orders are gone) has no history at once. On the checkout's hot
- * path, so read with hotQuery.
+ * A logged-in shopper's orders in one statement: the purchases of their most recent `orders` orders,
+ * newest first (refunded lines left out), and the count, last date and spend of all of them (the
+ * last year's before `at`). Not cancelled, not test. Read at request time, so a new order counts at
+ * the next checkout and a redacted customer (whose orders are gone) has none at once. On the
+ * checkout's hot path, so read with hotQuery.
  */
-export async function customerHistory({
+export async function shopperOrders({
   shopId,
   customerKey,
   orders = 50,
   before = null,
+  at,
 }: {
   shopId: string;
   customerKey: string;
   orders?: number;
   /** only orders placed before this moment (a preview of a past checkout); null: all */
   before?: Date | null;
-}): Promise<HistoryEntry[]> {
+  /** the end of the year whose spend counts: now, or the moment the shop's segments are read at */
+  at: Date;
+}): Promise<ShopperOrders> {
   // Epoch milliseconds: timestamps are stored as UTC without a zone, and node-postgres would read
-  // them in the server's local time.
-  const rows = await hotQuery<{ productId: string; at: number }>(
-    "customer-history",
-    `SELECT l."productId", (extract(epoch FROM o."orderedAt") * 1000)::float8 AS at
-     FROM (SELECT id, "orderedAt" FROM "Order"
-           WHERE "shopId" = $1::uuid AND "customerKey" = $2
-             AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
-             AND ($4::timestamptz IS NULL OR "orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
-           ORDER BY "orderedAt" DESC LIMIT $3) o
-     JOIN "OrderLine" l ON l."orderId" = o.id
-     WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
-     ORDER BY o."orderedAt" DESC`,
-    [shopId, customerKey, orders, before?.toISOString() ?? null],
+  // them in the server's local time. One row per purchase, or one without a product for none.
+  const rows = await hotQuery<{
+    orders: number;
+    last: number | null;
+    spend: number;
+    productId: string | null;
+    at: number | null;
+  }>(
+    "shopper-orders",
+    `WITH counted AS (
+       SELECT id, "orderedAt" FROM "Order"
+       WHERE "shopId" = $1::uuid AND "customerKey" = $2
+         AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
+         AND ($4::timestamptz IS NULL OR "orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
+     ), summary AS (
+       SELECT count(*)::int AS orders, (extract(epoch FROM max(c."orderedAt")) * 1000)::float8 AS last,
+         COALESCE(sum(CASE WHEN c."orderedAt" > $5::timestamptz AT TIME ZONE 'UTC' - interval '365 days' THEN
+           (SELECT COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0)
+            FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend
+       FROM counted c
+     ), recent AS (
+       SELECT id, "orderedAt" FROM counted ORDER BY "orderedAt" DESC LIMIT $3
+     )
+     SELECT s.orders, s.last, s.spend, h."productId", h.at
+     FROM summary s LEFT JOIN LATERAL (
+       SELECT l."productId", (extract(epoch FROM r."orderedAt") * 1000)::float8 AS at
+       FROM recent r JOIN "OrderLine" l ON l."orderId" = r.id
+       WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
+     ) h ON true
+     ORDER BY h.at DESC NULLS LAST`,
+    [shopId, customerKey, orders, before?.toISOString() ?? null, at.toISOString()],
   );
-  return rows;
+  const first = rows[0];
+  return {
+    history: rows.flatMap((row) =>
+      row.productId === null || row.at === null ? [] : [{ productId: row.productId, at: row.at }],
+    ),
+    summary: {
+      orders: first?.orders ?? 0,
+      spendLastYear: first?.spend ?? 0,
+      lastOrderAt: first?.last == null ? null : new Date(first.last),
+    },
+  };
 }
 
 /**

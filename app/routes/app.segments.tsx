@@ -6,7 +6,7 @@ import { PageError } from "~/components/page-error";
 import { SegmentSettingsCard } from "~/components/segments/segment-settings-card";
 import { SegmentsTable } from "~/components/segments/segments-table";
 import { db } from "~/db.server";
-import { dateFormat } from "~/lib/format";
+import { dateFormat, dateTimeFormat } from "~/lib/format";
 import { settingsFromForm } from "~/lib/settings-form";
 import { segmentOverview } from "~/services/segment-overview.server";
 import { updateShopSettings } from "~/services/update-shop-settings.server";
@@ -38,6 +38,7 @@ export default function Segments() {
           segments={overview.segments}
           currency={overview.currency}
           window={`${first} – ${last}`}
+          computed={`${dateTimeFormat.format(new Date(overview.computedAt))} UTC`}
         />
         {overview.segments.map((segment) => (
           <SegmentSettingsCard key={segment.segment} segment={segment} limits={overview} />

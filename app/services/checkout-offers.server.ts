@@ -9,10 +9,10 @@ import { segmentTreatment } from "~/lib/segment-treatment";
 import type { Segment } from "~/lib/segments";
 import { gid } from "~/lib/shopify-ids";
 import { logger } from "~/logger.server";
-import { customerHistory } from "~/models/serving-data.server";
+
 import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
-import { shopperSegment } from "~/serving/shopper-segment.server";
+import { readShopper } from "~/serving/shopper-segment.server";
 import { assignArm } from "./experiment-arms.server";
 import { guestHolder, offerDiscount } from "./offer-discounts.server";
 
@@ -49,12 +49,16 @@ export interface CheckoutOffersOptions {
 }
 
 /**
- * What a checkout is served, and the shopper's segment that decided its treatment (never sent to the
- * shopper); null when nothing is served whatever the segment.
+ * What a checkout is served, with what the merchant's preview shows besides: the shopper's segment
+ * that decided its treatment (null when nothing is served whatever the segment, or it could not be
+ * read) and the offers moved down because shoppers ignore them.
  */
 export type ServedOffers = OffersResponse & { segment: Segment | null; demoted?: DemotedOffer[] };
 
-/** The answer as the checkout and the storefront receive it: the segment stays on our side. */
+/**
+ * The answer as the checkout and the storefront receive it: no segment by name and no demotions (the
+ * segment's one-letter code rides in each offer id, for its events).
+ */
 export function wireOffers({
   segment: _segment,
   demoted: _demoted,
@@ -104,17 +108,13 @@ export async function getCheckoutOffers(
   // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
   if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
     return { offers: [], modelVersion: null, experiment: null, segment: null };
-  // The shopper's orders are read twice, for their segment and for the ranking, at the same time.
-  const history =
-    customerKey && shop.model
-      ? customerHistory({ shopId: shop.shopId, customerKey, before: historyBefore })
-      : undefined;
-  history?.catch(() => {});
-  const segment = await shopperSegment(shop, { customerKey, historyBefore }).catch((error: unknown) => {
-    // Without the segment the shop's own settings serve: a checkout is never failed for it.
-    logger().warn({ shop: shopDomain, error: describeError(error) }, "shopper segment not read");
+  // One statement reads the shopper's segment and the history the ranking reads.
+  const shopper = await readShopper(shop, { customerKey, historyBefore }).catch((error: unknown) => {
+    // Without them the shop's own settings serve, and the ranking reads the history again.
+    logger().warn({ shop: shopDomain, error: describeError(error) }, "shopper not read");
     return null;
   });
+  const segment = shopper?.segment ?? null;
   const treatment = segmentTreatment(shop.settings, segment, locale);
   // A segment without offers is outside the experiment too: its checkouts would dilute every arm alike.
   if (!treatment.offers) return { offers: [], modelVersion: null, experiment: null, segment };
@@ -137,7 +137,7 @@ export async function getCheckoutOffers(
     historyBefore,
     // A preview shows the demotion itself; checkouts explore a share of the time.
     explore: inExperiment && explores(customerKey ?? unitKey ?? null, servedAt),
-    history,
+    history: shopper?.history,
   });
   const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
   // A discount is offered only where Shopify will give it: the shop's discount runs our function.

@@ -1,5 +1,10 @@
 import type { Db } from "~/db.server";
-import { pairImpressions, replaceDemotedPairs } from "~/models/ignored-offer-pairs.server";
+import {
+  demotedPairOutcomes,
+  type PairKey,
+  pairImpressions,
+  updateDemotedPairs,
+} from "~/models/ignored-offer-pairs.server";
 import { findShop } from "~/models/shops.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { ignoredPairs, MIN_IGNORED_IMPRESSIONS } from "~ml";
@@ -10,23 +15,33 @@ const MAX_DEMOTED = 1_000;
 
 /**
  * Finds the cart product and offer pairs the shop's shoppers ignore (ml/policy/ignored-pairs) in the
- * last 30 days of impressions, and makes them the shop's demoted pairs, which checkouts holding the
- * cart product rank last. A pair that is clicked again, or shown less, is no longer demoted at the
- * next run. Nightly, with the model health check.
+ * last 30 days of impressions and demotes them: checkouts holding the cart product rank them last. A
+ * demoted pair stays demoted until a shopper who explores (and sees it in its ranked place) clicks or
+ * adds it; being shown less once demoted does not lift it. Nightly, with the model health check.
  */
 export async function demoteIgnoredPairs(
   database: Db,
   { shopDomain, now = new Date() }: { shopDomain: string; now?: Date },
-): Promise<{ demoted: number }> {
+): Promise<{ demoted: number; lifted: number }> {
   const shop = await findShop(database, shopDomain);
-  if (!shop || shop.uninstalledAt) return { demoted: 0 };
-  const { pairs, impressions, engagements } = await pairImpressions(database, {
-    shopId: shop.id,
-    since: new Date(now.getTime() - WINDOW_DAYS * 86_400_000),
-    minImpressions: MIN_IGNORED_IMPRESSIONS,
-  });
-  const ignored = ignoredPairs(pairs, { impressions, engagements }).slice(0, MAX_DEMOTED);
-  const changed = await replaceDemotedPairs(database, { shopId: shop.id, pairs: ignored });
-  if (changed) await announceServingChange(shopDomain);
-  return { demoted: ignored.length };
+  if (!shop || shop.uninstalledAt) return { demoted: 0, lifted: 0 };
+  const [{ pairs, impressions, engagements }, demoted] = await Promise.all([
+    pairImpressions(database, {
+      shopId: shop.id,
+      since: new Date(now.getTime() - WINDOW_DAYS * 86_400_000),
+      minImpressions: MIN_IGNORED_IMPRESSIONS,
+    }),
+    demotedPairOutcomes(database, shop.id),
+  ]);
+  const key = (pair: PairKey) => `${pair.cartProductId}|${pair.offerProductId}`;
+  const lift = demoted.filter((pair) => pair.engagements > 0);
+  const kept = new Set(demoted.filter((pair) => pair.engagements === 0).map(key));
+  const add = ignoredPairs(pairs, { impressions, engagements })
+    .filter((pair) => !kept.has(key(pair)) && !lift.some((lifted) => key(lifted) === key(pair)))
+    .slice(0, Math.max(0, MAX_DEMOTED - kept.size));
+  if (add.length > 0 || lift.length > 0) {
+    await updateDemotedPairs(database, { shopId: shop.id, add, lift });
+    await announceServingChange(shopDomain);
+  }
+  return { demoted: kept.size + add.length, lifted: lift.length };
 }

@@ -1,4 +1,11 @@
 import type { Db } from "~/db.server";
+import {
+  conversionLift,
+  conversions,
+  type Estimate,
+  netIncremental,
+  pooledOutcomes,
+} from "~/lib/arm-estimates";
 import { AppError } from "~/lib/errors";
 import { experimentPlan } from "~/lib/experiments";
 import { readShopSettings } from "~/lib/shop-settings";
@@ -16,12 +23,8 @@ import {
   experimentVerdict,
   type GuardrailCheck,
   HOLDOUT,
-  type MeanSample,
-  type ProportionSample,
   sampleSizePerArm,
-  twoProportionZTest,
   type Verdict,
-  welchTest,
 } from "~ml";
 import { attributedOffer, discountCents } from "./offer-report.server";
 
@@ -30,14 +33,6 @@ import { attributedOffer, discountCents } from "./offer-report.server";
  * holdout's rate: 10% (3.0% → 3.3%). It fixes the horizon before any result is read.
  */
 export const MINIMUM_DETECTABLE_LIFT = 0.1;
-
-export interface Estimate {
-  /** treatment − holdout */
-  difference: number;
-  /** two-sided 95% confidence interval of the difference */
-  interval: [number, number];
-  pValue: number;
-}
 
 export interface ArmReport {
   /** the variant's key, or "holdout" */
@@ -188,41 +183,6 @@ export async function currentPausedArms(database: Db, shopDomain: string): Promi
   return pausedArms(database, { shopId: shop.id, experimentId: plan.id });
 }
 
-/** The rows' outcomes together: one arm's segments, or several arms'. */
-export function pooledOutcomes(variant: string, rows: readonly ArmOutcomes[]): ArmOutcomes {
-  const pooled: ArmOutcomes = {
-    variant,
-    segment: null,
-    checkouts: 0,
-    linked: 0,
-    conversions: 0,
-    orders: 0,
-    revenue: 0,
-    revenueSquares: 0,
-  };
-  for (const row of rows) {
-    pooled.checkouts += row.checkouts;
-    pooled.linked += row.linked;
-    pooled.conversions += row.conversions;
-    pooled.orders += row.orders;
-    pooled.revenue += row.revenue;
-    pooled.revenueSquares += row.revenueSquares;
-  }
-  return pooled;
-}
-
-function conversions(row: ArmOutcomes): ProportionSample {
-  return { trials: row.linked, successes: row.conversions };
-}
-
-function revenueSample(row: ArmOutcomes): MeanSample {
-  const n = row.linked;
-  const mean = n > 0 ? row.revenue / n : 0;
-  // Σx² − n·x̄², floored at 0 against rounding.
-  const variance = n > 1 ? Math.max(0, row.revenueSquares - n * mean * mean) / (n - 1) : 0;
-  return { n, mean, variance };
-}
-
 /** Linked units per arm to detect MINIMUM_DETECTABLE_LIFT from the holdout's conversion rate. */
 function horizonFor(holdout: ArmOutcomes): number | null {
   if (holdout.linked === 0) return null;
@@ -230,27 +190,6 @@ function horizonFor(holdout: ArmOutcomes): number | null {
   const minimumDetectableEffect = baselineRate * MINIMUM_DETECTABLE_LIFT;
   if (!(baselineRate > 0 && baselineRate + minimumDetectableEffect < 1)) return null;
   return sampleSizePerArm({ baselineRate, minimumDetectableEffect });
-}
-
-function conversionLift(holdout: ArmOutcomes, arm: ArmOutcomes): Estimate | null {
-  if (holdout.linked === 0 || arm.linked === 0) return null;
-  const { difference, interval, pValue } = twoProportionZTest(conversions(holdout), conversions(arm));
-  return { difference, interval, pValue };
-}
-
-/**
- * Revenue per linked checkout against the holdout's (Welch's t), less the arm's discount cost per
- * linked checkout; null with fewer than 2 linked units on either side.
- */
-export function netIncremental(
-  holdout: ArmOutcomes,
-  arm: ArmOutcomes,
-  discountCost: number,
-): Estimate | null {
-  if (holdout.linked < 2 || arm.linked < 2) return null;
-  const { difference, interval, pValue } = welchTest(revenueSample(holdout), revenueSample(arm));
-  const cost = discountCost / arm.linked;
-  return { difference: difference - cost, interval: [interval[0] - cost, interval[1] - cost], pValue };
 }
 
 function verdictFor(holdout: ArmOutcomes, arm: ArmOutcomes, horizonPerArm: number | null): Verdict {

@@ -74,6 +74,8 @@ export async function recordCustomerDataRequest(
       productId: event.productId,
       surface: event.surface,
       type: event.type,
+      segment: event.segment,
+      cartProductIds: event.cartProductIds,
       occurredAt: event.occurredAt.toISOString(),
     })),
     offerDiscounts: grants.map((grant) => ({
@@ -86,6 +88,7 @@ export async function recordCustomerDataRequest(
     experiments: exposures.map((exposure) => ({
       experimentId: exposure.experimentId,
       variant: exposure.variant,
+      segment: exposure.segment,
       firstSeenAt: exposure.firstSeenAt.toISOString(),
     })),
   };

@@ -1,21 +1,14 @@
 import type { Db } from "~/db.server";
+import { type Estimate, netIncremental, pooledOutcomes } from "~/lib/arm-estimates";
 import { AppError } from "~/lib/errors";
 import { experimentPlan } from "~/lib/experiments";
 import { segmentTreatment } from "~/lib/segment-treatment";
-import {
-  describeSegments,
-  SEGMENT_LABELS,
-  SEGMENTS,
-  type Segment,
-  type SegmentRules,
-  segmentRules,
-} from "~/lib/segments";
+import { describeSegments, SEGMENT_LABELS, SEGMENTS, type Segment, type SegmentRules } from "~/lib/segments";
 import { readShopSettings, type SegmentSettings, SegmentSettingsSchema } from "~/lib/shop-settings";
 import { armOutcomes } from "~/models/experiment-outcomes.server";
 import { isFileCatalog } from "~/models/products.server";
 import { segmentOfferOutcomes } from "~/models/segment-outcomes.server";
 import { HOLDOUT } from "~ml";
-import { type Estimate, netIncremental, pooledOutcomes } from "./experiment-report.server";
 import { shopSegments } from "./shop-segments.server";
 
 const DAY_MS = 86_400_000;
@@ -148,26 +141,6 @@ export async function segmentOverview(
     discountsEnabled: settings.discounts.enabled,
     segments,
   };
-}
-
-/**
- * How many customers each segment of returning shoppers holds, as last computed with the rules
- * checkouts use: for the home page.
- */
-export async function segmentCustomers(
-  database: Db,
-  shopId: string,
-): Promise<Array<{ segment: Segment; label: string; customers: number }>> {
-  const [shop, fileCatalog] = await Promise.all([
-    database.shop.findUniqueOrThrow({ where: { id: shopId }, select: { segmentSnapshot: true } }),
-    isFileCatalog(database, shopId),
-  ]);
-  const { sizes } = await shopSegments(database, { shopId, fileCatalog, stored: shop.segmentSnapshot });
-  return (["vip", "returning", "lapsing", "lapsed"] as const).map((segment) => ({
-    segment,
-    label: SEGMENT_LABELS[segment],
-    customers: sizes[segment],
-  }));
 }
 
 async function latestCurrency(database: Db, shopId: string): Promise<string | null> {

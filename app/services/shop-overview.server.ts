@@ -4,7 +4,7 @@ import type { PausedArm } from "~/models/experiment-outcomes.server";
 import { latestHealthCheck } from "~/models/model-health-checks.server";
 import { findShop, offersFirstRequestedAt, shopDataSummary } from "~/models/shops.server";
 import { currentPausedArms } from "./experiment-report.server";
-import { segmentCustomers } from "./segment-overview.server";
+import { segmentCustomers } from "./segment-customers.server";
 import { getSetupStatus, type SetupStatus } from "./setup-status.server";
 
 export interface ShopOverview {

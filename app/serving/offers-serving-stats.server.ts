@@ -48,6 +48,14 @@ export async function flushOffersAnswers(): Promise<void> {
   const writing = pending;
   pending = new Map();
   if (writing.size === 0) return;
+  try {
+    await addCounts(writing);
+  } catch (error) {
+    logger().warn({ slots: writing.size, error: describeError(error) }, "offers serving counts not recorded");
+  }
+}
+
+async function addCounts(writing: ReadonlyMap<string, ServingCounts>): Promise<void> {
   const pipeline = requestRedis().pipeline();
   for (const [slot, counts] of writing) {
     const [shopDomain, day] = slot.split("|") as [string, string];
@@ -58,20 +66,19 @@ export async function flushOffersAnswers(): Promise<void> {
     });
     pipeline.expire(target, KEPT_DAYS * 86_400);
   }
-  try {
-    await pipeline.exec();
-  } catch (error) {
-    logger().warn({ slots: writing.size, error: describeError(error) }, "offers serving counts not recorded");
-  }
+  await pipeline.exec();
 }
 
-/** The shop's offers answers over the `days` days up to `now`, every server's together. */
+/**
+ * The shop's offers answers over the `days` whole UTC days before `now`'s, and `now`'s so far: every
+ * server's together.
+ */
 export async function offersAnswers(
   shopDomain: string,
   { days, now = new Date() }: { days: number; now?: Date },
 ): Promise<ServingCounts> {
   const pipeline = requestRedis().pipeline();
-  for (let d = 0; d < days; d++)
+  for (let d = 0; d <= days; d++)
     pipeline.hgetall(key(shopDomain, dayOf(new Date(now.getTime() - d * DAY_MS))));
   const results = (await pipeline.exec()) ?? [];
   const total = emptyCounts();

@@ -1,7 +1,7 @@
 import type { OfferProduct } from "~/models/offer-catalog.server";
-import { customerHistory } from "~/models/serving-data.server";
 import type { EngineOffer, HistoryEntry } from "~ml";
 import type { ShopState } from "./shop-state.server";
+import { readShopper } from "./shopper-segment.server";
 
 export interface RankRequest {
   /** the shopper's customer key; null for a guest */
@@ -16,8 +16,8 @@ export interface RankRequest {
   historyBefore: Date | null;
   /** rank the offers shoppers ignore beside the cart where the ranking puts them (exploration) */
   explore?: boolean;
-  /** the shopper's history, when the caller started reading it already */
-  history?: Promise<HistoryEntry[]>;
+  /** the shopper's history, when the caller read it already */
+  history?: readonly HistoryEntry[];
 }
 
 /** An offer the cart's products have shoppers ignore, and whether it still made the list. */
@@ -57,15 +57,12 @@ export async function rankOffers(state: ShopState, request: RankRequest): Promis
   // A popularity variant added seconds ago may find the popular list not loaded yet: the model serves.
   const byPopularity = request.ranking === "popularity" && state.popular.length > 0;
   if (!model || byPopularity) return demote(popularOffers(state, wanted), ignored, request.k, null);
-  const history = request.history
-    ? await request.history
-    : request.customerKey
-      ? await customerHistory({
-          shopId: state.shopId,
-          customerKey: request.customerKey,
-          before: request.historyBefore,
-        })
-      : [];
+  const history =
+    request.history ??
+    (request.customerKey
+      ? (await readShopper(state, { customerKey: request.customerKey, historyBefore: request.historyBefore }))
+          .history
+      : []);
   const ranked = model.engine.recommend({
     cart: request.cart,
     history,

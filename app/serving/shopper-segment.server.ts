@@ -1,18 +1,30 @@
 import { classifyShopper, type Segment } from "~/lib/segments";
-import { customerSummary } from "~/models/customer-segments.server";
+import { shopperOrders } from "~/models/serving-data.server";
+import type { HistoryEntry } from "~ml";
 import type { ShopState } from "./shop-state.server";
 
+export interface Shopper {
+  segment: Segment;
+  /** their purchases, newest first, for the ranking: none for a guest */
+  history: HistoryEntry[];
+}
+
 /**
- * The segment of a checkout's shopper: a guest without a customer key, else from their orders as
- * they stand now (so the order they placed a moment ago counts), read against the shop's rules.
- * `historyBefore` reads them as of a past moment (a preview of a past order).
+ * A checkout's shopper: a guest without a customer key, else their segment and history from their
+ * orders as they stand now (so the order they placed a moment ago counts), read in one statement
+ * against the shop's rules. `historyBefore` reads them as of a past moment (a preview of a past order).
  */
-export async function shopperSegment(
+export async function readShopper(
   state: ShopState,
   { customerKey, historyBefore = null }: { customerKey: string | null; historyBefore?: Date | null },
-): Promise<Segment> {
-  if (!customerKey) return "guest";
+): Promise<Shopper> {
+  if (!customerKey) return { segment: "guest", history: [] };
   const at = historyBefore ?? state.segments.clock ?? new Date();
-  const summary = await customerSummary({ shopId: state.shopId, customerKey, at });
-  return classifyShopper(summary, state.segments.rules, at);
+  const { history, summary } = await shopperOrders({
+    shopId: state.shopId,
+    customerKey,
+    before: historyBefore,
+    at,
+  });
+  return { segment: classifyShopper(summary, state.segments.rules, at), history };
 }

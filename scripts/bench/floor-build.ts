@@ -13,7 +13,7 @@ import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { AppError } from "~/lib/errors";
 import { parseInput, readJsonBody } from "~/lib/http";
 import { MAX_OFFERS_REQUEST_BYTES, OffersRequestSchema } from "~/lib/offers";
-import { customerHistory, servingPointer } from "~/models/serving-data.server";
+import { servingPointer, shopperOrders } from "~/models/serving-data.server";
 
 const OFFERS_ROUTE = "routes/api.checkout.offers";
 
@@ -32,7 +32,7 @@ function action({ request }: ActionFunctionArgs) {
   return handleCheckoutRequest(request, async ({ shopDomain, customerKey }) => {
     parseInput(OffersRequestSchema, await readJsonBody(request, { maxBytes: MAX_OFFERS_REQUEST_BYTES }));
     const shopId = await shopIdOf(shopDomain);
-    const history = customerKey ? await customerHistory({ shopId, customerKey }) : [];
+    const history = customerKey ? (await shopperOrders({ shopId, customerKey, at: new Date() })).history : [];
     return { offers: [], modelVersion: null, experiment: null, historyLines: history.length };
   });
 }

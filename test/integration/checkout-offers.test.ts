@@ -1,6 +1,7 @@
 import type { OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import { MAX_OFFER_ID_LENGTH } from "~/lib/order-snapshot";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
@@ -339,6 +340,20 @@ describe("POST /api/checkout/offers", () => {
     expect(after.failures - before.failures).toBe(0);
     const sum = (counts: typeof after) => counts.buckets.reduce((total, n) => total + n, 0);
     expect(sum(after) - sum(before)).toBe(3);
+  });
+
+  it("counts an answer that failed on our side as a failure", async () => {
+    const answers: Array<[string, number]> = [];
+    const response = await handleCheckoutRequest(
+      checkoutRequest("/api/checkout/offers", { token: await checkoutToken(), body: body() }),
+      async () => {
+        throw new Error("the database went away");
+      },
+      { onAnswer: (shop, status) => answers.push([shop, status]) },
+    );
+    expect(response.status).toBe(500);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(answers).toEqual([[TEST_SHOP, 500]]);
   });
 
   it("answers 404 for a shop that never installed the app or uninstalled it", async () => {

@@ -18,8 +18,9 @@ export function StoredDataCards({ modelsKept }: { modelsKept: number }) {
             turned back into the id, and the same person has unrelated hashes in two shops.
           </LabelledItem>
           <LabelledItem label="Offer events:">
-            which offer was shown, clicked, added or removed, where and when, with the customer's hash when
-            the shopper was logged in.
+            which offer was shown, clicked, added or removed, where and when, beside which products of the
+            checkout, with the shopper's segment (such as first order or VIP) and the customer's hash when the
+            shopper was logged in.
           </LabelledItem>
           <LabelledItem label="Products:">
             titles, types, vendors, tags, prices, images and stock, to offer only what can be bought.

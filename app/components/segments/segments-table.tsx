@@ -10,10 +10,13 @@ export function SegmentsTable({
   segments,
   currency,
   window,
+  computed,
 }: {
   segments: SegmentSummary[];
   currency: string | null;
   window: string;
+  /** when the sizes and thresholds were computed */
+  computed: string;
 }) {
   const money = new Intl.NumberFormat(
     "en",
@@ -31,10 +34,10 @@ export function SegmentsTable({
     <SectionCard title="Segments">
       <BlockStack gap="300">
         <Text as="p" tone="subdued">
-          Customers as of today; the rest over {window}. Shoppers count in the segment of their first checkout
-          of the window, as the experiment counts them; uplift is their revenue per logged-in shopper against
-          the segment's own holdout, after discounts, with its 95% interval. Guests cannot be followed to an
-          order.
+          Customers as of {computed}; the rest over {window}. Shoppers are those the experiment first saw in
+          the window, in the segment of that first checkout; uplift is their revenue per logged-in shopper
+          against the segment's own holdout, less the discounts the segment's offers gave, with its 95%
+          interval. Guests cannot be followed to an order.
         </Text>
         <DataTable
           columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
