@@ -89,7 +89,19 @@ export const JOBS = {
     schema: z.object({ shopDomain }),
     options: { ...retries(2, 60_000), ...keep },
   }),
-  /** Queues a health check for every installed shop with a live model (nightly, before the training). */
+  /**
+   * Finds the cart product and offer pairs the shop's shoppers ignore and demotes them (see
+   * demoteIgnoredPairs). Job id: `demote-<shop>`.
+   */
+  "demote-ignored-pairs": define({
+    queue: "train",
+    schema: z.object({ shopDomain }),
+    options: { ...retries(2, 60_000), ...keep },
+  }),
+  /**
+   * Queues a health check for every installed shop with a live model, and a demotion pass for every
+   * one shown offers in the last 30 days (nightly, before the training).
+   */
   "schedule-health-checks": define({
     queue: "train",
     schema: z.object({}),

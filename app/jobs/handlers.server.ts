@@ -5,7 +5,7 @@ import { env } from "~/env.server";
 import { checkExperimentGuardrails } from "~/services/check-experiment-guardrail.server";
 import { checkModelHealth, requestNightlyHealthChecks } from "~/services/check-model-health.server";
 import { closeStaleRuns } from "~/services/close-stale-runs.server";
-import { demoteIgnoredPairs } from "~/services/demote-ignored-pairs.server";
+import { demoteIgnoredPairs, requestNightlyDemotions } from "~/services/demote-ignored-pairs.server";
 import { processDelivery } from "~/services/process-webhook.server";
 import { pruneDeliveries } from "~/services/prune-deliveries.server";
 import { requestNightlyCollectionSync } from "~/services/request-collection-sync.server";
@@ -78,12 +78,12 @@ export const HANDLERS: Handlers = {
   },
   "check-guardrails": () => checkExperimentGuardrails(db()),
   "schedule-training": async () => ({ shops: await requestNightlyTraining(db()) }),
-  // Nightly per shop: the model's health, and the offers shoppers keep ignoring beside a cart product.
-  "check-model-health": async ({ shopDomain }, { log }) => ({
-    ...(await checkModelHealth(db(), { shopDomain, log })),
-    ...(await demoteIgnoredPairs(db(), { shopDomain })),
+  "check-model-health": async ({ shopDomain }, { log }) => checkModelHealth(db(), { shopDomain, log }),
+  "demote-ignored-pairs": async ({ shopDomain }) => demoteIgnoredPairs(db(), { shopDomain }),
+  "schedule-health-checks": async () => ({
+    shops: await requestNightlyHealthChecks(db()),
+    demotions: await requestNightlyDemotions(db()),
   }),
-  "schedule-health-checks": async () => ({ shops: await requestNightlyHealthChecks(db()) }),
   "sync-offer-discount": async ({ shopDomain }, { log }) => ({
     result: await syncOfferDiscount(db(), { shopDomain, ...(await shopAdmin(shopDomain, log)) }),
   }),

@@ -93,3 +93,13 @@ export async function updateDemotedPairs(
     });
   });
 }
+
+/** Installed shops with an offer shown since `since`. */
+export async function shopsShowingOffers(tx: Tx | Db, { since }: { since: Date }): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ domain: string }>>`
+    SELECT s.domain FROM "Shop" s
+    WHERE s."uninstalledAt" IS NULL
+      AND EXISTS (SELECT 1 FROM "OfferEvent" e WHERE e."shopId" = s.id AND e."occurredAt" >= ${since})
+    ORDER BY s.domain`;
+  return rows.map((row) => row.domain);
+}

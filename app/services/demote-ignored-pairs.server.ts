@@ -1,8 +1,10 @@
 import type { Db } from "~/db.server";
+import { ensureQueued } from "~/jobs/queues.server";
 import {
   demotedPairOutcomes,
   type PairKey,
   pairImpressions,
+  shopsShowingOffers,
   updateDemotedPairs,
 } from "~/models/ignored-offer-pairs.server";
 import { findShop } from "~/models/shops.server";
@@ -17,7 +19,7 @@ const MAX_DEMOTED = 1_000;
  * Finds the cart product and offer pairs the shop's shoppers ignore (ml/policy/ignored-pairs) in the
  * last 30 days of impressions and demotes them: checkouts holding the cart product rank them last. A
  * demoted pair stays demoted until a shopper who explores (and sees it in its ranked place) clicks or
- * adds it; being shown less once demoted does not lift it. Nightly, with the model health check.
+ * adds it; being shown less once demoted does not lift it. Nightly, for every shop shown offers.
  */
 export async function demoteIgnoredPairs(
   database: Db,
@@ -44,4 +46,15 @@ export async function demoteIgnoredPairs(
     await announceServingChange(shopDomain);
   }
   return { demoted: kept.size + add.length, lifted: lift.length };
+}
+
+/** The nightly run: a demotion pass for every installed shop shown offers in the last 30 days. */
+export async function requestNightlyDemotions(database: Db): Promise<number> {
+  const shops = await shopsShowingOffers(database, {
+    since: new Date(Date.now() - WINDOW_DAYS * 86_400_000),
+  });
+  for (const shopDomain of shops) {
+    await ensureQueued("demote-ignored-pairs", { shopDomain }, { jobId: `demote-${shopDomain}` });
+  }
+  return shops.length;
 }

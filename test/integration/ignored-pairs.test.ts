@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { queue } from "~/jobs/queues.server";
 import { action as eventsAction } from "~/routes/api.checkout.events";
 import { loader as previewLoader } from "~/routes/app.preview";
-import { demoteIgnoredPairs } from "~/services/demote-ignored-pairs.server";
+import { demoteIgnoredPairs, requestNightlyDemotions } from "~/services/demote-ignored-pairs.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
 import { adminRequest } from "../helpers/admin";
 import { checkoutOffers as offersFor } from "../helpers/checkout";
@@ -185,5 +186,18 @@ describe("offers shoppers keep ignoring beside a cart product", () => {
     const page = await preview([cartProduct]);
     expect(numeric(page.result.offers[0].productId)).toBe(ignored);
     expect(page.demoted).toEqual([]);
+  });
+
+  it("is run nightly for every installed shop shown offers in the last 30 days", async () => {
+    expect(await requestNightlyDemotions(db())).toBe(1);
+    const job = await queue("train").getJob(`demote-${DEMO_SHOP}`);
+    expect(job?.name).toBe("demote-ignored-pairs");
+    expect(job?.data).toEqual({ shopDomain: DEMO_SHOP });
+    await db().offerEvent.updateMany({
+      where: { shopId },
+      data: { occurredAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
+    await queue("train").drain();
+    expect(await requestNightlyDemotions(db())).toBe(0);
   });
 });
