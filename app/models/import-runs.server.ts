@@ -56,3 +56,13 @@ export async function failStaleImportRuns(
   });
   return stale.map((run) => ({ id: run.id, kind: run.kind, shopDomain: run.shop.domain }));
 }
+
+/**
+ * Refreshes the planner's statistics of the tables an import fills. Checkout's queries are planned
+ * from them: until autovacuum gets to a table that just took a history, Postgres plans as if it were
+ * empty (a sequential scan of every shop's order lines under the discount budget's lock took
+ * checkouts from 26 to 400 ms at the median in the demo).
+ */
+export async function analyzeImportedTables(tx: Tx | Db): Promise<void> {
+  await tx.$executeRawUnsafe(`ANALYZE "Order", "OrderLine", "Product", "Variant"`);
+}

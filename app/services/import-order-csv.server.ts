@@ -2,7 +2,7 @@ import type { Db } from "~/db.server";
 import { customerHasher } from "~/lib/customer-key.server";
 import { AppError, describeError } from "~/lib/errors";
 import { type ColumnIndex, OrderCsvBatch, parseOrderCsvRow, readOrderCsvHeader } from "~/lib/order-csv";
-import { countImportProgress } from "~/models/import-runs.server";
+import { analyzeImportedTables, countImportProgress } from "~/models/import-runs.server";
 import { shopDataChangedSince, totalCsvOrders, upsertOrderBatch } from "~/models/orders.server";
 import { refreshFileCatalog, upsertProductBatch } from "~/models/products.server";
 import { ensureShop } from "~/models/shops.server";
@@ -69,6 +69,7 @@ export async function importOrderCsv(
     });
     // A file imported again changes nothing, and a model trained on the same data is not worth a training.
     if (await shopDataChangedSince(database, { shopId: shop.id, since: run.startedAt })) {
+      await analyzeImportedTables(database);
       await announceServingChange(shopDomain);
       await requestTrainingSoon({ shopDomain, reason: "import" });
     }

@@ -5,7 +5,12 @@ import { assembleOrders, assembleProducts, type BulkObjects, streamBulkObjects }
 import { customerHasher } from "~/lib/customer-key.server";
 import { describeError } from "~/lib/errors";
 import { responseLines } from "~/lib/text-lines.server";
-import { countImportProgress, restartImportStage, touchImportRun } from "~/models/import-runs.server";
+import {
+  analyzeImportedTables,
+  countImportProgress,
+  restartImportStage,
+  touchImportRun,
+} from "~/models/import-runs.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch, upsertVariantsOf } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
@@ -93,6 +98,7 @@ export async function runBulkImport(database: Db, options: BulkImportOptions) {
       data: { status: "completed", stage: null, bulkOperationId: null, finishedAt: new Date() },
     });
     if (count === 0) return "cancelled";
+    await analyzeImportedTables(database);
     await announceServingChange(shopDomain);
     await requestTrainingSoon({ shopDomain, reason: "import" });
     return "completed";

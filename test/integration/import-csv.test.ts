@@ -61,6 +61,21 @@ describe("CSV order import", () => {
     expect(mug).toMatchObject({ title: "Mug, large", productType: "Mugs" });
   });
 
+  it("refreshes the planner's statistics of the imported tables, so checkout's queries are planned for them", async () => {
+    const analyzed = async () => {
+      const rows = await db().$queryRaw<Array<{ relname: string; analyzed: boolean }>>`
+        SELECT relname::text AS relname, last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL AS analyzed
+        FROM pg_stat_user_tables WHERE relname IN ('Order', 'OrderLine') ORDER BY relname`;
+      return rows.map((row) => [row.relname, row.analyzed]);
+    };
+    // The first import of the file ran above: its lines are in.
+    await waitFor(async () => ((await analyzed()).every(([, done]) => done) ? true : undefined));
+    expect(await analyzed()).toEqual([
+      ["Order", true],
+      ["OrderLine", true],
+    ]);
+  });
+
   it("changes nothing when the same file is imported again", async () => {
     const counts = async () => [
       await db().order.count(),
