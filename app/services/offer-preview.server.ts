@@ -118,6 +118,8 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       ...checkout,
       surface: "checkout",
       currency: PREVIEW_CURRENCY,
+      // The admin is in English: the reasons, and the segment's message, as an English shopper reads them.
+      locale: "en",
       inExperiment: false,
     }),
     blockedPairs(database, shop.id),

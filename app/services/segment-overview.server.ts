@@ -33,7 +33,8 @@ export interface SegmentSummary {
   discount: number;
   /**
    * Revenue per logged-in checkout against the holdout of the same segment, less the discount, with
-   * its 95% interval; null when either side has fewer than 2 linked checkouts (always for guests).
+   * its 95% interval; null when either side has fewer than 2 linked checkouts (always for guests) or
+   * neither has an order yet.
    */
   uplift: Estimate | null;
   /** linked checkouts offered and held out, the base of the uplift */
@@ -119,7 +120,8 @@ export async function segmentOverview(
       takeRate: impressions > 0 ? purchases / impressions : null,
       revenue: offered?.revenue ?? 0,
       discount,
-      uplift: netIncremental(holdout, treated, discount),
+      // Without any order on either side there is nothing to estimate, not an uplift of zero.
+      uplift: holdout.orders + treated.orders > 0 ? netIncremental(holdout, treated, discount) : null,
       linked: { treated: treated.linked, holdout: holdout.linked },
       settings: settings.segments[segment] ?? SegmentSettingsSchema.parse({}),
       effective: {

@@ -26,7 +26,10 @@ export function SegmentsTable({
     `${value > 0 ? "+" : value < 0 ? "−" : ""}${money.format(Math.abs(value))}`;
   const uplift = (segment: SegmentSummary) => {
     if (segment.segment === "guest") return "not measurable";
-    if (!segment.uplift) return "too few shoppers";
+    if (!segment.uplift)
+      return segment.linked.treated >= 2 && segment.linked.holdout >= 2
+        ? "no orders yet"
+        : "too few shoppers";
     const [low, high] = segment.uplift.interval;
     return `${signed(segment.uplift.difference)} (${signed(low)} to ${signed(high)})`;
   };
