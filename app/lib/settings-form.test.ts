@@ -126,3 +126,58 @@ describe("settingsErrors", () => {
     });
   });
 });
+
+describe("a segment's fields", () => {
+  const segmentForm = (fields: Array<[string, string]>) =>
+    form([["segments.vip.sent", "1"], ["segments.vip.offers", "on"], ...fields]);
+
+  it("reads the segment's treatment, empty limits as the shop's, and its messages by language", () => {
+    const input = settingsFromForm(
+      segmentForm([
+        ["segments.vip.maxOffers", "4"],
+        ["segments.vip.maxDiscountPercent", ""],
+        ["segments.vip.messages.en", " Thank you "],
+        ["segments.vip.messages.fr", ""],
+      ]),
+    );
+    expect(input).toMatchObject({
+      segments: {
+        vip: { offers: true, maxOffers: 4, maxDiscountPercent: null, messages: { en: "Thank you" } },
+      },
+    });
+    expect(SettingsFormSchema.safeParse(input).success).toBe(true);
+    expect(
+      settingsFromForm(
+        form([
+          ["segments.lapsed.sent", "1"],
+          ["segments.lapsed.offers", ""],
+        ]),
+      ),
+    ).toMatchObject({
+      segments: { lapsed: { offers: false, maxOffers: null, maxDiscountPercent: null, messages: {} } },
+    });
+  });
+
+  it("refuses what a segment cannot hold, by field", () => {
+    const errorsOf = (fields: Array<[string, string]>) => {
+      const parsed = SettingsFormSchema.safeParse(settingsFromForm(segmentForm(fields)));
+      expect(parsed.success).toBe(false);
+      return settingsErrors(parsed.error!);
+    };
+    expect(errorsOf([["segments.vip.maxOffers", "11"]])).toEqual({
+      "segments.vip.maxOffers": "Must be at most 10",
+    });
+    expect(errorsOf([["segments.vip.maxOffers", "two"]])).toEqual({
+      "segments.vip.maxOffers": "Enter a number",
+    });
+    expect(errorsOf([["segments.vip.maxDiscountPercent", "60"]])).toEqual({
+      "segments.vip.maxDiscountPercent": "Must be at most 50",
+    });
+    expect(errorsOf([["segments.vip.messages.en", "x".repeat(121)]])).toEqual({
+      "segments.vip.messages.en": "At most 120 characters",
+    });
+    expect(Object.keys(errorsOf([["segments.vip.messages.english", "Hello"]]))).toEqual([
+      "segments.vip.messages.english",
+    ]);
+  });
+});
