@@ -1,4 +1,6 @@
 import { API_KEY, API_SECRET_KEY, BASE64_HOST, getJwt } from "@shopify/shopify-api/test-helpers";
+import { loader as previewLoader } from "~/routes/app.preview";
+import { callRoute } from "./routes";
 import { BROWSER_UA } from "./shopify";
 
 /**
@@ -21,4 +23,12 @@ export async function adminRequest(
     headers: { "User-Agent": BROWSER_UA, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(form),
   });
+}
+
+/** The Preview page's data for a cart of product ids, as the merchant opens it. */
+export async function previewPage(shop: string, cart: readonly string[]) {
+  const query = new URLSearchParams({ cart: cart.join(",") });
+  const response = await callRoute(previewLoader, await adminRequest(`/app/preview?${query}`, { shop }));
+  if (response.status !== 200) throw new Error(`The preview answered ${response.status}`);
+  return response.json();
 }

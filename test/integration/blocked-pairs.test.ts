@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
-import { action as previewAction, loader as previewLoader } from "~/routes/app.preview";
+import { action as previewAction } from "~/routes/app.preview";
 import { MAX_BLOCKED_PAIRS } from "~/services/block-offer-pair.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
-import { adminRequest } from "../helpers/admin";
+import { adminRequest, previewPage } from "../helpers/admin";
 import { checkoutOffers as offersFor } from "../helpers/checkout";
 import { buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
@@ -22,15 +22,7 @@ async function checkoutOffers(cart: string[]): Promise<string[]> {
   return (await offersFor(DEMO_SHOP, cart)).map((offer) => numeric(offer.productId));
 }
 
-async function preview(cart: string[]) {
-  const query = new URLSearchParams({ cart: cart.join(",") });
-  const response = await callRoute(
-    previewLoader,
-    await adminRequest(`/app/preview?${query}`, { shop: DEMO_SHOP }),
-  );
-  expect(response.status).toBe(200);
-  return response.json();
-}
+const preview = (cart: string[]) => previewPage(DEMO_SHOP, cart);
 
 async function pairAction(form: Record<string, string>) {
   const response = await callRoute(

@@ -2,10 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { queue } from "~/jobs/queues.server";
 import { action as eventsAction } from "~/routes/api.checkout.events";
-import { loader as previewLoader } from "~/routes/app.preview";
 import { demoteIgnoredPairs, requestNightlyDemotions } from "~/services/demote-ignored-pairs.server";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
-import { adminRequest } from "../helpers/admin";
+import { previewPage } from "../helpers/admin";
 import { checkoutOffers as offersFor } from "../helpers/checkout";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
@@ -25,15 +24,7 @@ async function checkoutOffers(cart: string[], customerId = "7300000000001") {
   return offersFor(DEMO_SHOP, cart, { customerId, clientAddress: `203.0.113.${address % 250}` });
 }
 
-async function preview(cart: string[]) {
-  const query = new URLSearchParams({ cart: cart.join(",") });
-  const response = await callRoute(
-    previewLoader,
-    await adminRequest(`/app/preview?${query}`, { shop: DEMO_SHOP }),
-  );
-  expect(response.status).toBe(200);
-  return response.json();
-}
+const preview = (cart: string[]) => previewPage(DEMO_SHOP, cart);
 
 /** `count` impressions of an offer shown beside `cartProduct`, the first `engaged` of them clicked. */
 async function shown(
