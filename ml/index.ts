@@ -88,9 +88,7 @@ export {
   type VerdictStatus,
 } from "./policy/experiment-verdict";
 export {
-  IGNORED_FALSE_ALARM,
   ignoredPairs,
-  ignoredThreshold,
   MIN_IGNORED_IMPRESSIONS,
   type PairImpressions,
 } from "./policy/ignored-pairs";

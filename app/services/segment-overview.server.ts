@@ -2,7 +2,6 @@ import type { Db } from "~/db.server";
 import { type Estimate, netIncremental, pooledOutcomes } from "~/lib/arm-estimates";
 import { AppError } from "~/lib/errors";
 import { experimentPlan } from "~/lib/experiments";
-import { segmentTreatment } from "~/lib/segment-treatment";
 import { describeSegments, SEGMENT_LABELS, SEGMENTS, type Segment, type SegmentRules } from "~/lib/segments";
 import { readShopSettings, type SegmentSettings, SegmentSettingsSchema } from "~/lib/shop-settings";
 import { armOutcomes } from "~/models/experiment-outcomes.server";
@@ -12,7 +11,7 @@ import { HOLDOUT } from "~ml";
 import { shopSegments } from "./shop-segments.server";
 
 const DAY_MS = 86_400_000;
-export const SEGMENT_REPORT_DAYS = 30;
+const SEGMENT_REPORT_DAYS = 30;
 
 export interface SegmentSummary {
   segment: Segment;
@@ -41,8 +40,6 @@ export interface SegmentSummary {
   linked: { treated: number; holdout: number };
   /** the merchant's own settings for the segment, defaults where none */
   settings: SegmentSettings;
-  /** what a shopper of the segment gets under the shop's settings (English message) */
-  effective: { offers: boolean; maxOffers: number; maxDiscountPercent: number };
 }
 
 export interface SegmentOverview {
@@ -107,7 +104,6 @@ export async function segmentOverview(
     const impressions = offered?.impressions ?? 0;
     const purchases = offered?.purchases ?? 0;
     const discount = offered?.discount ?? 0;
-    const treatment = segmentTreatment(settings, segment, null);
     return {
       segment,
       label: SEGMENT_LABELS[segment],
@@ -124,11 +120,6 @@ export async function segmentOverview(
       uplift: holdout.orders + treated.orders > 0 ? netIncremental(holdout, treated, discount) : null,
       linked: { treated: treated.linked, holdout: holdout.linked },
       settings: settings.segments[segment] ?? SegmentSettingsSchema.parse({}),
-      effective: {
-        offers: treatment.offers,
-        maxOffers: treatment.maxOffers,
-        maxDiscountPercent: treatment.maxDiscountPercent,
-      },
     };
   });
   return {
