@@ -1,3 +1,4 @@
+import { hashToUnit } from "~ml";
 import type { ExperimentSettings } from "./shop-settings";
 
 /** How a variant serves its checkouts. */
@@ -54,4 +55,25 @@ function experimentId(holdoutPercent: number, variants: readonly ServingVariant[
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return (hash % 36 ** 4).toString(36).padStart(4, "0");
+}
+
+/** The share of a discounting arm's units offered no discount, so the report can measure what discounts add. */
+export const NO_DISCOUNT_SHARE = 0.1;
+
+/**
+ * Whether a unit of an arm with discounts on is in the arm's no-discount slice, served its offers at
+ * full price: a stable NO_DISCOUNT_SHARE of units, from a hash of the experiment and the unit salted
+ * apart from the arm assignment's, so the slice cuts every arm alike. An arm without discounts has no slice.
+ */
+export function inNoDiscountSlice({
+  experimentId,
+  variant,
+  unitKey,
+}: {
+  experimentId: string;
+  variant: Pick<ServingVariant, "discounts"> | null;
+  unitKey: string;
+}): boolean {
+  if (!variant?.discounts) return false;
+  return hashToUnit(`no-discount-slice\u0000${experimentId}`, unitKey) < NO_DISCOUNT_SHARE;
 }

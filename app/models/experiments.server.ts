@@ -20,6 +20,8 @@ export interface Exposure {
   customerKey: string | null;
   /** the unit's shopper segment at that first checkout */
   segment: string | null;
+  /** in its arm's no-discount slice */
+  noDiscounts: boolean;
   firstSeenAt: Date;
 }
 
@@ -32,11 +34,12 @@ export async function recordExposures(exposures: Exposure[]): Promise<number> {
   const [row] = await hotQuery<{ inserted: number }>(
     "record-exposures",
     `WITH inserted AS (
-       INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", "variant", "customerKey", "segment", "firstSeenAt")
-       SELECT shop_id, experiment_id, unit_key, variant, customer_key, segment,
+       INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", "variant", "customerKey", "segment",
+         "noDiscounts", "firstSeenAt")
+       SELECT shop_id, experiment_id, unit_key, variant, customer_key, segment, no_discounts,
          to_timestamp(seen_ms / 1000.0) AT TIME ZONE 'UTC'
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[])
-         AS t(shop_id, experiment_id, unit_key, variant, customer_key, segment, seen_ms)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::float8[])
+         AS t(shop_id, experiment_id, unit_key, variant, customer_key, segment, no_discounts, seen_ms)
        ON CONFLICT DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS inserted FROM inserted`,
@@ -47,6 +50,7 @@ export async function recordExposures(exposures: Exposure[]): Promise<number> {
       exposures.map((e) => e.variant),
       exposures.map((e) => e.customerKey),
       exposures.map((e) => e.segment),
+      exposures.map((e) => e.noDiscounts),
       exposures.map((e) => e.firstSeenAt.getTime()),
     ],
   );

@@ -55,13 +55,16 @@ export async function setExposures(tx: Tx | Db, exposures: Exposure[]): Promise<
   for (let i = 0; i < exposures.length; i += 1_000) {
     const batch = exposures.slice(i, i + 1_000);
     await tx.$executeRaw`
-      INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", variant, "customerKey", "firstSeenAt")
-      SELECT shop_id, experiment_id, unit_key, variant, customer_key, to_timestamp(seen_ms / 1000.0) AT TIME ZONE 'UTC'
+      INSERT INTO "ExperimentExposure" ("shopId", "experimentId", "unitKey", variant, "customerKey", "noDiscounts", "firstSeenAt")
+      SELECT shop_id, experiment_id, unit_key, variant, customer_key, no_discounts,
+        to_timestamp(seen_ms / 1000.0) AT TIME ZONE 'UTC'
       FROM unnest(${batch.map((e) => e.shopId)}::uuid[], ${batch.map((e) => e.experimentId)}::text[],
         ${batch.map((e) => e.unitKey)}::text[], ${batch.map((e) => e.variant)}::text[],
-        ${batch.map((e) => e.customerKey)}::text[], ${batch.map((e) => e.firstSeenAt.getTime())}::float8[])
-        AS t(shop_id, experiment_id, unit_key, variant, customer_key, seen_ms)
+        ${batch.map((e) => e.customerKey)}::text[], ${batch.map((e) => e.noDiscounts)}::bool[],
+        ${batch.map((e) => e.firstSeenAt.getTime())}::float8[])
+        AS t(shop_id, experiment_id, unit_key, variant, customer_key, no_discounts, seen_ms)
       ON CONFLICT ("shopId", "experimentId", "unitKey") DO UPDATE
-        SET variant = EXCLUDED.variant, "customerKey" = EXCLUDED."customerKey", "firstSeenAt" = EXCLUDED."firstSeenAt"`;
+        SET variant = EXCLUDED.variant, "customerKey" = EXCLUDED."customerKey",
+          "noDiscounts" = EXCLUDED."noDiscounts", "firstSeenAt" = EXCLUDED."firstSeenAt"`;
   }
 }

@@ -141,12 +141,14 @@ export async function getCheckoutOffers(
   });
   const holder = customerKey ?? (unitKey ? guestHolder(unitKey) : null);
   // A discount is offered only where Shopify will give it: the shop's discount runs our function.
+  // The arm's no-discount slice is offered none, so the report can measure what discounts add.
   const discountsFor =
     mayDiscount &&
     holder &&
     shop.discountLive &&
     DISCOUNT_SURFACES.has(surface) &&
-    (variant?.discounts ?? true)
+    (variant?.discounts ?? true) &&
+    !arm?.noDiscounts
       ? holder
       : null;
   const experiment = arm && variant ? { id: arm.experiment.id, variant: variant.index } : null;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
-import type { ExperimentPlan, ServingVariant } from "~/lib/experiments";
+import { type ExperimentPlan, inNoDiscountSlice, type ServingVariant } from "~/lib/experiments";
 import type { Segment } from "~/lib/segments";
 import { logger } from "~/logger.server";
 import { type Exposure, recordExperiment, recordExposures } from "~/models/experiments.server";
@@ -11,6 +11,8 @@ export interface Arm {
   experiment: { id: string; variant: string };
   /** the variant that serves the unit; null for the holdout, which is shown nothing */
   variant: ServingVariant | null;
+  /** in its arm's no-discount slice: served its offers without any discount */
+  noDiscounts: boolean;
 }
 
 /** Exposures wait this long, or for this many, and are then written together, off the request path. */
@@ -34,8 +36,9 @@ let timer: NodeJS.Timeout | null = null;
  * checkout's own key (hashed, never stored as sent), hashed with the shop by ml/policy's sticky
  * assignment, so the same unit lands in the same arm on every request and machine. The hash seed is
  * the shop's domain, not the configuration: the holdout is the bottom of the range, so a unit stays
- * in or out of it when the merchant changes the variants. Null without any key: such a checkout is
- * served as if there were no experiment and counted nowhere. The unit's first checkout under a
+ * in or out of it when the merchant changes the variants. Within an arm with discounts, the unit may
+ * fall in the no-discount slice (inNoDiscountSlice), which the report compares with the rest of the
+ * arm. Null without any key: such a checkout is served as if there were no experiment and counted nowhere. The unit's first checkout under a
  * configuration is recorded for the report (the holdout sees no offer, so no event counts it), in
  * batches written within a second, off the request path; a failure to record never fails a checkout.
  */
@@ -60,6 +63,25 @@ export function assignArm(
 ): Arm | null {
   const unit = customerKey ?? (unitKey ? checkoutUnit(shopDomain, unitKey) : null);
   if (!unit) return null;
+  const arm = armOf({ shopDomain, plan, unit });
+  const { variant } = arm.experiment;
+  remember(database, { shopId, plan, unit, variant, customerKey, segment, noDiscounts: arm.noDiscounts });
+  return arm;
+}
+
+/**
+ * The arm of the plan a unit (a customer key, or a checkout's key as checkoutUnit keeps it) falls
+ * in, with its place in the no-discount slice; computed, nothing recorded.
+ */
+export function armOf({
+  shopDomain,
+  plan,
+  unit,
+}: {
+  shopDomain: string;
+  plan: ExperimentPlan;
+  unit: string;
+}): Arm {
   const { arm, holdout } = assignVariant({
     experimentId: shopDomain,
     unitKey: unit,
@@ -67,8 +89,11 @@ export function assignArm(
     holdoutShare: plan.holdoutPercent / 100,
   });
   const variant = holdout ? null : (plan.variants.find((v) => v.key === arm) ?? null);
-  remember(database, { shopId, plan, unit, variant: holdout ? HOLDOUT : arm, customerKey, segment });
-  return { experiment: { id: plan.id, variant: holdout ? HOLDOUT : arm }, variant };
+  return {
+    experiment: { id: plan.id, variant: holdout ? HOLDOUT : arm },
+    variant,
+    noDiscounts: inNoDiscountSlice({ experimentId: plan.id, variant, unitKey: unit }),
+  };
 }
 
 function remember(
@@ -80,6 +105,7 @@ function remember(
     variant,
     customerKey,
     segment,
+    noDiscounts,
   }: {
     shopId: string;
     plan: ExperimentPlan;
@@ -87,6 +113,7 @@ function remember(
     variant: string;
     customerKey: string | null;
     segment: Segment | null;
+    noDiscounts: boolean;
   },
 ) {
   const experimentKey = `${shopId}|${plan.id}`;
@@ -106,6 +133,7 @@ function remember(
     variant,
     customerKey,
     segment,
+    noDiscounts,
     firstSeenAt: new Date(),
   });
   if (batch.exposures.size >= EXPOSURE_BATCH) void flushExposures();

@@ -25,7 +25,7 @@ import {
 import { announceServingChange } from "~/serving/serving.server";
 import { createRng } from "~ml";
 import { getCheckoutOffers } from "./checkout-offers.server";
-import { checkoutUnit, flushExposures } from "./experiment-arms.server";
+import { armOf, checkoutUnit, flushExposures } from "./experiment-arms.server";
 import { MAX_EVENT_CART } from "./record-offer-events.server";
 import { DEMO_SHOP } from "./seed-demo-shop.server";
 
@@ -151,6 +151,7 @@ export async function simulateOfferActivity(
             variant,
             customerKey,
             segment: served.segment,
+            noDiscounts: armOf({ shopDomain, plan, unit }).noDiscounts,
             firstSeenAt: servedAt,
           });
       }

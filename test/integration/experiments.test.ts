@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
-import { experimentPlan } from "~/lib/experiments";
+import { experimentPlan, inNoDiscountSlice } from "~/lib/experiments";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import { ExperimentSettingsSchema } from "~/lib/shop-settings";
 import { action } from "~/routes/api.checkout.offers";
-import { flushExposures } from "~/services/experiment-arms.server";
+import { checkoutUnit, flushExposures } from "~/services/experiment-arms.server";
 import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { assignVariant, HOLDOUT } from "~ml";
 import { discountSettings, seedOfferShop } from "../fixtures/offer-shop";
@@ -59,6 +59,20 @@ function expectedArm(unit: string): string {
   }).arm;
 }
 
+/** Whether a unit of the discounting arm is in its no-discount slice. */
+const sliced = (unit: string) =>
+  inNoDiscountSlice({ experimentId: PLAN.id, variant: { discounts: true }, unitKey: unit });
+
+/** The first `count` logged-in buyers from `from` on, whom the assignment puts in the arm, in or out of its slice. */
+function customersOf(arm: string, inSlice: boolean, count: number, from: number): string[] {
+  const found: string[] = [];
+  for (let n = from; found.length < count; n++) {
+    const unit = customerKey(TEST_SHOP, String(n));
+    if (expectedArm(unit) === arm && sliced(unit) === inSlice) found.push(String(n));
+  }
+  return found;
+}
+
 describe("experiments in checkout offers", () => {
   it("puts each shopper in one arm for good; the holdout is shown nothing", async () => {
     const arms = new Map<string, string>();
@@ -92,7 +106,8 @@ describe("experiments in checkout offers", () => {
 
   it("lets a variant turn discounts off, and says in each offer id which variant served it", async () => {
     const offers = [];
-    for (const id of CUSTOMERS) {
+    // The discounting arm's no-discount slice has a test of its own, below.
+    for (const id of CUSTOMERS.filter((id) => !sliced(customerKey(TEST_SHOP, id)))) {
       const answer = await askOffers({ customerId: id });
       if (answer.experiment.variant !== HOLDOUT)
         offers.push({ variant: answer.experiment.variant, ...answer.offers[0] });
@@ -139,17 +154,17 @@ describe("experiments in checkout offers", () => {
   });
 
   it("assigns a guest by the checkout key it sends, and serves a guest without one outside the experiment", async () => {
+    const keys = ["checkout-a1", "checkout-b2", "checkout-c3", "checkout-d4"];
     const answers = await Promise.all(
-      ["checkout-a1", "checkout-b2", "checkout-c3", "checkout-d4"].map(async (unitKey) => [
-        await askOffers({ unitKey }),
-        await askOffers({ unitKey }),
-      ]),
+      keys.map(async (unitKey) => [await askOffers({ unitKey }), await askOffers({ unitKey })]),
     );
-    for (const [first, again] of answers) {
+    for (const [index, [first, again]] of answers.entries()) {
+      const unitKey = keys[index]!;
       expect(first.experiment).toMatchObject({ id: PLAN.id });
       expect(again.experiment).toEqual(first.experiment);
-      // A guest gets a discount as a logged-in buyer does: where the arm gives discounts.
-      const discounted = first.experiment.variant === "with-discounts";
+      // A guest gets a discount as a logged-in buyer does: where the arm gives discounts, outside its slice.
+      const discounted =
+        first.experiment.variant === "with-discounts" && !sliced(checkoutUnit(TEST_SHOP, unitKey));
       for (const offer of first.offers) expect(offer.discount !== null).toBe(discounted);
     }
     await flushExposures();
@@ -205,6 +220,63 @@ describe("experiments in checkout offers", () => {
     await flushExposures();
     const keys = late.map((id) => customerKey(TEST_SHOP, id));
     expect(await db().experimentExposure.count({ where: { unitKey: { in: keys } } })).toBe(late.length);
+  });
+
+  it("offers the discounting arm's no-discount slice no discount, at full price, and records it on their exposure", async () => {
+    const slice = customersOf("with-discounts", true, 3, 9_400);
+    const rest = customersOf("with-discounts", false, 3, 9_400);
+    // A unit the slice's hash takes in the arm without discounts: that arm has no slice.
+    const plain = customersOf("no-discounts", true, 1, 9_400);
+    for (const id of slice) {
+      const answer = await askOffers({ customerId: id });
+      expect(answer.experiment).toEqual({ id: PLAN.id, variant: "with-discounts" });
+      // Offers served as usual, with no discount, and the offer id says the arm that served them.
+      expect(answer.offers).toHaveLength(1);
+      expect(answer.offers[0]).toMatchObject({ discount: null, discountedPrice: null });
+      expect(verifyOfferToken(answer.offers[0].offerId, TEST_SHOP)).toMatchObject({
+        discountPercent: 0,
+        experiment: { id: PLAN.id, variant: 0 },
+      });
+      // Every checkout of theirs, not only the first.
+      expect((await askOffers({ customerId: id })).offers[0].discount).toBeNull();
+    }
+    for (const id of rest) {
+      const answer = await askOffers({ customerId: id });
+      expect(answer.experiment).toEqual({ id: PLAN.id, variant: "with-discounts" });
+      expect(answer.offers[0].discount).toEqual({ percent: 10 });
+    }
+    for (const id of plain) expect((await askOffers({ customerId: id })).offers[0].discount).toBeNull();
+    // A guest in the slice, by the checkout key it sends.
+    let guestKey = "";
+    for (let n = 0; !guestKey; n++) {
+      const unit = checkoutUnit(TEST_SHOP, `slice-${n}`);
+      if (expectedArm(unit) === "with-discounts" && sliced(unit)) guestKey = `slice-${n}`;
+    }
+    const guest = await askOffers({ unitKey: guestKey });
+    expect(guest.experiment).toEqual({ id: PLAN.id, variant: "with-discounts" });
+    expect(guest.offers[0].discount).toBeNull();
+
+    await flushExposures();
+    const exposures = await db().experimentExposure.findMany({
+      where: {
+        experimentId: PLAN.id,
+        unitKey: {
+          in: [
+            ...[...slice, ...rest, ...plain].map((id) => customerKey(TEST_SHOP, id)),
+            checkoutUnit(TEST_SHOP, guestKey),
+          ],
+        },
+      },
+      select: { unitKey: true, variant: true, noDiscounts: true },
+    });
+    const recorded = new Map(exposures.map((e) => [e.unitKey, [e.variant, e.noDiscounts]]));
+    expect(recorded.size).toBe(slice.length + rest.length + plain.length + 1);
+    for (const id of slice)
+      expect(recorded.get(customerKey(TEST_SHOP, id))).toEqual(["with-discounts", true]);
+    for (const id of rest)
+      expect(recorded.get(customerKey(TEST_SHOP, id))).toEqual(["with-discounts", false]);
+    for (const id of plain) expect(recorded.get(customerKey(TEST_SHOP, id))).toEqual(["no-discounts", false]);
+    expect(recorded.get(checkoutUnit(TEST_SHOP, guestKey))).toEqual(["with-discounts", true]);
   });
 
   it("limits one caller's offer requests to OFFER_REQUESTS_PER_MINUTE, with 429 and Retry-After", async () => {

@@ -11,6 +11,7 @@ import { recordOfferEvents } from "~/services/record-offer-events.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { offeredNoDiscount } from "../helpers/discount-slice";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
@@ -21,7 +22,8 @@ isolateIntegration();
 // The most popular product: 12.50 EUR. 10% off is 1.25, so a budget of 10.00 covers eight discounts.
 const KETTLE = POPULAR[0]!;
 const DISCOUNTS = discountSettings(10);
-// Every shopper is served: these tests are about discounts, not the experiment's holdout.
+// Every shopper is served: these tests are about discounts, not the experiment's holdout. The
+// logged-in buyers below are outside its no-discount slice, which experiments.test.ts covers.
 const NO_HOLDOUT = { holdoutPercent: 0 };
 
 let shopId: string;
@@ -46,8 +48,12 @@ async function setDiscounts(
 
 const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" };
 let checkouts = 0;
-/** A guest's checkout: its own key, as the extension sends the checkout token. */
-const guestCheckout = () => ({ ...body, unitKey: `checkout-${++checkouts}` });
+/** A guest's checkout: its own key, as the extension sends the checkout token, outside the no-discount slice. */
+function guestCheckout() {
+  let unitKey = `checkout-${++checkouts}`;
+  while (offeredNoDiscount(TEST_SHOP, NO_HOLDOUT, { unitKey })) unitKey = `checkout-${++checkouts}`;
+  return { ...body, unitKey };
+}
 
 async function askOffers(customerId?: string, requestBody: object = guestCheckout()) {
   const token = await checkoutToken({ customerId });
@@ -235,11 +241,11 @@ describe("discounts in checkout offers", () => {
   });
 
   it("gives a fresh grant rather than one some shop's checkout no longer honours", async () => {
-    const first = await firstOffer("7011");
+    const first = await firstOffer("7013");
     // Granted two days ago: still counted until it expires everywhere, but stale where days begin first.
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     await db().offerGrant.updateMany({ data: { grantedAt: twoDaysAgo } });
-    const again = await firstOffer("7011");
+    const again = await firstOffer("7013");
     expect(again.offerId).not.toBe(first.offerId);
     expect(again.discount).toEqual({ percent: 10 });
     expect(await grants()).toHaveLength(2);
@@ -256,11 +262,11 @@ describe("discounts in checkout offers", () => {
 
   it("gives no discount when discounts are off, the budget is spent, or the product is excluded", async () => {
     await setDiscounts({ ...DISCOUNTS, enabled: false });
-    expect((await firstOffer("7008")).discount).toBeNull();
+    expect((await firstOffer("7009")).discount).toBeNull();
     await setDiscounts({ ...DISCOUNTS, monthlyBudget: 1 });
-    expect((await firstOffer("7008")).discount).toBeNull();
+    expect((await firstOffer("7009")).discount).toBeNull();
     await setDiscounts({ ...DISCOUNTS, excludedProductIds: [KETTLE] });
-    expect((await firstOffer("7008")).discount).toBeNull();
+    expect((await firstOffer("7009")).discount).toBeNull();
     expect(await grants()).toHaveLength(0);
   });
 

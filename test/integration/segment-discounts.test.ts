@@ -9,6 +9,7 @@ import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
 import { announceServingChange } from "~/serving/serving.server";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { offeredNoDiscount } from "../helpers/discount-slice";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
@@ -22,6 +23,8 @@ const KETTLE = POPULAR[0]!;
 /** A product no catalog holds: the customers' orders below leave the offers' popularity as it is. */
 const ELSEWHERE = "8000000000001";
 const SHOPIFY_DISCOUNT = "gid://shopify/DiscountAutomaticNode/1";
+// Every shopper is served: these tests are about discounts, not the experiment's holdout.
+const NO_HOLDOUT = { holdoutPercent: 0 };
 
 /** Customers who spent 5 to 200 each in the last weeks, and five who spent 1000: the top tenth. */
 const REGULARS = Array.from({ length: 40 }, (_, i) => String(7_300_000_000_001 + i));
@@ -76,8 +79,7 @@ async function setSettings(domain: string, { maxPercent, segments = {} }: Omit<S
         maxOffers: 1,
         // Too few outcomes leave a shopper at the default, no discount: any discount comes from the outcomes.
         discounts: { ...discountSettings(1_000), maxPercent, defaultPercent: 0 },
-        // Every shopper is served: these tests are about discounts, not the experiment's holdout.
-        experiment: { holdoutPercent: 0 },
+        experiment: NO_HOLDOUT,
         segments,
       },
       offerDiscountId: SHOPIFY_DISCOUNT,
@@ -152,13 +154,11 @@ async function servedDiscounts(domain: string, customerIds: ReadonlyArray<string
   const served = [];
   for (const customerId of customerIds) {
     const token = await checkoutToken({ shop: domain, customerId: customerId ?? undefined });
-    const body = {
-      cart: { lines: [] },
-      locale: "en",
-      currency: "EUR",
-      surface: "checkout",
-      unitKey: `checkout-${++checkouts}`,
-    };
+    // A guest's checkout key, outside the no-discount slice: any checkout's would do.
+    let unitKey = `checkout-${++checkouts}`;
+    while (!customerId && offeredNoDiscount(domain, NO_HOLDOUT, { unitKey }))
+      unitKey = `checkout-${++checkouts}`;
+    const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout", unitKey };
     const response = await callRoute(action, checkoutRequest("/api/checkout/offers", { token, body }));
     expect(response.status).toBe(200);
     const { offers } = await response.json();
@@ -172,8 +172,15 @@ async function servedDiscounts(domain: string, customerIds: ReadonlyArray<string
   return served;
 }
 
-const each = (customerIds: ReadonlyArray<unknown>, served: { segment: Segment; percent: number }) =>
-  customerIds.map(() => served);
+/** What each shopper is served: the segment's discount, but none in the experiment's no-discount slice. */
+const each = (
+  domain: string,
+  customerIds: ReadonlyArray<string | null>,
+  served: { segment: Segment; percent: number },
+) =>
+  customerIds.map((customerId) =>
+    customerId && offeredNoDiscount(domain, NO_HOLDOUT, { customerId }) ? { ...served, percent: 0 } : served,
+  );
 
 describe("discounts per shopper segment", () => {
   it("learns the discount per segment once a segment has enough of its own outcomes", async () => {
@@ -181,15 +188,17 @@ describe("discounts per shopper segment", () => {
     await openShop(shop, { outcomes: { vip: VIP_INDIFFERENT, guest: GUEST_RESPONSIVE }, maxPercent: 10 });
 
     // 600 impressions of their own: VIPs get what their outcomes say, no discount.
-    expect(await servedDiscounts(shop, VIPS)).toEqual(each(VIPS, { segment: "vip", percent: 0 }));
-    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 10 }));
+    expect(await servedDiscounts(shop, VIPS)).toEqual(each(shop, VIPS, { segment: "vip", percent: 0 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(
+      each(shop, GUESTS, { segment: "guest", percent: 10 }),
+    );
     // Segments without outcomes of their own learn from everyone's, where 10% off pays.
     expect(await servedDiscounts(shop, NEWCOMERS)).toEqual(
-      each(NEWCOMERS, { segment: "first-order", percent: 10 }),
+      each(shop, NEWCOMERS, { segment: "first-order", percent: 10 }),
     );
     const regulars = REGULARS.slice(0, 3);
     expect(await servedDiscounts(shop, regulars)).toEqual(
-      each(regulars, { segment: "returning", percent: 10 }),
+      each(shop, regulars, { segment: "returning", percent: 10 }),
     );
   });
 
@@ -202,8 +211,10 @@ describe("discounts per shopper segment", () => {
     ];
     await openShop(shop, { outcomes: { vip: fewVip, guest: GUEST_RESPONSIVE }, maxPercent: 10 });
 
-    expect(await servedDiscounts(shop, VIPS)).toEqual(each(VIPS, { segment: "vip", percent: 10 }));
-    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 10 }));
+    expect(await servedDiscounts(shop, VIPS)).toEqual(each(shop, VIPS, { segment: "vip", percent: 10 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(
+      each(shop, GUESTS, { segment: "guest", percent: 10 }),
+    );
   });
 
   it("a segment's largest discount caps the shopper's discount", async () => {
@@ -223,15 +234,17 @@ describe("discounts per shopper segment", () => {
       maxPercent: 15,
       segments: newcomersAbove,
     });
-    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 15 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(
+      each(shop, GUESTS, { segment: "guest", percent: 15 }),
+    );
 
     await setSettings(shop, {
       maxPercent: 15,
       segments: { ...newcomersAbove, guest: { maxDiscountPercent: 5 } },
     });
-    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(GUESTS, { segment: "guest", percent: 5 }));
+    expect(await servedDiscounts(shop, GUESTS)).toEqual(each(shop, GUESTS, { segment: "guest", percent: 5 }));
     expect(await servedDiscounts(shop, NEWCOMERS)).toEqual(
-      each(NEWCOMERS, { segment: "first-order", percent: 15 }),
+      each(shop, NEWCOMERS, { segment: "first-order", percent: 15 }),
     );
   });
 });
