@@ -71,13 +71,15 @@ export async function armImpressions(
   return new Map(rows.map((row) => [row.variant, row.impressions]));
 }
 
-const StoredVariantsSchema = z.array(z.object({ key: z.string(), index: z.number().int() }));
+const StoredVariantsSchema = z.array(
+  z.object({ key: z.string(), index: z.number().int(), discounts: z.boolean().default(false) }),
+);
 
-/** The variants (key and index) an experiment was served with; null when the shop never served it. */
+/** The variants (key, index, discounts on) an experiment was served with; null when the shop never served it. */
 export async function experimentVariants(
   tx: Tx | Db,
   { shopId, experimentId }: { shopId: string; experimentId: string },
-): Promise<Array<{ key: string; index: number }> | null> {
+): Promise<Array<{ key: string; index: number; discounts: boolean }> | null> {
   const row = await tx.experiment.findUnique({
     where: { shopId_id: { shopId, id: experimentId } },
     select: { variants: true },

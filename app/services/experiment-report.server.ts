@@ -26,6 +26,7 @@ import {
   sampleSizePerArm,
   type Verdict,
 } from "~ml";
+import { type DiscountMargin, discountMargins } from "./discount-margins.server";
 import { attributedOffer, discountCents } from "./offer-report.server";
 
 /**
@@ -73,6 +74,8 @@ export interface ArmReport {
   remainingToHorizon: number | null;
   /** checkout completion against the holdout; null for the holdout */
   guardrail: GuardrailCheck | null;
+  /** what the arm's discounts add, against its no-discount slice; null for an arm without discounts */
+  discountMargin: DiscountMargin | null;
 }
 
 export interface ExperimentReport {
@@ -89,7 +92,8 @@ export interface ExperimentReport {
  * How the shop's current experiment (or an earlier one, by id) did in [since, until), per arm, the holdout included: who was
  * exposed (ExperimentExposure), what the linked ones bought afterwards, what the arm's offers were
  * taken and cost, and how each arm compares with the holdout, with 95% intervals, a verdict at a fixed
- * horizon and the checkout-completion guardrail.
+ * horizon and the checkout-completion guardrail; and, per arm with discounts, what they add to the
+ * margin against the arm's no-discount slice.
  */
 export async function experimentReport(
   database: Db,
@@ -105,15 +109,22 @@ export async function experimentReport(
     select: { id: true, settings: true },
   });
   if (!shop) throw new AppError("NOT_FOUND", `No shop ${shopDomain}.`);
-  const id = experimentId ?? experimentPlan(readShopSettings(shop.settings).experiment).id;
+  const settings = readShopSettings(shop.settings);
+  const id = experimentId ?? experimentPlan(settings.experiment).id;
   const variants = await experimentVariants(database, { shopId: shop.id, experimentId: id });
   if (!variants) return { experimentId: null, since, until, horizonPerArm: null, arms: [] };
   const query = { shopId: shop.id, experimentId: id, since, until };
-  const [outcomes, impressions, lines, paused] = await Promise.all([
+  const [outcomes, impressions, lines, paused, margins] = await Promise.all([
     armOutcomes(database, query),
     armImpressions(database, query),
     offeredOrderLines(database, query),
     pausedArms(database, query),
+    discountMargins(database, {
+      ...query,
+      shopDomain,
+      variants: variants.filter((variant) => variant.discounts),
+      assumedCostPercent: settings.discounts.assumedCostPercent,
+    }),
   ]);
   const keys = [HOLDOUT, ...variants.map((variant) => variant.key)];
   for (const row of outcomes) if (!keys.includes(row.variant)) keys.push(row.variant);
@@ -167,6 +178,7 @@ export async function experimentReport(
       guardrail: isHoldout
         ? null
         : checkGuardrail({ holdout: conversions(holdout), treated: conversions(row) }),
+      discountMargin: margins.get(variant) ?? null,
     };
   });
   return { experimentId: id, since, until, horizonPerArm, arms };

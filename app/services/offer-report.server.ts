@@ -153,7 +153,7 @@ export function discountCents(line: OfferedOrderLine): number {
   return line.quantity > 0 ? Math.round((cents(line.offerDiscount) * keptUnits(line)) / line.quantity) : 0;
 }
 
-function keptUnits(line: OfferedOrderLine): number {
+export function keptUnits(line: OfferedOrderLine): number {
   return Math.max(0, line.quantity - line.refundedQuantity);
 }
 

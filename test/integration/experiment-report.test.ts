@@ -302,3 +302,176 @@ describe("the checkout-completion guardrail", () => {
     expect((await csv.text()).split("\r\n")[2]).toMatch(new RegExp(`^${SMALL_PLAN.id},offers,no,6,`));
   });
 });
+
+describe("what discounts add", () => {
+  const MARGIN = {
+    holdoutPercent: 20,
+    variants: [
+      { key: "discounted", share: 50, ranking: "model", discounts: true },
+      { key: "plain", share: 50, ranking: "popularity", discounts: false },
+    ],
+  };
+  const PLAN = experimentPlan(ExperimentSettingsSchema.parse(MARGIN));
+  /** Its variant costs the merchant 4.00 a unit; the other's cost is unknown: 40% of its price is assumed. */
+  const KNOWN = POPULAR[1]!;
+  const UNKNOWN = POPULAR[2]!;
+  const LATER = new Date(EXPOSED_AT.getTime() + 24 * HOUR);
+
+  /** An offer of the product as the discounting arm served it an hour after the exposures. */
+  const offerOf = (productId: string, { discountPercent = 0, experimentId = PLAN.id } = {}) =>
+    signOfferToken({
+      shopDomain: TEST_SHOP,
+      productId,
+      variantId: `${productId}1`,
+      modelVersion: null,
+      surface: "checkout",
+      servedAt: new Date(sinceExposure(1)),
+      discountPercent,
+      experiment: { id: experimentId, variant: 0 },
+    });
+
+  /** A one-line order of an offered product, its variant named as Shopify names it. */
+  const offerOrder = (
+    customer: string,
+    productId: string,
+    line: { quantity?: number; refunded?: number; offerDiscount?: string; offerId?: string | null },
+    order: Partial<Parameters<typeof buildOrder>[0]> = {},
+  ) =>
+    buildOrder({
+      externalId: `m-${customer}-${order.externalId ?? productId}`,
+      customerKey: customer,
+      orderedAt: sinceExposure(2),
+      ...order,
+      lines: [
+        {
+          productId,
+          variantId: `${productId}1`,
+          unitPrice: "10.00",
+          quantity: line.quantity ?? 1,
+          currentQuantity: (line.quantity ?? 1) - (line.refunded ?? 0),
+          offerId: line.offerId === undefined ? offerOf(productId) : line.offerId,
+          offerDiscount: line.offerDiscount ?? null,
+        },
+      ],
+    });
+
+  it("compares the margin per shopper of an arm's offer purchases with and without discounts", async () => {
+    await db().shop.update({
+      where: { id: shopId },
+      data: { settings: { maxOffers: 1, experiment: SMALL, discounts: { assumedCostPercent: 40 } } },
+    });
+    await recordExperiment(db(), { shopId, plan: PLAN });
+    const product = await db().product.findUniqueOrThrow({
+      where: { shopId_externalId: { shopId, externalId: KNOWN } },
+      select: { id: true },
+    });
+    await db().variant.update({
+      where: { productId_externalId: { productId: product.id, externalId: `${KNOWN}1` } },
+      data: { unitCost: "4.00" },
+    });
+    const exposure = (unitKey: string, variant: string, noDiscounts: boolean, firstSeenAt = EXPOSED_AT) => ({
+      shopId,
+      experimentId: PLAN.id,
+      unitKey,
+      variant,
+      customerKey: unitKey.startsWith("m-guest") ? null : unitKey,
+      noDiscounts,
+      firstSeenAt,
+    });
+    const slice = Array.from({ length: 30 }, (_, i) => `m-s${i}`);
+    const discounted = Array.from({ length: 32 }, (_, i) => `m-d${i}`);
+    await db().experimentExposure.createMany({
+      data: [
+        // The last ten of the slice come a day later: a window before them holds too few to compare.
+        ...slice.map((unit, i) => exposure(unit, "discounted", true, i >= 20 ? LATER : EXPOSED_AT)),
+        ...discounted.map((unit) => exposure(unit, "discounted", false)),
+        // Guests, who cannot be followed to an order, and the other arms count on neither side.
+        exposure("m-guest-1", "discounted", true),
+        exposure("m-guest-2", "discounted", false),
+        exposure("m-plain", "plain", false),
+        exposure("m-holdout", HOLDOUT, false),
+      ],
+    });
+    const discountedOffer = (productId: string) => offerOf(productId, { discountPercent: 10 });
+    await upsertOrderBatch(db(), {
+      shopId,
+      source: "shopify",
+      orders: [
+        // The slice, at full price: 2 × 10 − 2 × 4.00 = 12; 10 − 40% of 10 = 6; 2 kept of 3: 20 − 8 = 12.
+        offerOrder("m-s0", KNOWN, { quantity: 2 }),
+        offerOrder("m-s1", UNKNOWN, {}),
+        offerOrder("m-s2", KNOWN, { quantity: 3, refunded: 1 }),
+        // Offered discounts: 20 − 2 − 8 = 10; 10 − 1 − 4 = 5; 1 kept of 2, whose discount is half
+        // the line's: 10 − 1 − 4 = 5; 40 − 4 − 16 = 20.
+        offerOrder("m-d0", KNOWN, { quantity: 2, offerDiscount: "2.00", offerId: discountedOffer(KNOWN) }),
+        offerOrder("m-d1", UNKNOWN, { offerDiscount: "1.00", offerId: discountedOffer(UNKNOWN) }),
+        offerOrder("m-d2", KNOWN, {
+          quantity: 2,
+          refunded: 1,
+          offerDiscount: "2.00",
+          offerId: discountedOffer(KNOWN),
+        }),
+        offerOrder("m-d3", UNKNOWN, {
+          quantity: 4,
+          offerDiscount: "4.00",
+          offerId: discountedOffer(UNKNOWN),
+        }),
+        // Not the arm's offer purchases: another experiment's offer, an order before the exposure, a
+        // cancelled one, a line added without an offer, a forged offer id; the guests' and other arms'.
+        offerOrder("m-d4", KNOWN, { offerId: offerOf(KNOWN, { experimentId: SMALL_PLAN.id }) }),
+        offerOrder("m-d5", KNOWN, {}, { orderedAt: sinceExposure(-1) }),
+        offerOrder("m-d6", KNOWN, {}, { cancelledAt: sinceExposure(3) }),
+        offerOrder("m-d7", KNOWN, { offerId: null }),
+        offerOrder("m-d8", KNOWN, { offerId: "forged" }),
+        offerOrder("m-plain", KNOWN, {}),
+        offerOrder("m-holdout", KNOWN, {}),
+      ],
+    });
+
+    const report = await experimentReport(db(), {
+      shopDomain: TEST_SHOP,
+      since: SINCE,
+      until: UNTIL,
+      experimentId: PLAN.id,
+    });
+    expect(report.arms.map((arm) => [arm.variant, arm.discountMargin === null])).toEqual([
+      [HOLDOUT, true],
+      ["discounted", false],
+      ["plain", true],
+    ]);
+    const margin = report.arms[1]!.discountMargin!;
+    // The slice: [12, 6, 12] and 27 zeros (mean 1, Σx² 324); offered discounts: [10, 5, 5, 20] and 28
+    // zeros (mean 1.25, Σx² 550).
+    expect(margin).toMatchObject({
+      noDiscount: { shoppers: 30, purchases: 3, margin: 30, marginPerShopper: 1 },
+      discounted: { shoppers: 32, purchases: 4, margin: 40, marginPerShopper: 1.25 },
+      minimumShoppers: 30,
+      costKnown: 4,
+      assumedCostPercent: 40,
+    });
+    // Variances (Σx² − n·x̄²)/(n − 1): (324 − 30)/29 and (550 − 50)/31.
+    const welch = welchTest(
+      { n: 30, mean: 1, variance: 294 / 29 },
+      { n: 32, mean: 1.25, variance: 500 / 31 },
+    );
+    expect(margin.added!.difference).toBeCloseTo(0.25, 10);
+    expect(margin.added!.interval[0]).toBeCloseTo(welch.interval[0], 8);
+    expect(margin.added!.interval[1]).toBeCloseTo(welch.interval[1], 8);
+    // √(294/29/30 + 500/31/32) = 0.9176 on 58.4 degrees of freedom: 0.25 ± 2.0015 × 0.9176.
+    expect(margin.added!.interval[0]).toBeCloseTo(-1.587, 2);
+    expect(margin.added!.interval[1]).toBeCloseTo(2.087, 2);
+
+    // Before the last ten of the slice came, it held 20 shoppers: too few to compare.
+    const early = await experimentReport(db(), {
+      shopDomain: TEST_SHOP,
+      since: SINCE,
+      until: new Date(LATER.getTime() - HOUR),
+      experimentId: PLAN.id,
+    });
+    expect(early.arms[1]!.discountMargin).toMatchObject({
+      noDiscount: { shoppers: 20, purchases: 3, margin: 30 },
+      discounted: { shoppers: 32, purchases: 4 },
+      added: null,
+    });
+  });
+});
