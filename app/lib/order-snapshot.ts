@@ -41,6 +41,8 @@ export const OrderSnapshotSchema = z.object({
   customerKey: z.string().nullable(),
   currency: z.string().nullable(),
   totalPrice: z.string().nullable(),
+  /** every discount on the order, a decimal string; null or absent when the source has none (order files) */
+  totalDiscounts: z.string().nullish(),
   financialStatus: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   test: z.boolean(),
@@ -69,10 +71,21 @@ export const ProductSnapshotSchema = z.object({
       price: z.string().nullable(),
       compareAtPrice: z.string().nullable(),
       available: z.boolean(),
+      /** Shopify's inventory item of the variant (numeric id), whose cost is the variant's */
+      inventoryItemId: z.string().nullish(),
     }),
   ),
 });
 export type ProductSnapshot = z.infer<typeof ProductSnapshotSchema>;
+
+/** What an inventory item costs the merchant, as of Shopify's updated_at of the item. */
+export const InventoryCostSnapshotSchema = z.object({
+  inventoryItemId: z.string().min(1),
+  /** a decimal string in the shop's currency; null: Shopify has no cost */
+  unitCost: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type InventoryCostSnapshot = z.infer<typeof InventoryCostSnapshotSchema>;
 
 /** The lowest variant price, as the product's display price. */
 export function lowestPrice(prices: Array<string | null>): string | null {

@@ -29,21 +29,24 @@ export async function upsertOrderBatch(
   if (orders.length === 0) return written;
   const rows = await tx.$queryRaw<Array<{ id: bigint; externalId: string }>>`
     INSERT INTO "Order" ("shopId", "source", "externalId", "customerKey", "orderedAt", "sourceUpdatedAt",
-      "currency", "totalPrice", "financialStatus", "cancelledAt", "test", "updatedAt")
+      "currency", "totalPrice", "totalDiscounts", "financialStatus", "cancelledAt", "test", "updatedAt")
     SELECT ${shopId}::uuid, ${source}, t.external_id,
       -- A customer erased by customers/redact is never linked to an order again.
       CASE WHEN EXISTS (SELECT 1 FROM "CustomerRedaction" r
                         WHERE r."shopId" = ${shopId}::uuid AND r."customerKey" = t.customer_key)
         THEN NULL ELSE t.customer_key END,
       t.ordered_at::timestamptz AT TIME ZONE 'UTC', t.updated_at::timestamptz AT TIME ZONE 'UTC',
-      t.currency, t.total_price, t.financial_status, t.cancelled_at::timestamptz AT TIME ZONE 'UTC', t.test, now()
+      t.currency, t.total_price, t.total_discounts, t.financial_status,
+      t.cancelled_at::timestamptz AT TIME ZONE 'UTC', t.test, now()
     FROM unnest(
       ${orders.map((o) => o.externalId)}::text[], ${orders.map((o) => o.customerKey)}::text[],
       ${orders.map((o) => o.orderedAt)}::text[], ${orders.map((o) => o.updatedAt)}::text[],
       ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalPrice)}::numeric[],
+      ${orders.map((o) => o.totalDiscounts ?? null)}::numeric[],
       ${orders.map((o) => o.financialStatus)}::text[], ${orders.map((o) => o.cancelledAt)}::text[],
       ${orders.map((o) => o.test)}::boolean[]
-    ) AS t(external_id, customer_key, ordered_at, updated_at, currency, total_price, financial_status, cancelled_at, test)
+    ) AS t(external_id, customer_key, ordered_at, updated_at, currency, total_price, total_discounts,
+           financial_status, cancelled_at, test)
     ON CONFLICT ("shopId", "source", "externalId") DO UPDATE SET
       -- A CSV order's rows may come in several batches, and exports often fill these on one row only.
       "customerKey" = CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."customerKey", "Order"."customerKey")
@@ -53,6 +56,7 @@ export async function upsertOrderBatch(
       "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt",
       "currency" = EXCLUDED."currency",
       "totalPrice" = COALESCE(EXCLUDED."totalPrice", "Order"."totalPrice"),
+      "totalDiscounts" = COALESCE(EXCLUDED."totalDiscounts", "Order"."totalDiscounts"),
       "financialStatus" = EXCLUDED."financialStatus",
       "cancelledAt" = EXCLUDED."cancelledAt",
       "test" = EXCLUDED."test",
@@ -64,9 +68,11 @@ export async function upsertOrderBatch(
           CASE WHEN "Order".source = 'csv' THEN COALESCE(EXCLUDED."orderedAt", "Order"."orderedAt")
             ELSE EXCLUDED."orderedAt" END,
           EXCLUDED."sourceUpdatedAt", EXCLUDED."currency", COALESCE(EXCLUDED."totalPrice", "Order"."totalPrice"),
+          COALESCE(EXCLUDED."totalDiscounts", "Order"."totalDiscounts"),
           EXCLUDED."financialStatus", EXCLUDED."cancelledAt", EXCLUDED."test")
         IS DISTINCT FROM ROW("Order"."customerKey", "Order"."orderedAt", "Order"."sourceUpdatedAt",
-          "Order"."currency", "Order"."totalPrice", "Order"."financialStatus", "Order"."cancelledAt", "Order"."test")
+          "Order"."currency", "Order"."totalPrice", "Order"."totalDiscounts", "Order"."financialStatus",
+          "Order"."cancelledAt", "Order"."test")
         THEN now() ELSE "Order"."updatedAt" END
     WHERE "Order"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
       OR "Order"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"

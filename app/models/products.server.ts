@@ -1,10 +1,11 @@
 import type { Db, Tx } from "~/db.server";
 import type { ProductVariantSnapshot } from "~/lib/bulk-jsonl";
 import type { ProductSnapshot } from "~/lib/order-snapshot";
+import { applyInventoryCosts } from "./inventory-costs.server";
 
 /**
  * Inserts or updates products (and, when `replaceVariants`, makes their variants exactly those
- * given). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
+ * given, each with the cost stored for its inventory item). Older snapshots (by Shopify's updated_at) never overwrite newer ones. With
  * `insertOnly` (products known only from an order file) existing products are left untouched: a
  * file knows nothing of a product's status, stock or tags, and such products are marked as the
  * file's (source csv) until Shopify's snapshot updates them. A deleted product comes back only with a
@@ -74,16 +75,23 @@ export async function upsertProductBatch(
         WHERE k.product_id = v."productId" AND k.external_id = v."externalId")`;
   if (variants.length === 0) return written;
   await tx.$executeRaw`
-    INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available")
+    INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available",
+      "inventoryItemId")
     SELECT * FROM unnest(
       ${variants.map((v) => v.productId)}::bigint[], ${variants.map((v) => v.externalId)}::text[],
       ${variants.map((v) => v.title)}::text[], ${variants.map((v) => v.sku)}::text[],
       ${variants.map((v) => v.price)}::numeric[], ${variants.map((v) => v.compareAtPrice)}::numeric[],
-      ${variants.map((v) => v.available)}::boolean[])
+      ${variants.map((v) => v.available)}::boolean[], ${variants.map((v) => v.inventoryItemId ?? null)}::text[])
     ON CONFLICT ("productId", "externalId") DO UPDATE SET
       "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
-      "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
+      "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available",
+      "inventoryItemId" = COALESCE(EXCLUDED."inventoryItemId", "Variant"."inventoryItemId")`;
+  await applyInventoryCosts(tx, { shopId, inventoryItemIds: inventoryItemsOf(variants) });
   return written;
+}
+
+function inventoryItemsOf(variants: ReadonlyArray<{ inventoryItemId?: string | null }>): string[] {
+  return variants.flatMap((v) => (v.inventoryItemId ? [v.inventoryItemId] : []));
 }
 
 /**
@@ -103,18 +111,21 @@ export async function upsertVariantsOf(
   const unique = [...new Map(variants.map((v) => [`${v.productExternalId}/${v.externalId}`, v])).values()];
   if (unique.length > 0)
     await tx.$executeRaw`
-      INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available")
-      SELECT p.id, t.external_id, t.title, t.sku, t.price, t.compare_at_price, t.available
+      INSERT INTO "Variant" ("productId", "externalId", "title", "sku", "price", "compareAtPrice", "available",
+        "inventoryItemId")
+      SELECT p.id, t.external_id, t.title, t.sku, t.price, t.compare_at_price, t.available, t.inventory_item_id
       FROM unnest(
         ${unique.map((v) => v.productExternalId)}::text[], ${unique.map((v) => v.externalId)}::text[],
         ${unique.map((v) => v.title)}::text[], ${unique.map((v) => v.sku)}::text[],
         ${unique.map((v) => v.price)}::numeric[], ${unique.map((v) => v.compareAtPrice)}::numeric[],
-        ${unique.map((v) => v.available)}::boolean[]
-      ) AS t(product_external_id, external_id, title, sku, price, compare_at_price, available)
+        ${unique.map((v) => v.available)}::boolean[], ${unique.map((v) => v.inventoryItemId ?? null)}::text[]
+      ) AS t(product_external_id, external_id, title, sku, price, compare_at_price, available, inventory_item_id)
       JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = t.product_external_id
       ON CONFLICT ("productId", "externalId") DO UPDATE SET
         "title" = EXCLUDED."title", "sku" = EXCLUDED."sku", "price" = EXCLUDED."price",
-        "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available"`;
+        "compareAtPrice" = EXCLUDED."compareAtPrice", "available" = EXCLUDED."available",
+        "inventoryItemId" = COALESCE(EXCLUDED."inventoryItemId", "Variant"."inventoryItemId")`;
+  await applyInventoryCosts(tx, { shopId, inventoryItemIds: inventoryItemsOf(unique) });
   const products = [...new Set([...productExternalIds, ...unique.map((v) => v.productExternalId)])];
   if (products.length === 0) return;
   await tx.$executeRaw`
