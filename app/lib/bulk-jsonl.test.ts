@@ -97,4 +97,54 @@ describe("bulk JSONL", () => {
     ]);
     expect(assembled.reduce((sum, a) => sum + a.rejected, 0)).toBe(0);
   });
+
+  it("reads each variant's inventory item and cost, a late variant's too, and leaves out a cost that is none", async () => {
+    const variant = (id: number, inventoryItem: string) =>
+      `{"id":"gid://shopify/ProductVariant/${id}","price":"20.00","inventoryItem":${inventoryItem},"__parentId":"gid://shopify/Product/1"}`;
+    const item = (id: number, unitCost: string) =>
+      `{"id":"gid://shopify/InventoryItem/${id}","updatedAt":"2026-11-01T10:00:00Z","unitCost":${unitCost}}`;
+    const [objects] = await all(
+      streamBulkObjects(
+        from([
+          '{"id":"gid://shopify/Product/1","title":"P1"}',
+          variant(11, item(911, '{"amount":"7.5"}')),
+          variant(12, item(912, "null")),
+          variant(13, item(913, '{"amount":"-3.00"}')),
+          variant(14, item(914, '{"amount":"lots"}')),
+          variant(15, "null"),
+        ]),
+      ),
+    );
+    const { items, costs, rejected } = assembleProducts(objects!);
+    expect(rejected).toBe(0);
+    expect(items[0]?.variants.map((v) => [v.externalId, v.inventoryItemId])).toEqual([
+      ["11", "911"],
+      ["12", "912"],
+      ["13", "913"],
+      ["14", "914"],
+      ["15", null],
+    ]);
+    const at = "2026-11-01T10:00:00Z";
+    expect(costs).toEqual([
+      { inventoryItemId: "911", unitCost: "7.5", updatedAt: at },
+      // Shopify has no cost: stored as none.
+      { inventoryItemId: "912", unitCost: null, updatedAt: at },
+    ]);
+  });
+
+  it("reads an order's total discounts, null when the file has none", async () => {
+    const [objects] = await all(
+      streamBulkObjects(
+        from([
+          '{"id":"gid://shopify/Order/1","createdAt":"2026-01-01T00:00:00Z","totalDiscountsSet":{"shopMoney":{"amount":"4.25"}}}',
+          order(2),
+        ]),
+      ),
+    );
+    const { items } = assembleOrders(objects!, (id) => id);
+    expect(items.map((o) => [o.externalId, o.totalDiscounts])).toEqual([
+      ["1", "4.25"],
+      ["2", null],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  type InventoryCostSnapshot,
   lowestPrice,
   MAX_OFFER_ID_LENGTH,
   OFFER_PROPERTY,
@@ -8,6 +9,7 @@ import {
 } from "./order-snapshot";
 import { numericId } from "./shopify-ids";
 import { type HashCustomer, productStatus } from "./webhook-events";
+import { UnitCost } from "./webhook-payloads";
 
 /**
  * Part of a bulk operation's JSONL output: every object on its own line, nested connections' nodes
@@ -135,6 +137,7 @@ const BulkOrder = z.object({
   displayFinancialStatus: z.string().nullish(),
   customer: z.object({ id: z.string() }).nullish(),
   totalPriceSet: Money.nullish(),
+  totalDiscountsSet: Money.nullish(),
 });
 
 const BulkLineItem = z.object({
@@ -169,6 +172,14 @@ const BulkVariant = z.object({
   price: z.string().nullish(),
   compareAtPrice: z.string().nullish(),
   availableForSale: z.boolean().nullish(),
+  inventoryItem: z
+    .object({
+      id: z.string(),
+      // Unreadable, it only loses the cost its place among the item's webhooks.
+      updatedAt: z.iso.datetime({ offset: true }).nullish().catch(null),
+      unitCost: z.object({ amount: z.string() }).nullish(),
+    })
+    .nullish(),
 });
 
 export interface Assembled<T> {
@@ -220,6 +231,7 @@ export function assembleOrders(objects: BulkObjects, hash: HashCustomer): Assemb
       customerKey: customerId ? hash(customerId) : null,
       currency: order.data.currencyCode ?? null,
       totalPrice: order.data.totalPriceSet?.shopMoney.amount ?? null,
+      totalDiscounts: order.data.totalDiscountsSet?.shopMoney.amount ?? null,
       financialStatus: order.data.displayFinancialStatus?.toLowerCase() ?? null,
       cancelledAt: order.data.cancelledAt ?? null,
       test: order.data.test ?? false,
@@ -235,6 +247,8 @@ export interface AssembledProducts extends Assembled<ProductSnapshot> {
   withoutVariants: ProductSnapshot[];
   /** variants that came after their product was let go */
   lateVariants: ProductVariantSnapshot[];
+  /** the costs of the variants' inventory items, of every variant read */
+  costs: InventoryCostSnapshot[];
 }
 
 export type ProductVariantSnapshot = ProductSnapshot["variants"][number] & { productExternalId: string };
@@ -246,6 +260,7 @@ export type ProductVariantSnapshot = ProductSnapshot["variants"][number] & { pro
 export function assembleProducts(objects: BulkObjects): AssembledProducts {
   const items: ProductSnapshot[] = [];
   const withoutVariants: ProductSnapshot[] = [];
+  const costs: InventoryCostSnapshot[] = [];
   let rejected = objects.badLines;
   const variantsOf = (children: Array<Record<string, unknown>>) =>
     children.flatMap((child) => {
@@ -255,6 +270,18 @@ export function assembleProducts(objects: BulkObjects): AssembledProducts {
         rejected += 1;
         return [];
       }
+      const item = variant.data.inventoryItem;
+      const inventoryItemId = item ? numericId(item.id) : null;
+      if (item && inventoryItemId !== null) {
+        // A cost that is no cost (negative, not a number) is left out: the item's cost stays as stored.
+        const unitCost = item.unitCost ? UnitCost.safeParse(item.unitCost.amount) : null;
+        if (unitCost === null || unitCost.success)
+          costs.push({
+            inventoryItemId,
+            unitCost: unitCost?.data ?? null,
+            updatedAt: item.updatedAt ?? null,
+          });
+      }
       return [
         {
           externalId: variantId,
@@ -263,6 +290,7 @@ export function assembleProducts(objects: BulkObjects): AssembledProducts {
           price: variant.data.price ?? null,
           compareAtPrice: variant.data.compareAtPrice ?? null,
           available: variant.data.availableForSale ?? true,
+          inventoryItemId,
         },
       ];
     });
@@ -299,5 +327,5 @@ export function assembleProducts(objects: BulkObjects): AssembledProducts {
     }
     return variantsOf(children).map((variant) => ({ productExternalId, ...variant }));
   });
-  return { items, withoutVariants, lateVariants, rejected };
+  return { items, withoutVariants, lateVariants, costs, rejected };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  InventoryCostSnapshotSchema,
   lowestPrice,
   MAX_OFFER_ID_LENGTH,
   OFFER_DISCOUNT_TITLE,
@@ -16,6 +17,7 @@ import {
   CancelledOrderPayload,
   CustomerDataRequestPayload,
   CustomerRedactPayload,
+  InventoryItemPayload,
   OrderPayload,
   ProductDeletePayload,
   ProductPayload,
@@ -33,6 +35,7 @@ export const WebhookEventSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("refund"), refund: RefundSnapshotSchema }),
   z.object({ kind: z.literal("product"), product: ProductSnapshotSchema }),
   z.object({ kind: z.literal("product-delete"), productId: z.string() }),
+  z.object({ kind: z.literal("inventory-cost"), cost: InventoryCostSnapshotSchema }),
   z.object({ kind: z.literal("app-uninstalled") }),
   z.object({ kind: z.literal("shop-redact") }),
   z.object({
@@ -58,6 +61,8 @@ export const WEBHOOK_TOPICS = [
   "PRODUCTS_CREATE",
   "PRODUCTS_UPDATE",
   "PRODUCTS_DELETE",
+  "INVENTORY_ITEMS_CREATE",
+  "INVENTORY_ITEMS_UPDATE",
   "APP_UNINSTALLED",
   "CUSTOMERS_DATA_REQUEST",
   "CUSTOMERS_REDACT",
@@ -127,6 +132,12 @@ function toEvent(
       return { event: { kind: "product", product: productSnapshot(ProductPayload.parse(payload)) } };
     case "PRODUCTS_DELETE":
       return { event: { kind: "product-delete", productId: ProductDeletePayload.parse(payload).id } };
+    case "INVENTORY_ITEMS_CREATE":
+    case "INVENTORY_ITEMS_UPDATE": {
+      const item = InventoryItemPayload.parse(payload);
+      const cost = { inventoryItemId: item.id, unitCost: item.cost, updatedAt: item.updated_at };
+      return { event: { kind: "inventory-cost", cost } };
+    }
     case "APP_UNINSTALLED":
       return { event: { kind: "app-uninstalled" }, namedShop: ShopPayload.parse(payload).shopDomain };
     case "SHOP_REDACT":
@@ -164,6 +175,7 @@ function orderSnapshot(order: z.infer<typeof OrderPayload>, hash: HashCustomer):
     customerKey: order.customer ? hash(order.customer.id) : null,
     currency: order.currency ?? null,
     totalPrice: order.total_price ?? null,
+    totalDiscounts: order.total_discounts ?? null,
     financialStatus: order.financial_status ?? null,
     cancelledAt: order.cancelled_at ?? null,
     test: order.test ?? false,
@@ -205,6 +217,7 @@ function productSnapshot(product: z.infer<typeof ProductPayload>): ProductSnapsh
     sku: variant.sku ?? null,
     price: variant.price ?? null,
     compareAtPrice: variant.compare_at_price ?? null,
+    inventoryItemId: variant.inventory_item_id,
     available:
       !variant.inventory_management ||
       variant.inventory_policy === "continue" ||

@@ -34,7 +34,12 @@ const money = (precision: number) =>
       `more than ${precision - 2} digits before the decimal point`,
     );
 const LinePrice = money(12); // OrderLine.unitPrice, Variant.price, Product.price
-const OrderTotal = money(14); // Order.totalPrice
+const OrderTotal = money(14); // Order.totalPrice, Order.totalDiscounts
+/**
+ * What one unit costs the merchant (Variant.unitCost): a plain decimal that fits the column, never
+ * negative. No ceiling below that: prices in rupiah or won run to millions.
+ */
+export const UnitCost = money(12).refine((v) => !v.startsWith("-"), "a negative cost");
 /** A payload's GraphQL id, when it sends one, must name the topic's resource type. */
 const graphqlIdOf = (type: string) =>
   z
@@ -61,6 +66,7 @@ export const OrderPayload = z.object({
   cancelled_at: Timestamp.nullish(),
   currency: z.string().max(16).nullish(),
   total_price: OrderTotal.nullish(),
+  total_discounts: OrderTotal.nullish(),
   financial_status: z.string().max(64).nullish(),
   test: z.boolean().nullish(),
   customer: z.object({ id: Id }).nullish(),
@@ -113,11 +119,31 @@ export const ProductPayload = z.object({
       sku: z.string().nullish(),
       price: LinePrice.nullish(),
       compare_at_price: LinePrice.nullish(),
+      // The variant's cost comes with its inventory item's webhooks, never with the product's.
+      inventory_item_id: NullableId,
       inventory_quantity: z.number().nullish(),
       inventory_management: z.string().nullish(),
       inventory_policy: z.string().nullish(),
     }),
   ),
+});
+
+/**
+ * inventory_items/create and inventory_items/update: the item and its cost (null when the merchant
+ * entered none). Required: the cost, which no other topic's body carries at its top level, and
+ * updated_at, without which a replayed body could roll a newer cost back. A product's or an order's
+ * fields are refused.
+ */
+export const InventoryItemPayload = z.object({
+  id: Id,
+  admin_graphql_api_id: graphqlIdOf("InventoryItem"),
+  cost: UnitCost.nullable(),
+  updated_at: Timestamp,
+  sku: z.string().nullish(),
+  tracked: z.boolean().nullish(),
+  title: z.never().optional(),
+  variants: z.never().optional(),
+  line_items: z.never().optional(),
 });
 
 /** products/delete sends the id alone; anything more is another topic's body. */

@@ -2,6 +2,7 @@ import type { Db, Tx } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { type WebhookEvent, WebhookEventSchema } from "~/lib/webhook-events";
 import { logger } from "~/logger.server";
+import { inventoryItemOfAnotherShop, recordInventoryCosts } from "~/models/inventory-costs.server";
 import { ordersOfAnotherShop, recordRefunds, upsertOrderBatch } from "~/models/orders.server";
 import { deleteProduct, productOfAnotherShop, upsertProductBatch } from "~/models/products.server";
 import { ensureShop, findShop, markUninstalled, shopRedactedAt } from "~/models/shops.server";
@@ -106,6 +107,7 @@ async function closeWhenSpent(database: Db, shop: { shopId: string; shopDomain: 
 const SERVING_EVENTS: ReadonlySet<WebhookEvent["kind"]> = new Set([
   "product",
   "product-delete",
+  "inventory-cost",
   "app-uninstalled",
   "shop-redact",
 ]);
@@ -169,6 +171,18 @@ async function applyEvent(
       );
       if ("refused" in shop) return shop;
       await upsertProductBatch(tx, { shopId: shop.id, products: [event.product], replaceVariants: true });
+      return {};
+    }
+    case "inventory-cost": {
+      const { inventoryItemId } = event.cost;
+      const shop = await ownShop(
+        inventoryItemOfAnotherShop(tx, { shopDomain, inventoryItemId }),
+        "the inventory item belongs to another shop",
+      );
+      if ("refused" in shop) return shop;
+      // Only this shop's variants take the cost. An item none of them holds yet (its product's
+      // webhook still on its way) keeps its cost, which the product takes once it is stored.
+      await recordInventoryCosts(tx, { shopId: shop.id, costs: [event.cost] });
       return {};
     }
     case "product-delete": {

@@ -11,6 +11,7 @@ import {
   restartImportStage,
   touchImportRun,
 } from "~/models/import-runs.server";
+import { recordInventoryCosts } from "~/models/inventory-costs.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch, upsertVariantsOf } from "~/models/products.server";
 import { findShop } from "~/models/shops.server";
@@ -169,7 +170,7 @@ async function importFile(
   const hash = customerHasher(shopDomain);
   const store = async (tx: Tx, objects: BulkObjects) => {
     if (stage === "products") {
-      const { items, withoutVariants, lateVariants, rejected } = assembleProducts(objects);
+      const { items, withoutVariants, lateVariants, costs, rejected } = assembleProducts(objects);
       await upsertProductBatch(tx, { shopId, products: items, replaceVariants: true });
       // Variants that come late must not be deleted meanwhile: such products keep theirs.
       await upsertProductBatch(tx, { shopId, products: withoutVariants, replaceVariants: false });
@@ -178,6 +179,8 @@ async function importFile(
         variants: lateVariants,
         productExternalIds: withoutVariants.map((product) => product.externalId),
       });
+      // After the variants, which take their items' costs; a newer webhook's cost is kept.
+      await recordInventoryCosts(tx, { shopId, costs });
       return { stored: items.length + withoutVariants.length, rejected };
     }
     const { items, rejected } = assembleOrders(objects, hash);

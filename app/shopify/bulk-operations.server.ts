@@ -6,12 +6,17 @@ export type GraphqlClient = (
   options?: { variables?: Record<string, unknown> },
 ) => Promise<Response>;
 
+// A variant's inventory item carries what a unit costs the merchant (null when they entered none);
+// read_products is enough to read it (Shopify's changelog, 2025-01-22).
 export const PRODUCTS_BULK_QUERY = `{
   products {
     edges { node {
       id title handle productType vendor tags status updatedAt
       featuredMedia { preview { image { url } } }
-      variants { edges { node { id title sku price compareAtPrice availableForSale } } }
+      variants { edges { node {
+        id title sku price compareAtPrice availableForSale
+        inventoryItem { id updatedAt unitCost { amount } }
+      } } }
     } }
   }
 }`;
@@ -22,6 +27,7 @@ export const ORDERS_BULK_QUERY = `{
       id createdAt updatedAt cancelledAt test currencyCode displayFinancialStatus
       customer { id }
       totalPriceSet { shopMoney { amount } }
+      totalDiscountsSet { shopMoney { amount } }
       lineItems { edges { node {
         id title quantity currentQuantity
         product { id }
