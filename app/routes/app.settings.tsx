@@ -32,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { settings, productTitles } = useLoaderData<typeof loader>();
+  const { settings, productTitles, costs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors: Record<string, string> = result && !result.ok ? result.errors : {};
@@ -71,7 +71,7 @@ export default function Settings() {
             <OffersSection form={form} />
             <HeadingsSection form={form} />
             <ExclusionsSection form={form} />
-            <DiscountsSection form={form} />
+            <DiscountsSection form={form} costs={costs} />
             <ExperimentSection form={form} />
             <TrainingSection form={form} />
           </Layout>

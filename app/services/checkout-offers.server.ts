@@ -189,6 +189,7 @@ export async function getCheckoutOffers(
             productId: product.productId,
             variantId,
             price: product.price,
+            unitCost: product.unitCost,
             signOffer,
             now: servedAt,
           })

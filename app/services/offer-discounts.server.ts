@@ -39,6 +39,8 @@ export interface OfferDiscountRequest {
   variantId: string;
   /** the offered variant's price, a decimal string */
   price: string;
+  /** what the offered variant costs the merchant, a decimal string; null: unknown */
+  unitCost: string | null;
   /** signs the offer id with the discount it carries and the units it covers */
   signOffer: (discountPercent: number, quantity: number) => string;
   /** when the offer is served: now, but for a replay of past checkouts */
@@ -80,7 +82,7 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     const decide = (budgetLeft: number) =>
       decideDiscount({
         price,
-        unitCost: null,
+        unitCost: /^\d+(\.\d+)?$/.test(request.unitCost ?? "") ? Number(request.unitCost) : null,
         settings,
         outcomes,
         budgetLeft,

@@ -3,6 +3,7 @@ import { AppError } from "~/lib/errors";
 import { excludedCollectionIds } from "~/lib/excluded-collections";
 import { SettingsFormSchema, settingsErrors } from "~/lib/settings-form";
 import { readShopSettings, type ShopSettings } from "~/lib/shop-settings";
+import { offerCostCoverage } from "~/models/offer-catalog.server";
 import { productTitles } from "~/models/preview-data.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { requestCollectionSync } from "./request-collection-sync.server";
@@ -21,12 +22,18 @@ async function storedSettings(database: Db, shopDomain: string) {
   return { shopId: shop.id, settings: readShopSettings(shop.settings) };
 }
 
-/** The settings page: the shop's settings, and the titles of the products it excludes (by id). */
+/**
+ * The settings page: the shop's settings, the titles of the products it excludes (by id), and how
+ * many of the products offers can show have a cost from Shopify (the rest assume a share of the price).
+ */
 export async function getShopSettings(database: Db, shopDomain: string) {
   const { shopId, settings } = await storedSettings(database, shopDomain);
   const ids = [...new Set([...settings.excludedProductIds, ...settings.discounts.excludedProductIds])];
-  const titles = await productTitles(database, { shopId, productIds: ids });
-  return { settings, productTitles: Object.fromEntries(titles) as Record<string, string> };
+  const [titles, costs] = await Promise.all([
+    productTitles(database, { shopId, productIds: ids }),
+    offerCostCoverage(database, shopId),
+  ]);
+  return { settings, productTitles: Object.fromEntries(titles) as Record<string, string>, costs };
 }
 
 /**

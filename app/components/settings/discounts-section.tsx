@@ -1,9 +1,19 @@
-import { FormLayout } from "@shopify/polaris";
+import { FormLayout, Text } from "@shopify/polaris";
+import { costCoverageText } from "~/lib/cost-coverage";
 import { SettingsCard } from "./settings-card";
 import type { SettingsFields } from "./use-settings-fields";
 
-export function DiscountsSection({ form }: { form: SettingsFields }) {
-  const { check, number, chooser } = form;
+export function DiscountsSection({
+  form,
+  costs,
+}: {
+  form: SettingsFields;
+  /** the products offers can show, and how many of them have a cost from Shopify */
+  costs: { products: number; withCost: number };
+}) {
+  const { check, number, chooser, draft } = form;
+  const typed = draft.text["discounts.assumedCostPercent"]?.trim() ?? "";
+  const assumedCostPercent = typed !== "" && Number.isFinite(Number(typed)) ? Number(typed) : null;
   return (
     <SettingsCard
       id="discounts"
@@ -39,6 +49,9 @@ export function DiscountsSection({ form }: { form: SettingsFields }) {
           helpText: "Of the price, for products whose cost you have not entered.",
         })}
       </FormLayout.Group>
+      <Text as="p" tone="subdued">
+        {costCoverageText({ ...costs, assumedCostPercent })}
+      </Text>
       {number("discounts.monthlyBudget", "Monthly discount budget", {
         min: 0,
         max: 1_000_000,
