@@ -52,11 +52,17 @@ export {
   type OfferChoice,
 } from "./policy/bandit";
 export {
+  type DiscountModel,
+  type DiscountOutcome,
+  fitDiscountModel,
+  type OfferFeatures,
+  type ShopperContext,
+} from "./policy/discount-model";
+export {
   DEFAULT_DISCOUNT_LEVELS,
   type DiscountDecision,
   type DiscountSettings,
   decideDiscount,
-  type LevelOutcome,
   MIN_IMPRESSIONS,
 } from "./policy/discount-policy";
 export {

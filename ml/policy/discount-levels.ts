@@ -1,14 +1,10 @@
-import type { DiscountSettings, LevelOutcome } from "./discount-policy";
-import { isotonicNonDecreasing } from "./isotonic";
-import { sampleBeta } from "./sampling";
+import type { DiscountSettings } from "./discount-policy";
 
-/** The discount levels of one offer: what each earns, whether the caps allow it, and its take rate. */
+/** The discount levels of one offer: what each earns and whether the caps allow it. */
 
 export const DEFAULT_DISCOUNT_LEVELS: readonly number[] = [0, 5, 10, 15, 20, 25, 30];
-/** Offers shown (all levels together) before the policy trusts its estimates over the default level. */
+/** Offers shown in the shop (all offers and levels together) before the policy leaves the default level. */
 export const MIN_IMPRESSIONS = 100;
-/** Weight, in impressions, of the prior every level shares: the offer's pooled take rate. */
-export const PRIOR_STRENGTH = 10;
 
 export type Blocked = "cap" | "floor" | "budget";
 
@@ -16,8 +12,6 @@ export interface Level {
   percent: number;
   margin: number;
   blocked: Blocked | null;
-  impressions: number;
-  takes: number;
 }
 
 const EPSILON = 1e-9;
@@ -43,81 +37,22 @@ export function blockOf(
   return null;
 }
 
-/** The candidate levels and every level with history, merged and sorted, each with its data and caps. */
-export function buildLevels(
+/** The candidate levels (no discount first), sorted, each with its margin and what blocks it. */
+export function candidateLevels(
   price: number,
   cost: number,
   settings: DiscountSettings,
-  outcomes: readonly LevelOutcome[],
   budget: number,
 ): Level[] {
-  const byPercent = new Map<number, { impressions: number; takes: number; candidate: boolean }>();
-  const entry = (percent: number) => {
-    let found = byPercent.get(percent);
-    if (!found) {
-      found = { impressions: 0, takes: 0, candidate: false };
-      byPercent.set(percent, found);
-    }
-    return found;
-  };
-  for (const percent of [0, ...(settings.levels ?? DEFAULT_DISCOUNT_LEVELS)]) {
-    if (Number.isFinite(percent) && percent >= 0 && percent <= 100) entry(percent).candidate = true;
+  const percents = new Set([0]);
+  for (const percent of settings.levels ?? DEFAULT_DISCOUNT_LEVELS) {
+    if (Number.isFinite(percent) && percent >= 0 && percent <= 100) percents.add(percent);
   }
-  for (const outcome of outcomes) {
-    if (!(Number.isFinite(outcome.percent) && outcome.percent >= 0 && outcome.percent <= 100)) continue;
-    const impressions = Math.max(finite(outcome.impressions, 0), 0);
-    const found = entry(outcome.percent);
-    found.impressions += impressions;
-    found.takes += Math.min(Math.max(finite(outcome.takes, 0), 0), impressions);
-  }
-  return [...byPercent.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([percent, data]) => ({
+  return [...percents]
+    .sort((a, b) => a - b)
+    .map((percent) => ({
       percent,
       margin: price * (1 - percent / 100) - cost,
-      // A level seen only in the history (since removed from the settings) informs, but is never offered.
-      blocked: data.candidate ? blockOf(percent, price, cost, settings, budget) : "cap",
-      impressions: data.impressions,
-      takes: data.takes,
+      blocked: blockOf(percent, price, cost, settings, budget),
     }));
-}
-
-/**
- * Take probability per level: a Beta posterior whose prior, shared by all levels, is the offer's pooled
- * take rate; then isotonic regression, because a discount never lowers the chance of a take. With an
- * rng, each level's rate is a posterior draw (Thompson sampling) instead of the posterior mean.
- */
-export function takeRates(levels: readonly Level[], rng?: () => number): number[] {
-  const impressions = levels.reduce((sum, level) => sum + level.impressions, 0);
-  const takes = levels.reduce((sum, level) => sum + level.takes, 0);
-  const pooled = (takes + 1) / (impressions + 2);
-  const alpha0 = PRIOR_STRENGTH * pooled;
-  const beta0 = PRIOR_STRENGTH * (1 - pooled);
-  const rates = levels.map((level) => {
-    const a = alpha0 + level.takes;
-    const b = beta0 + level.impressions - level.takes;
-    return rng ? sampleBeta(rng, a, b) : a / (a + b);
-  });
-  return isotonicNonDecreasing(
-    rates,
-    levels.map((level) => PRIOR_STRENGTH + level.impressions),
-  );
-}
-
-export interface Estimates {
-  levels: readonly Level[];
-  /** posterior mean take rate per level */
-  rates: readonly number[];
-  /** indexes of the levels that may be offered, level 0 first */
-  allowed: readonly number[];
-}
-
-export const expected = ({ levels, rates }: Estimates, i: number) => rates[i]! * levels[i]!.margin;
-
-/** The allowed level with the highest expected margin under `rates`; ties go to the smaller discount. */
-export function bestLevel(estimates: Estimates, rates: readonly number[]): number {
-  const { levels, allowed } = estimates;
-  return allowed.reduce((best, i) =>
-    rates[i]! * levels[i]!.margin > rates[best]! * levels[best]!.margin ? i : best,
-  );
 }

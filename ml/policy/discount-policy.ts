@@ -1,21 +1,22 @@
+import type { Rng } from "../data/random";
 import {
   type Blocked,
-  bestLevel,
   blockOf,
-  buildLevels,
-  type Estimates,
-  expected,
+  candidateLevels,
   finite,
   type Level,
   MIN_IMPRESSIONS,
-  takeRates,
 } from "./discount-levels";
+import { type DiscountModel, type OfferFeatures, type ShopperContext, takeEstimator } from "./discount-model";
 
-export { DEFAULT_DISCOUNT_LEVELS, MIN_IMPRESSIONS, PRIOR_STRENGTH } from "./discount-levels";
+export { DEFAULT_DISCOUNT_LEVELS, MIN_IMPRESSIONS } from "./discount-levels";
 
 /**
- * How much discount, if any, to put on one offer for one segment: the level with the highest
- * expected margin (take probability × margin), among the levels the merchant's caps allow.
+ * How much discount, if any, to put on one offer for one shopper: the level with the highest expected
+ * margin (take probability × margin) among the levels the merchant's caps allow, the take probability
+ * coming from the shop's discount model (discount-model.ts) for this offer and this shopper. With an
+ * rng the model's terms are a posterior draw (Thompson sampling), so levels the model is unsure of get
+ * tried; a tried level may give up at most EXPLORATION_COST of the best level's expected margin.
  */
 
 export interface DiscountSettings {
@@ -28,22 +29,21 @@ export interface DiscountSettings {
   marginFloorPercent: number;
   /** when the product's cost is unknown: assumed cost as a percent of price */
   assumedCostPercent: number;
-  /** default level while there is too little data, usually 0 */
+  /** default level while the shop has too little data, usually 0 */
   defaultPercent: number;
-}
-
-export interface LevelOutcome {
-  percent: number;
-  impressions: number;
-  takes: number;
 }
 
 export interface DiscountDecision {
   percent: number;
   expectedMargin: number;
   takeProbability: number;
+  /** whether the level was chosen to learn rather than because it is the best estimate */
+  exploring: boolean;
   explanation: string;
 }
+
+/** The most expected margin per offer shown a tried level may give up, as a share of the best level's. */
+export const EXPLORATION_COST = 0.25;
 
 function fmtPercent(value: number): string {
   return `${Number(value.toFixed(2))}%`;
@@ -57,13 +57,29 @@ function fmtMoney(value: number): string {
   return value.toFixed(2);
 }
 
+function fmtCount(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
 function describeLevel(percent: number): string {
   return percent === 0 ? "no discount" : `${fmtPercent(percent)} off`;
 }
 
-function decision(percent: number, margin: number, take: number, explanation: string): DiscountDecision {
+function decision(
+  percent: number,
+  margin: number,
+  take: number,
+  explanation: string,
+  exploring = false,
+): DiscountDecision {
   const takeProbability = Math.min(Math.max(finite(take, 0), 0), 1);
-  return { percent, expectedMargin: finite(takeProbability * margin, 0), takeProbability, explanation };
+  return {
+    percent,
+    expectedMargin: finite(takeProbability * margin, 0),
+    takeProbability,
+    exploring,
+    explanation,
+  };
 }
 
 function blockedNote(levels: readonly Level[], settings: DiscountSettings, budget: number): string {
@@ -78,72 +94,63 @@ function blockedNote(levels: readonly Level[], settings: DiscountSettings, budge
   return notes.length > 0 ? ` ${notes.join(" ")}` : "";
 }
 
-function explainChoice(estimates: Estimates, chosen: number, best: number, note: string): string {
+interface Estimates {
+  levels: readonly Level[];
+  /** posterior-mean take probability per level */
+  rates: readonly number[];
+  allowed: readonly number[];
+}
+
+const expected = ({ levels, rates }: Estimates, i: number) => rates[i]! * levels[i]!.margin;
+
+function bestOf(estimates: Estimates, rates: readonly number[]): number {
+  const { levels, allowed } = estimates;
+  return allowed.reduce((best, i) =>
+    rates[i]! * levels[i]!.margin > rates[best]! * levels[best]!.margin ? i : best,
+  );
+}
+
+function evidence(model: DiscountModel, offerImpressions: number): string {
+  return (
+    ` Learned from ${fmtCount(model.impressions)} offers shown in this shop, ` +
+    `${fmtCount(offerImpressions)} of them of this product.`
+  );
+}
+
+function explainChoice(
+  estimates: Estimates,
+  chosen: number,
+  best: number,
+  shoppers: string,
+  tail: string,
+): string {
   const { levels, rates, allowed } = estimates;
   const level = levels[chosen]!;
   const zero = allowed[0]!;
   const baseRate = fmtRate(rates[zero]!);
   if (chosen !== best) {
     return (
-      `Trying ${describeLevel(level.percent)} to learn how shoppers respond to it; the best estimate so far is ` +
-      `${describeLevel(levels[best]!.percent)} (${fmtMoney(expected(estimates, best))} expected margin per offer shown).${note}`
+      `Trying ${describeLevel(level.percent)} to learn how ${shoppers} respond to it; the best estimate so far is ` +
+      `${describeLevel(levels[best]!.percent)} (${fmtMoney(expected(estimates, best))} expected margin per offer shown).${tail}`
     );
   }
   if (level.percent > 0) {
     return (
-      `${fmtPercent(level.percent)} off: it lifts the take rate from ${baseRate} to ${fmtRate(rates[chosen]!)}, ` +
-      `so the expected margin per offer shown rises from ${fmtMoney(expected(estimates, zero))} to ` +
-      `${fmtMoney(expected(estimates, chosen))}.${note}`
+      `${fmtPercent(level.percent)} off: for ${shoppers}, it lifts the estimated take rate from ${baseRate} ` +
+      `to ${fmtRate(rates[chosen]!)}, so the expected margin per offer shown rises from ` +
+      `${fmtMoney(expected(estimates, zero))} to ${fmtMoney(expected(estimates, chosen))}.${tail}`
     );
   }
   const discounts = allowed.filter((i) => i !== zero);
   if (discounts.length === 0) {
-    return `No discount: shoppers take this offer ${baseRate} of the time and no discount level is allowed.${note}`;
+    return `No discount: ${shoppers} take this offer an estimated ${baseRate} of the time and no discount level is allowed.${tail}`;
   }
   const runnerUp = discounts.reduce((a, b) => (expected(estimates, b) > expected(estimates, a) ? b : a));
   return (
-    `No discount: shoppers take this offer ${baseRate} of the time without one, for ` +
+    `No discount: ${shoppers} take this offer an estimated ${baseRate} of the time without one, for ` +
     `${fmtMoney(expected(estimates, zero))} expected margin per offer shown; the best discount, ` +
     `${fmtPercent(levels[runnerUp]!.percent)} off, would take ${fmtRate(rates[runnerUp]!)} for ` +
-    `${fmtMoney(expected(estimates, runnerUp))}.${note}`
-  );
-}
-
-/** While the offer has little history: the default level if the caps allow it, else no discount. */
-function defaultDecision(
-  estimates: Estimates,
-  shown: number,
-  allowedDefault: boolean,
-  settings: DiscountSettings,
-  price: number,
-  cost: number,
-): DiscountDecision {
-  const { levels, rates } = estimates;
-  const percent = settings.defaultPercent;
-  const head = `Learning: this offer has been shown ${shown} of the ${MIN_IMPRESSIONS} times needed`;
-  const zero = levels.findIndex((level) => level.percent === 0);
-  if (percent === 0) {
-    return decision(0, levels[zero]!.margin, rates[zero]!, `${head}, so it gets the default of no discount.`);
-  }
-  if (!allowedDefault) {
-    return decision(
-      0,
-      levels[zero]!.margin,
-      rates[zero]!,
-      `${head}; the default of ${fmtPercent(percent)} off is over the caps, margin floor or budget, so no discount.`,
-    );
-  }
-  // The rate of the nearest level at or below the default: a discount never lowers it.
-  let index = zero;
-  levels.forEach((level, i) => {
-    if (level.percent <= percent) index = i;
-  });
-  const margin = price * (1 - percent / 100) - cost;
-  return decision(
-    percent,
-    margin,
-    rates[index]!,
-    `${head}, so it gets the default of ${fmtPercent(percent)} off.`,
+    `${fmtMoney(expected(estimates, runnerUp))}.${tail}`
   );
 }
 
@@ -151,19 +158,25 @@ export function decideDiscount(input: {
   price: number;
   unitCost: number | null;
   settings: DiscountSettings;
-  outcomes: readonly LevelOutcome[];
+  model: DiscountModel;
+  offer: Omit<OfferFeatures, "price">;
+  context: ShopperContext;
   budgetLeft: number;
-  rng?: () => number;
+  rng?: Rng;
+  /** who the shopper is, in the merchant's words, e.g. "returning shoppers"; default "shoppers like this one" */
+  shoppers?: string;
 }): DiscountDecision {
-  const { price, settings, outcomes, rng } = input;
+  const { price, settings, model, rng } = input;
   if (!(Number.isFinite(price) && price > 0))
     return decision(0, 0, 0, "No discount: the offer has no price.");
   const knownCost = input.unitCost !== null && Number.isFinite(input.unitCost) && input.unitCost >= 0;
   const cost = knownCost ? input.unitCost! : (finite(settings.assumedCostPercent, 100) / 100) * price;
   // An infinite budget means no budget; a missing (NaN) one means nothing to spend.
   const budget = Number.isNaN(input.budgetLeft) ? 0 : Math.max(input.budgetLeft, 0);
-  const levels = buildLevels(price, cost, settings, outcomes, budget);
-  const rates = takeRates(levels);
+  const levels = candidateLevels(price, cost, settings, budget);
+  const estimator = takeEstimator(model, { ...input.offer, price }, input.context);
+  const percents = levels.map((level) => level.percent);
+  const rates = estimator.takeProbabilities(percents);
   const allowed = levels.flatMap((level, i) => (level.blocked === null ? [i] : []));
   const estimates: Estimates = { levels, rates, allowed };
   const zero = allowed[0]!;
@@ -174,16 +187,56 @@ export function decideDiscount(input: {
   if (![maxPercent, marginFloorPercent, assumedCostPercent, defaultPercent].every(Number.isFinite)) {
     return noDiscount("No discount: the discount settings are incomplete.");
   }
-  const shown = levels.reduce((sum, level) => sum + level.impressions, 0);
-  if (shown < MIN_IMPRESSIONS) {
-    const allowedDefault =
-      defaultPercent >= 0 && blockOf(defaultPercent, price, cost, settings, budget) === null;
-    return defaultDecision(estimates, shown, allowedDefault, settings, price, cost);
-  }
+  if (model.impressions < MIN_IMPRESSIONS)
+    return defaultDecision(estimates, model.impressions, { settings, price, cost, budget });
 
-  const best = bestLevel(estimates, rates);
-  const chosen = rng ? bestLevel(estimates, takeRates(levels, rng)) : best;
+  const best = bestOf(estimates, rates);
+  let chosen = rng ? bestOf(estimates, estimator.takeProbabilities(percents, rng)) : best;
+  if (expected(estimates, chosen) < (1 - EXPLORATION_COST) * expected(estimates, best)) chosen = best;
   const level = levels[chosen]!;
-  const note = blockedNote(levels, settings, budget);
-  return decision(level.percent, level.margin, rates[chosen]!, explainChoice(estimates, chosen, best, note));
+  const tail = `${blockedNote(levels, settings, budget)}${evidence(model, estimator.offerImpressions)}`;
+  const shoppers = input.shoppers ?? "shoppers like this one";
+  return decision(
+    level.percent,
+    level.margin,
+    rates[chosen]!,
+    explainChoice(estimates, chosen, best, shoppers, tail),
+    chosen !== best,
+  );
+}
+
+/** While the shop has little history: the default level if the caps allow it, else no discount. */
+function defaultDecision(
+  estimates: Estimates,
+  shown: number,
+  {
+    settings,
+    price,
+    cost,
+    budget,
+  }: { settings: DiscountSettings; price: number; cost: number; budget: number },
+): DiscountDecision {
+  const { levels, rates, allowed } = estimates;
+  const percent = settings.defaultPercent;
+  const head = `Learning: this shop's offers have been shown ${fmtCount(shown)} of the ${MIN_IMPRESSIONS} times needed`;
+  const zero = allowed[0]!;
+  if (percent === 0) {
+    return decision(0, levels[zero]!.margin, rates[zero]!, `${head}, so it gets the default of no discount.`);
+  }
+  if (!(percent > 0 && blockOf(percent, price, cost, settings, budget) === null)) {
+    return decision(
+      0,
+      levels[zero]!.margin,
+      rates[zero]!,
+      `${head}; the default of ${fmtPercent(percent)} off is over the caps, margin floor or budget, so no discount.`,
+    );
+  }
+  // The rate of the nearest level at or below the default.
+  const index = levels.reduce((found, level, i) => (level.percent <= percent ? i : found), zero);
+  return decision(
+    percent,
+    price * (1 - percent / 100) - cost,
+    rates[index]!,
+    `${head}, so it gets the default of ${fmtPercent(percent)} off.`,
+  );
 }

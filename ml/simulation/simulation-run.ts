@@ -1,8 +1,9 @@
 import { createRng, type Rng } from "../data/random";
 import { type ArmStats, type BanditCandidate, chooseOffers, eligibleCandidates } from "../policy/bandit";
 import { blockOf } from "../policy/discount-levels";
-import { decideDiscount, type LevelOutcome } from "../policy/discount-policy";
-import { SIM_LEVELS, type SimSegment, type SimShop, saleMargin } from "./simulated-shop";
+import { type DiscountModel, type DiscountOutcome, fitDiscountModel } from "../policy/discount-model";
+import { decideDiscount } from "../policy/discount-policy";
+import { SIM_LEVELS, type SimProduct, type SimSegment, type SimShop, saleMargin } from "./simulated-shop";
 
 /**
  * Online runs on the simulated shop. Shoppers draw from their own seeded stream (segment, then a take
@@ -10,6 +11,8 @@ import { SIM_LEVELS, type SimSegment, type SimShop, saleMargin } from "./simulat
  */
 
 export const CHECKOUTS_PER_MONTH = 10_000;
+/** Checkouts between two fits of the discount model, as a server refits it every minute or so. */
+export const REFIT_EVERY = 500;
 
 interface Best {
   candidate: number;
@@ -86,8 +89,12 @@ export function runPolicy(
   };
   let spentThisMonth = 0;
   let regret = 0;
+  let model: DiscountModel | null = null;
   for (let round = 0; round < rounds; round++) {
     if (round % CHECKOUTS_PER_MONTH === 0) spentThisMonth = 0;
+    if (mode === "learned" && round % REFIT_EVERY === 0) {
+      model = fitDiscountModel(outcomesOf(shop, history), { levels: SIM_LEVELS, previous: model });
+    }
     const s = pickSegment(shop, shoppers());
     const threshold = shoppers();
     const segment = shop.segments[s]!;
@@ -100,7 +107,7 @@ export function runPolicy(
       if (!eligible.has(candidate.product)) return;
       const product = shop.products.get(candidate.product)!;
       const arms = history[s]![index]!;
-      const level = chooseLevel(mode, shop, product, arms, budgetLeft, policyRng);
+      const level = chooseLevel(mode, shop, { product, segment: segment.id, model }, budgetLeft, policyRng);
       levelOf.set(index, level);
       const percent = SIM_LEVELS[level]!;
       candidates.push({
@@ -138,11 +145,32 @@ export function runPolicy(
   return run;
 }
 
+/** The logged outcomes as the discount model reads them: per product, segment and level. */
+function outcomesOf(shop: SimShop, history: readonly ArmStats[][][]): DiscountOutcome[] {
+  return shop.segments.flatMap((segment, s) =>
+    segment.candidates.flatMap((candidate, c) => {
+      const { id, price } = shop.products.get(candidate.product)!;
+      return history[s]![c]!.flatMap((arm, level) =>
+        arm.impressions > 0
+          ? [
+              {
+                offer: { id, category: null, price },
+                context: { segment: segment.id, discountHistory: null },
+                percent: SIM_LEVELS[level]!,
+                impressions: arm.impressions,
+                takes: arm.takes,
+              },
+            ]
+          : [],
+      );
+    }),
+  );
+}
+
 function chooseLevel(
   mode: DiscountMode,
   shop: SimShop,
-  product: { price: number; cost: number },
-  arms: readonly ArmStats[],
+  { product, segment, model }: { product: SimProduct; segment: string; model: DiscountModel | null },
   budgetLeft: number,
   rng: Rng,
 ): number {
@@ -154,12 +182,13 @@ function chooseLevel(
     });
     return level;
   }
-  const outcomes: LevelOutcome[] = arms.map((arm, i) => ({ percent: SIM_LEVELS[i]!, ...arm }));
   const { percent } = decideDiscount({
     price: product.price,
     unitCost: product.cost,
     settings: shop.settings,
-    outcomes,
+    model: model!,
+    offer: { id: product.id, category: null },
+    context: { segment, discountHistory: null },
     budgetLeft,
     rng,
   });
