@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { formatLongTailReport, runLongTailSimulation } from "./long-tail-report";
 import { formatSimulationReport } from "./simulate-report";
 import { simulatedShop } from "./simulated-shop";
 import { oracleBest, type Run, runOracle, runPolicy } from "./simulation-run";
@@ -124,29 +125,58 @@ export function runSimulation(options: SimulationOptions = {}): SimulationReport
   return { seed, rounds, budgetPer1000: options.budgetPer1000 ?? null, policies, regret, segments };
 }
 
-const USAGE = "usage: simulate [--seed N] [--rounds N] [--budget <per 1,000 checkouts>] [--json <file | ->]";
+const USAGE =
+  "usage: simulate [--shop basic | long-tail] [--seed N | --seeds N,N,...] [--rounds N] " +
+  "[--budget <per 1,000 checkouts>] [--json <file | ->]";
 
-function parseArgs(argv: readonly string[]): { options: SimulationOptions; json: string | null } {
+/** The long-tail shop's defaults: three seeds of 60,000 checkouts, a budget of 300 per 1,000. */
+const LONG_TAIL_DEFAULTS = { seeds: [1, 2, 3], rounds: 60_000, budgetPer1000: 300 };
+
+interface Args {
+  shop: "basic" | "long-tail";
+  seeds: number[] | null;
+  options: SimulationOptions;
+  json: string | null;
+}
+
+function parseArgs(argv: readonly string[]): Args {
   const options: SimulationOptions = {};
   let json: string | null = null;
+  let shop: Args["shop"] = "basic";
+  let seeds: number[] | null = null;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     const number = Number(value);
+    const list = value.split(",").map(Number);
     if (flag === "--json") json = value;
+    else if (flag === "--shop" && (value === "basic" || value === "long-tail")) shop = value;
+    else if (flag === "--seeds" && list.length > 0 && list.every(Number.isInteger)) seeds = list;
     else if (flag === "--seed" && Number.isInteger(number)) options.seed = number;
     else if (flag === "--rounds" && Number.isInteger(number) && number >= 10) options.rounds = number;
     else if (flag === "--budget" && number >= 0) options.budgetPer1000 = number;
     else throw new Error(`bad argument ${flag} ${value}\n${USAGE}`);
   }
-  return { options, json };
+  return { shop, seeds, options, json };
 }
 
 export function main(
   argv: readonly string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): void {
-  const { options, json } = parseArgs(argv);
+  const { shop, seeds, options, json } = parseArgs(argv);
+  if (shop === "long-tail") {
+    const reports = runLongTailSimulation({
+      seeds: seeds ?? (options.seed !== undefined ? [options.seed] : LONG_TAIL_DEFAULTS.seeds),
+      rounds: options.rounds ?? LONG_TAIL_DEFAULTS.rounds,
+      budgetPer1000: options.budgetPer1000 ?? LONG_TAIL_DEFAULTS.budgetPer1000,
+    });
+    if (json === "-") out(`${JSON.stringify(reports, null, 2)}\n`);
+    else out(formatLongTailReport(reports));
+    if (json && json !== "-") writeFileSync(json, `${JSON.stringify(reports, null, 2)}\n`);
+    return;
+  }
+  if (seeds) throw new Error(`--seeds is for the long-tail shop\n${USAGE}`);
   const report = runSimulation(options);
   if (json === "-") {
     out(`${JSON.stringify(report, null, 2)}\n`);

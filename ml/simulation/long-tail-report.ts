@@ -1,0 +1,139 @@
+import { type LongTailPolicy, type LongTailRun, runLongTail } from "./long-tail-run";
+import { longTailShop } from "./long-tail-shop";
+
+/**
+ * `npm run simulate -- --shop long-tail`: the discount policies on the long-tail shop, one run per
+ * seed, against never discounting, always the largest allowed discount, an oracle that knows every
+ * shopper's hidden kind, and a context oracle that knows the true take probabilities of what a server
+ * can see (segment and discount history) and so bounds what any policy can earn from those features.
+ */
+
+export const LONG_TAIL_POLICIES: readonly LongTailPolicy[] = [
+  "learned",
+  "none",
+  "max",
+  "context oracle",
+  "oracle",
+];
+const LABELS: Record<LongTailPolicy, string> = {
+  learned: "learned discounts",
+  none: "never discount",
+  max: "largest allowed discount",
+  "context oracle": "context oracle",
+  oracle: "oracle (knows each shopper's kind)",
+};
+
+export interface LongTailSeedReport {
+  seed: number;
+  rounds: number;
+  monthlyBudget: number;
+  runs: Array<Omit<LongTailRun, "regret"> & { regret: number[] }>;
+}
+
+export function runLongTailSimulation(options: {
+  seeds: readonly number[];
+  rounds: number;
+  budgetPer1000: number;
+  checkpoints?: number;
+}): LongTailSeedReport[] {
+  const checkpoints = options.checkpoints ?? 10;
+  return options.seeds.map((seed) => {
+    const shop = longTailShop(seed, options.budgetPer1000);
+    const runs = LONG_TAIL_POLICIES.map((policy) => {
+      const run = runLongTail(shop, policy, { seed, rounds: options.rounds });
+      const regret = Array.from(
+        { length: checkpoints },
+        (_, i) => run.regret[Math.round(((i + 1) * options.rounds) / checkpoints) - 1]!,
+      );
+      return { ...run, regret };
+    });
+    return { seed, rounds: options.rounds, monthlyBudget: shop.monthlyBudget, runs };
+  });
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const money = (value: number) =>
+  value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const share = (value: number) => `${(value * 100).toFixed(1)}%`;
+const signed = (value: number) => `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)}%`;
+
+export function formatLongTailReport(reports: readonly LongTailSeedReport[]): string {
+  const out: string[] = [];
+  for (const report of reports) {
+    const per1000 = (run: { margin: number }) => (run.margin / report.rounds) * 1000;
+    const byPolicy = new Map(report.runs.map((run) => [run.policy, run]));
+    const oracle = byPolicy.get("oracle")!;
+    const context = byPolicy.get("context oracle")!;
+    const none = byPolicy.get("none")!;
+    const learned = byPolicy.get("learned")!;
+    out.push(
+      `Long-tail shop, seed ${report.seed}, ${report.rounds.toLocaleString("en-US")} checkouts, ` +
+        `discount budget ${money(report.monthlyBudget)} a month (10,000 checkouts).`,
+      "",
+      table(
+        [
+          "policy",
+          "margin per 1,000",
+          "of oracle",
+          "of context oracle",
+          "vs never",
+          "discounts per 1,000",
+          "largest month",
+        ],
+        report.runs.map((run) => [
+          LABELS[run.policy],
+          money(per1000(run)),
+          share(run.margin / oracle.margin),
+          share(run.margin / context.margin),
+          signed(run.margin / none.margin - 1),
+          money((run.discount / report.rounds) * 1000),
+          `${money(run.largestMonth)}${run.largestMonth > report.monthlyBudget + 1e-6 ? " OVER" : ""}`,
+        ]),
+      ),
+      "",
+      "Per shopper kind (hidden from the policies): share of checkouts offered a discount, and discount",
+      "given per 1,000 checkouts on takes that would have happened without it:",
+      table(
+        [
+          "kind",
+          "checkouts",
+          "learned: discounted",
+          "wasted",
+          "context oracle: discounted",
+          "wasted",
+          "oracle: discounted",
+        ],
+        learned.kinds.map((kind, i) => [
+          kind.kind,
+          kind.checkouts.toLocaleString("en-US"),
+          share(kind.discountedShare),
+          money(kind.wastedPer1000),
+          share(context.kinds[i]!.discountedShare),
+          money(context.kinds[i]!.wastedPer1000),
+          share(oracle.kinds[i]!.discountedShare),
+        ]),
+      ),
+      "",
+      "Cumulative regret (expected margin lost against the oracle):",
+      table(
+        ["checkouts", ...report.runs.filter((r) => r.policy !== "oracle").map((r) => LABELS[r.policy])],
+        learned.regret.map((_, i) => [
+          Math.round(((i + 1) * report.rounds) / learned.regret.length).toLocaleString("en-US"),
+          ...report.runs.filter((r) => r.policy !== "oracle").map((r) => money(r.regret[i]!)),
+        ]),
+      ),
+      "",
+      `Time per discount decision: median ${learned.decisionMs!.median.toFixed(3)} ms, 99th percentile ` +
+        `${learned.decisionMs!.p99.toFixed(3)} ms; refitting the model every 500 checkouts: median ` +
+        `${learned.fitMs!.median.toFixed(1)} ms, longest ${learned.fitMs!.max.toFixed(1)} ms.`,
+      "",
+    );
+  }
+  return out.join("\n");
+}
