@@ -160,6 +160,9 @@ export interface LevelOutcomeRow {
   impressions: number;
   /** impressions whose offer id is on a kept order line of the offered product */
   takes: number;
+  /** the product's type and current price; null when no longer in the catalog */
+  category: string | null;
+  price: number | null;
 }
 
 /**
@@ -173,14 +176,23 @@ export async function levelOutcomes(
   { shopId, since }: { shopId: string; since: Date },
 ): Promise<LevelOutcomeRow[]> {
   return tx.$queryRaw<LevelOutcomeRow[]>`
-    SELECT e."productId", e.segment, e."discountPercent" AS percent, count(*)::int AS impressions,
-      count(*) FILTER (WHERE EXISTS (
-        SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
-        WHERE l."offerId" = e."offerId" AND l."productId" = e."productId" AND o."shopId" = e."shopId"
-          AND NOT o.test AND o."cancelledAt" IS NULL AND l.quantity > l."refundedQuantity"))::int AS takes
-    FROM "OfferEvent" e
-    WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
-    GROUP BY e."productId", e.segment, e."discountPercent"`;
+    SELECT o.*, p."productType" AS category,
+      -- The price offers use: the cheapest available variant's, as the offer catalog picks it.
+      COALESCE(
+        (SELECT min(COALESCE(v.price, p.price)) FROM "Variant" v WHERE v."productId" = p.id AND v.available),
+        p.price
+      )::float8 AS price
+    FROM (
+      SELECT e."productId", e.segment, e."discountPercent" AS percent, count(*)::int AS impressions,
+        count(*) FILTER (WHERE EXISTS (
+          SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
+          WHERE l."offerId" = e."offerId" AND l."productId" = e."productId" AND o."shopId" = e."shopId"
+            AND NOT o.test AND o."cancelledAt" IS NULL AND l.quantity > l."refundedQuantity"))::int AS takes
+      FROM "OfferEvent" e
+      WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
+      GROUP BY e."productId", e.segment, e."discountPercent"
+    ) o
+    LEFT JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = o."productId"`;
 }
 
 /** Offers shown, clicked and added of one model version, of events that occurred in [since, until). */

@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { describeError } from "~/lib/errors";
 import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
 import type { Segment } from "~/lib/segments";
+import { SEGMENT_LABELS } from "~/lib/segments";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
@@ -13,9 +14,16 @@ import {
   monthStart,
   recordGrant,
 } from "~/models/offer-grants.server";
-import { createRng, decideDiscount, type LevelOutcome, MIN_IMPRESSIONS } from "~ml";
+import {
+  createRng,
+  DEFAULT_DISCOUNT_LEVELS,
+  type DiscountModel,
+  type DiscountOutcome,
+  decideDiscount,
+  fitDiscountModel,
+} from "~ml";
 
-/** How far back the policy looks at offers' outcomes, and how long a shop's tally is reused. */
+/** How far back the policy looks at offers' outcomes, and how long a shop's fitted model is reused. */
 const OUTCOMES_WINDOW_MS = 90 * 86_400_000;
 const OUTCOMES_REFRESH_MS = 60_000;
 const MAX_SHOPS = 1_000;
@@ -61,8 +69,8 @@ export function guestHolder(unitKey: string): string {
 /**
  * The discount for one offer to one shopper, signed into the offer id that the discount function
  * (extensions/offer-discount) honours. The policy (ml/policy/discount-policy) picks the level from
- * the product's logged outcomes in the shopper's segment, or in all segments while the segment's
- * own are too few to leave the default; the grant is then recorded in one transaction under a per-shop
+ * the shop's discount model, which learns from every offer's outcomes how shoppers of each segment
+ * respond to each level, and from the offer's own as they come; the grant is then recorded in one transaction under a per-shop
  * lock with the monthly budget check, so concurrent checkouts never overspend it: what orders
  * received this month plus what unredeemed, unexpired grants may still cost stays within the
  * budget. A shopper's live grant for the product is given again rather than a second one. No Admin
@@ -77,14 +85,17 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     return none();
   if (!(price > 0)) return none();
   try {
-    const outcomes = await productOutcomes(database, request);
+    const { model, categories } = await shopModel(database, request.shopId);
     const now = request.now ?? new Date();
     const decide = (budgetLeft: number) =>
       decideDiscount({
         price,
         unitCost: /^\d+(\.\d+)?$/.test(request.unitCost ?? "") ? Number(request.unitCost) : null,
         settings,
-        outcomes,
+        model,
+        offer: { id: productId, category: categories.get(productId) ?? null },
+        context: { segment: request.segment, discountHistory: null },
+        shoppers: request.segment ? SEGMENT_LABELS[request.segment].toLowerCase() : undefined,
         budgetLeft,
         rng: shopperRng(request, now),
       });
@@ -159,81 +170,68 @@ function shopperRng({ shopId, holder, productId }: OfferDiscountRequest, now: Da
   return createRng(digest.readUInt32BE(0));
 }
 
-/** Per product, its outcomes over all shoppers and per segment. */
-interface ProductOutcomes {
-  all: LevelOutcome[];
-  bySegment: Map<string, LevelOutcome[]>;
-}
-
-interface OutcomeEntry {
-  byProduct: Map<string, ProductOutcomes>;
+interface ModelEntry {
+  model: DiscountModel;
+  /** each product's type, as the model knows it */
+  categories: Map<string, string | null>;
   loadedAt: number;
   refreshing: Promise<void> | null;
 }
 
-const outcomeEntries = new Map<string, OutcomeEntry>();
+const modelEntries = new Map<string, ModelEntry>();
 
 /**
- * The product's outcomes per discount level, from a per-shop tally kept in memory and refreshed in
- * the background every OUTCOMES_REFRESH_MS; only a shop's first request waits for it. The segment's
- * own once they reach the impressions the policy needs, else every segment's together.
+ * The shop's discount model (ml/policy/discount-model), fitted to its offers' outcomes per product,
+ * segment and level and kept in memory; refitted in the background every OUTCOMES_REFRESH_MS from
+ * the previous fit. Only a shop's first request waits for it.
  */
-async function productOutcomes(
-  database: Db,
-  { shopId, productId, segment }: Pick<OfferDiscountRequest, "shopId" | "productId" | "segment">,
-): Promise<LevelOutcome[]> {
-  let entry = outcomeEntries.get(shopId);
+async function shopModel(database: Db, shopId: string): Promise<ModelEntry> {
+  let entry = modelEntries.get(shopId);
   if (!entry) {
-    entry = { byProduct: await loadOutcomes(database, shopId), loadedAt: Date.now(), refreshing: null };
-    outcomeEntries.set(shopId, entry);
-    if (outcomeEntries.size > MAX_SHOPS) outcomeEntries.delete(outcomeEntries.keys().next().value!);
+    entry = { ...(await loadModel(database, shopId, null)), loadedAt: Date.now(), refreshing: null };
+    modelEntries.set(shopId, entry);
+    if (modelEntries.size > MAX_SHOPS) modelEntries.delete(modelEntries.keys().next().value!);
   } else if (Date.now() - entry.loadedAt >= OUTCOMES_REFRESH_MS && !entry.refreshing) {
     const current = entry;
-    current.refreshing = loadOutcomes(database, shopId)
-      .then((byProduct) => {
-        current.byProduct = byProduct;
+    current.refreshing = loadModel(database, shopId, current.model)
+      .then(({ model, categories }) => {
+        current.model = model;
+        current.categories = categories;
         current.loadedAt = Date.now();
       })
       .catch((error: unknown) =>
-        logger().warn({ error: describeError(error) }, "discount outcomes refresh failed"),
+        logger().warn({ error: describeError(error) }, "discount model refresh failed"),
       )
       .finally(() => {
         current.refreshing = null;
       });
   }
-  const product = entry.byProduct.get(productId);
-  if (!product) return [];
-  const own = (segment && product.bySegment.get(segment)) || [];
-  const shown = own.reduce((sum, outcome) => sum + outcome.impressions, 0);
-  return shown >= MIN_IMPRESSIONS ? own : product.all;
+  return entry;
 }
 
-async function loadOutcomes(database: Db, shopId: string): Promise<Map<string, ProductOutcomes>> {
+async function loadModel(
+  database: Db,
+  shopId: string,
+  previous: DiscountModel | null,
+): Promise<Pick<ModelEntry, "model" | "categories">> {
   const rows: LevelOutcomeRow[] = await levelOutcomes(database, {
     shopId,
     since: new Date(Date.now() - OUTCOMES_WINDOW_MS),
   });
-  const byProduct = new Map<string, ProductOutcomes>();
-  for (const { productId, segment, percent, impressions, takes } of rows) {
-    const product = byProduct.get(productId) ?? { all: [], bySegment: new Map() };
-    addOutcome(product.all, { percent, impressions, takes });
-    if (segment) {
-      const list = product.bySegment.get(segment) ?? [];
-      addOutcome(list, { percent, impressions, takes });
-      product.bySegment.set(segment, list);
-    }
-    byProduct.set(productId, product);
+  const categories = new Map<string, string | null>();
+  const outcomes: DiscountOutcome[] = [];
+  for (const row of rows) {
+    categories.set(row.productId, row.category);
+    // A product no longer priced in the catalog cannot say what its discounts were worth.
+    if (row.price === null || !(row.price > 0)) continue;
+    outcomes.push({
+      offer: { id: row.productId, category: row.category, price: row.price },
+      context: { segment: row.segment, discountHistory: null },
+      percent: row.percent,
+      impressions: row.impressions,
+      takes: row.takes,
+    });
   }
-  return byProduct;
-}
-
-/** Adds an outcome to a list of one outcome per level. */
-function addOutcome(list: LevelOutcome[], outcome: LevelOutcome): void {
-  const level = list.find((entry) => entry.percent === outcome.percent);
-  if (!level) {
-    list.push({ ...outcome });
-    return;
-  }
-  level.impressions += outcome.impressions;
-  level.takes += outcome.takes;
+  const model = fitDiscountModel(outcomes, { levels: DEFAULT_DISCOUNT_LEVELS, previous });
+  return { model, categories };
 }

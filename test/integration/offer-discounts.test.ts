@@ -318,9 +318,25 @@ describe("discounts in checkout offers", () => {
     });
     const outcomes = await levelOutcomes(db(), { shopId, since: new Date(Date.now() - 86_400_000) });
     expect(outcomes.sort((a, b) => a.percent - b.percent)).toEqual([
-      { productId: KETTLE, segment: "guest", percent: 0, impressions: 1, takes: 0 },
+      {
+        productId: KETTLE,
+        segment: "guest",
+        percent: 0,
+        impressions: 1,
+        takes: 0,
+        category: null,
+        price: 12.5,
+      },
       // Served to a logged-in customer without orders: their segment travels in the offer id.
-      { productId: KETTLE, segment: "first-order", percent: 10, impressions: 1, takes: 1 },
+      {
+        productId: KETTLE,
+        segment: "first-order",
+        percent: 10,
+        impressions: 1,
+        takes: 1,
+        category: null,
+        price: 12.5,
+      },
     ]);
   });
 });

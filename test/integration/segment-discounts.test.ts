@@ -202,21 +202,6 @@ describe("discounts per shopper segment", () => {
     );
   });
 
-  it("pools all segments while a segment's own outcomes are few", async () => {
-    const shop = "segments-pooled.myshopify.com";
-    // 90 VIP impressions, short of the 100 the policy needs: alone they would leave VIPs at the default, 0.
-    const fewVip: Level[] = [
-      [0, 45, 43],
-      [10, 45, 43],
-    ];
-    await openShop(shop, { outcomes: { vip: fewVip, guest: GUEST_RESPONSIVE }, maxPercent: 10 });
-
-    expect(await servedDiscounts(shop, VIPS)).toEqual(each(shop, VIPS, { segment: "vip", percent: 10 }));
-    expect(await servedDiscounts(shop, GUESTS)).toEqual(
-      each(shop, GUESTS, { segment: "guest", percent: 10 }),
-    );
-  });
-
   it("a segment's largest discount caps the shopper's discount", async () => {
     const shop = "segments-capped.myshopify.com";
     // Returning customers' outcomes, which guests and newcomers pool: each deeper discount pays more.
