@@ -1,5 +1,6 @@
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
 import type { Estimate } from "~/lib/arm-estimates";
+import { discountMarginCounts, discountMarginSentence, marginCostNote } from "~/lib/discount-margin-text";
 import type { ArmReport } from "~/services/experiment-report.server";
 import { EmptyCard } from "./empty-card";
 
@@ -53,6 +54,9 @@ export function ExperimentCard({
       ? `${signedMoney(estimate.difference)} (${signedMoney(estimate.interval[0])} to ${signedMoney(estimate.interval[1])})`
       : "–";
   const unlinked = report.arms.reduce((sum, arm) => sum + arm.unlinked, 0);
+  const discounting = report.arms.flatMap(({ variant, discountMargin }) =>
+    discountMargin ? [{ variant, margin: discountMargin }] : [],
+  );
   return (
     <Card padding="0">
       <BlockStack gap="200">
@@ -122,6 +126,35 @@ export function ExperimentCard({
               : undefined
           }
         />
+        {discounting.length > 0 ? (
+          <div style={{ padding: "0 var(--p-space-400) var(--p-space-400)" }}>
+            <BlockStack gap="200">
+              <Text as="h3" variant="headingSm">
+                What discounts add
+              </Text>
+              <Text as="p" tone="subdued">
+                A tenth of the shoppers of each variant with discounts are offered no discount: their margin
+                per shopper from offers, against the others&apos;, is what the discounts add.
+              </Text>
+              {discounting.map((arm) => (
+                <BlockStack gap="050" key={`${arm.variant}-margin`}>
+                  <Text as="p">
+                    {discounting.length > 1 ? (
+                      <Text as="span" fontWeight="semibold">{`${arm.variant}: `}</Text>
+                    ) : null}
+                    {discountMarginSentence(arm.margin, money)}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {discountMarginCounts(arm.margin, money)}
+                  </Text>
+                </BlockStack>
+              ))}
+              <Text as="p" tone="subdued">
+                {marginCostNote(discounting.map((arm) => arm.margin))}
+              </Text>
+            </BlockStack>
+          </div>
+        ) : null}
       </BlockStack>
     </Card>
   );

@@ -200,6 +200,18 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(await page.getByRole("heading", { name: "Offers shown per day" }).count()).toBe(1);
     // The demo shop's simulated shoppers took discounted offers: what the orders say they cost.
     expect(await page.getByRole("heading", { name: "Discounts given per day" }).count()).toBe(1);
+    // What they add, against the shoppers offered none: a comparison, or too few shoppers for one yet.
+    expect(await page.getByRole("heading", { name: "What discounts add" }).count()).toBe(1);
+    expect(
+      await page
+        .getByText(
+          /^(Discounts (added|cost) \$[\d,.]+ margin per shopper \(95% interval −?\$[\d,.]+ to −?\$[\d,.]+\), against [\d,]+ shoppers offered no discount\.|Too few shoppers to tell what discounts add yet: [\d,]+ offered no discount and [\d,]+ offered discounts, of 30 needed on each side\.)$/,
+        )
+        .count(),
+    ).toBe(1);
+    expect(
+      await page.getByText(/^Offered discounts: [\d,]+ shoppers?, [\d,]+ offer purchases?, -?\$/).count(),
+    ).toBe(1);
 
     const controls = await page
       .getByRole("button", { name: "Show as a table" })
