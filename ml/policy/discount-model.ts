@@ -7,7 +7,8 @@ import { sampleNormal } from "./sampling";
  *
  *   logit P(take) = shop + category + offer + segment + discount history
  *                 + Σ over the discount steps up to the level (step + step × segment
- *                   + step × discount history + step × price quartile + step × category + step × offer)
+ *                   + step × discount history + step × both together + step × price quartile
+ *                   + step × category + step × offer)
  *
  * A step may lower the take rate as well as raise it: some shoppers are put off by deep discounts.
  * Every term has a Gaussian prior centred on zero (the shop's term on its observed take rate), so an
@@ -59,6 +60,7 @@ const PRIOR_SD = {
   stepPrice: 0.2,
   stepCategory: 0.2,
   stepOffer: 0.25,
+  stepContext: 0.2,
 } as const;
 type Kind = keyof typeof PRIOR_SD;
 export type PriorSpread = Record<Kind, number>;
@@ -67,6 +69,14 @@ const SPREAD_PRIOR_TERMS = 10;
 const SPREAD_BOUNDS = [0.02, 2] as const;
 
 const MAX_NEWTON_STEP = 1;
+/**
+ * Passes of coordinate descent at most, from the priors and from the previous fit. The terms overlap
+ * (shop, type and offer; a step and its interactions), so coordinate descent moves slowly along
+ * their sums: a fit stops early only once no term moves by more than CONVERGED.
+ */
+const COLD_PASSES = 200;
+const WARM_PASSES = 30;
+const CONVERGED = 1e-4;
 
 export interface DiscountModel {
   /** term key → index into mean and precision */
@@ -98,6 +108,7 @@ function kindOf(key: string): Kind {
     if (part === "h:") return "stepHistory";
     if (part === "p:") return "stepPrice";
     if (part === "c:") return "stepCategory";
+    if (part === "x:") return "stepContext";
     return "stepOffer";
   }
   const part = head.slice(0, 2);
@@ -147,6 +158,9 @@ function doseTerms(
     if (offer.category) keys.push(`${head}|c:${offer.category}`);
     if (context.segment) keys.push(`${head}|s:${context.segment}`);
     if (context.discountHistory) keys.push(`${head}|h:${context.discountHistory}`);
+    if (context.segment && context.discountHistory) {
+      keys.push(`${head}|x:${context.segment}/${context.discountHistory}`);
+    }
   }
   return keys;
 }
@@ -160,6 +174,7 @@ function validOutcome(o: DiscountOutcome): boolean {
     o.impressions > 0 &&
     Number.isFinite(o.takes) &&
     o.takes >= 0 &&
+    o.takes <= o.impressions &&
     Number.isFinite(o.offer.price) &&
     o.offer.price > 0
   );
@@ -186,7 +201,7 @@ export function fitDiscountModel(
   let takes = 0;
   for (const row of rows) {
     impressions += row.impressions;
-    takes += Math.min(row.takes, row.impressions);
+    takes += row.takes;
   }
   const shopPrior = logit((takes + 1) / (impressions + 2));
 
@@ -214,7 +229,7 @@ export function fitDiscountModel(
     for (const key of baseKeys(row.offer, row.context)) terms.push(keyOf(key));
     for (const key of doseTerms(row.percent, steps, row.offer, row.context, quartile)) terms.push(keyOf(key));
     n[r] = row.impressions;
-    k[r] = Math.min(row.takes, row.impressions);
+    k[r] = row.takes;
   });
   rowStart[rows.length] = terms.length;
 
@@ -252,7 +267,7 @@ export function fitDiscountModel(
     eta[r] = sum;
   }
   const precision = new Float64Array(size);
-  const passes = options.passes ?? (options.previous ? 4 : 25);
+  const passes = Math.max(options.passes ?? (options.previous ? WARM_PASSES : COLD_PASSES), 1);
   for (let pass = 0; pass < passes; pass++) {
     let largest = 0;
     for (let i = 0; i < size; i++) {
@@ -271,7 +286,7 @@ export function fitDiscountModel(
       for (let c = counts[i]!; c < counts[i + 1]!; c++) eta[columnRows[c]!]! += delta;
       largest = Math.max(largest, Math.abs(delta));
     }
-    if (largest < 1e-4) break;
+    if (largest < CONVERGED) break;
   }
   return {
     index,

@@ -1,5 +1,6 @@
 import { type LongTailPolicy, type LongTailRun, runLongTail } from "./long-tail-run";
 import { longTailShop } from "./long-tail-shop";
+import { REFIT_EVERY } from "./simulation-run";
 
 /**
  * `npm run simulate -- --shop long-tail`: the discount policies on the long-tail shop, one run per
@@ -130,7 +131,7 @@ export function formatLongTailReport(reports: readonly LongTailSeedReport[]): st
       ),
       "",
       `Time per discount decision: median ${learned.decisionMs!.median.toFixed(3)} ms, 99th percentile ` +
-        `${learned.decisionMs!.p99.toFixed(3)} ms; refitting the model every 500 checkouts: median ` +
+        `${learned.decisionMs!.p99.toFixed(3)} ms; refitting the model every ${REFIT_EVERY} checkouts: median ` +
         `${learned.fitMs!.median.toFixed(1)} ms, longest ${learned.fitMs!.max.toFixed(1)} ms.`,
       "",
     );

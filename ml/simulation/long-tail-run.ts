@@ -103,10 +103,11 @@ function quantile(sorted: readonly number[], q: number): number {
 export function runLongTail(
   shop: LongTailShop,
   policy: LongTailPolicy,
-  { seed, rounds }: { seed: number; rounds: number },
+  { seed, rounds, policySeed = 0 }: { seed: number; rounds: number; policySeed?: number },
 ): LongTailRun {
   const stream = createRng(seed);
-  const policyRng: Rng = createRng(seed ^ 0x5bd1e995);
+  // The policy's own dice: another policy seed replays the same shoppers with other explorations.
+  const policyRng: Rng = createRng(seed ^ 0x5bd1e995 ^ (policySeed * 0x9e3779b1));
   const mix = policy === "context oracle" ? kindMix(seed) : null;
   const outcomes = new Map<string, DiscountOutcome>();
   let model: DiscountModel | null = null;

@@ -40,7 +40,8 @@ describe("runSimulation", () => {
   it("has regret that grows sublinearly, unlike the fixed-discount baselines", () => {
     const at = (round: number) => report.regret.find((r) => r.round === round)!;
     const [half, end] = [at(25_000), at(50_000)];
-    expect(end.policy - half.policy).toBeLessThan(0.5 * half.policy);
+    // Over the second half the learned policy loses under a third of what never discounting loses.
+    expect(end.policy - half.policy).toBeLessThan((end.noDiscount - half.noDiscount) / 3);
     expect(end.noDiscount - half.noDiscount).toBeGreaterThan(0.8 * half.noDiscount);
     expect(end.maxDiscount - half.maxDiscount).toBeGreaterThan(0.8 * half.maxDiscount);
     expect(report.regret.map((r) => r.round)).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 5000));

@@ -146,9 +146,9 @@ function parseArgs(argv: readonly string[]): Args {
   let seeds: number[] | null = null;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
-    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+    if (value === undefined || value.trim() === "") throw new Error(`${flag} needs a value\n${USAGE}`);
     const number = Number(value);
-    const list = value.split(",").map(Number);
+    const list = value.split(",").map((part) => (part.trim() === "" ? Number.NaN : Number(part)));
     if (flag === "--json") json = value;
     else if (flag === "--shop" && (value === "basic" || value === "long-tail")) shop = value;
     else if (flag === "--seeds" && list.length > 0 && list.every(Number.isInteger)) seeds = list;
