@@ -1,8 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "~/env.server";
+import { contextCode, contextOfCode, type DiscountHistory } from "./discount-history";
 import type { Surface } from "./offers";
 import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
-import { SEGMENT_CODES, type Segment } from "./segments";
+import type { Segment } from "./segments";
 
 /**
  * An offer id is a signed token:
@@ -10,7 +11,8 @@ import { SEGMENT_CODES, type Segment } from "./segments";
  * numbers in base 36 (a product id that is not a number, as an imported file's may be, as "~" and
  * its UTF-8 bytes in base64url), the offered variant "0" when none is named, the experiment "0" or
  * its 4-character id followed by the variant's index, the quantity the discount covers at most, the buyer "0" for a guest or a keyed tag of the
- * logged-in customer's id, the shopper's segment as one letter ("0" when not known), and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
+ * logged-in customer's id, the shopper's segment (with their discount history where known) as one
+ * letter ("0" when not known; app/lib/discount-history.ts), and the MAC a truncated HMAC-SHA256 of the rest under the shop's offer key.
  *
  * It lets an event or a purchase be attributed to what was served without writing anything when
  * serving, and it is what the discount function (extensions/offer-discount) checks before it gives
@@ -38,6 +40,8 @@ export interface OfferClaims {
   buyer: string | null;
   /** the shopper's segment it was served in; null when not known and for the earlier formats */
   segment: Segment | null;
+  /** how often the shopper's past orders carried a discount, when known at serving */
+  discountHistory: DiscountHistory | null;
 }
 
 export interface OfferExperiment {
@@ -57,9 +61,6 @@ const SURFACE_CODES: Record<Surface, string> = {
   "thank-you": "t",
   storefront: "s",
 };
-const SEGMENT_BY_CODE = new Map(
-  Object.entries(SEGMENT_CODES).map(([segment, code]) => [code, segment as Segment]),
-);
 const SURFACE_BY_CODE = new Map(
   Object.entries(SURFACE_CODES).map(([surface, code]) => [code, surface as Surface]),
 );
@@ -134,6 +135,7 @@ export function signOfferToken(
     quantity = 1,
     customerId = null,
     segment = null,
+    discountHistory = null,
   }: {
     shopDomain: string;
     productId: string;
@@ -150,6 +152,8 @@ export function signOfferToken(
     customerId?: string | null;
     /** the shopper's segment it is served in, for its events and purchases */
     segment?: Segment | null;
+    /** and their discount history, signed in the same letter */
+    discountHistory?: DiscountHistory | null;
   },
   secret = env().SHOPIFY_API_SECRET,
 ): string {
@@ -184,7 +188,7 @@ export function signOfferToken(
     experiment ? `${experiment.id}${experiment.variant}` : "0",
     quantity.toString(36),
     customerId === null ? "0" : buyerTag(key, customerId),
-    segment === null ? "0" : SEGMENT_CODES[segment],
+    contextCode(segment, discountHistory),
     randomBytes(NONCE_BYTES).toString("base64url"),
   ].join(".");
   return `${body}.${mac(key, body).toString("base64url")}`;
@@ -249,7 +253,7 @@ function verifyCurrent(token: string, fields: readonly string[], key: Buffer): O
     experiment: experimentOf(experiment!),
     quantity: Number.parseInt(quantity!, 36),
     buyer: buyer === "0" ? null : buyer!,
-    segment: SEGMENT_BY_CODE.get(segment!) ?? null,
+    ...contextOfCode(segment!),
   };
 }
 
@@ -274,6 +278,7 @@ function verifyEarlier(token: string, shopDomain: string, secret: string): Offer
     quantity: 1,
     buyer: null,
     segment: null,
+    discountHistory: null,
   };
 }
 

@@ -15,6 +15,8 @@ export interface OfferEventRow {
   customerKey: string | null;
   /** the shopper's segment the offer was served in; null when unknown */
   segment?: string | null;
+  /** how often their past orders carried a discount, from the offer id; null when unknown */
+  discountHistory?: string | null;
   /** the products in the checkout when the event was sent, at most MAX_EVENT_CART */
   cartProductIds?: string[];
   occurredAt: Date;
@@ -58,14 +60,14 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
        SELECT id, domain FROM "Shop" WHERE domain = ANY($1::text[]) AND "uninstalledAt" IS NULL
      ), inserted AS (
        INSERT INTO "OfferEvent" ("shopId", "offerId", "productId", "modelVersion", surface, type,
-         "discountPercent", "experimentId", variant, "customerKey", segment, "cartProductIds", "occurredAt")
+         "discountPercent", "experimentId", variant, "customerKey", segment, "discountHistory", "cartProductIds", "occurredAt")
        SELECT shop.id, t.offer_id, t.product_id, t.model_version, t.surface, t.type,
-         t.discount_percent, t.experiment_id, t.variant, t.customer_key, t.segment,
+         t.discount_percent, t.experiment_id, t.variant, t.customer_key, t.segment, t.history,
          string_to_array(t.cart, ','), to_timestamp(t.occurred_ms / 1000.0) AT TIME ZONE 'UTC'
        FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[],
-         $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::float8[])
+         $9::text[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::float8[])
          AS t(shop_domain, offer_id, product_id, model_version, surface, type, discount_percent,
-           experiment_id, variant, customer_key, segment, cart, occurred_ms)
+           experiment_id, variant, customer_key, segment, history, cart, occurred_ms)
        JOIN shop ON shop.domain = t.shop_domain
        ON CONFLICT DO NOTHING)
      SELECT domain FROM shop`,
@@ -82,6 +84,7 @@ export async function insertShopsOfferEvents(batch: ShopOfferEvents[]): Promise<
       rows.map((row) => row.variant ?? null),
       rows.map((row) => row.customerKey),
       rows.map((row) => row.segment ?? null),
+      rows.map((row) => row.discountHistory ?? null),
       // One string per row: unnest would flatten an array of arrays. Product ids hold no comma.
       rows.map((row) => (row.cartProductIds ?? []).join(",")),
       rows.map((row) => row.occurredAt.getTime()),
@@ -138,6 +141,7 @@ export async function customerOfferEvents(
       surface: true,
       type: true,
       segment: true,
+      discountHistory: true,
       cartProductIds: true,
       occurredAt: true,
     },
@@ -156,6 +160,8 @@ export interface LevelOutcomeRow {
   productId: string;
   /** the shoppers' segment; null for events recorded before segments */
   segment: string | null;
+  /** how often their past orders carried a discount; null when unknown */
+  discountHistory: string | null;
   percent: number;
   impressions: number;
   /** impressions whose offer id is on a kept order line of the offered product */
@@ -183,14 +189,15 @@ export async function levelOutcomes(
         p.price
       )::float8 AS price
     FROM (
-      SELECT e."productId", e.segment, e."discountPercent" AS percent, count(*)::int AS impressions,
+      SELECT e."productId", e.segment, e."discountHistory", e."discountPercent" AS percent,
+        count(*)::int AS impressions,
         count(*) FILTER (WHERE EXISTS (
           SELECT 1 FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"
           WHERE l."offerId" = e."offerId" AND l."productId" = e."productId" AND o."shopId" = e."shopId"
             AND NOT o.test AND o."cancelledAt" IS NULL AND l.quantity > l."refundedQuantity"))::int AS takes
       FROM "OfferEvent" e
       WHERE e."shopId" = ${shopId}::uuid AND e.type = 'impression' AND e."occurredAt" >= ${since}
-      GROUP BY e."productId", e.segment, e."discountPercent"
+      GROUP BY e."productId", e.segment, e."discountHistory", e."discountPercent"
     ) o
     LEFT JOIN "Product" p ON p."shopId" = ${shopId}::uuid AND p."externalId" = o."productId"`;
 }

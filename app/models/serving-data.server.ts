@@ -64,6 +64,8 @@ export interface ShopperOrders {
   history: HistoryEntry[];
   /** all their orders, as their segment reads them */
   summary: CustomerSummary;
+  /** of all their orders: those whose discounts are known, and those that carried one */
+  discounts: { known: number; discounted: number };
 }
 
 /**
@@ -95,12 +97,14 @@ export async function shopperOrders({
     orders: number | null;
     last: number | null;
     spend: number | null;
+    known: number | null;
+    discounted: number | null;
     productId: string | null;
     at: number | null;
   }>(
     "shopper-orders",
     `WITH counted AS (
-       SELECT id, "orderedAt" FROM "Order"
+       SELECT id, "orderedAt", "totalDiscounts" FROM "Order"
        WHERE "shopId" = $1::uuid AND "customerKey" = $2
          AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
          AND ($4::timestamptz IS NULL OR "orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
@@ -108,15 +112,19 @@ export async function shopperOrders({
        SELECT count(*)::int AS orders, (extract(epoch FROM max(c."orderedAt")) * 1000)::float8 AS last,
          COALESCE(sum(CASE WHEN c."orderedAt" > $5::timestamptz AT TIME ZONE 'UTC' - interval '365 days' THEN
            (SELECT COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0)
-            FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend
+            FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend,
+         count(*) FILTER (WHERE c."totalDiscounts" IS NOT NULL)::int AS known,
+         count(*) FILTER (WHERE c."totalDiscounts" > 0)::int AS discounted
        FROM counted c
      ), recent AS (
        SELECT id, "orderedAt" FROM counted ORDER BY "orderedAt" DESC LIMIT $3
      )
      SELECT * FROM (
-       SELECT s.orders, s.last, s.spend, NULL::text AS "productId", NULL::float8 AS at FROM summary s
+       SELECT s.orders, s.last, s.spend, s.known, s.discounted, NULL::text AS "productId",
+         NULL::float8 AS at
+       FROM summary s
        UNION ALL
-       SELECT NULL, NULL, NULL, l."productId", (extract(epoch FROM r."orderedAt") * 1000)::float8
+       SELECT NULL, NULL, NULL, NULL, NULL, l."productId", (extract(epoch FROM r."orderedAt") * 1000)::float8
        FROM recent r JOIN "OrderLine" l ON l."orderId" = r.id
        WHERE l."productId" IS NOT NULL AND l.quantity > l."refundedQuantity"
      ) rows
@@ -132,6 +140,7 @@ export async function shopperOrders({
       spendLastYear: first?.spend ?? 0,
       lastOrderAt: first?.last == null ? null : new Date(first.last),
     },
+    discounts: { known: first?.known ?? 0, discounted: first?.discounted ?? 0 },
   };
 }
 

@@ -115,6 +115,7 @@ export async function getCheckoutOffers(
     return null;
   });
   const segment = shopper?.segment ?? null;
+  const discountHistory = shopper?.discountHistory ?? null;
   const treatment = segmentTreatment(shop.settings, segment, locale);
   // A segment without offers is outside the experiment too: its checkouts would dilute every arm alike.
   if (!treatment.offers) return { offers: [], modelVersion: null, experiment: null, segment };
@@ -176,6 +177,7 @@ export async function getCheckoutOffers(
         quantity,
         customerId: discountPercent > 0 && customerKey ? customerId : null,
         segment,
+        discountHistory,
       });
     const { offerId, percent } =
       discountsFor && variantId
@@ -184,6 +186,7 @@ export async function getCheckoutOffers(
             shopDomain,
             settings: discountSettings,
             segment,
+            discountHistory,
             excludedByCollection: shop.notDiscounted,
             holder: discountsFor,
             productId: product.productId,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
+import { DISCOUNT_HISTORY_LABELS, type DiscountHistory, DiscountHistorySchema } from "~/lib/discount-history";
 import { describeError } from "~/lib/errors";
 import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
-import type { Segment } from "~/lib/segments";
-import { SEGMENT_LABELS } from "~/lib/segments";
+import { SEGMENT_AUDIENCES, type Segment, SegmentSchema } from "~/lib/segments";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
 import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
@@ -40,8 +40,9 @@ export interface OfferDiscountRequest {
   excludedByCollection: ReadonlySet<string>;
   /** who the discount is for: a logged-in buyer's customer key, or a guest's checkout (guestHolder) */
   holder: string;
-  /** the shopper's segment: the policy learns from its own outcomes once it has enough of them; null: all */
+  /** the shopper's segment and discount history: what the policy knows of them; null: unknown */
   segment: Segment | null;
+  discountHistory: DiscountHistory | null;
   productId: string;
   /** the offered variant, whose units the discount covers */
   variantId: string;
@@ -94,8 +95,8 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
         settings,
         model,
         offer: { id: productId, category: categories.get(productId) ?? null },
-        context: { segment: request.segment, discountHistory: null },
-        shoppers: request.segment ? SEGMENT_LABELS[request.segment].toLowerCase() : undefined,
+        context: { segment: request.segment, discountHistory: request.discountHistory },
+        shoppers: shoppersLabel(request),
         budgetLeft,
         rng: shopperRng(request, now),
       });
@@ -106,6 +107,13 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     logger().warn({ shop: request.shopDomain, error: describeError(error) }, "discount not granted");
     return none();
   }
+}
+
+/** Who the shopper is, in the explanation's words: "returning customers whose orders mostly carried a discount". */
+function shoppersLabel({ segment, discountHistory }: OfferDiscountRequest): string | undefined {
+  if (!segment) return undefined;
+  const shoppers = SEGMENT_AUDIENCES[segment];
+  return discountHistory ? `${shoppers} ${DISCOUNT_HISTORY_LABELS[discountHistory]}` : shoppers;
 }
 
 /**
@@ -226,7 +234,11 @@ async function loadModel(
     if (row.price === null || !(row.price > 0)) continue;
     outcomes.push({
       offer: { id: row.productId, category: row.category, price: row.price },
-      context: { segment: row.segment, discountHistory: null },
+      // Stored by the events API from signed offer ids; anything else reads as unknown.
+      context: {
+        segment: SegmentSchema.safeParse(row.segment).data ?? null,
+        discountHistory: DiscountHistorySchema.safeParse(row.discountHistory).data ?? null,
+      },
       percent: row.percent,
       impressions: row.impressions,
       takes: row.takes,

@@ -75,6 +75,7 @@ export async function recordCustomerDataRequest(
       surface: event.surface,
       type: event.type,
       segment: event.segment,
+      discountHistory: event.discountHistory,
       cartProductIds: event.cartProductIds,
       occurredAt: event.occurredAt.toISOString(),
     })),

@@ -84,6 +84,7 @@ export async function recordOfferEvents({
       variant: offer.experiment?.variant ?? null,
       customerKey,
       segment: offer.segment,
+      discountHistory: offer.discountHistory,
       cartProductIds,
       occurredAt: at < offer.servedAt || at > now ? now : at,
     });

@@ -1,3 +1,4 @@
+import { type DiscountHistory, discountHistoryOf } from "~/lib/discount-history";
 import { classifyShopper, type Segment } from "~/lib/segments";
 import { shopperOrders } from "~/models/serving-data.server";
 import type { HistoryEntry } from "~ml";
@@ -5,6 +6,8 @@ import type { ShopState } from "./shop-state.server";
 
 export interface Shopper {
   segment: Segment;
+  /** how often their past orders carried a discount; null for a guest or where no order says */
+  discountHistory: DiscountHistory | null;
   /** their purchases, newest first, for the ranking: none for a guest */
   history: HistoryEntry[];
 }
@@ -18,13 +21,17 @@ export async function readShopper(
   state: ShopState,
   { customerKey, historyBefore = null }: { customerKey: string | null; historyBefore?: Date | null },
 ): Promise<Shopper> {
-  if (!customerKey) return { segment: "guest", history: [] };
+  if (!customerKey) return { segment: "guest", discountHistory: null, history: [] };
   const at = historyBefore ?? state.segments.clock ?? new Date();
-  const { history, summary } = await shopperOrders({
+  const { history, summary, discounts } = await shopperOrders({
     shopId: state.shopId,
     customerKey,
     before: historyBefore,
     at,
   });
-  return { segment: classifyShopper(summary, state.segments.rules, at), history };
+  return {
+    segment: classifyShopper(summary, state.segments.rules, at),
+    discountHistory: discountHistoryOf(discounts),
+    history,
+  };
 }

@@ -143,6 +143,13 @@ describe.skipIf(!wasmBuilt)("offer discount function (the built WebAssembly modu
     expect(await run([line])).toEqual(discounted([line, 1, 10]));
   });
 
+  it("honours an id whose shopper letter also carries their discount history", async () => {
+    const token = sign({ segment: "returning", discountHistory: "mostly" });
+    expect(token.split(".")[10]).not.toBe("r");
+    const line = buildLine({ productId: PRODUCT, offer: token });
+    expect(await run([line])).toEqual(discounted([line, 1, 10]));
+  });
+
   describe("a forged or altered offer id gives nothing", () => {
     const token = sign({ quantity: 2, segment: "vip" });
     const otherProductField = Number(OTHER_PRODUCT).toString(36);

@@ -321,6 +321,7 @@ describe("discounts in checkout offers", () => {
       {
         productId: KETTLE,
         segment: "guest",
+        discountHistory: null,
         percent: 0,
         impressions: 1,
         takes: 0,
@@ -331,6 +332,7 @@ describe("discounts in checkout offers", () => {
       {
         productId: KETTLE,
         segment: "first-order",
+        discountHistory: null,
         percent: 10,
         impressions: 1,
         takes: 1,

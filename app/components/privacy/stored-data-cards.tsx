@@ -9,9 +9,9 @@ export function StoredDataCards({ modelsKept }: { modelsKept: number }) {
       <SectionCard title="What is stored">
         <List>
           <LabelledItem label="Orders:">
-            when they were placed, currency, total and payment status, and for each line the product and
-            variant ids, title, quantity, refunded quantity, price and, for lines added from an offer, the
-            offer's id.
+            when they were placed, currency, total, total discounts and payment status, and for each line the
+            product and variant ids, title, quantity, refunded quantity, price and, for lines added from an
+            offer, the offer's id.
           </LabelledItem>
           <LabelledItem label="Customers:">
             only a keyed hash of their Shopify customer id, to link their orders to each other. It cannot be
@@ -19,8 +19,9 @@ export function StoredDataCards({ modelsKept }: { modelsKept: number }) {
           </LabelledItem>
           <LabelledItem label="Offer events:">
             which offer was shown, clicked, added or removed, where and when, beside which products of the
-            checkout, with the shopper's segment (such as first order or VIP) and the customer's hash when the
-            shopper was logged in.
+            checkout, with the shopper's segment (such as first order or VIP), how often their past orders
+            carried a discount (never, sometimes or mostly) and the customer's hash when the shopper was
+            logged in.
           </LabelledItem>
           <LabelledItem label="Products:">
             titles, types, vendors, tags, prices, images and stock, to offer only what can be bought.

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OfferEvent" ADD COLUMN     "discountHistory" TEXT;
+
