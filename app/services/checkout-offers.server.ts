@@ -14,7 +14,7 @@ import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
 import { readShopper } from "~/serving/shopper-segment.server";
 import { assignArm } from "./experiment-arms.server";
-import { guestHolder, offerDiscount } from "./offer-discounts.server";
+import { type DiscountNote, explainDiscount, guestHolder, offerDiscount } from "./offer-discounts.server";
 
 export interface CheckoutOffersOptions {
   shopDomain: string;
@@ -46,6 +46,8 @@ export interface CheckoutOffersOptions {
   limit?: number;
   /** when the offers are served, as their ids record it: now, but for a replay of past checkouts */
   servedAt?: Date;
+  /** with the discount the policy would choose for each offer and why, granting nothing (the preview) */
+  explainDiscounts?: boolean;
 }
 
 /**
@@ -53,7 +55,12 @@ export interface CheckoutOffersOptions {
  * that decided its treatment (null when nothing is served whatever the segment, or it could not be
  * read) and the offers moved down because shoppers ignore them.
  */
-export type ServedOffers = OffersResponse & { segment: Segment | null; demoted?: DemotedOffer[] };
+export type ServedOffers = OffersResponse & {
+  segment: Segment | null;
+  demoted?: DemotedOffer[];
+  /** per offered product id: the discount the policy would choose for this shopper, and why */
+  discountNotes?: Record<string, DiscountNote>;
+};
 
 /**
  * The answer as the checkout and the storefront receive it: no segment by name and no demotions (the
@@ -62,6 +69,7 @@ export type ServedOffers = OffersResponse & { segment: Segment | null; demoted?:
 export function wireOffers({
   segment: _segment,
   demoted: _demoted,
+  discountNotes: _discountNotes,
   ...response
 }: ServedOffers): OffersResponse {
   return response;
@@ -100,6 +108,7 @@ export async function getCheckoutOffers(
     historyBefore = null,
     limit,
     servedAt = new Date(),
+    explainDiscounts = false,
   }: CheckoutOffersOptions,
 ): Promise<ServedOffers> {
   const shop = await servingState(shopDomain);
@@ -161,6 +170,7 @@ export async function getCheckoutOffers(
     defaultPercent: Math.min(discounts.defaultPercent, maxPercent),
   };
   const offers: CheckoutOffer[] = [];
+  const discountNotes: Record<string, DiscountNote> = {};
   for (const offer of ranked.offers) {
     const { product } = offer;
     const variantId = signableVariant(product.variantId);
@@ -197,6 +207,21 @@ export async function getCheckoutOffers(
             now: servedAt,
           })
         : { offerId: signOffer(0, 1), percent: 0 };
+    // A shop with discounts off has nothing to explain.
+    if (explainDiscounts && discounts.enabled) {
+      discountNotes[gid("Product", product.productId)] = await explainDiscount(database, {
+        shopId,
+        shopDomain,
+        settings: discountSettings,
+        segment,
+        discountHistory,
+        excludedByCollection: shop.notDiscounted,
+        productId: product.productId,
+        price: product.price,
+        unitCost: product.unitCost,
+        now: servedAt,
+      });
+    }
     offers.push({
       offerId,
       productId: gid("Product", product.productId),
@@ -222,6 +247,7 @@ export async function getCheckoutOffers(
     ...(message ? { message } : {}),
     segment,
     demoted: ranked.demoted,
+    ...(explainDiscounts ? { discountNotes } : {}),
   };
 }
 

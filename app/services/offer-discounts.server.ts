@@ -91,7 +91,7 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     const decide = (budgetLeft: number) =>
       decideDiscount({
         price,
-        unitCost: /^\d+(\.\d+)?$/.test(request.unitCost ?? "") ? Number(request.unitCost) : null,
+        unitCost: parseCost(request.unitCost),
         settings,
         model,
         offer: { id: productId, category: categories.get(productId) ?? null },
@@ -110,10 +110,57 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
 }
 
 /** Who the shopper is, in the explanation's words: "returning customers whose orders mostly carried a discount". */
-function shoppersLabel({ segment, discountHistory }: OfferDiscountRequest): string | undefined {
+function shoppersLabel({
+  segment,
+  discountHistory,
+}: Pick<OfferDiscountRequest, "segment" | "discountHistory">): string | undefined {
   if (!segment) return undefined;
   const shoppers = SEGMENT_AUDIENCES[segment];
   return discountHistory ? `${shoppers} ${DISCOUNT_HISTORY_LABELS[discountHistory]}` : shoppers;
+}
+
+/** What a shop's merchant reads of the policy's decision for one offer to one shopper. */
+export interface DiscountNote {
+  percent: number;
+  explanation: string;
+}
+
+/**
+ * The discount the policy would choose for this offer and shopper, and why, in the merchant's
+ * words: its best estimate, without a shopper's exploring draw, within what is left of this month's
+ * budget. Grants nothing (the admin's preview).
+ */
+export async function explainDiscount(
+  database: Db,
+  request: Omit<OfferDiscountRequest, "holder" | "signOffer" | "variantId">,
+): Promise<DiscountNote> {
+  const { settings, productId } = request;
+  const price = Number(request.price);
+  if (!settings.enabled) return { percent: 0, explanation: "No discount: discounts are turned off." };
+  if (settings.excludedProductIds.includes(productId) || request.excludedByCollection.has(productId))
+    return { percent: 0, explanation: "No discount: this product is excluded from discounts." };
+  const now = request.now ?? new Date();
+  const committed = await committedSince(database, {
+    shopId: request.shopId,
+    since: monthStart(now),
+    now,
+  });
+  const { model, categories } = await shopModel(database, request.shopId);
+  const { percent, explanation } = decideDiscount({
+    price,
+    unitCost: parseCost(request.unitCost),
+    settings,
+    model,
+    offer: { id: productId, category: categories.get(productId) ?? null },
+    context: { segment: request.segment, discountHistory: request.discountHistory },
+    shoppers: shoppersLabel(request),
+    budgetLeft: settings.monthlyBudget - committed,
+  });
+  return { percent, explanation };
+}
+
+function parseCost(cost: string | null): number | null {
+  return /^\d+(\.\d+)?$/.test(cost ?? "") ? Number(cost) : null;
 }
 
 /**

@@ -121,6 +121,7 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
       // The admin is in English: the reasons, and the segment's message, as an English shopper reads them.
       locale: "en",
       inExperiment: false,
+      explainDiscounts: true,
     }),
     blockedPairs(database, shop.id),
   ]);

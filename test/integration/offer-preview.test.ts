@@ -8,6 +8,7 @@ import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled } from "~/models/shops.server";
 import { loader } from "~/routes/app.preview";
 import { DEMO_SHOP, seedDemoShop } from "~/services/seed-demo-shop.server";
+import { announceServingChange } from "~/serving/serving.server";
 import { buildOrder, buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { trainLiveModel } from "../helpers/models";
@@ -60,6 +61,40 @@ describe("the offer preview page", () => {
     }
     expect(page.customers.length).toBeGreaterThan(0);
     expect(page.noOffers).toBeNull();
+  });
+
+  it("says what discount each offer would get and why, granting none, while discounts are on", async () => {
+    const shop = await db().shop.findUniqueOrThrow({ where: { id: demoShopId } });
+    const settings = shop.settings as { discounts?: Record<string, unknown> };
+    const withDiscounts = (enabled: boolean) => ({
+      ...settings,
+      discounts: { ...settings.discounts, enabled, monthlyBudget: 500, maxPercent: 15 },
+    });
+    const order = await db().order.findFirstOrThrow({
+      where: { customerKey: { not: null } },
+      orderBy: { orderedAt: "desc" },
+    });
+    try {
+      await db().shop.update({ where: { id: demoShopId }, data: { settings: withDiscounts(true) } });
+      await announceServingChange(DEMO_SHOP);
+      const grantsBefore = await db().offerGrant.count({ where: { shopId: demoShopId } });
+      const page = await preview({ order: order.externalId });
+      expect(page.result.offers.length).toBeGreaterThan(0);
+      for (const offer of page.result.offers) {
+        const note = page.result.discountNotes[offer.productId];
+        expect(note.percent).toBeLessThanOrEqual(15);
+        expect(note.explanation).toMatch(/^(Learning: |No discount: |\d+% off: |Trying )/);
+      }
+      expect(await db().offerGrant.count({ where: { shopId: demoShopId } })).toBe(grantsBefore);
+
+      await db().shop.update({ where: { id: demoShopId }, data: { settings: withDiscounts(false) } });
+      await announceServingChange(DEMO_SHOP);
+      const off = await preview({ order: order.externalId });
+      expect(off.result.discountNotes).toEqual({});
+    } finally {
+      await db().shop.update({ where: { id: demoShopId }, data: { settings: shop.settings ?? {} } });
+      await announceServingChange(DEMO_SHOP);
+    }
   });
 
   it("finds products to add by title and explains an unknown order or a bad address", async () => {

@@ -83,6 +83,11 @@ export function OffersCard({
                     <Text as="p" tone="subdued">
                       {offer.reason}
                     </Text>
+                    {result.discountNotes?.[offer.productId] ? (
+                      <Text as="p">
+                        Discount for this shopper: {result.discountNotes[offer.productId]!.explanation}
+                      </Text>
+                    ) : null}
                     {moved ? (
                       <Text as="p" tone="caution">
                         Moved down: {ignoredText(moved)}.
