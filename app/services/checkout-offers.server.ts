@@ -189,38 +189,25 @@ export async function getCheckoutOffers(
         segment,
         discountHistory,
       });
+    const discountRequest = {
+      shopId,
+      shopDomain,
+      settings: discountSettings,
+      segment,
+      discountHistory,
+      excludedByCollection: shop.notDiscounted,
+      productId: product.productId,
+      price: product.price,
+      unitCost: product.unitCost,
+      now: servedAt,
+    };
     const { offerId, percent } =
       discountsFor && variantId
-        ? await offerDiscount(database, {
-            shopId,
-            shopDomain,
-            settings: discountSettings,
-            segment,
-            discountHistory,
-            excludedByCollection: shop.notDiscounted,
-            holder: discountsFor,
-            productId: product.productId,
-            variantId,
-            price: product.price,
-            unitCost: product.unitCost,
-            signOffer,
-            now: servedAt,
-          })
+        ? await offerDiscount(database, { ...discountRequest, holder: discountsFor, variantId, signOffer })
         : { offerId: signOffer(0, 1), percent: 0 };
     // A shop with discounts off has nothing to explain.
     if (explainDiscounts && discounts.enabled) {
-      discountNotes[gid("Product", product.productId)] = await explainDiscount(database, {
-        shopId,
-        shopDomain,
-        settings: discountSettings,
-        segment,
-        discountHistory,
-        excludedByCollection: shop.notDiscounted,
-        productId: product.productId,
-        price: product.price,
-        unitCost: product.unitCost,
-        now: servedAt,
-      });
+      discountNotes[gid("Product", product.productId)] = await explainDiscount(database, discountRequest);
     }
     offers.push({
       offerId,

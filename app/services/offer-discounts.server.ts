@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
-import { DISCOUNT_HISTORY_LABELS, type DiscountHistory, DiscountHistorySchema } from "~/lib/discount-history";
+import { DISCOUNT_HISTORY_LABELS, type DiscountHistory } from "~/lib/discount-history";
 import { describeError } from "~/lib/errors";
 import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
-import { SEGMENT_AUDIENCES, type Segment, SegmentSchema } from "~/lib/segments";
+import { SEGMENT_AUDIENCES, type Segment } from "~/lib/segments";
 import type { DiscountSettings } from "~/lib/shop-settings";
 import { logger } from "~/logger.server";
-import { type LevelOutcomeRow, levelOutcomes } from "~/models/offer-events.server";
 import {
   committedSince,
   type LiveGrant,
@@ -14,19 +13,9 @@ import {
   monthStart,
   recordGrant,
 } from "~/models/offer-grants.server";
-import {
-  createRng,
-  DEFAULT_DISCOUNT_LEVELS,
-  type DiscountModel,
-  type DiscountOutcome,
-  decideDiscount,
-  fitDiscountModel,
-} from "~ml";
+import { createRng, decideDiscount } from "~ml";
+import { shopDiscountModel } from "./shop-discount-model.server";
 
-/** How far back the policy looks at offers' outcomes, and how long a shop's fitted model is reused. */
-const OUTCOMES_WINDOW_MS = 90 * 86_400_000;
-const OUTCOMES_REFRESH_MS = 60_000;
-const MAX_SHOPS = 1_000;
 /** A shopper's grant is given again only if it has at least this long left in any shop. */
 const REUSE_MARGIN_MS = 3_600_000;
 /** The units an offer's discount covers: the extension adds one. */
@@ -86,20 +75,9 @@ export async function offerDiscount(database: Db, request: OfferDiscountRequest)
     return none();
   if (!(price > 0)) return none();
   try {
-    const { model, categories } = await shopModel(database, request.shopId);
     const now = request.now ?? new Date();
-    const decide = (budgetLeft: number) =>
-      decideDiscount({
-        price,
-        unitCost: parseCost(request.unitCost),
-        settings,
-        model,
-        offer: { id: productId, category: categories.get(productId) ?? null },
-        context: { segment: request.segment, discountHistory: request.discountHistory },
-        shoppers: shoppersLabel(request),
-        budgetLeft,
-        rng: shopperRng(request, now),
-      });
+    const policy = await policyFor(database, request);
+    const decide = (budgetLeft: number) => policy(budgetLeft, shopperRng(request, now));
     // Most offers get no discount: decide without the lock first, with the whole budget as the bound.
     if (decide(settings.monthlyBudget).percent <= 0) return none();
     return (await grant(database, request, { price, now, decide })) ?? none();
@@ -119,6 +97,8 @@ function shoppersLabel({
   return discountHistory ? `${shoppers} ${DISCOUNT_HISTORY_LABELS[discountHistory]}` : shoppers;
 }
 
+export type DiscountNoteRequest = Omit<OfferDiscountRequest, "holder" | "signOffer" | "variantId">;
+
 /** What a shop's merchant reads of the policy's decision for one offer to one shopper. */
 export interface DiscountNote {
   percent: number;
@@ -130,12 +110,8 @@ export interface DiscountNote {
  * words: its best estimate, without a shopper's exploring draw, within what is left of this month's
  * budget. Grants nothing (the admin's preview).
  */
-export async function explainDiscount(
-  database: Db,
-  request: Omit<OfferDiscountRequest, "holder" | "signOffer" | "variantId">,
-): Promise<DiscountNote> {
+export async function explainDiscount(database: Db, request: DiscountNoteRequest): Promise<DiscountNote> {
   const { settings, productId } = request;
-  const price = Number(request.price);
   if (!settings.enabled) return { percent: 0, explanation: "No discount: discounts are turned off." };
   if (settings.excludedProductIds.includes(productId) || request.excludedByCollection.has(productId))
     return { percent: 0, explanation: "No discount: this product is excluded from discounts." };
@@ -145,18 +121,26 @@ export async function explainDiscount(
     since: monthStart(now),
     now,
   });
-  const { model, categories } = await shopModel(database, request.shopId);
-  const { percent, explanation } = decideDiscount({
-    price,
-    unitCost: parseCost(request.unitCost),
-    settings,
-    model,
-    offer: { id: productId, category: categories.get(productId) ?? null },
-    context: { segment: request.segment, discountHistory: request.discountHistory },
-    shoppers: shoppersLabel(request),
-    budgetLeft: settings.monthlyBudget - committed,
-  });
+  const { percent, explanation } = (await policyFor(database, request))(settings.monthlyBudget - committed);
   return { percent, explanation };
+}
+
+/** The policy's decision for this offer and shopper, given the budget left and the shopper's dice. */
+async function policyFor(database: Db, request: DiscountNoteRequest) {
+  const { model, categories } = await shopDiscountModel(database, request.shopId);
+  const { settings, productId } = request;
+  return (budgetLeft: number, rng?: () => number) =>
+    decideDiscount({
+      price: Number(request.price),
+      unitCost: parseCost(request.unitCost),
+      settings,
+      model,
+      offer: { id: productId, category: categories.get(productId) ?? null },
+      context: { segment: request.segment, discountHistory: request.discountHistory },
+      shoppers: shoppersLabel(request),
+      budgetLeft,
+      rng,
+    });
 }
 
 function parseCost(cost: string | null): number | null {
@@ -223,74 +207,4 @@ function shopperRng({ shopId, holder, productId }: OfferDiscountRequest, now: Da
   const day = Math.floor(now.getTime() / 86_400_000);
   const digest = createHash("sha256").update(`${shopId}|${holder}|${productId}|${day}`).digest();
   return createRng(digest.readUInt32BE(0));
-}
-
-interface ModelEntry {
-  model: DiscountModel;
-  /** each product's type, as the model knows it */
-  categories: Map<string, string | null>;
-  loadedAt: number;
-  refreshing: Promise<void> | null;
-}
-
-const modelEntries = new Map<string, ModelEntry>();
-
-/**
- * The shop's discount model (ml/policy/discount-model), fitted to its offers' outcomes per product,
- * segment and level and kept in memory; refitted in the background every OUTCOMES_REFRESH_MS from
- * the previous fit. Only a shop's first request waits for it.
- */
-async function shopModel(database: Db, shopId: string): Promise<ModelEntry> {
-  let entry = modelEntries.get(shopId);
-  if (!entry) {
-    entry = { ...(await loadModel(database, shopId, null)), loadedAt: Date.now(), refreshing: null };
-    modelEntries.set(shopId, entry);
-    if (modelEntries.size > MAX_SHOPS) modelEntries.delete(modelEntries.keys().next().value!);
-  } else if (Date.now() - entry.loadedAt >= OUTCOMES_REFRESH_MS && !entry.refreshing) {
-    const current = entry;
-    current.refreshing = loadModel(database, shopId, current.model)
-      .then(({ model, categories }) => {
-        current.model = model;
-        current.categories = categories;
-        current.loadedAt = Date.now();
-      })
-      .catch((error: unknown) =>
-        logger().warn({ error: describeError(error) }, "discount model refresh failed"),
-      )
-      .finally(() => {
-        current.refreshing = null;
-      });
-  }
-  return entry;
-}
-
-async function loadModel(
-  database: Db,
-  shopId: string,
-  previous: DiscountModel | null,
-): Promise<Pick<ModelEntry, "model" | "categories">> {
-  const rows: LevelOutcomeRow[] = await levelOutcomes(database, {
-    shopId,
-    since: new Date(Date.now() - OUTCOMES_WINDOW_MS),
-  });
-  const categories = new Map<string, string | null>();
-  const outcomes: DiscountOutcome[] = [];
-  for (const row of rows) {
-    categories.set(row.productId, row.category);
-    // A product no longer priced in the catalog cannot say what its discounts were worth.
-    if (row.price === null || !(row.price > 0)) continue;
-    outcomes.push({
-      offer: { id: row.productId, category: row.category, price: row.price },
-      // Stored by the events API from signed offer ids; anything else reads as unknown.
-      context: {
-        segment: SegmentSchema.safeParse(row.segment).data ?? null,
-        discountHistory: DiscountHistorySchema.safeParse(row.discountHistory).data ?? null,
-      },
-      percent: row.percent,
-      impressions: row.impressions,
-      takes: row.takes,
-    });
-  }
-  const model = fitDiscountModel(outcomes, { levels: DEFAULT_DISCOUNT_LEVELS, previous });
-  return { model, categories };
 }

@@ -1,5 +1,6 @@
 import { type LongTailPolicy, type LongTailRun, runLongTail } from "./long-tail-run";
 import { longTailShop } from "./long-tail-shop";
+import { table } from "./simulate-report";
 import { REFIT_EVERY } from "./simulation-run";
 
 /**
@@ -50,13 +51,6 @@ export function runLongTailSimulation(options: {
     });
     return { seed, rounds: options.rounds, monthlyBudget: shop.monthlyBudget, runs };
   });
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 const money = (value: number) =>

@@ -2,7 +2,7 @@ import type { SimulationReport } from "./simulate";
 
 /** Plain-text tables of a simulation report. */
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   // First column left-aligned (names), the rest right-aligned (numbers).
   const line = (cells: readonly string[]) =>
