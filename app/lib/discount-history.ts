@@ -2,9 +2,9 @@ import { z } from "zod";
 import { SEGMENT_CODES, type Segment } from "./segments";
 
 /**
- * How often a shopper's past orders carried a discount (any: codes, automatic, ours): the discount
- * policy's best hint of whether a discount changes what they do. Known only for orders whose
- * discounts the source reports (Shopify's do, order files do not).
+ * How often a shopper's past orders carried a discount (codes, automatic discounts; not our offers'
+ * own, which would feed on themselves): the discount policy's best hint of whether a discount changes
+ * what they do. Known only for orders whose discounts the source reports (Shopify's do, files do not).
  */
 export const DISCOUNT_HISTORIES = ["never", "sometimes", "mostly"] as const;
 export const DiscountHistorySchema = z.enum(DISCOUNT_HISTORIES);

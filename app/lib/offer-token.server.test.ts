@@ -53,6 +53,7 @@ describe("offer tokens", () => {
       quantity: 1,
       buyer: null,
       segment: null,
+      discountHistory: null,
     });
     expect(verifyOfferToken(token, "other-shop.myshopify.com", SECRET)).toBeNull();
     expect(verifyOfferToken(token, SHOP, "another-secret")).toBeNull();
@@ -131,6 +132,36 @@ describe("offer tokens", () => {
     expect(verifyOfferToken(`${fields.slice(0, 12).join(".")}.${signature}`, SHOP, SECRET)).toBeNull();
   });
 
+  it("carry the shopper's discount history with their segment, in a letter the MAC covers", () => {
+    const token = sign({ segment: "returning", discountHistory: "mostly" });
+    expect(verifyOfferToken(token, SHOP, SECRET)).toMatchObject({
+      segment: "returning",
+      discountHistory: "mostly",
+    });
+    const fields = token.split(".");
+    const body = fields.slice(0, -1);
+    const macOf = (parts: string[]) =>
+      createHmac("sha256", shopOfferKey(SHOP, SECRET))
+        .update(parts.join("."))
+        .digest()
+        .subarray(0, 12)
+        .toString("base64url");
+    expect(fields.at(-1)).toBe(macOf(body));
+    // Other shopper contexts' letters: returning customers who never had a discount, the segment's
+    // own (no history), VIPs who mostly had one.
+    const others = [
+      ["a", { segment: "returning", discountHistory: "never" }],
+      ["r", { segment: "returning", discountHistory: null }],
+      ["h", { segment: "vip", discountHistory: "mostly" }],
+    ] as const;
+    for (const [letter, context] of others) {
+      const changed = body.toSpliced(10, 1, letter);
+      expect(verifyOfferToken([...changed, fields.at(-1)].join("."), SHOP, SECRET), letter).toBeNull();
+      // Signed anew, the letter would read: only the MAC turns the changed id away.
+      expect(verifyOfferToken([...changed, macOf(changed)].join("."), SHOP, SECRET)).toMatchObject(context);
+    }
+  });
+
   it("still verify the second format, signed under the app secret, for attribution", () => {
     const body = `o2.${Number("8123456789099").toString(36)}.7.c.${(servedAt.getTime() / 1000).toString(36)}.f.k3x92.AbCd`;
     const signature = earlierSignature(body);
@@ -145,6 +176,7 @@ describe("offer tokens", () => {
       quantity: 1,
       buyer: null,
       segment: null,
+      discountHistory: null,
     });
     expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
   });
@@ -163,6 +195,7 @@ describe("offer tokens", () => {
       quantity: 1,
       buyer: null,
       segment: null,
+      discountHistory: null,
     });
     expect(verifyOfferToken(`${body}.${signature}`, "other-shop.myshopify.com", SECRET)).toBeNull();
   });

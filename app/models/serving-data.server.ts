@@ -64,7 +64,7 @@ export interface ShopperOrders {
   history: HistoryEntry[];
   /** all their orders, as their segment reads them */
   summary: CustomerSummary;
-  /** of all their orders: those whose discounts are known, and those that carried one */
+  /** of all their orders: those whose discounts are known, and those that carried one besides our offers' */
   discounts: { known: number; discounted: number };
 }
 
@@ -114,7 +114,10 @@ export async function shopperOrders({
            (SELECT COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0)
             FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend,
          count(*) FILTER (WHERE c."totalDiscounts" IS NOT NULL)::int AS known,
-         count(*) FILTER (WHERE c."totalDiscounts" > 0)::int AS discounted
+         -- Beyond what our own offers took off: a discount the app gave must not teach it to give more.
+         count(*) FILTER (WHERE c."totalDiscounts" > (
+           SELECT COALESCE(sum(l."offerDiscount"), 0) FROM "OrderLine" l WHERE l."orderId" = c.id
+         ))::int AS discounted
        FROM counted c
      ), recent AS (
        SELECT id, "orderedAt" FROM counted ORDER BY "orderedAt" DESC LIMIT $3
