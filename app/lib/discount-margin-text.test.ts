@@ -19,11 +19,11 @@ const MARGIN: MarginComparison = {
 describe("the discount margin's wording", () => {
   it("says what discounts added per shopper, with the interval and the slice behind it", () => {
     expect(discountMarginSentence(MARGIN, money)).toBe(
-      "Discounts added $0.42 margin per shopper (95% interval −$0.10 to $0.95), against 120 shoppers offered no discount.",
+      "Margin per shopper that discounts added: +$0.42 (95% interval −$0.10 to +$0.95), against 120 shoppers offered no discount.",
     );
     const lost = { ...MARGIN, added: { difference: -0.3, interval: [-0.8, 0.2] as [number, number] } };
     expect(discountMarginSentence(lost, money)).toBe(
-      "Discounts cost $0.30 margin per shopper (95% interval −$0.80 to $0.20), against 120 shoppers offered no discount.",
+      "Margin per shopper that discounts added: −$0.30 (95% interval −$0.80 to +$0.20), against 120 shoppers offered no discount.",
     );
   });
 

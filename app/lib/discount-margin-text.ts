@@ -22,12 +22,13 @@ export interface MarginComparison {
  */
 export function discountMarginSentence(margin: MarginComparison, money: (value: number) => string): string {
   const { discounted, noDiscount, added, minimumShoppers } = margin;
-  const signed = (value: number) => `${value < 0 ? "−" : ""}${money(Math.abs(value))}`;
+  const signed = (value: number) => `${value < 0 ? "−" : "+"}${money(Math.abs(value))}`;
   if (!added) {
     return `Too few shoppers to tell what discounts add yet: ${count.format(noDiscount.shoppers)} offered no discount and ${count.format(discounted.shoppers)} offered discounts, of ${count.format(minimumShoppers)} needed on each side.`;
   }
-  const verb = added.difference < 0 ? "cost" : "added";
-  return `Discounts ${verb} ${money(Math.abs(added.difference))} margin per shopper (95% interval ${signed(added.interval[0])} to ${signed(added.interval[1])}), against ${count.format(noDiscount.shoppers)} shoppers offered no discount.`;
+  // One signed figure and its interval on the same scale: "cost 0.24 (−1.72 to 1.24)" read as a
+  // cost between −1.72 and 1.24.
+  return `Margin per shopper that discounts added: ${signed(added.difference)} (95% interval ${signed(added.interval[0])} to ${signed(added.interval[1])}), against ${count.format(noDiscount.shoppers)} shoppers offered no discount.`;
 }
 
 /** The counts behind the comparison: shoppers, offer purchases and their margin on each side. */

@@ -205,7 +205,7 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     expect(
       await page
         .getByText(
-          /^(Discounts (added|cost) \$[\d,.]+ margin per shopper \(95% interval −?\$[\d,.]+ to −?\$[\d,.]+\), against [\d,]+ shoppers offered no discount\.|Too few shoppers to tell what discounts add yet: [\d,]+ offered no discount and [\d,]+ offered discounts, of 30 needed on each side\.)$/,
+          /^(Margin per shopper that discounts added: [+−]\$[\d,.]+ \(95% interval [+−]\$[\d,.]+ to [+−]\$[\d,.]+\), against [\d,]+ shoppers offered no discount\.|Too few shoppers to tell what discounts add yet: [\d,]+ offered no discount and [\d,]+ offered discounts, of 30 needed on each side\.)$/,
         )
         .count(),
     ).toBe(1);

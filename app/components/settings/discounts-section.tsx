@@ -46,7 +46,7 @@ export function DiscountsSection({
           max: 100,
           step: 0.5,
           suffix: "%",
-          helpText: "Of the price, for products whose cost you have not entered.",
+          helpText: "Of the price, for products Shopify has no cost for.",
         })}
       </FormLayout.Group>
       <Text as="p" tone="subdued">
