@@ -1,4 +1,4 @@
-import { type LongTailPolicy, type LongTailRun, runLongTail } from "./long-tail-run";
+import { type LongTailPolicy, type LongTailRun, regretAgainst, runLongTail } from "./long-tail-run";
 import { longTailShop } from "./long-tail-shop";
 import { table } from "./simulate-report";
 import { REFIT_EVERY } from "./simulation-run";
@@ -29,7 +29,8 @@ export interface LongTailSeedReport {
   seed: number;
   rounds: number;
   monthlyBudget: number;
-  runs: Array<Omit<LongTailRun, "regret"> & { regret: number[] }>;
+  /** each run, with its cumulative regret against the oracle's run at each checkpoint */
+  runs: Array<Omit<LongTailRun, "expected"> & { regret: number[] }>;
 }
 
 export function runLongTailSimulation(options: {
@@ -41,11 +42,15 @@ export function runLongTailSimulation(options: {
   const checkpoints = options.checkpoints ?? 10;
   return options.seeds.map((seed) => {
     const shop = longTailShop(seed, options.budgetPer1000);
-    const runs = LONG_TAIL_POLICIES.map((policy) => {
-      const run = runLongTail(shop, policy, { seed, rounds: options.rounds });
+    const full = LONG_TAIL_POLICIES.map((policy) =>
+      runLongTail(shop, policy, { seed, rounds: options.rounds }),
+    );
+    const oracle = full.find((run) => run.policy === "oracle")!;
+    const runs = full.map(({ expected: _expected, ...run }, i) => {
+      const cumulative = regretAgainst(oracle, full[i]!);
       const regret = Array.from(
         { length: checkpoints },
-        (_, i) => run.regret[Math.round(((i + 1) * options.rounds) / checkpoints) - 1]!,
+        (_, c) => cumulative[Math.round(((c + 1) * options.rounds) / checkpoints) - 1]!,
       );
       return { ...run, regret };
     });

@@ -42,8 +42,8 @@ export interface LongTailRun {
   takes: number;
   /** the most discount spent in any month */
   largestMonth: number;
-  /** cumulative expected margin lost against the oracle, per round */
-  regret: Float64Array;
+  /** per round: the expected margin of the level chosen (true take probability × true margin) */
+  expected: Float64Array;
   kinds: KindOutcome[];
   /** time per discount decision, milliseconds: median and 99th percentile (learned only) */
   decisionMs: { median: number; p99: number } | null;
@@ -96,6 +96,21 @@ function bestLevel(levels: readonly number[], offer: LongTailOffer, take: (perce
   return best;
 }
 
+/**
+ * Cumulative regret per round: the expected margin the oracle's run earned by then, less this run's.
+ * Against the oracle's own run, not the best level under this run's budget left: a policy that spends
+ * its budget early would otherwise owe nothing once nothing was left to spend.
+ */
+export function regretAgainst(oracle: LongTailRun, run: LongTailRun): Float64Array {
+  const regret = new Float64Array(run.expected.length);
+  let sum = 0;
+  for (let round = 0; round < regret.length; round++) {
+    sum += oracle.expected[round]! - run.expected[round]!;
+    regret[round] = sum;
+  }
+  return regret;
+}
+
 function quantile(sorted: readonly number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(Math.floor(q * sorted.length), sorted.length - 1)]!;
 }
@@ -126,13 +141,12 @@ export function runLongTail(
     discount: 0,
     takes: 0,
     largestMonth: 0,
-    regret: new Float64Array(rounds),
+    expected: new Float64Array(rounds),
     kinds: [],
     decisionMs: null,
     fitMs: null,
   };
   let spent = 0;
-  let regret = 0;
   for (let round = 0; round < rounds; round++) {
     if (round % shop.checkoutsPerMonth === 0) spent = 0;
     const checkout: Checkout = {
@@ -204,10 +218,7 @@ export function runLongTail(
       if (taken) found.takes++;
       outcomes.set(key, found);
     }
-    const best = bestLevel(trueAllowed, offer, (p) => trueTake(offer, shopper.kind, p));
-    regret +=
-      trueTake(offer, shopper.kind, best) * trueMargin(offer, best) - take * trueMargin(offer, percent);
-    run.regret[round] = regret;
+    run.expected[round] = take * trueMargin(offer, percent);
   }
   run.kinds = kinds.map(({ kind, checkouts, discounted, wasted, margin }) => ({
     kind,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LONG_TAIL_POLICIES } from "./long-tail-report";
-import { type LongTailPolicy, type LongTailRun, runLongTail } from "./long-tail-run";
+import { type LongTailPolicy, type LongTailRun, regretAgainst, runLongTail } from "./long-tail-run";
 import { longTailShop } from "./long-tail-shop";
 import { main } from "./simulate";
 
@@ -40,7 +40,7 @@ describe("runLongTail", () => {
     const oracle = run("oracle").kinds;
     expect(oracle.find((kind) => kind.kind === "indifferent")!.discountedShare).toBe(0);
     expect(oracle.find((kind) => kind.kind === "price-sensitive")!.discountedShare).toBeGreaterThan(0);
-    expect(run("oracle").regret.at(-1)).toBe(0);
+    expect(regretAgainst(run("oracle"), run("oracle")).at(-1)).toBe(0);
   });
 
   it("has a context oracle between never discounting and the oracle", () => {
@@ -62,7 +62,8 @@ describe("runLongTail", () => {
         runOf("context oracle").kinds.find((k) => k.kind === kind)!.discountedShare;
       expect(share("price-sensitive")).toBeGreaterThan(1.5 * share("indifferent"));
     }
-    const regret = (policy: "none" | "max" | "context oracle") => free.get(policy)!.regret.at(-1)!;
+    const regret = (policy: "none" | "max" | "context oracle") =>
+      regretAgainst(free.get("oracle")!, free.get(policy)!).at(-1)!;
     expect(free.get("context oracle")!.margin).toBeGreaterThan(free.get("max")!.margin);
     expect(regret("context oracle")).toBeGreaterThan(0);
     expect(regret("context oracle")).toBeLessThan(Math.min(regret("none"), regret("max")));
