@@ -167,3 +167,28 @@ describe("fitDiscountModel", () => {
     expect(identical.spread.offer).toBeLessThan(0.8);
   });
 });
+
+describe("term keys", () => {
+  it("reads a product type with separators in it as a product type", () => {
+    const rows = (category: string) =>
+      [0, 10].map((percent) => ({
+        offer: { id: "mug", category, price: 20 },
+        context: { segment: "returning", discountHistory: null },
+        percent,
+        impressions: 400,
+        takes: percent === 0 ? 20 : 60,
+      }));
+    const estimate = (category: string) =>
+      takeEstimator(
+        fitDiscountModel(rows(category), { levels: [0, 10] }),
+        { id: "cup", category, price: 20 },
+        {
+          segment: "returning",
+          discountHistory: null,
+        },
+      ).takeProbabilities([0, 10]);
+    const plain = estimate("MenShoes");
+    const separated = estimate("Men | s:Shoes/x");
+    separated.forEach((p, i) => expect(p).toBeCloseTo(plain[i]!, 9));
+  });
+});

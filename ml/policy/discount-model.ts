@@ -77,6 +77,11 @@ const MAX_NEWTON_STEP = 1;
 const COLD_PASSES = 200;
 const WARM_PASSES = 30;
 const CONVERGED = 1e-4;
+/**
+ * The most (term, row) visits one fit makes, about 100 ms on one core: a fit runs in a web server
+ * between requests, so a large shop's fit stops short and the next refit, from this one, goes on.
+ */
+export const MAX_FIT_WORK = 6_000_000;
 
 export interface DiscountModel {
   /** term key → index into mean and precision */
@@ -131,11 +136,14 @@ function priceQuartile(price: number, cuts: readonly number[]): number {
 }
 
 /** The keys of the terms that do not depend on the discount: shared by every level. */
+/** A free-text part of a term's key, escaped so that no "|", ":" or "/" in it is read as structure. */
+const part = (text: string) => encodeURIComponent(text);
+
 function baseKeys(offer: OfferFeatures, context: ShopperContext): string[] {
-  const keys = ["shop", `o:${offer.id}`];
-  if (offer.category) keys.push(`c:${offer.category}`);
-  if (context.segment) keys.push(`s:${context.segment}`);
-  if (context.discountHistory) keys.push(`h:${context.discountHistory}`);
+  const keys = ["shop", `o:${part(offer.id)}`];
+  if (offer.category) keys.push(`c:${part(offer.category)}`);
+  if (context.segment) keys.push(`s:${part(context.segment)}`);
+  if (context.discountHistory) keys.push(`h:${part(context.discountHistory)}`);
   return keys;
 }
 
@@ -154,12 +162,12 @@ function doseTerms(
   for (const step of steps) {
     if (step > percent) break;
     const head = `d:${step}`;
-    keys.push(head, `${head}|p:${quartile}`, `${head}|o:${offer.id}`);
-    if (offer.category) keys.push(`${head}|c:${offer.category}`);
-    if (context.segment) keys.push(`${head}|s:${context.segment}`);
-    if (context.discountHistory) keys.push(`${head}|h:${context.discountHistory}`);
+    keys.push(head, `${head}|p:${quartile}`, `${head}|o:${part(offer.id)}`);
+    if (offer.category) keys.push(`${head}|c:${part(offer.category)}`);
+    if (context.segment) keys.push(`${head}|s:${part(context.segment)}`);
+    if (context.discountHistory) keys.push(`${head}|h:${part(context.discountHistory)}`);
     if (context.segment && context.discountHistory) {
-      keys.push(`${head}|x:${context.segment}/${context.discountHistory}`);
+      keys.push(`${head}|x:${part(context.segment)}/${part(context.discountHistory)}`);
     }
   }
   return keys;
@@ -267,7 +275,8 @@ export function fitDiscountModel(
     eta[r] = sum;
   }
   const precision = new Float64Array(size);
-  const passes = Math.max(options.passes ?? (options.previous ? WARM_PASSES : COLD_PASSES), 1);
+  const wanted = options.passes ?? (options.previous ? WARM_PASSES : COLD_PASSES);
+  const passes = Math.max(Math.min(wanted, Math.floor(MAX_FIT_WORK / Math.max(terms.length, 1))), 1);
   for (let pass = 0; pass < passes; pass++) {
     let largest = 0;
     for (let i = 0; i < size; i++) {
@@ -357,7 +366,7 @@ export function takeEstimator(
   const base = baseKeys(offer, context).map(term);
   const value = (t: { mean: number; sd: number }, rng?: Rng) =>
     rng && t.sd > 0 ? t.mean + t.sd * sampleNormal(rng) : t.mean;
-  const offerIndex = model.index.get(`o:${offer.id}`);
+  const offerIndex = model.index.get(`o:${part(offer.id)}`);
   return {
     offerImpressions: offerIndex === undefined ? 0 : model.weight[offerIndex]!,
     takeProbabilities(percents, rng) {
