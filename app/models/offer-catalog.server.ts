@@ -10,6 +10,8 @@ export interface OfferProduct {
   compareAtPrice: string | null;
   /** what the offered variant costs the merchant, a decimal string; null when Shopify has no cost */
   unitCost: string | null;
+  /** the product's type, which the discount model learns from; null when it has none */
+  productType: string | null;
   /** the product's tags, for the shop's tag exclusions */
   tags: string[];
   /** known only from an order file: not in the shop's Shopify catalog */
@@ -39,7 +41,8 @@ export async function offerableProducts(shopId: string): Promise<OfferProduct[]>
     `SELECT p."externalId" AS "productId", p.title, p."imageUrl", v."externalId" AS "variantId",
        v.price::text AS price,
        CASE WHEN v."compareAtPrice" > v.price THEN v."compareAtPrice"::text END AS "compareAtPrice",
-       v."unitCost"::text AS "unitCost", p.tags, p.source = 'csv' AS "fromFile"
+       v."unitCost"::text AS "unitCost", NULLIF(p."productType", '') AS "productType", p.tags,
+       p.source = 'csv' AS "fromFile"
      ${OFFERABLE}`,
     [shopId],
   );

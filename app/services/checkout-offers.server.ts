@@ -75,6 +75,9 @@ export function wireOffers({
   return response;
 }
 
+const NOT_LIVE_NOTE =
+  "No discount: the shop's offer discount is not active in Shopify, so checkout gives none until it is.";
+
 /** The share of checkouts that still see the offers shoppers ignore in their ranked place. */
 const EXPLORE_SHARE = 0.1;
 
@@ -198,6 +201,7 @@ export async function getCheckoutOffers(
       excludedByCollection: shop.notDiscounted,
       productId: product.productId,
       price: product.price,
+      productType: product.productType,
       unitCost: product.unitCost,
       now: servedAt,
     };
@@ -205,9 +209,12 @@ export async function getCheckoutOffers(
       discountsFor && variantId
         ? await offerDiscount(database, { ...discountRequest, holder: discountsFor, variantId, signOffer })
         : { offerId: signOffer(0, 1), percent: 0 };
-    // A shop with discounts off has nothing to explain.
+    // A shop with discounts off has nothing to explain; one whose discount Shopify does not run, why
+    // checkout gives none.
     if (explainDiscounts && discounts.enabled) {
-      discountNotes[gid("Product", product.productId)] = await explainDiscount(database, discountRequest);
+      discountNotes[gid("Product", product.productId)] = shop.discountLive
+        ? await explainDiscount(database, discountRequest)
+        : { percent: 0, explanation: NOT_LIVE_NOTE };
     }
     offers.push({
       offerId,

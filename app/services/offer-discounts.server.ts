@@ -37,6 +37,8 @@ export interface OfferDiscountRequest {
   variantId: string;
   /** the offered variant's price, a decimal string */
   price: string;
+  /** the product's type, shared with the offers the model learned from; null: none */
+  productType: string | null;
   /** what the offered variant costs the merchant, a decimal string; null: unknown */
   unitCost: string | null;
   /** signs the offer id with the discount it carries and the units it covers */
@@ -127,7 +129,7 @@ export async function explainDiscount(database: Db, request: DiscountNoteRequest
 
 /** The policy's decision for this offer and shopper, given the budget left and the shopper's dice. */
 async function policyFor(database: Db, request: DiscountNoteRequest) {
-  const { model, categories } = await shopDiscountModel(database, request.shopId);
+  const model = await shopDiscountModel(database, request.shopId);
   const { settings, productId } = request;
   return (budgetLeft: number, rng?: () => number) =>
     decideDiscount({
@@ -135,7 +137,7 @@ async function policyFor(database: Db, request: DiscountNoteRequest) {
       unitCost: parseCost(request.unitCost),
       settings,
       model,
-      offer: { id: productId, category: categories.get(productId) ?? null },
+      offer: { id: productId, category: request.productType },
       context: { segment: request.segment, discountHistory: request.discountHistory },
       shoppers: shoppersLabel(request),
       budgetLeft,

@@ -13,31 +13,31 @@ const MAX_SHOPS = 1_000;
 
 interface ModelEntry {
   model: DiscountModel;
-  /** each product's type, as the model knows it */
-  categories: Map<string, string | null>;
   loadedAt: number;
   refreshing: Promise<void> | null;
 }
 
 const modelEntries = new Map<string, ModelEntry>();
+/** First loads under way: concurrent first requests of a shop share one fit. */
+const firstLoads = new Map<string, Promise<ModelEntry>>();
 
 /**
  * The shop's discount model (ml/policy/discount-model), fitted to its offers' outcomes per product,
- * segment and level and kept in memory; refitted in the background every OUTCOMES_REFRESH_MS from
- * the previous fit. Only a shop's first request waits for it.
+ * segment, discount history and level and kept in memory (the MAX_SHOPS used last); refitted in the
+ * background every OUTCOMES_REFRESH_MS from the previous fit. Only a shop's first requests wait for
+ * it, and share one fit.
  */
-export async function shopDiscountModel(database: Db, shopId: string): Promise<ModelEntry> {
-  let entry = modelEntries.get(shopId);
-  if (!entry) {
-    entry = { ...(await loadModel(database, shopId, null)), loadedAt: Date.now(), refreshing: null };
-    modelEntries.set(shopId, entry);
-    if (modelEntries.size > MAX_SHOPS) modelEntries.delete(modelEntries.keys().next().value!);
-  } else if (Date.now() - entry.loadedAt >= OUTCOMES_REFRESH_MS && !entry.refreshing) {
+export async function shopDiscountModel(database: Db, shopId: string): Promise<DiscountModel> {
+  const entry = modelEntries.get(shopId);
+  if (!entry) return (await firstLoad(database, shopId)).model;
+  // Used last: kept longest.
+  modelEntries.delete(shopId);
+  modelEntries.set(shopId, entry);
+  if (Date.now() - entry.loadedAt >= OUTCOMES_REFRESH_MS && !entry.refreshing) {
     const current = entry;
     current.refreshing = loadModel(database, shopId, current.model)
-      .then(({ model, categories }) => {
+      .then((model) => {
         current.model = model;
-        current.categories = categories;
         current.loadedAt = Date.now();
       })
       .catch((error: unknown) =>
@@ -47,22 +47,36 @@ export async function shopDiscountModel(database: Db, shopId: string): Promise<M
         current.refreshing = null;
       });
   }
-  return entry;
+  return entry.model;
+}
+
+function firstLoad(database: Db, shopId: string): Promise<ModelEntry> {
+  let pending = firstLoads.get(shopId);
+  if (!pending) {
+    pending = loadModel(database, shopId, null)
+      .then((model) => {
+        const entry = { model, loadedAt: Date.now(), refreshing: null };
+        modelEntries.set(shopId, entry);
+        if (modelEntries.size > MAX_SHOPS) modelEntries.delete(modelEntries.keys().next().value!);
+        return entry;
+      })
+      .finally(() => firstLoads.delete(shopId));
+    firstLoads.set(shopId, pending);
+  }
+  return pending;
 }
 
 async function loadModel(
   database: Db,
   shopId: string,
   previous: DiscountModel | null,
-): Promise<Pick<ModelEntry, "model" | "categories">> {
+): Promise<DiscountModel> {
   const rows: LevelOutcomeRow[] = await levelOutcomes(database, {
     shopId,
     since: new Date(Date.now() - OUTCOMES_WINDOW_MS),
   });
-  const categories = new Map<string, string | null>();
   const outcomes: DiscountOutcome[] = [];
   for (const row of rows) {
-    categories.set(row.productId, row.category);
     // A product no longer priced in the catalog cannot say what its discounts were worth.
     if (row.price === null || !(row.price > 0)) continue;
     outcomes.push({
@@ -77,6 +91,5 @@ async function loadModel(
       takes: row.takes,
     });
   }
-  const model = fitDiscountModel(outcomes, { levels: DEFAULT_DISCOUNT_LEVELS, previous });
-  return { model, categories };
+  return fitDiscountModel(outcomes, { levels: DEFAULT_DISCOUNT_LEVELS, previous });
 }

@@ -211,6 +211,7 @@ describe("discounts per shopper segment", () => {
         excludedByCollection: new Set(),
         productId: KETTLE,
         price: "12.50",
+        productType: null,
         unitCost: null,
       });
     expect((await estimate("first-order")).percent).toBe(10);
