@@ -115,8 +115,13 @@ export async function shopperOrders({
             FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend,
          count(*) FILTER (WHERE c."totalDiscounts" IS NOT NULL)::int AS known,
          -- Beyond what our own offers took off: a discount the app gave must not teach it to give more.
+         -- An offer line whose discount is not recorded (the history import does not read it) may
+         -- hide ours, so its order does not count as discounted.
          count(*) FILTER (WHERE c."totalDiscounts" > (
            SELECT COALESCE(sum(l."offerDiscount"), 0) FROM "OrderLine" l WHERE l."orderId" = c.id
+         ) AND NOT EXISTS (
+           SELECT 1 FROM "OrderLine" l
+           WHERE l."orderId" = c.id AND l."offerId" IS NOT NULL AND l."offerDiscount" IS NULL
          ))::int AS discounted
        FROM counted c
      ), recent AS (

@@ -49,6 +49,8 @@ const SHOPPERS: Record<string, { orders: PastOrder[]; history: DiscountHistory |
   "7400000000005": { orders: [shopify("3.00"), FROM_FILE, FROM_FILE], history: "mostly" },
   // The only discount was our own offer's: it says nothing of the shopper, and must not feed itself.
   "7400000000006": { orders: [shopify("2.00", "2.00"), shopify("0.00")], history: "never" },
+  // An offer line whose discount was not recorded (the history import does not read it) may hide ours.
+  "7400000000007": { orders: [shopify("2.00", "unrecorded"), shopify("0.00")], history: "never" },
 };
 
 /** The outcome customers: four who mostly had a discount, four who never did. */
@@ -69,7 +71,9 @@ function customerOrders(domain: string, customers: Record<string, PastOrder[]>) 
             {
               productId: ELSEWHERE,
               unitPrice: "20.00",
-              offerDiscount: order.source === "shopify" ? (order.ours ?? null) : null,
+              offerId: order.source === "shopify" && order.ours ? `offer-${customerId}-${n}` : null,
+              offerDiscount:
+                order.source === "shopify" && order.ours !== "unrecorded" ? (order.ours ?? null) : null,
             },
           ],
           totalDiscounts: order.source === "shopify" ? order.totalDiscounts : null,
