@@ -126,6 +126,11 @@ function parseLine(line: string): Record<string, unknown> | "empty" | null {
 }
 
 const Money = z.object({ shopMoney: z.object({ amount: z.string() }) });
+/** The order's total discounts: a plain amount that fits Order.totalDiscounts, else unknown. */
+const DiscountMoney = z
+  .object({ shopMoney: z.object({ amount: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/) }) })
+  .nullish()
+  .catch(null);
 
 const BulkOrder = z.object({
   id: z.string(),
@@ -137,7 +142,7 @@ const BulkOrder = z.object({
   displayFinancialStatus: z.string().nullish(),
   customer: z.object({ id: z.string() }).nullish(),
   totalPriceSet: Money.nullish(),
-  totalDiscountsSet: Money.nullish(),
+  totalDiscountsSet: DiscountMoney,
 });
 
 const BulkLineItem = z.object({
@@ -175,7 +180,7 @@ const BulkVariant = z.object({
   inventoryItem: z
     .object({
       id: z.string(),
-      // Unreadable, it only loses the cost its place among the item's webhooks.
+      // Unreadable, the cost only fills a gap: it never replaces a dated one.
       updatedAt: z.iso.datetime({ offset: true }).nullish().catch(null),
       unitCost: z.object({ amount: z.string() }).nullish(),
     })

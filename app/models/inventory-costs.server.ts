@@ -16,7 +16,9 @@ export async function recordInventoryCosts(
   const newest = new Map<string, InventoryCostSnapshot>();
   for (const cost of costs) {
     const kept = newest.get(cost.inventoryItemId);
-    if (!kept || (kept.updatedAt ?? "") <= (cost.updatedAt ?? "")) newest.set(cost.inventoryItemId, cost);
+    const at = (snapshot: InventoryCostSnapshot) =>
+      snapshot.updatedAt ? Date.parse(snapshot.updatedAt) : Number.NEGATIVE_INFINITY;
+    if (!kept || at(kept) <= at(cost)) newest.set(cost.inventoryItemId, cost);
   }
   const unique = [...newest.values()];
   if (unique.length === 0) return 0;
@@ -29,8 +31,9 @@ export async function recordInventoryCosts(
       ${unique.map((cost) => cost.updatedAt)}::text[]) AS t(id, unit_cost, updated_at)
     ON CONFLICT ("shopId", "inventoryItemId") DO UPDATE SET
       "unitCost" = EXCLUDED."unitCost", "sourceUpdatedAt" = EXCLUDED."sourceUpdatedAt"
-    WHERE "InventoryItemCost"."sourceUpdatedAt" IS NULL OR EXCLUDED."sourceUpdatedAt" IS NULL
-      OR "InventoryItemCost"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt"
+    -- A snapshot without a date fills a gap but never replaces a dated cost, which may be newer.
+    WHERE EXCLUDED."sourceUpdatedAt" IS NOT NULL AND ("InventoryItemCost"."sourceUpdatedAt" IS NULL
+      OR "InventoryItemCost"."sourceUpdatedAt" <= EXCLUDED."sourceUpdatedAt")
     RETURNING "inventoryItemId"`;
   return applyInventoryCosts(tx, { shopId, inventoryItemIds: written.map((row) => row.inventoryItemId) });
 }
