@@ -189,6 +189,8 @@ describe("term keys", () => {
       ).takeProbabilities([0, 10]);
     const plain = estimate("MenShoes");
     const separated = estimate("Men | s:Shoes/x");
-    separated.forEach((p, i) => expect(p).toBeCloseTo(plain[i]!, 9));
+    separated.forEach((p, i) => {
+      expect(p).toBeCloseTo(plain[i]!, 9);
+    });
   });
 });
