@@ -335,11 +335,6 @@ function nextSpread(
   return next;
 }
 
-/** A model of a shop with no outcomes yet: the priors alone. */
-export function emptyDiscountModel(levels: readonly number[]): DiscountModel {
-  return fitDiscountModel([], { levels });
-}
-
 /** How one offer's take probability is computed for one shopper, term by term. */
 export interface TakeEstimator {
   /** take probability at each percent, with the posterior means, or a posterior draw given an rng */

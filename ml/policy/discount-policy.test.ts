@@ -3,7 +3,6 @@ import { createRng } from "../data/random";
 import {
   type DiscountModel,
   type DiscountOutcome,
-  emptyDiscountModel,
   fitDiscountModel,
   type ShopperContext,
   takeEstimator,
@@ -150,7 +149,7 @@ describe("decideDiscount", () => {
       // little data: wide posteriors, so the draws vary
       modelOf({ 0: 0.05, 10: 0.12, 20: 0.15 }, 40),
       modelOf({ 0: 0.2, 25: 0.2 }, 60),
-      emptyDiscountModel(LEVELS),
+      fitDiscountModel([], { levels: LEVELS }),
     ];
     const rng = createRng(42);
     const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
