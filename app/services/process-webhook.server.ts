@@ -61,7 +61,8 @@ export async function processDelivery(
           event.kind === "order" && event.order.lines.some((line) => line.offerDiscount !== null);
         const erasedIn =
           event.kind === "customer-redact" && event.customerKey ? delivery.shopDomain : undefined;
-        const servingChanged = SERVING_EVENTS.has(event.kind) ? delivery.shopDomain : undefined;
+        const servingChanged =
+          SERVING_EVENTS.has(event.kind) && !applied.unchanged ? delivery.shopDomain : undefined;
         return { status: "processed" as const, orderOf, offerDiscounted, erasedIn, servingChanged };
       },
       { timeout: 120_000, maxWait: 10_000 },
@@ -112,7 +113,8 @@ const SERVING_EVENTS: ReadonlySet<WebhookEvent["kind"]> = new Set([
   "shop-redact",
 ]);
 
-type Applied = { shopId?: string } | { refused: string };
+/** `unchanged`: nothing checkouts read changed, so servers need not reload the shop. */
+type Applied = { shopId?: string; unchanged?: boolean } | { refused: string };
 
 interface Delivery {
   id: string;
@@ -182,8 +184,10 @@ async function applyEvent(
       if ("refused" in shop) return shop;
       // Only this shop's variants take the cost. An item none of them holds yet (its product's
       // webhook still on its way) keeps its cost, which the product takes once it is stored.
-      await recordInventoryCosts(tx, { shopId: shop.id, costs: [event.cost] });
-      return {};
+      const changed = await recordInventoryCosts(tx, { shopId: shop.id, costs: [event.cost] });
+      // Most inventory item updates leave every variant's cost as it was (a SKU, tracking): only a
+      // changed cost is worth every server reloading the shop.
+      return { unchanged: changed === 0 };
     }
     case "product-delete": {
       const shop = await findShop(tx, shopDomain);

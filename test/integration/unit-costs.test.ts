@@ -1,10 +1,12 @@
 import { setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
 import type { OrderSnapshot } from "~/lib/order-snapshot";
 import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
+import { createRedis } from "~/redis.server";
 import { action as offersAction } from "~/routes/api.checkout.offers";
 import { action as webhookAction } from "~/routes/webhooks.$";
 import { startHistoryImport } from "~/services/start-history-import.server";
@@ -306,5 +308,31 @@ describe("checkout's discount and the product's cost", () => {
     // As the delivery's processing does once committed (the test may ask before that ends).
     await announceServingChange(TEST_SHOP);
     expect(await guestDiscounts(4)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("a cost's announcement", () => {
+  it("has every server reload the shop when a cost changes, and not when an update leaves it", async () => {
+    const heard: string[] = [];
+    const listener = createRedis("worker");
+    listener.on("message", (_channel: string, message: string) => heard.push(message.split(" ")[0]!));
+    await listener.subscribe(`${env().QUEUE_PREFIX}:serving-changed`);
+    try {
+      await deliver("inventory_items/update", inventoryItem(KETTLE_ITEM, "6.10", "2027-01-03T09:00:00Z"));
+      expect(await kettleCost()).toBe("6.1");
+      await waitFor(async () => (heard.includes(TEST_SHOP) ? true : undefined));
+
+      heard.length = 0;
+      // Newer, same cost: a SKU or tracking edit, which checkouts do not read.
+      const same = await deliver(
+        "inventory_items/update",
+        inventoryItem(KETTLE_ITEM, "6.10", "2027-01-04T09:00:00Z"),
+      );
+      expect(same.status).toBe("processed");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).not.toContain(TEST_SHOP);
+    } finally {
+      listener.disconnect();
+    }
   });
 });
