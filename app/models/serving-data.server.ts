@@ -104,25 +104,28 @@ export async function shopperOrders({
   }>(
     "shopper-orders",
     `WITH counted AS (
-       SELECT id, "orderedAt", "totalDiscounts" FROM "Order"
-       WHERE "shopId" = $1::uuid AND "customerKey" = $2
-         AND NOT test AND "cancelledAt" IS NULL AND "orderedAt" IS NOT NULL
-         AND ($4::timestamptz IS NULL OR "orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
+       SELECT o.id, o."orderedAt", o."totalDiscounts", lines.kept, lines.ours, lines.unrecorded
+       FROM "Order" o
+       -- One pass over each order's lines: what was kept, what our offers took off, and whether an
+       -- offer line's discount went unrecorded (the history import does not read it).
+       CROSS JOIN LATERAL (
+         SELECT COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0) AS kept,
+           COALESCE(sum(l."offerDiscount"), 0) AS ours,
+           COALESCE(bool_or(l."offerId" IS NOT NULL AND l."offerDiscount" IS NULL), false) AS unrecorded
+         FROM "OrderLine" l WHERE l."orderId" = o.id
+       ) lines
+       WHERE o."shopId" = $1::uuid AND o."customerKey" = $2
+         AND NOT o.test AND o."cancelledAt" IS NULL AND o."orderedAt" IS NOT NULL
+         AND ($4::timestamptz IS NULL OR o."orderedAt" < $4::timestamptz AT TIME ZONE 'UTC')
      ), summary AS (
        SELECT count(*)::int AS orders, (extract(epoch FROM max(c."orderedAt")) * 1000)::float8 AS last,
-         COALESCE(sum(CASE WHEN c."orderedAt" > $5::timestamptz AT TIME ZONE 'UTC' - interval '365 days' THEN
-           (SELECT COALESCE(sum(l."unitPrice" * GREATEST(l.quantity - l."refundedQuantity", 0)), 0)
-            FROM "OrderLine" l WHERE l."orderId" = c.id) END), 0)::float8 AS spend,
+         COALESCE(sum(c.kept) FILTER (
+           WHERE c."orderedAt" > $5::timestamptz AT TIME ZONE 'UTC' - interval '365 days'
+         ), 0)::float8 AS spend,
          count(*) FILTER (WHERE c."totalDiscounts" IS NOT NULL)::int AS known,
-         -- Beyond what our own offers took off: a discount the app gave must not teach it to give more.
-         -- An offer line whose discount is not recorded (the history import does not read it) may
-         -- hide ours, so its order does not count as discounted.
-         count(*) FILTER (WHERE c."totalDiscounts" > (
-           SELECT COALESCE(sum(l."offerDiscount"), 0) FROM "OrderLine" l WHERE l."orderId" = c.id
-         ) AND NOT EXISTS (
-           SELECT 1 FROM "OrderLine" l
-           WHERE l."orderId" = c.id AND l."offerId" IS NOT NULL AND l."offerDiscount" IS NULL
-         ))::int AS discounted
+         -- Beyond what our own offers took off: a discount the app gave must not teach it to give
+         -- more. An order whose offer line's discount is unrecorded may hide ours: not counted.
+         count(*) FILTER (WHERE c."totalDiscounts" > c.ours AND NOT c.unrecorded)::int AS discounted
        FROM counted c
      ), recent AS (
        SELECT id, "orderedAt" FROM counted ORDER BY "orderedAt" DESC LIMIT $3
