@@ -14,7 +14,13 @@ import { type DemotedOffer, rankOffers } from "~/serving/rank-offers.server";
 import { servingState } from "~/serving/serving.server";
 import { readShopper } from "~/serving/shopper-segment.server";
 import { assignArm } from "./experiment-arms.server";
-import { type DiscountNote, explainDiscount, guestHolder, offerDiscount } from "./offer-discounts.server";
+import {
+  type DiscountNote,
+  type DiscountNoteRequest,
+  explainOfferDiscounts,
+  guestHolder,
+  offerDiscount,
+} from "./offer-discounts.server";
 
 export interface CheckoutOffersOptions {
   shopDomain: string;
@@ -173,7 +179,7 @@ export async function getCheckoutOffers(
     defaultPercent: Math.min(discounts.defaultPercent, maxPercent),
   };
   const offers: CheckoutOffer[] = [];
-  const discountNotes: Record<string, DiscountNote> = {};
+  const noteRequests: DiscountNoteRequest[] = [];
   for (const offer of ranked.offers) {
     const { product } = offer;
     const variantId = signableVariant(product.variantId);
@@ -209,13 +215,7 @@ export async function getCheckoutOffers(
       discountsFor && variantId
         ? await offerDiscount(database, { ...discountRequest, holder: discountsFor, variantId, signOffer })
         : { offerId: signOffer(0, 1), percent: 0 };
-    // A shop with discounts off has nothing to explain; one whose discount Shopify does not run, why
-    // checkout gives none.
-    if (explainDiscounts && discounts.enabled) {
-      discountNotes[gid("Product", product.productId)] = shop.discountLive
-        ? await explainDiscount(database, discountRequest)
-        : { percent: 0, explanation: NOT_LIVE_NOTE };
-    }
+    noteRequests.push(discountRequest);
     offers.push({
       offerId,
       productId: gid("Product", product.productId),
@@ -229,6 +229,17 @@ export async function getCheckoutOffers(
       discount: percent > 0 ? { percent } : null,
       discountedPrice:
         percent > 0 ? { amount: discountedAmount(product.price, percent), currencyCode } : null,
+    });
+  }
+  // A shop with discounts off has nothing to explain; one whose discount Shopify does not run, why
+  // checkout gives none.
+  const discountNotes: Record<string, DiscountNote> = {};
+  if (explainDiscounts && discounts.enabled) {
+    const notes = shop.discountLive
+      ? await explainOfferDiscounts(database, noteRequests)
+      : noteRequests.map(() => ({ percent: 0, explanation: NOT_LIVE_NOTE }));
+    noteRequests.forEach((request, i) => {
+      discountNotes[gid("Product", request.productId)] = notes[i]!;
     });
   }
   const heading = shop.settings.headings[(locale ?? "").slice(0, 2).toLowerCase()];

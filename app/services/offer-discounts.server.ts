@@ -108,23 +108,29 @@ export interface DiscountNote {
 }
 
 /**
- * The discount the policy would choose for this offer and shopper, and why, in the merchant's
- * words: its best estimate, without a shopper's exploring draw, within what is left of this month's
- * budget. Grants nothing (the admin's preview).
+ * The discount the policy would choose for each of these offers to one shopper, and why, in the
+ * merchant's words: its best estimate, without a shopper's exploring draw, within what is left of
+ * this month's budget (read once). Grants nothing (the admin's preview).
  */
-export async function explainDiscount(database: Db, request: DiscountNoteRequest): Promise<DiscountNote> {
-  const { settings, productId } = request;
-  if (!settings.enabled) return { percent: 0, explanation: "No discount: discounts are turned off." };
-  if (settings.excludedProductIds.includes(productId) || request.excludedByCollection.has(productId))
-    return { percent: 0, explanation: "No discount: this product is excluded from discounts." };
-  const now = request.now ?? new Date();
-  const committed = await committedSince(database, {
-    shopId: request.shopId,
-    since: monthStart(now),
-    now,
-  });
-  const { percent, explanation } = (await policyFor(database, request))(settings.monthlyBudget - committed);
-  return { percent, explanation };
+export async function explainOfferDiscounts(
+  database: Db,
+  requests: readonly DiscountNoteRequest[],
+): Promise<DiscountNote[]> {
+  const first = requests[0];
+  if (!first) return [];
+  const now = first.now ?? new Date();
+  const committed = await committedSince(database, { shopId: first.shopId, since: monthStart(now), now });
+  return Promise.all(
+    requests.map(async (request) => {
+      const { settings, productId } = request;
+      if (!settings.enabled) return { percent: 0, explanation: "No discount: discounts are turned off." };
+      if (settings.excludedProductIds.includes(productId) || request.excludedByCollection.has(productId))
+        return { percent: 0, explanation: "No discount: this product is excluded from discounts." };
+      const decide = await policyFor(database, request);
+      const { percent, explanation } = decide(settings.monthlyBudget - committed);
+      return { percent, explanation };
+    }),
+  );
 }
 
 /** The policy's decision for this offer and shopper, given the budget left and the shopper's dice. */

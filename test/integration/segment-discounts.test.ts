@@ -8,7 +8,7 @@ import { DiscountSettingsSchema } from "~/lib/shop-settings";
 import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
-import { explainDiscount } from "~/services/offer-discounts.server";
+import { explainOfferDiscounts } from "~/services/offer-discounts.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { offeredNoDiscount } from "../helpers/discount-slice";
@@ -197,23 +197,27 @@ describe("discounts per shopper segment", () => {
     // Segments without outcomes of their own learn from everyone's, where 10% off pays: the best
     // estimate is 10% off, while each shopper's dice may try another level to learn the segment's own.
     const { id: shopId } = await db().shop.findUniqueOrThrow({ where: { domain: shop } });
-    const estimate = (segment: Segment) =>
-      explainDiscount(db(), {
-        shopId,
-        shopDomain: shop,
-        settings: DiscountSettingsSchema.parse({
-          ...discountSettings(1_000),
-          maxPercent: 10,
-          defaultPercent: 0,
-        }),
-        segment,
-        discountHistory: null,
-        excludedByCollection: new Set(),
-        productId: KETTLE,
-        price: "12.50",
-        productType: null,
-        unitCost: null,
-      });
+    const estimate = async (segment: Segment) => {
+      const [note] = await explainOfferDiscounts(db(), [
+        {
+          shopId,
+          shopDomain: shop,
+          settings: DiscountSettingsSchema.parse({
+            ...discountSettings(1_000),
+            maxPercent: 10,
+            defaultPercent: 0,
+          }),
+          segment,
+          discountHistory: null,
+          excludedByCollection: new Set(),
+          productId: KETTLE,
+          price: "12.50",
+          productType: null,
+          unitCost: null,
+        },
+      ]);
+      return note!;
+    };
     expect((await estimate("first-order")).percent).toBe(10);
     expect((await estimate("returning")).percent).toBe(10);
     expect((await estimate("vip")).percent).toBe(0);
