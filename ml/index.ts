@@ -51,6 +51,7 @@ export {
   eligibleCandidates,
   type OfferChoice,
 } from "./policy/bandit";
+export { DISCOUNT_HISTORIES, type DiscountHistory, discountHistoryOf } from "./policy/discount-history";
 export {
   type DiscountModel,
   type DiscountOutcome,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { contextCode, contextOfCode, DISCOUNT_HISTORIES, discountHistoryOf } from "./discount-history";
+import { DISCOUNT_HISTORIES, discountHistoryOf } from "~ml";
+import { contextCode, contextOfCode } from "./discount-history";
 import { SEGMENT_CODES, SEGMENTS, type Segment } from "./segments";
 
 /** The segments whose shoppers have past orders, and so may have a discount history. */

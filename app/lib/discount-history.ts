@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DISCOUNT_HISTORIES, type DiscountHistory } from "~ml";
 import { SEGMENT_CODES, type Segment } from "./segments";
 
 /**
@@ -6,28 +7,12 @@ import { SEGMENT_CODES, type Segment } from "./segments";
  * own, which would feed on themselves): the discount policy's best hint of whether a discount changes
  * what they do. Known only for orders whose discounts the source reports (Shopify's do, files do not).
  */
-export const DISCOUNT_HISTORIES = ["never", "sometimes", "mostly"] as const;
 export const DiscountHistorySchema = z.enum(DISCOUNT_HISTORIES);
-export type DiscountHistory = z.infer<typeof DiscountHistorySchema>;
-
 export const DISCOUNT_HISTORY_LABELS: Record<DiscountHistory, string> = {
   never: "whose orders never carried a discount",
   sometimes: "whose orders sometimes carried a discount",
   mostly: "whose orders mostly carried a discount",
 };
-
-/** `known`: the shopper's orders whose discounts are known; `discounted`: those with one. */
-export function discountHistoryOf({
-  known,
-  discounted,
-}: {
-  known: number;
-  discounted: number;
-}): DiscountHistory | null {
-  if (!(known > 0)) return null;
-  if (!(discounted > 0)) return "never";
-  return discounted * 2 >= known ? "mostly" : "sometimes";
-}
 
 /**
  * An offer id's one-letter shopper context: the segment's own letter when the discount history is

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "~/env.server";
-import { contextCode, contextOfCode, type DiscountHistory } from "./discount-history";
+import type { DiscountHistory } from "~ml";
+import { contextCode, contextOfCode } from "./discount-history";
 import type { Surface } from "./offers";
 import { MAX_OFFER_ID_LENGTH } from "./order-snapshot";
 import type { Segment } from "./segments";

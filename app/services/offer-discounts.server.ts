@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
-import { DISCOUNT_HISTORY_LABELS, type DiscountHistory } from "~/lib/discount-history";
+import { DISCOUNT_HISTORY_LABELS } from "~/lib/discount-history";
 import { describeError } from "~/lib/errors";
 import { discountExpiry, discountHonouredEverywhereUntil, verifyOfferToken } from "~/lib/offer-token.server";
 import { SEGMENT_AUDIENCES, type Segment } from "~/lib/segments";
@@ -13,7 +13,7 @@ import {
   monthStart,
   recordGrant,
 } from "~/models/offer-grants.server";
-import { createRng, decideDiscount } from "~ml";
+import { createRng, type DiscountHistory, decideDiscount } from "~ml";
 import { shopDiscountModel } from "./shop-discount-model.server";
 
 /** A shopper's grant is given again only if it has at least this long left in any shop. */

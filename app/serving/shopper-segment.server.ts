@@ -1,7 +1,6 @@
-import { type DiscountHistory, discountHistoryOf } from "~/lib/discount-history";
 import { classifyShopper, type Segment } from "~/lib/segments";
 import { shopperOrders } from "~/models/serving-data.server";
-import type { HistoryEntry } from "~ml";
+import { type DiscountHistory, discountHistoryOf, type HistoryEntry } from "~ml";
 import type { ShopState } from "./shop-state.server";
 
 export interface Shopper {

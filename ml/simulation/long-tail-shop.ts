@@ -1,4 +1,5 @@
 import { createRng, type Rng } from "../data/random";
+import { type DiscountHistory, discountHistoryOf } from "../policy/discount-history";
 import type { DiscountSettings } from "../policy/discount-policy";
 import { sampleNormal } from "../policy/sampling";
 
@@ -15,10 +16,6 @@ export type ShopperKind = (typeof SHOPPER_KINDS)[number];
 
 export const LONG_TAIL_SEGMENTS = ["guest", "first-order", "returning", "vip", "lapsing", "lapsed"] as const;
 export type LongTailSegment = (typeof LONG_TAIL_SEGMENTS)[number];
-
-/** How often a shopper's past orders carried a discount; null without past orders. */
-export const DISCOUNT_HISTORIES = ["never", "sometimes", "mostly"] as const;
-export type DiscountHistory = (typeof DISCOUNT_HISTORIES)[number];
 
 export interface LongTailOffer {
   id: string;
@@ -136,8 +133,7 @@ export function drawShopper(rng: Rng): LongTailShopper {
   const orders = 1 + poisson(rng, segment === "vip" ? 5 : 2);
   let discounted = 0;
   for (let i = 0; i < orders; i++) if (rng() < PAST_DISCOUNT_RATE[kind]) discounted++;
-  const discountHistory = discounted === 0 ? "never" : discounted * 2 < orders ? "sometimes" : "mostly";
-  return { kind, segment, discountHistory };
+  return { kind, segment, discountHistory: discountHistoryOf({ known: orders, discounted }) };
 }
 
 /** The offer one checkout is shown, by the long-tailed exposure. */

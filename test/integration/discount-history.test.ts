@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
-import type { DiscountHistory } from "~/lib/discount-history";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import type { OrderSnapshot } from "~/lib/order-snapshot";
 import { insertShopsOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
@@ -9,6 +8,7 @@ import { upsertOrderBatch } from "~/models/orders.server";
 import { action as eventsAction } from "~/routes/api.checkout.events";
 import { action as offersAction } from "~/routes/api.checkout.offers";
 import { announceServingChange } from "~/serving/serving.server";
+import type { DiscountHistory } from "~ml";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { offeredNoDiscount } from "../helpers/discount-slice";
 import { buildOrder } from "../helpers/factories";
