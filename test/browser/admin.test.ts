@@ -254,7 +254,13 @@ describe.skipIf(!available)("the merchant's admin in a browser", () => {
     await page.waitForLoadState("networkidle");
     expect(await page.getByText("No offers for this checkout").count()).toBe(0);
     expect(await page.getByText(/^Model v\d+$/).count()).toBe(1);
-    // The customer's latest orders, to check "You bought this before" against.
+    // The customer's latest orders, to check "You bought this before" against: rendered with the
+    // loader's answer, which "networkidle" does not always wait for.
+    await page
+      .getByRole("heading", { name: / · Order / })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
     expect(await page.getByRole("heading", { name: / · Order / }).count()).toBeGreaterThan(0);
     // The demo shop's products have no image: each offer shows the placeholder, loaded.
     const thumbnails = page.locator('img[src$="/product-placeholder.svg"]');
