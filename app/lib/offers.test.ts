@@ -27,7 +27,6 @@ const valid = {
     ],
   },
   locale: "fr-CA",
-  currency: "CAD",
   surface: "checkout",
 };
 
@@ -46,12 +45,15 @@ describe("the offers request", () => {
     expect(parsed.cart.lines[0]?.variantId).toBe("21");
   });
 
+  it("ignores the currency an older extension still sends: offers carry no price", () => {
+    expect(OffersRequestSchema.parse({ ...valid, currency: "EUR" })).not.toHaveProperty("currency");
+  });
+
   it("names the field of each problem", () => {
     expect(
       problem(OffersRequestSchema, { ...valid, cart: { lines: [{ productId: "gid://shopify/Order/1" }] } }),
     ).toMatch(/^cart\.lines\.0\.productId: must be a Product id/);
     expect(problem(OffersRequestSchema, { ...valid, surface: "email" })).toMatch(/^surface: must be one of/);
-    expect(problem(OffersRequestSchema, { ...valid, currency: "euro" })).toMatch(/^currency: /);
     expect(problem(OffersRequestSchema, { ...valid, locale: "<script>" })).toMatch(/^locale: /);
     const lines = Array.from({ length: 101 }, (_, i) => ({ productId: String(i + 1) }));
     expect(problem(OffersRequestSchema, { ...valid, cart: { lines } })).toMatch(
@@ -118,7 +120,6 @@ describe("the checkout wire contract", () => {
     const request: OffersRequest = {
       cart: { lines: requestLines(lines) },
       locale: "fr-CA",
-      currency: "CAD",
       surface: "cart-line-list",
       unitKey: "c1-5e3b9f0a_checkout-token",
     };

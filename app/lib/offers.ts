@@ -52,7 +52,6 @@ const LocaleSchema = z
   .string()
   .max(35)
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "fr-CA"');
-const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
 
 export const CartLineSchema = z.object({
   productId: shopifyIdSchema("Product"),
@@ -66,7 +65,6 @@ export const OffersRequestSchema = z.object({
     lines: z.array(CartLineSchema).max(MAX_CART_LINES, `must have at most ${MAX_CART_LINES} lines`),
   }),
   locale: LocaleSchema,
-  currency: CurrencySchema,
   surface: SurfaceSchema,
   /** the checkout's own key (the extension sends Shopify's checkout token), for a guest's experiment arm */
   unitKey: z
@@ -113,7 +111,6 @@ export const ProxyOffersQuerySchema = z.object({
         .array(shopifyIdStringSchema("Product"))
         .max(MAX_CART_LINES, `must list at most ${MAX_CART_LINES} products`),
     ),
-  currency: CurrencySchema.optional(),
   locale: LocaleSchema.optional(),
 });
 export type ProxyOffersQuery = z.infer<typeof ProxyOffersQuerySchema>;

@@ -30,7 +30,6 @@ export function action({ request, context }: ActionFunctionArgs) {
           customerId: caller.customerId,
           cart: input.cart.lines.map((line) => line.productId),
           surface: input.surface,
-          currency: input.currency,
           locale: input.locale,
           unitKey,
           // A guest's discounts need their checkout key vouched for; a logged-in buyer is their own key.

@@ -61,7 +61,9 @@ export default function Performance() {
   return (
     <AdminPage
       title="Performance"
-      subtitle={`Offers shown, taken and the revenue they brought, ${dayOf(first)} – ${dayOf(last)} (UTC days)`}
+      subtitle={`Offers shown, taken and the revenue they brought, ${dayOf(first)} – ${dayOf(last)} (UTC days)${
+        currency ? `; amounts in ${currency}, the shop's currency, whatever buyers paid in` : ""
+      }`}
       secondaryActions={[
         { content: "Export days (CSV)", onAction: () => exportCsv("days") },
         { content: "Export products (CSV)", onAction: () => exportCsv("products") },

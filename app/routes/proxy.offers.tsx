@@ -31,7 +31,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
           customerKey: customerId ? customerKey(shopDomain, customerId) : null,
           cart: query.products,
           surface: "storefront",
-          currency: query.currency,
           locale: query.locale,
         }),
       );

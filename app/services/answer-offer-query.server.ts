@@ -2,7 +2,6 @@ import type { Db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import type { OfferQuery } from "~/lib/offer-query";
 import { getCheckoutOffers } from "./checkout-offers.server";
-import { PREVIEW_CURRENCY } from "./offer-preview.server";
 
 export interface OfferQueryAnswer {
   id: string;
@@ -25,7 +24,6 @@ export async function answerOfferQuery(
     customerKey: query.customer_id ? customerKey(shopDomain, query.customer_id) : null,
     cart: query.cart,
     surface: "checkout",
-    currency: PREVIEW_CURRENCY,
     inExperiment: false,
     historyBefore: query.at ?? null,
     limit: k,

@@ -30,8 +30,6 @@ export interface CheckoutOffersOptions {
   /** numeric product ids of the cart */
   cart: readonly string[];
   surface: Surface;
-  /** the buyer's currency: used only when the shop's own is not known yet */
-  currency?: string | null;
   /** the shopper's language, for the reasons' wording */
   locale?: string | null;
   /** the checkout's own key, for a guest's experiment assignment (a logged-in buyer's is their customer key) */
@@ -66,16 +64,28 @@ export type ServedOffers = OffersResponse & {
   demoted?: DemotedOffer[];
   /** per offered product id: the discount the policy would choose for this shopper, and why */
   discountNotes?: Record<string, DiscountNote>;
+  /** per offered product id: its price in the shop's own currency, for the merchant's preview */
+  shopPrices?: Record<string, ShopPrice>;
 };
 
+/** A price as the shop sets it, before any market's: what the merchant's preview shows. */
+export interface ShopPrice {
+  amount: string;
+  compareAtAmount: string | null;
+  /** null until the shop's currency is known (from its first Shopify order) */
+  currencyCode: string | null;
+}
+
 /**
- * The answer as the checkout and the storefront receive it: no segment by name and no demotions (the
- * segment's one-letter code rides in each offer id, for its events).
+ * The answer as the checkout and the storefront receive it: no segment by name, no demotions (the
+ * segment's one-letter code rides in each offer id, for its events) and no prices, which they read
+ * from Shopify in the buyer's market.
  */
 export function wireOffers({
   segment: _segment,
   demoted: _demoted,
   discountNotes: _discountNotes,
+  shopPrices: _shopPrices,
   ...response
 }: ServedOffers): OffersResponse {
   return response;
@@ -109,7 +119,6 @@ export async function getCheckoutOffers(
     customerId = null,
     cart,
     surface,
-    currency,
     locale,
     unitKey,
     inExperiment = true,
@@ -122,9 +131,7 @@ export async function getCheckoutOffers(
 ): Promise<ServedOffers> {
   const shop = await servingState(shopDomain);
   if (!shop) throw new AppError("NOT_FOUND", "Unknown or uninstalled shop.");
-  const currencyCode = shop.currency ?? currency ?? null;
-  // Without a currency a price cannot be shown; it is known once the shop has a Shopify order.
-  if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface) || currencyCode === null)
+  if (!shop.settings.enabled || !shop.settings.surfaces.includes(surface))
     return { offers: [], modelVersion: null, experiment: null, segment: null };
   // One statement reads the shopper's segment and the history the ranking reads.
   const shopper = await readShopper(shop, { customerKey, historyBefore }).catch((error: unknown) => {
@@ -179,6 +186,7 @@ export async function getCheckoutOffers(
     defaultPercent: Math.min(discounts.defaultPercent, maxPercent),
   };
   const offers: CheckoutOffer[] = [];
+  const shopPrices: Record<string, ShopPrice> = {};
   const noteRequests: DiscountNoteRequest[] = [];
   for (const offer of ranked.offers) {
     const { product } = offer;
@@ -222,14 +230,15 @@ export async function getCheckoutOffers(
       variantId: gid("ProductVariant", product.variantId),
       title: product.title,
       imageUrl: product.imageUrl,
-      price: { amount: product.price, currencyCode },
-      compareAtPrice: product.compareAtPrice ? { amount: product.compareAtPrice, currencyCode } : null,
       reason: reasonText(offer, locale),
       reasonKind: offer.reasonKind,
       discount: percent > 0 ? { percent } : null,
-      discountedPrice:
-        percent > 0 ? { amount: discountedAmount(product.price, percent), currencyCode } : null,
     });
+    shopPrices[gid("Product", product.productId)] = {
+      amount: product.price,
+      compareAtAmount: product.compareAtPrice,
+      currencyCode: shop.currency,
+    };
   }
   // A shop with discounts off has nothing to explain; one whose discount Shopify does not run, why
   // checkout gives none.
@@ -252,6 +261,7 @@ export async function getCheckoutOffers(
     ...(message ? { message } : {}),
     segment,
     demoted: ranked.demoted,
+    shopPrices,
     ...(explainDiscounts ? { discountNotes } : {}),
   };
 }
@@ -271,10 +281,4 @@ function explores(unit: string | null, servedAt: Date): boolean {
 /** A Shopify variant id the offer id can name; null for another (an imported file's). */
 function signableVariant(variantId: string): string | null {
   return /^\d{1,16}$/.test(variantId) && Number.isSafeInteger(Number(variantId)) ? variantId : null;
-}
-
-/** The price with the percent off, rounded to the cent as Shopify rounds a line's discount. */
-function discountedAmount(price: string, percent: number): string {
-  const cents = Math.round(Number(price) * 100);
-  return ((cents - Math.round((cents * percent) / 100)) / 100).toFixed(2);
 }

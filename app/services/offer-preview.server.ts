@@ -72,12 +72,6 @@ const PURCHASES_LISTED = 5;
 /** blocked pairs listed besides those of the cart's products */
 const BLOCKED_LISTED = 10;
 /**
- * Prices in previews and operators' queries of shops whose currency is not known yet (no Shopify
- * order, as for a history imported from a file).
- */
-export const PREVIEW_CURRENCY = "USD";
-
-/**
  * What the checkout would offer a chosen shopper with a chosen cart: the same service the checkout
  * extension calls, so offers, reasons and prices are exactly the checkout's. An order is previewed as
  * its checkout was: its customer, all its products in the cart, and only the purchases before it.
@@ -117,7 +111,6 @@ export async function previewOffers(database: Db, request: PreviewRequest): Prom
     getCheckoutOffers(database, {
       ...checkout,
       surface: "checkout",
-      currency: PREVIEW_CURRENCY,
       // The admin is in English: the reasons, and the segment's message, as an English shopper reads them.
       locale: "en",
       inExperiment: false,

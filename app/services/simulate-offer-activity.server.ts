@@ -132,7 +132,6 @@ export async function simulateOfferActivity(
         customerKey,
         cart: cart.slice(0, 5),
         surface,
-        currency: CURRENCY,
         // The storefront's app proxy sends no checkout key and may never get discounts.
         unitKey: storefront ? null : unitKey,
         mayDiscount: !storefront,
@@ -159,14 +158,16 @@ export async function simulateOfferActivity(
         versions.set(served.modelVersion, (versions.get(served.modelVersion) ?? 0) + 1);
       const offers = served.offers.flatMap((offer): ServedOffer[] => {
         const claims = verifyOfferToken(offer.offerId, shopDomain);
-        if (!claims) return [];
+        // The simulated shoppers buy in the shop's currency, at the shop's own price.
+        const price = served.shopPrices?.[offer.productId]?.amount;
+        if (!claims || price === undefined) return [];
         const { productId, modelVersion, discountPercent, experiment } = claims;
         return [
           {
             offerId: offer.offerId,
             productId,
             modelVersion,
-            price: offer.price.amount,
+            price,
             discountPercent,
             experiment,
           },

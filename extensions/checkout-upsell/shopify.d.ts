@@ -55,6 +55,15 @@ declare module './src/lib/events.ts' {
 }
 
 //@ts-ignore
+declare module './src/lib/market.ts' {
+  const shopify:
+    | import('@shopify/ui-extensions/purchase.checkout.block.render').Api
+    | import('@shopify/ui-extensions/purchase.checkout.cart-line-list.render-after').Api
+    | import('@shopify/ui-extensions/purchase.thank-you.block.render').Api;
+  const globalThis: { shopify: typeof shopify };
+}
+
+//@ts-ignore
 declare module './src/lib/settings.ts' {
   const shopify:
     | import('@shopify/ui-extensions/purchase.checkout.block.render').Api

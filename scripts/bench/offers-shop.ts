@@ -173,7 +173,7 @@ export async function checkoutRequests(
       }));
       return {
         customerId: rng() < options.customerShare ? customers[i % customers.length]! : null,
-        body: JSON.stringify({ cart: { lines: cart }, locale: "en", currency: "EUR", surface: "checkout" }),
+        body: JSON.stringify({ cart: { lines: cart }, locale: "en", surface: "checkout" }),
       };
     });
   return { requests, customers: customers.length, known: known.length };

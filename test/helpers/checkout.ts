@@ -18,7 +18,7 @@ export async function checkoutOffers(
     variantId: `gid://shopify/ProductVariant/${id}1`,
     quantity: 1,
   }));
-  const body = { cart: { lines }, locale: "en", currency: "USD", surface: "checkout" };
+  const body = { cart: { lines }, locale: "en", surface: "checkout" };
   const response = await callRoute(
     offersAction,
     checkoutRequest("/api/checkout/offers", { token, body }),

@@ -78,7 +78,7 @@ describe("the home page and its status", () => {
     expect((await (await get(homeLoader, "/app")).json()).offersFirstRequestedAt).toBeNull();
 
     const token = await checkoutToken({ shop: DEMO_SHOP });
-    const body = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
+    const body = { cart: { lines: [] }, locale: "en", surface: "checkout" };
     const before = Date.now();
     const asked = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
     expect(asked.status).toBe(200);

@@ -5,6 +5,7 @@ import { handleCheckoutRequest } from "~/lib/checkout-api.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import { MAX_OFFER_ID_LENGTH } from "~/lib/order-snapshot";
 import { replaceCollectionProducts } from "~/models/collection-products.server";
+import { upsertOrderBatch } from "~/models/orders.server";
 import { upsertProductBatch } from "~/models/products.server";
 import { markInstalled, markUninstalled } from "~/models/shops.server";
 import { action, loader } from "~/routes/api.checkout.offers";
@@ -14,7 +15,7 @@ import { announceServingChange } from "~/serving/serving.server";
 import { requestLines } from "../../extensions/checkout-upsell/src/lib/cart";
 import { parseOffersResponse } from "../../extensions/checkout-upsell/src/lib/offers";
 import { DRAFT, NO_AVAILABLE_VARIANT, POPULAR, SOLD_OUT, seedOfferShop } from "../fixtures/offer-shop";
-import { buildProduct } from "../helpers/factories";
+import { buildOrder, buildProduct } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { appProxyRequest, checkoutRequest, checkoutToken, TEST_SHOP } from "../helpers/shopify";
@@ -34,7 +35,6 @@ const line = (productId: string) => ({
 const body = (overrides: Record<string, unknown> = {}) => ({
   cart: { lines: [] as unknown[] },
   locale: "en",
-  currency: "EUR",
   surface: "checkout",
   ...overrides,
 });
@@ -81,14 +81,12 @@ describe("POST /api/checkout/offers", () => {
           variantId: `gid://shopify/ProductVariant/${POPULAR[0]}2`,
           title: "Pour-over Kettle",
           imageUrl: `https://cdn.shopify.com/s/files/${POPULAR[0]}.jpg`,
-          price: { amount: "12.50", currencyCode: "EUR" },
-          compareAtPrice: { amount: "15.00", currencyCode: "EUR" },
+          // No price: the extension asks Shopify for the buyer's market's.
           reason: "Popular right now",
           reasonKind: "popular",
           discount: null,
-          discountedPrice: null,
         },
-        expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[1]}`, compareAtPrice: null }),
+        expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[1]}` }),
         expect.objectContaining({ productId: `gid://shopify/Product/${POPULAR[2]}` }),
       ],
     });
@@ -121,7 +119,6 @@ describe("POST /api/checkout/offers", () => {
         ]),
       },
       locale: "fr",
-      currency: "EUR",
       surface: "cart-line-list",
       unitKey: "c1-checkout-token",
     };
@@ -133,7 +130,6 @@ describe("POST /api/checkout/offers", () => {
       answer.offers.map((offer: { offerId: string }) => offer.offerId),
     );
     expect(productIds(read!.offers)).toEqual([POPULAR[1], POPULAR[2], POPULAR[3]]);
-    expect(read?.offers[0]?.price).toEqual({ amount: expect.any(Number), currencyCode: "EUR" });
   });
 
   it("serves logged-in customers (sub) and guests alike", async () => {
@@ -218,7 +214,7 @@ describe("POST /api/checkout/offers", () => {
     await setSettings({});
   });
 
-  it("shows a product's new price, and stops offering it once sold out, after the next refresh", async () => {
+  it("offers a product's variants as last stored, and stops offering it once sold out, after the next refresh", async () => {
     const kettle = (
       variants: Array<{ price: string; compareAtPrice?: string; available?: boolean }>,
       updatedAt: string,
@@ -227,7 +223,7 @@ describe("POST /api/checkout/offers", () => {
     const before = await offered();
     expect(before[0]).toMatchObject({
       productId: `gid://shopify/Product/${POPULAR[0]}`,
-      price: { amount: "12.50" },
+      variantId: `gid://shopify/ProductVariant/${POPULAR[0]}2`,
     });
     const write = async (product: ReturnType<typeof kettle>) => {
       await upsertProductBatch(db(), { shopId, products: [product], replaceVariants: true });
@@ -236,7 +232,9 @@ describe("POST /api/checkout/offers", () => {
     };
     try {
       await write(kettle([{ price: "11.00" }], new Date(Date.now() + 60_000).toISOString()));
-      expect((await offered())[0]).toMatchObject({ price: { amount: "11.00" } });
+      expect((await offered())[0]).toMatchObject({
+        variantId: `gid://shopify/ProductVariant/${POPULAR[0]}1`,
+      });
       await write(
         kettle([{ price: "11.00", available: false }], new Date(Date.now() + 120_000).toISOString()),
       );
@@ -297,7 +295,6 @@ describe("POST /api/checkout/offers", () => {
     const cases: Array<[unknown, RegExp]> = [
       [body({ cart: { lines: [{ productId: "gid://shopify/Order/5" }] } }), /cart\.lines\.0\.productId/],
       [body({ surface: "email" }), /surface: must be one of checkout, cart-line-list, thank-you, storefront/],
-      [body({ currency: undefined }), /currency/],
       [body({ cart: { lines: Array.from({ length: 101 }, (_, i) => line(String(i + 1))) } }), /cart\.lines/],
       [[1, 2, 3], /body/],
     ];
@@ -368,6 +365,42 @@ describe("POST /api/checkout/offers", () => {
   });
 });
 
+describe("a shop whose history came from a file, without any Shopify order", () => {
+  const IMPORTED_SHOP = "imported-history.myshopify.com";
+
+  it("answers the checkout with offers the extension reads, though the shop's currency is unknown", async () => {
+    const { shop } = await markInstalled(db(), IMPORTED_SHOP);
+    // Its catalog came from Shopify; its orders from a CSV file, which names no currency.
+    await upsertProductBatch(db(), {
+      shopId: shop.id,
+      products: POPULAR.slice(0, 4).map((externalId) => buildProduct({ externalId })),
+      replaceVariants: true,
+    });
+    await upsertOrderBatch(db(), {
+      shopId: shop.id,
+      source: "csv",
+      orders: POPULAR.slice(0, 4).flatMap((productId, i) =>
+        Array.from({ length: 6 - i }, (_, n) =>
+          buildOrder({ externalId: `file-${productId}-${n}`, currency: null, lines: [{ productId }] }),
+        ),
+      ),
+    });
+    await announceServingChange(IMPORTED_SHOP);
+
+    const response = await askOffers(body({ locale: "fr" }), await checkoutToken({ shop: IMPORTED_SHOP }));
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    const read = parseOffersResponse(answer);
+    expect(read?.offers.map((offer) => offer.variantId)).toEqual(
+      POPULAR.slice(0, 3).map((id) => `gid://shopify/ProductVariant/${id}1`),
+    );
+    expect(read?.offers.map((offer) => offer.offerId)).toEqual(
+      answer.offers.map((offer: { offerId: string }) => offer.offerId),
+    );
+    expect(read?.offers[0]?.reason).toBe("Populaire en ce moment");
+  });
+});
+
 describe("GET /proxy/offers (app proxy)", () => {
   it("answers a request signed by Shopify's proxy with storefront offers for the listed products", async () => {
     const request = await appProxyRequest("/proxy/offers", {
@@ -381,6 +414,9 @@ describe("GET /proxy/offers (app proxy)", () => {
     expect(productIds(answer.offers)).toEqual([POPULAR[1], POPULAR[3], POPULAR[4]]);
     expect(answer.modelVersion).toBeNull();
     expect(verifyOfferToken(answer.offers[0].offerId, TEST_SHOP)?.surface).toBe("storefront");
+    // The storefront prices them in the shopper's market; a price in the shop's currency would be
+    // wrong for a shopper buying in another.
+    expect(answer.offers[0]).not.toHaveProperty("price");
   });
 
   it("refuses a wrong signature and names a bad product list", async () => {

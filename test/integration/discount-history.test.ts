@@ -115,7 +115,7 @@ function context() {
 async function serveOffer(domain: string, customerId: string) {
   const request = checkoutRequest("/api/checkout/offers", {
     token: await checkoutToken({ shop: domain, customerId }),
-    body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" },
+    body: { cart: { lines: [] }, locale: "en", surface: "checkout" },
   });
   const response = await callRoute(offersAction, request, {}, context());
   expect(response.status).toBe(200);

@@ -234,7 +234,7 @@ describe("the checkout-completion guardrail", () => {
 
   async function askOffers(customerId: string) {
     const token = await checkoutToken({ customerId });
-    const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout" };
+    const body = { cart: { lines: [] }, locale: "en", surface: "checkout" };
     const response = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
     expect(response.status).toBe(200);
     return response.json();

@@ -38,7 +38,6 @@ function previewOffers(key: string, cart: string[], { inExperiment = false } = {
     customerKey: key,
     cart,
     surface: "checkout",
-    currency: "GBP",
     inExperiment,
   });
 }

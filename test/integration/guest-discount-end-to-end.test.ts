@@ -50,7 +50,7 @@ afterAll(async () => {
 
 async function guestOffer(unitKey: string) {
   const token = await checkoutToken();
-  const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout", unitKey };
+  const body = { cart: { lines: [] }, locale: "en", surface: "checkout", unitKey };
   const response = await callRoute(offersAction, checkoutRequest("/api/checkout/offers", { token, body }));
   expect(response.status).toBe(200);
   return (await response.json()).offers[0];
@@ -114,7 +114,6 @@ describe.skipIf(!wasmBuilt)(`a guest's personalized discount, end to end (needs 
     expect(offer).toMatchObject({
       productId: `gid://shopify/Product/${KETTLE}`,
       discount: { percent: 10 },
-      discountedPrice: { amount: "11.25", currencyCode: "EUR" },
     });
 
     // The extension adds the line with the offer id; Shopify runs the function on the cart.

@@ -39,7 +39,7 @@ interface Offer {
 async function serveOffers(surface = "checkout"): Promise<Offer[]> {
   const request = checkoutRequest("/api/checkout/offers", {
     token: await checkoutToken(),
-    body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface },
+    body: { cart: { lines: [] }, locale: "en", surface },
   });
   const response = await callRoute(offersAction, request);
   expect(response.status).toBe(200);

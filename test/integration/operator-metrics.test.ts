@@ -87,7 +87,7 @@ describe("GET /metrics", () => {
 
   it("counts every checkout request by its route, whichever worker served it or answers the scrape", async () => {
     const token = await checkoutToken();
-    const body = JSON.stringify({ cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" });
+    const body = JSON.stringify({ cart: { lines: [] }, locale: "en", surface: "checkout" });
     const answers = await Promise.all(
       Array.from({ length: 12 }, () =>
         requestOnNewConnection(`${server.url}/api/checkout/offers`, {

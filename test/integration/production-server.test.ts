@@ -43,7 +43,6 @@ describe("the production server", () => {
   const offersBody = JSON.stringify({
     cart: { lines: [] },
     locale: "fr-FR",
-    currency: "EUR",
     surface: "checkout",
   });
 

@@ -160,7 +160,7 @@ async function servedDiscounts(domain: string, customerIds: ReadonlyArray<string
     let unitKey = `checkout-${++checkouts}`;
     while (!customerId && offeredNoDiscount(domain, NO_HOLDOUT, { unitKey }))
       unitKey = `checkout-${++checkouts}`;
-    const body = { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "checkout", unitKey };
+    const body = { cart: { lines: [] }, locale: "en", surface: "checkout", unitKey };
     const response = await callRoute(action, checkoutRequest("/api/checkout/offers", { token, body }));
     expect(response.status).toBe(200);
     const { offers } = await response.json();

@@ -112,7 +112,7 @@ function context() {
 async function askOffers({ customerId, locale = "en" }: { customerId?: string; locale?: string } = {}) {
   const request = checkoutRequest("/api/checkout/offers", {
     token: await checkoutToken({ customerId }),
-    body: { cart: { lines: [] }, locale, currency: "EUR", surface: "checkout" },
+    body: { cart: { lines: [] }, locale, surface: "checkout" },
   });
   const response = await callRoute(offersAction, request, {}, context());
   expect(response.status).toBe(200);

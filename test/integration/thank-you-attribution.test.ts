@@ -33,7 +33,7 @@ interface Offer {
 async function serveThankYouOffers(): Promise<Offer[]> {
   const request = checkoutRequest("/api/checkout/offers", {
     token: await checkoutToken(),
-    body: { cart: { lines: [] }, locale: "en", currency: "EUR", surface: "thank-you" },
+    body: { cart: { lines: [] }, locale: "en", surface: "thank-you" },
   });
   const response = await callRoute(offersAction, request);
   expect(response.status).toBe(200);

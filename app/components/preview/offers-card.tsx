@@ -2,6 +2,7 @@ import { Badge, BlockStack, Box, Card, InlineStack, Text, Thumbnail } from "@sho
 import { useEmbeddedHref } from "~/components/embedded";
 import { EmptyCard } from "~/components/empty-card";
 import { SEGMENT_LABELS } from "~/lib/segments";
+import type { ShopPrice } from "~/services/checkout-offers.server";
 import type { OfferPreview } from "~/services/offer-preview.server";
 import { BlockPairControl } from "./blocked-pairs";
 
@@ -72,14 +73,7 @@ export function OffersCard({
                     <Text as="h3" variant="headingSm">
                       {offer.title}
                     </Text>
-                    <Text as="p">
-                      {offer.compareAtPrice ? (
-                        <Text as="span" tone="subdued" textDecorationLine="line-through">
-                          {offer.compareAtPrice.amount} {offer.compareAtPrice.currencyCode}{" "}
-                        </Text>
-                      ) : null}
-                      {offer.price.amount} {offer.price.currencyCode}
-                    </Text>
+                    <ShopPriceText price={result.shopPrices?.[offer.productId]} />
                     <Text as="p" tone="subdued">
                       {offer.reason}
                     </Text>
@@ -118,5 +112,27 @@ export function OffersCard({
         ) : null}
       </BlockStack>
     </Card>
+  );
+}
+
+/**
+ * The price as the shop sets it. Checkout shows each buyer their market's price, which Shopify
+ * gives the extension, so a buyer in another currency may see another amount.
+ */
+function ShopPriceText({ price }: { price: ShopPrice | undefined }) {
+  if (!price) return null;
+  const code = price.currencyCode ? ` ${price.currencyCode}` : "";
+  return (
+    <Text as="p">
+      {price.compareAtAmount ? (
+        <Text as="span" tone="subdued" textDecorationLine="line-through">
+          {price.compareAtAmount}
+          {code}{" "}
+        </Text>
+      ) : null}
+      {price.amount}
+      {/* Known from the shop's first Shopify order; an imported file names none. */}
+      {code || " in the shop's currency"}
+    </Text>
   );
 }

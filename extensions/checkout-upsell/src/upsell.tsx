@@ -1,6 +1,6 @@
-import type { CheckoutSurface, OfferEventType } from "@checkout-upsell-ai/checkout-contract";
+import type { CheckoutSurface, OfferEventType, OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { fetchOffers, sendEvents } from "./lib/api";
+import { fetchMarketVariants, fetchOffers, sendEvents } from "./lib/api";
 import {
   cartPermalink,
   cartProductIds,
@@ -10,6 +10,7 @@ import {
   requestLines,
 } from "./lib/cart";
 import { createEventQueue } from "./lib/events";
+import { type BuyerContext, marketOffers } from "./lib/market";
 import type { Offer } from "./lib/offers";
 import { readSettings } from "./lib/settings";
 import { OfferCard } from "./offer-card";
@@ -20,8 +21,9 @@ type State =
   | { status: "ready"; offers: Offer[]; heading: string | null; message: string | null };
 
 /**
- * Offers for the shopper's cart. Renders a skeleton while the app answers and nothing at all when
- * there is nothing to show, the app fails or is slow, or the checkout cannot take new lines.
+ * Offers for the shopper's cart, at the prices of the buyer's market. Renders a skeleton while the
+ * app and Shopify answer and nothing at all when there is nothing to show, either fails or is slow,
+ * or the checkout cannot take new lines.
  */
 export function Upsell({ surface }: { surface: CheckoutSurface }) {
   const api = shopify;
@@ -44,26 +46,18 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
     if (!enabled) return;
     let current = true;
     const unitKey = api.checkoutToken.value;
+    const language = api.localization.language.value.isoCode;
     const request = {
       cart: { lines: requestLines(lines) },
-      locale: api.localization.language.value.isoCode,
-      currency: api.localization.currency.value.isoCode,
+      locale: language,
       surface,
       ...(unitKey ? { unitKey } : {}),
     };
-    void fetchOffers(request, { getToken: () => api.sessionToken.get() }).then((response) => {
-      if (!current) return;
-      setState(
-        response?.offers.length
-          ? {
-              status: "ready",
-              offers: response.offers,
-              heading: response.heading,
-              message: response.message,
-            }
-          : { status: "hidden" },
-      );
-    });
+    void offersInMarket(request, { language, country: api.localization.country.value?.isoCode }).then(
+      (next) => {
+        if (current) setState(next);
+      },
+    );
     return () => {
       current = false;
     };
@@ -187,6 +181,25 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
       })}
     </s-stack>
   );
+}
+
+/**
+ * The app's offers priced, titled and filtered by Shopify for the buyer's market: the app answers
+ * what to offer and its discount percent, Shopify what it costs this buyer. Hidden when either fails
+ * or is slow, or nothing is left to show.
+ */
+async function offersInMarket(request: OffersRequest, context: BuyerContext): Promise<State> {
+  const answer = await fetchOffers(request, { getToken: () => shopify.sessionToken.get() });
+  if (!answer?.offers.length) return { status: "hidden" };
+  const variants = await fetchMarketVariants(
+    shopify.query,
+    answer.offers.map((offer) => offer.variantId),
+    context,
+  );
+  const offers = variants ? marketOffers(answer.offers, variants) : [];
+  return offers.length
+    ? { status: "ready", offers, heading: answer.heading, message: answer.message }
+    : { status: "hidden" };
 }
 
 /**

@@ -3,12 +3,14 @@
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { fireEvent, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { fakeApp, unmount } from "./helpers";
+import { fakeApp, fakeStorefront, unmount } from "./helpers";
 
 const extension = getExtension("purchase.checkout.cart-line-list.render-after");
 
 beforeEach(() => {
   extension.setUp();
+  // Shopify's Storefront API answers for a buyer in the United States unless a test says otherwise.
+  extension.shopify.query = fakeStorefront().query as typeof extension.shopify.query;
   extension.shopify.settings.value = { heading: undefined, offer_count: 1 };
 });
 

@@ -7,12 +7,24 @@ import { fireEvent, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OFFERS_TIMEOUT_MS } from "../src/lib/api";
 import { EVENTS_INTERVAL_MS } from "../src/lib/events";
-import { APP_URL, DISCOUNTED_OFFERS, fakeApp, liveSignal, OFFERS, text, unmount } from "./helpers";
+import {
+  APP_URL,
+  DISCOUNTED_OFFERS,
+  fakeApp,
+  fakeStorefront,
+  liveSignal,
+  OFFERS,
+  renderWithApp,
+  text,
+  unmount,
+} from "./helpers";
 
 const extension = getExtension("purchase.checkout.block.render");
 
 beforeEach(() => {
   extension.setUp();
+  // Shopify's Storefront API answers for a buyer in the United States unless a test says otherwise.
+  extension.shopify.query = fakeStorefront().query as typeof extension.shopify.query;
   extension.shopify.lines.value = [cartLine(1, 1)];
   // Settings the merchant has not set are undefined; the tester's strict mock needs the keys listed.
   extension.shopify.settings.value = { heading: undefined, offer_count: undefined };
@@ -42,12 +54,7 @@ function cartLine(variant: number, product: number, offerId?: string) {
 const buttons = () => [...document.body.querySelectorAll("s-button")];
 const skeletons = () => document.body.querySelectorAll("s-skeleton-paragraph");
 
-async function renderOffers(app = fakeApp()) {
-  extension.fetch = app.fetch;
-  await extension.render();
-  await waitFor(() => expect(buttons().length).toBeGreaterThan(0));
-  return app;
-}
+const renderOffers = (app = fakeApp()) => renderWithApp(extension, app);
 
 describe("checkout block", () => {
   it("asks the app for offers for the cart and shows them after a skeleton", async () => {
@@ -81,7 +88,6 @@ describe("checkout block", () => {
             ],
           },
           locale: "en",
-          currency: "USD",
           surface: "checkout",
         },
       },

@@ -1,11 +1,14 @@
 import type { OfferEvent, OfferEventsRequest } from "@checkout-upsell-ai/checkout-contract";
 import { signal } from "@preact/signals";
+import { waitFor } from "@testing-library/preact";
 import { render } from "preact";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
+import en from "../locales/en.default.json";
+import fr from "../locales/fr.json";
 
 export const APP_URL = "https://upsell-app.test";
 
-/** Offers as the app's POST /api/checkout/offers answers them (decimal strings, GIDs, signed ids). */
+/** Offers as the app's POST /api/checkout/offers answers them (GIDs, signed ids, no prices). */
 export const OFFERS = [
   {
     offerId: "o1.mug",
@@ -13,8 +16,6 @@ export const OFFERS = [
     variantId: "gid://shopify/ProductVariant/70",
     title: "Ceramic mug",
     imageUrl: "https://cdn.shopify.com/mug.png",
-    price: { amount: "12.50", currencyCode: "USD" },
-    compareAtPrice: { amount: "15.00", currencyCode: "USD" },
     reason: "Often bought with Coffee beans",
     reasonKind: "bought-with",
   },
@@ -24,8 +25,6 @@ export const OFFERS = [
     variantId: "gid://shopify/ProductVariant/80",
     title: "Paper filters",
     imageUrl: null,
-    price: { amount: "4.00", currencyCode: "USD" },
-    compareAtPrice: null,
     reason: "",
     reasonKind: "popular",
   },
@@ -35,23 +34,124 @@ export const OFFERS = [
     variantId: "gid://shopify/ProductVariant/90",
     title: "Hand grinder",
     imageUrl: null,
-    price: { amount: "39.00", currencyCode: "USD" },
-    compareAtPrice: null,
     reason: "Popular right now",
     reasonKind: "popular",
   },
 ];
 
 /** The same offers as a shopper may get them: the mug with a personalized discount. */
-export const DISCOUNTED_OFFERS = OFFERS.map((offer) =>
-  offer.offerId === "o1.mug"
-    ? {
-        ...offer,
-        discount: { percent: 10 },
-        discountedPrice: { amount: "11.25", currencyCode: "USD" },
-      }
-    : { ...offer, discount: null, discountedPrice: null },
-);
+export const DISCOUNTED_OFFERS = OFFERS.map((offer) => ({
+  ...offer,
+  discount: offer.offerId === "o1.mug" ? { percent: 10 } : null,
+}));
+
+/** A variant as the Storefront API's `nodes` query answers it. */
+export interface VariantNode {
+  id: string;
+  availableForSale: boolean;
+  price: { amount: string; currencyCode: string };
+  compareAtPrice: { amount: string; currencyCode: string } | null;
+  product: { title: string };
+}
+
+function variantNode(
+  variant: number,
+  title: string,
+  price: string,
+  currencyCode: string,
+  compareAt: string | null = null,
+): VariantNode {
+  return {
+    id: `gid://shopify/ProductVariant/${variant}`,
+    availableForSale: true,
+    price: { amount: price, currencyCode },
+    compareAtPrice: compareAt ? { amount: compareAt, currencyCode } : null,
+    product: { title },
+  };
+}
+
+/** The offered variants as Shopify sells them to a buyer in the United States, in English. */
+export const US_VARIANTS = [
+  variantNode(70, "Ceramic mug", "12.5", "USD", "15.0"),
+  variantNode(80, "Paper filters", "4.0", "USD"),
+  variantNode(90, "Hand grinder", "39.0", "USD"),
+];
+
+/** The same variants for a buyer in France: the market's own prices in euros, French titles. */
+export const FR_VARIANTS = [
+  variantNode(70, "Tasse en céramique", "13.9", "EUR", "16.5"),
+  variantNode(80, "Filtres en papier", "4.5", "EUR"),
+  variantNode(90, "Moulin à main", "42.0", "EUR"),
+];
+
+export interface FakeStorefrontOptions {
+  /** the variants Shopify knows in the buyer's market; any other id answers null */
+  variants?: Array<VariantNode | { id: string; hidden: true }>;
+  /** how long the answer takes */
+  delayMs?: number;
+  /** GraphQL errors to answer with */
+  errors?: Array<{ message: string }>;
+  /** reject, as the query does when the network fails */
+  fail?: boolean;
+}
+
+/**
+ * The Storefront API behind `shopify.query`: answers the `nodes` query for the ids it is asked, in
+ * the order asked, and records each query and its variables.
+ */
+export function fakeStorefront({
+  variants = US_VARIANTS,
+  delayMs = 0,
+  errors,
+  fail = false,
+}: FakeStorefrontOptions = {}) {
+  const calls: Array<{ at: number; query: string; variables: Record<string, unknown>; version?: string }> =
+    [];
+  const query = vi.fn(
+    async (
+      text: string,
+      options: { variables?: Record<string, unknown>; version?: string } = {},
+    ): Promise<{ data?: unknown; errors?: unknown[] }> => {
+      calls.push({
+        at: Date.now(),
+        query: text,
+        variables: options.variables ?? {},
+        version: options.version,
+      });
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (fail) throw new Error("Failed to fetch");
+      const ids = (options.variables?.ids as string[] | undefined) ?? [];
+      const nodes = ids.map((id) => {
+        const variant = variants.find((known) => known.id === id);
+        return variant && !("hidden" in variant) ? variant : null;
+      });
+      return errors ? { data: { nodes }, errors } : { data: { nodes } };
+    },
+  );
+  return { query, calls };
+}
+
+/**
+ * Checkout's `i18n` for a locale, as the buyer reads it: the extension's own translations (with
+ * `{{name}}` placeholders) and Intl's money format, where the tester's mock echoes keys and numbers.
+ */
+export function buyerI18n(locale: "en" | "fr") {
+  const messages: Record<string, unknown> = locale === "en" ? en : fr;
+  const lookup = (key: string) =>
+    key
+      .split(".")
+      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], messages);
+  return {
+    translate: (key: string, replacements: Record<string, unknown> = {}) =>
+      String(lookup(key) ?? key).replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
+        String(replacements[name] ?? ""),
+      ),
+    formatCurrency: (amount: number, { currency }: { currency?: string } = {}) =>
+      new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount),
+    formatNumber: (amount: number) => new Intl.NumberFormat(locale).format(amount),
+    formatDate: (date: Date) => new Intl.DateTimeFormat(locale).format(date),
+  };
+}
 
 export interface FakeAppOptions {
   /** what POST /api/checkout/offers answers; a function for anything but JSON */
@@ -123,6 +223,17 @@ function delay(ms: number, signal: AbortSignal | null | undefined): Promise<void
 export function liveSignal<T>(value: T) {
   const live = signal(value);
   return Object.assign(live, { current: value, destroy: async () => {} });
+}
+
+/** Renders the extension against the app and waits until its offers' buttons show. */
+export async function renderWithApp(
+  extension: { fetch: typeof globalThis.fetch; render: () => Promise<void> },
+  app: ReturnType<typeof fakeApp>,
+) {
+  extension.fetch = app.fetch;
+  await extension.render();
+  await waitFor(() => expect(document.body.querySelectorAll("s-button").length).toBeGreaterThan(0));
+  return app;
 }
 
 /** Removes the extension as checkout does when it goes away, running the components' cleanups. */

@@ -4,12 +4,14 @@ import { getExtension } from "@shopify/ui-extensions-tester";
 import { createCartLine } from "@shopify/ui-extensions-tester/checkout";
 import { fireEvent, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { fakeApp, text, unmount } from "./helpers";
+import { buyerI18n, FR_VARIANTS, fakeApp, fakeStorefront, text, unmount } from "./helpers";
 
 const extension = getExtension("purchase.thank-you.block.render");
 
 beforeEach(() => {
   extension.setUp();
+  // Shopify's Storefront API answers for a buyer in the United States unless a test says otherwise.
+  extension.shopify.query = fakeStorefront().query as typeof extension.shopify.query;
   extension.shopify.settings.value = { heading: undefined, offer_count: undefined };
   extension.shopify.lines.value = [createCartLine()];
 });
@@ -61,6 +63,22 @@ it("falls back to the shop's myshopify domain when it has no storefront URL", as
   expect(document.body.querySelector("s-button")!.getAttribute("href")).toBe(
     "https://mock-shop.myshopify.com/cart/70:1?properties=eyJfdXBzZWxsX29mZmVyIjoibzEubXVnIn0",
   );
+});
+
+it("prices the offers in the buyer's market, as checkout does", async () => {
+  extension.fetch = fakeApp().fetch;
+  const storefront = fakeStorefront({ variants: FR_VARIANTS });
+  extension.shopify.query = storefront.query as typeof extension.shopify.query;
+  extension.shopify.localization.country.value = { isoCode: "FR" };
+  extension.shopify.localization.language.value = { isoCode: "fr" };
+  extension.shopify.i18n = buyerI18n("fr") as unknown as typeof extension.shopify.i18n;
+  await extension.render();
+  await waitFor(() => expect(document.body.querySelectorAll("s-button")).toHaveLength(2));
+  const [mug] = [...document.body.querySelectorAll("s-grid")];
+  expect(text(mug!.querySelector("s-text[type=strong]"))).toBe("Tasse en céramique");
+  expect(text(mug!.querySelector("s-text[type=redundant]"))).toBe("16,50 €");
+  expect(text(mug)).toContain("13,90 €");
+  expect(storefront.calls[0]!.variables).toMatchObject({ country: "FR", language: "FR" });
 });
 
 /** The line properties a cart permalink asks for, decoded as Shopify documents them. */

@@ -35,17 +35,9 @@ export interface OffersRequest {
   cart: { lines: OffersRequestLine[] };
   /** the shopper's language tag, such as "fr-CA" */
   locale: string;
-  /** the buyer's ISO 4217 currency */
-  currency: string;
   surface: Surface;
   /** the checkout's own key, so a guest stays in one experiment arm */
   unitKey?: string;
-}
-
-/** A price as the Admin API writes it: a decimal string ("14.00") and an ISO 4217 code. */
-export interface Money {
-  amount: string;
-  currencyCode: string;
 }
 
 /**
@@ -57,21 +49,23 @@ export interface OfferDiscount {
   percent: number;
 }
 
+/**
+ * An offer carries no price: the app knows the shop's prices only, in the shop's currency. Whoever
+ * shows it asks Shopify for the variant's price in the buyer's market (the extension's Storefront API
+ * query) and applies the discount's percent to that price.
+ */
 export interface CheckoutOffer {
   /** signed token to send back with events and to put on the cart line (`_upsell_offer`) */
   offerId: string;
   productId: string;
   variantId: string;
+  /** in the shop's default language; the extension shows Shopify's title in the buyer's language */
   title: string;
   imageUrl: string | null;
-  price: Money;
-  compareAtPrice: Money | null;
   reason: string;
   reasonKind: string;
   /** null for none */
   discount: OfferDiscount | null;
-  /** the price once the discount applies; `price` stays the variant's own */
-  discountedPrice: Money | null;
 }
 
 /** Answer to POST /api/checkout/offers (and GET /proxy/offers). */

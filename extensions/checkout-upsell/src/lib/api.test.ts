@@ -1,8 +1,16 @@
 import type { OfferEvent, OffersRequest } from "@checkout-upsell-ai/checkout-contract";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { appUrl, fetchOffers, OFFERS_TIMEOUT_MS, sendEvents } from "./api";
+import {
+  appUrl,
+  fetchMarketVariants,
+  fetchOffers,
+  MARKET_TIMEOUT_MS,
+  OFFERS_TIMEOUT_MS,
+  type StorefrontQuery,
+  sendEvents,
+} from "./api";
 
-const request: OffersRequest = { cart: { lines: [] }, locale: "en", currency: "USD", surface: "checkout" };
+const request: OffersRequest = { cart: { lines: [] }, locale: "en", surface: "checkout" };
 const getToken = async () => "token";
 const click: OfferEvent = {
   type: "click",
@@ -104,5 +112,47 @@ describe("requests to the app", () => {
       vi.fn(async () => Promise.reject(new TypeError("offline"))),
     );
     await expect(sendEvents([], { getToken })).resolves.toBeUndefined();
+  });
+});
+
+describe("the market's prices from Shopify", () => {
+  const ids = ["gid://shopify/ProductVariant/70"];
+  const variant = {
+    id: ids[0],
+    availableForSale: true,
+    price: { amount: "13.90", currencyCode: "EUR" },
+    compareAtPrice: null,
+    product: { title: "Tasse en céramique" },
+  };
+
+  it("asks once for every variant, in the buyer's country and language, and reads the answer", async () => {
+    const query = vi.fn<StorefrontQuery>(async () => ({ data: { nodes: [variant] } }));
+    const variants = await fetchMarketVariants(query, ids, { country: "FR", language: "fr" });
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(query.mock.calls[0]?.[1]).toEqual({
+      variables: { ids, country: "FR", language: "FR" },
+      version: "2026-07",
+    });
+    expect(variants?.get(ids[0]!)).toMatchObject({ price: { amount: 13.9, currencyCode: "EUR" } });
+  });
+
+  it.each([
+    ["the query fails", async () => Promise.reject(new Error("offline"))],
+    [
+      "Shopify answers with errors",
+      async () => ({ data: { nodes: [variant] }, errors: [{ message: "Throttled" }] }),
+    ],
+  ])("gives null when %s", async (_, answer) => {
+    expect(await fetchMarketVariants(vi.fn<StorefrontQuery>(answer), ids, { language: "fr" })).toBeNull();
+  });
+
+  it("gives null when Shopify is slower than the deadline", async () => {
+    vi.useFakeTimers();
+    const query = vi.fn<StorefrontQuery>(
+      () => new Promise((resolve) => setTimeout(() => resolve({ data: { nodes: [variant] } }), 5_000)),
+    );
+    const answer = fetchMarketVariants(query, ids, { language: "fr" });
+    await vi.advanceTimersByTimeAsync(MARKET_TIMEOUT_MS);
+    expect(await answer).toBeNull();
   });
 });

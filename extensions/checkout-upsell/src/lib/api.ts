@@ -5,6 +5,13 @@ import {
   type OfferEventsRequest,
   type OffersRequest,
 } from "@checkout-upsell-ai/checkout-contract";
+import {
+  type BuyerContext,
+  type MarketVariant,
+  marketQuery,
+  parseMarketVariants,
+  STOREFRONT_VERSION,
+} from "./market";
 import { type OffersToShow, parseOffersResponse } from "./offers";
 
 // Shopify CLI replaces `process.env.APP_URL` when it bundles the extension: `shopify app dev` with the
@@ -13,6 +20,8 @@ declare const process: { env: { APP_URL?: string } };
 
 /** Checkout never waits longer than this for offers. */
 export const OFFERS_TIMEOUT_MS = 1_500;
+/** Nor longer than this for Shopify's prices in the buyer's market, once the offers are in. */
+export const MARKET_TIMEOUT_MS = 1_000;
 const EVENTS_TIMEOUT_MS = 5_000;
 
 /** The app's origin, or null when the bundle was built without one (then nothing is requested). */
@@ -43,6 +52,42 @@ export async function fetchOffers(
     return parseOffersResponse(body);
   } catch {
     return null;
+  }
+}
+
+/** The extension API's Storefront API query (`shopify.query`), as this file calls it. */
+export type StorefrontQuery = (
+  query: string,
+  options: { variables: Record<string, unknown>; version: typeof STOREFRONT_VERSION },
+) => Promise<{ data?: unknown; errors?: unknown[] }>;
+
+/**
+ * The offered variants as Shopify sells them in the buyer's market, in one query; null when the
+ * query fails, answers with errors or takes longer than timeoutMs, since a price that may be wrong
+ * must not be shown.
+ */
+export async function fetchMarketVariants(
+  query: StorefrontQuery,
+  variantIds: readonly string[],
+  context: BuyerContext,
+  { timeoutMs = MARKET_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): Promise<Map<string, MarketVariant> | null> {
+  const { query: text, variables } = marketQuery(context);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
+  try {
+    const answer = await Promise.race([
+      query(text, { variables: { ...variables, ids: variantIds }, version: STOREFRONT_VERSION }),
+      timedOut,
+    ]);
+    if (!answer || answer.errors?.length) return null;
+    return parseMarketVariants(answer.data);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,5 @@
 import { MAX_CART_LINES, type OffersRequestLine } from "@checkout-upsell-ai/checkout-contract";
-import type { Offer } from "./offers";
+import type { AppOffer } from "./offers";
 
 /** Line item property that attributes an order line to an offer; a leading "_" hides it from the shopper. */
 export const OFFER_ATTRIBUTE = "_upsell_offer";
@@ -31,7 +31,10 @@ export function cartProductIds(lines: readonly LineLike[]): string[] {
 }
 
 /** Offers whose product or variant is not already in the cart. */
-export function offersNotInCart(offers: readonly Offer[], lines: readonly LineLike[]): Offer[] {
+export function offersNotInCart<T extends Pick<AppOffer, "productId" | "variantId">>(
+  offers: readonly T[],
+  lines: readonly LineLike[],
+): T[] {
   const inCart = new Set<string>();
   for (const line of lines) {
     inCart.add(line.merchandise.id);

@@ -8,8 +8,6 @@ function offer(overrides: Record<string, unknown> = {}) {
     variantId: "gid://shopify/ProductVariant/70",
     title: "Ceramic mug",
     imageUrl: "https://cdn.shopify.com/mug.png",
-    price: { amount: "12.50", currencyCode: "EUR" },
-    compareAtPrice: { amount: "15.00", currencyCode: "EUR" },
     reason: "Often bought with Coffee beans",
     reasonKind: "bought-with",
     ...overrides,
@@ -17,16 +15,9 @@ function offer(overrides: Record<string, unknown> = {}) {
 }
 
 describe("parseOffersResponse", () => {
-  it("reads the app's answer, amounts as decimal strings or numbers", () => {
+  it("reads the app's answer: what to offer and why, without a price", () => {
     const parsed = parseOffersResponse({
-      offers: [
-        offer(),
-        offer({
-          offerId: "o2",
-          variantId: "gid://shopify/ProductVariant/71",
-          price: { amount: 3, currencyCode: "EUR" },
-        }),
-      ],
+      offers: [offer(), offer({ offerId: "o2", variantId: "gid://shopify/ProductVariant/71" })],
       modelVersion: 4,
       experiment: null,
     });
@@ -38,39 +29,36 @@ describe("parseOffersResponse", () => {
         variantId: "gid://shopify/ProductVariant/70",
         title: "Ceramic mug",
         imageUrl: "https://cdn.shopify.com/mug.png",
-        price: { amount: 12.5, currencyCode: "EUR" },
-        compareAtPrice: { amount: 15, currencyCode: "EUR" },
         reason: "Often bought with Coffee beans",
         reasonKind: "bought-with",
         discount: null,
       },
-      expect.objectContaining({ offerId: "o2", price: { amount: 3, currencyCode: "EUR" } }),
+      expect.objectContaining({ offerId: "o2", variantId: "gid://shopify/ProductVariant/71" }),
     ]);
   });
 
-  it("reads a discount: its percent and the price once it applies", () => {
+  it("reads a discount's percent, and ignores a price an older app still sends", () => {
     const parsed = parseOffersResponse({
       offers: [
         offer({
           discount: { percent: 10 },
-          discountedPrice: { amount: "11.25", currencyCode: "EUR" },
+          price: { amount: "12.50", currencyCode: "USD" },
+          discountedPrice: { amount: "11.25", currencyCode: "USD" },
         }),
       ],
     });
-    expect(parsed?.offers[0]?.discount).toEqual({
-      percent: 10,
-      price: { amount: 11.25, currencyCode: "EUR" },
-    });
+    expect(parsed?.offers[0]?.discount).toEqual({ percent: 10 });
+    expect(parsed?.offers[0]).not.toHaveProperty("price");
+    expect(parsed?.offers[0]).not.toHaveProperty("discountedPrice");
   });
 
   it.each([
-    ["a percent out of range", { percent: 0 }, { amount: "11.25", currencyCode: "EUR" }],
-    ["a percent that is not a number", { percent: "10" }, { amount: "11.25", currencyCode: "EUR" }],
-    ["no discounted price", { percent: 10 }, null],
-    ["a discounted price that is not lower", { percent: 10 }, { amount: "12.50", currencyCode: "EUR" }],
-    ["a discounted price in another currency", { percent: 10 }, { amount: "11.25", currencyCode: "USD" }],
-  ])("keeps the offer without its discount for %s", (_, discount, discountedPrice) => {
-    const parsed = parseOffersResponse({ offers: [offer({ discount, discountedPrice })] });
+    ["a percent of 0", { percent: 0 }],
+    ["a percent over 100", { percent: 101 }],
+    ["a percent that is not a number", { percent: "10" }],
+    ["no percent", {}],
+  ])("keeps the offer without its discount for %s", (_, discount) => {
+    const parsed = parseOffersResponse({ offers: [offer({ discount })] });
     expect(parsed?.offers).toHaveLength(1);
     expect(parsed?.offers[0]?.discount).toBeNull();
   });
@@ -91,10 +79,7 @@ describe("parseOffersResponse", () => {
     ["a variant id of another type", { variantId: "gid://shopify/Product/70" }],
     ["no title", { title: "" }],
     ["no offer id", { offerId: undefined }],
-    ["a price that is not money", { price: { amount: "free", currencyCode: "EUR" } }],
-    ["a negative price", { price: { amount: -1, currencyCode: "EUR" } }],
-    ["a currency that is not ISO 4217", { price: { amount: 1, currencyCode: "euro" } }],
-    ["a malformed compare-at price", { compareAtPrice: { amount: "" } }],
+    ["a title over 500 characters", { title: "a".repeat(501) }],
   ])("leaves out an offer with %s and keeps the others", (_, overrides) => {
     const parsed = parseOffersResponse({
       offers: [offer(overrides), offer({ offerId: "good", variantId: "gid://shopify/ProductVariant/99" })],
@@ -103,13 +88,8 @@ describe("parseOffersResponse", () => {
     expect(parsed?.offers.map((item) => item.offerId)).toEqual(["good"]);
   });
 
-  it("drops a compare-at price that is not above the price, and images not served over https", () => {
-    const [parsed] = parseOffersResponse({
-      offers: [
-        offer({ compareAtPrice: { amount: "12.50", currencyCode: "EUR" }, imageUrl: "http://x/y.png" }),
-      ],
-    })!.offers;
-    expect(parsed?.compareAtPrice).toBeNull();
+  it("drops images not served over https", () => {
+    const [parsed] = parseOffersResponse({ offers: [offer({ imageUrl: "http://x/y.png" })] })!.offers;
     expect(parsed?.imageUrl).toBeNull();
   });
 

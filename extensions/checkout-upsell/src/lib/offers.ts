@@ -1,12 +1,14 @@
 import {
   type CheckoutOffer,
   isObject,
-  type Money,
-  type OfferDiscount as OfferDiscountWire,
+  type OfferDiscount,
   type OffersResponse,
 } from "@checkout-upsell-ai/checkout-contract";
 
 // The wire's shapes are the checkout contract's; these are what the blocks show once checked.
+
+/** An offer as the app sent it, once checked: no price, which Shopify gives in the buyer's market. */
+export type AppOffer = CheckoutOffer;
 
 /** A price ready to format: the amount as a number. */
 export interface Price {
@@ -14,22 +16,21 @@ export interface Price {
   currencyCode: string;
 }
 
-/** An offer as the app sent it, with prices as numbers and its discount and discounted price as one. */
-export interface Offer
-  extends Omit<CheckoutOffer, "price" | "compareAtPrice" | "discount" | "discountedPrice"> {
+/** An offer as the buyer sees it: priced, and titled, as Shopify answered for the buyer's market. */
+export interface Offer extends Omit<AppOffer, "discount"> {
   price: Price;
   compareAtPrice: Price | null;
   /** this shopper's discount, which the app's discount function gives the added line */
-  discount: OfferDiscount | null;
+  discount: ShownDiscount | null;
 }
 
-export interface OfferDiscount extends OfferDiscountWire {
-  /** the price once the discount applies */
+export interface ShownDiscount extends OfferDiscount {
+  /** the market price once the discount applies */
   price: Price;
 }
 
 export interface OffersToShow {
-  offers: Offer[];
+  offers: AppOffer[];
   modelVersion: number | null;
   /** the merchant's heading for the shopper's language, when the app has one */
   heading: string | null;
@@ -54,7 +55,7 @@ export function parseOffersResponse(value: unknown): OffersToShow | null {
   if (!isObject<OffersResponse>(value) || !Array.isArray(value.offers)) return null;
   const modelVersion = value.modelVersion;
   if (modelVersion !== undefined && modelVersion !== null && typeof modelVersion !== "number") return null;
-  const offers: Offer[] = [];
+  const offers: AppOffer[] = [];
   const seen = new Set<string>();
   for (const item of value.offers.slice(0, MAX_OFFERS)) {
     const offer = parseOffer(item);
@@ -79,57 +80,29 @@ function parseMessage(value: unknown): string | null {
   return message && message.length <= MAX_MESSAGE ? message : null;
 }
 
-function parseOffer(value: unknown): Offer | null {
+function parseOffer(value: unknown): AppOffer | null {
   if (!isObject<CheckoutOffer>(value)) return null;
   const { offerId, productId, variantId, title, imageUrl, reason, reasonKind } = value;
   if (!isText(offerId) || !isText(title)) return null;
   if (typeof productId !== "string" || !PRODUCT_GID.test(productId)) return null;
   if (typeof variantId !== "string" || !VARIANT_GID.test(variantId)) return null;
-  const price = parseMoney(value.price);
-  if (!price) return null;
-  const compareAtPrice = value.compareAtPrice == null ? null : parseMoney(value.compareAtPrice);
-  if (value.compareAtPrice != null && !compareAtPrice) return null;
   return {
     offerId,
     productId,
     variantId,
     title,
     imageUrl: typeof imageUrl === "string" && /^https:\/\//.test(imageUrl) ? imageUrl : null,
-    price,
-    // A compare-at price is only worth striking through when it is higher than the price.
-    compareAtPrice:
-      compareAtPrice &&
-      compareAtPrice.currencyCode === price.currencyCode &&
-      compareAtPrice.amount > price.amount
-        ? compareAtPrice
-        : null,
     reason: typeof reason === "string" && reason.length <= MAX_TEXT ? reason : "",
     reasonKind: typeof reasonKind === "string" ? reasonKind : "",
-    discount: parseDiscount(value.discount, value.discountedPrice, price),
+    discount: parseDiscount(value.discount),
   };
 }
 
-/** A discount worth showing: a percent and a lower price in the same currency. */
-function parseDiscount(value: unknown, discountedPrice: unknown, price: Price): OfferDiscount | null {
-  if (!isObject<OfferDiscountWire>(value)) return null;
+/** A discount worth showing: a percent above 0 and at most 100. */
+function parseDiscount(value: unknown): OfferDiscount | null {
+  if (!isObject<OfferDiscount>(value)) return null;
   const { percent } = value;
-  if (typeof percent !== "number" || !(percent > 0 && percent <= 100)) return null;
-  const discounted = parseMoney(discountedPrice);
-  if (!discounted || discounted.currencyCode !== price.currencyCode || !(discounted.amount < price.amount)) {
-    return null;
-  }
-  return { percent, price: discounted };
-}
-
-function parseMoney(value: unknown): Price | null {
-  if (!isObject<Money>(value)) return null;
-  const { currencyCode } = value;
-  // The Admin API writes decimals as strings ("14.00"); accept both.
-  const raw = value.amount;
-  const amount = typeof raw === "string" && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-  if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) return null;
-  if (typeof currencyCode !== "string" || !/^[A-Z]{3}$/.test(currencyCode)) return null;
-  return { amount, currencyCode };
+  return typeof percent === "number" && percent > 0 && percent <= 100 ? { percent } : null;
 }
 
 function isText(value: unknown): value is string {
