@@ -72,7 +72,7 @@ export type ServedOffers = OffersResponse & {
 export interface ShopPrice {
   amount: string;
   compareAtAmount: string | null;
-  /** null until the shop's currency is known (from its first Shopify order) */
+  /** null until the shop's currency is known (from its latest Shopify order) */
   currencyCode: string | null;
 }
 

@@ -24,8 +24,7 @@ const RANKED = 30;
 /**
  * Why a preview's checkout got no offers, retracing getCheckoutOffers' steps: the settings, the
  * catalog, the ranking, then what the ranked products are. The experiment's holdout and paused arms
- * never apply (a preview is served outside the experiment), and neither does an unknown shop
- * currency (a preview shows prices in a stand-in currency, as a checkout does in the buyer's).
+ * never apply (a preview is served outside the experiment).
  */
 export async function diagnoseNoOffers(database: Db, checkout: NoOffersCheckout): Promise<NoOffersReason> {
   const facts = await shopOfferFacts(database, checkout.shopId);

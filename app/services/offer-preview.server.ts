@@ -73,7 +73,8 @@ const PURCHASES_LISTED = 5;
 const BLOCKED_LISTED = 10;
 /**
  * What the checkout would offer a chosen shopper with a chosen cart: the same service the checkout
- * extension calls, so offers, reasons and prices are exactly the checkout's. An order is previewed as
+ * extension calls, so offers and reasons are exactly the checkout's; prices are the shop's own, where
+ * checkout shows each buyer their market's. An order is previewed as
  * its checkout was: its customer, all its products in the cart, and only the purchases before it.
  */
 export async function previewOffers(database: Db, request: PreviewRequest): Promise<OfferPreview> {

@@ -39,6 +39,12 @@ export function OffersCard({
             </Badge>
           ) : null}
         </InlineStack>
+        {offers.length > 0 ? (
+          <Text as="p" tone="subdued">
+            Prices as your shop sets them. Checkout shows each buyer Shopify's price, and title, for their
+            market and language.
+          </Text>
+        ) : null}
         {result.segment ? (
           <Text as="p" tone="subdued">
             Shopper's segment: {SEGMENT_LABELS[result.segment]}
@@ -131,7 +137,7 @@ function ShopPriceText({ price }: { price: ShopPrice | undefined }) {
         </Text>
       ) : null}
       {price.amount}
-      {/* Known from the shop's first Shopify order; an imported file names none. */}
+      {/* Known from the shop's latest Shopify order; an imported file names none. */}
       {code || " in the shop's currency"}
     </Text>
   );

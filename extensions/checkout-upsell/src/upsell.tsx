@@ -1,4 +1,4 @@
-import type { CheckoutSurface, OfferEventType, OffersRequest } from "@checkout-upsell-ai/checkout-contract";
+import type { CheckoutSurface, OfferEventType } from "@checkout-upsell-ai/checkout-contract";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fetchMarketVariants, fetchOffers, sendEvents } from "./lib/api";
 import {
@@ -10,15 +10,19 @@ import {
   requestLines,
 } from "./lib/cart";
 import { createEventQueue } from "./lib/events";
-import { type BuyerContext, marketOffers } from "./lib/market";
-import type { Offer } from "./lib/offers";
+import { marketOffers } from "./lib/market";
+import type { Offer, OffersToShow } from "./lib/offers";
 import { readSettings } from "./lib/settings";
 import { OfferCard } from "./offer-card";
 
-type State =
-  | { status: "loading" }
-  | { status: "hidden" }
-  | { status: "ready"; offers: Offer[]; heading: string | null; message: string | null };
+/** The app's answer: what to offer, without prices. */
+type Answer = { status: "loading" } | { status: "hidden" } | { status: "ready"; answer: OffersToShow };
+
+/** The offers as Shopify priced them for one market (country, language and currency). */
+interface Priced {
+  market: string;
+  offers: Offer[];
+}
 
 /**
  * Offers for the shopper's cart, at the prices of the buyer's market. Renders a skeleton while the
@@ -34,7 +38,15 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   const enabled =
     surface === "thank-you" || ("applyCartLinesChange" in api && api.instructions.value.lines.canAddCartLine);
 
-  const [state, setState] = useState<State>(enabled ? { status: "loading" } : { status: "hidden" });
+  // Reading the signals here re-renders the extension when the buyer's market changes (a new
+  // shipping country can change the currency): the offers are priced again for it.
+  const country = api.localization.country.value?.isoCode;
+  const language = api.localization.language.value.isoCode;
+  const currency = api.localization.currency.value.isoCode;
+  const market = `${country ?? ""}|${language}|${currency}`;
+
+  const [state, setState] = useState<Answer>(enabled ? { status: "loading" } : { status: "hidden" });
+  const [priced, setPriced] = useState<Priced | null>(null);
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [failed, setFailed] = useState<ReadonlySet<string>>(new Set());
   const [added, setAdded] = useState<ReadonlySet<string>>(new Set());
@@ -46,22 +58,42 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
     if (!enabled) return;
     let current = true;
     const unitKey = api.checkoutToken.value;
-    const language = api.localization.language.value.isoCode;
     const request = {
       cart: { lines: requestLines(lines) },
       locale: language,
       surface,
       ...(unitKey ? { unitKey } : {}),
     };
-    void offersInMarket(request, { language, country: api.localization.country.value?.isoCode }).then(
-      (next) => {
-        if (current) setState(next);
-      },
-    );
+    void fetchOffers(request, { getToken: () => api.sessionToken.get() }).then((answer) => {
+      if (current) setState(answer?.offers.length ? { status: "ready", answer } : { status: "hidden" });
+    });
     return () => {
       current = false;
     };
   }, []);
+
+  // Shopify prices the offers in the buyer's market, once the app's answer is in and again whenever
+  // the market changes. An offer priced in another currency than the checkout's (Shopify answered
+  // for the shop's primary market, the buyer's country being unknown) is not shown.
+  const answer = state.status === "ready" ? state.answer : null;
+  useLayoutEffect(() => {
+    if (!answer) return;
+    let current = true;
+    const ids = answer.offers.map((offer) => offer.variantId);
+    void fetchMarketVariants(api.query, ids, { country, language })
+      .then((variants) =>
+        (variants ? marketOffers(answer.offers, variants) : []).filter(
+          (offer) => offer.price.currencyCode === currency,
+        ),
+      )
+      .catch((): Offer[] => [])
+      .then((offers) => {
+        if (current) setPriced({ market, offers });
+      });
+    return () => {
+      current = false;
+    };
+  }, [answer, market]);
 
   // Feedback is recorded as the change is committed, not a frame later, so none is lost when
   // checkout takes the extension away. An offered line leaving the cart is feedback too (its
@@ -77,9 +109,10 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
     }
   }, [lines, surface, track]);
 
+  const offers = priced?.market === market ? priced.offers : null;
   const visible =
-    state.status === "ready"
-      ? offersNotInCart(state.offers, lines)
+    offers !== null
+      ? offersNotInCart(offers, lines)
           .filter((offer) => !added.has(offer.offerId))
           .slice(0, settings.offerCount)
       : [];
@@ -96,7 +129,7 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   }, [visibleKey, track]);
 
   if (!enabled || state.status === "hidden") return null;
-  if (state.status === "loading") {
+  if (state.status === "loading" || offers === null) {
     return (
       <s-stack gap="base" accessibilityLabel={translate("loading")}>
         {Array.from({ length: settings.offerCount }, (_, index) => (
@@ -136,8 +169,8 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
   const storefront = api.shop.storefrontUrl ?? `https://${api.shop.myshopifyDomain}`;
   return (
     <s-stack gap="base">
-      <s-heading>{state.heading || settings.heading || translate("heading")}</s-heading>
-      {state.message && <s-paragraph>{state.message}</s-paragraph>}
+      <s-heading>{answer?.heading || settings.heading || translate("heading")}</s-heading>
+      {answer?.message && <s-paragraph>{answer.message}</s-paragraph>}
       {visible.map((offer) => {
         if (surface === "thank-you") {
           const href = cartPermalink(storefront, offer.variantId, offer.offerId);
@@ -181,25 +214,6 @@ export function Upsell({ surface }: { surface: CheckoutSurface }) {
       })}
     </s-stack>
   );
-}
-
-/**
- * The app's offers priced, titled and filtered by Shopify for the buyer's market: the app answers
- * what to offer and its discount percent, Shopify what it costs this buyer. Hidden when either fails
- * or is slow, or nothing is left to show.
- */
-async function offersInMarket(request: OffersRequest, context: BuyerContext): Promise<State> {
-  const answer = await fetchOffers(request, { getToken: () => shopify.sessionToken.get() });
-  if (!answer?.offers.length) return { status: "hidden" };
-  const variants = await fetchMarketVariants(
-    shopify.query,
-    answer.offers.map((offer) => offer.variantId),
-    context,
-  );
-  const offers = variants ? marketOffers(answer.offers, variants) : [];
-  return offers.length
-    ? { status: "ready", offers, heading: answer.heading, message: answer.message }
-    : { status: "hidden" };
 }
 
 /**

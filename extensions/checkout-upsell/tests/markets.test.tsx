@@ -12,6 +12,7 @@ import {
   FR_VARIANTS,
   fakeApp,
   fakeStorefront,
+  liveSignal,
   OFFERS,
   renderWithApp,
   text,
@@ -138,6 +139,50 @@ describe("offers in the buyer's market", () => {
       quantity: 1,
       attributes: [{ key: "_upsell_offer", value: "o1.mug" }],
     });
+  });
+
+  it("shows nothing while Shopify prices in another currency than the checkout's", async () => {
+    // The buyer pays in euros but their country is not known yet: Shopify answers for the shop's
+    // primary market, in dollars.
+    const { localization } = extension.shopify;
+    localization.currency.value = { isoCode: "EUR" };
+    localization.country.value = undefined;
+    const storefront = useStorefront();
+    const app = fakeApp();
+    extension.fetch = app.fetch;
+    await extension.render();
+    await waitFor(() => expect(storefront.calls).toHaveLength(1));
+    expect(storefront.calls[0]!.query).not.toMatch(/country/);
+    await waitFor(() => expect(document.body.innerHTML).toBe(""));
+  });
+
+  it("prices the offers again when the buyer's market changes", async () => {
+    const { localization } = extension.shopify;
+    localization.country = liveSignal<{ isoCode: "US" | "FR" } | undefined>({ isoCode: "US" });
+    localization.currency = liveSignal({ isoCode: "USD" });
+    useStorefront();
+    const app = await renderCards();
+    expect(cards()[0]).toContain("12.5");
+
+    // The buyer enters a French shipping address: checkout moves to the French market, in euros.
+    const french = useStorefront({ variants: FR_VARIANTS, delayMs: 50 });
+    localization.country.value = { isoCode: "FR" };
+    localization.currency.value = { isoCode: "EUR" };
+    // Until Shopify answers for the new market, no price of the old one is left on screen.
+    await waitFor(() => expect(document.body.querySelectorAll("s-skeleton-paragraph")).toHaveLength(2));
+    expect(text(document.body)).not.toContain("12.5");
+    await waitFor(() => expect(cards()[0]).toContain("Tasse en céramique"));
+    expect(cards()[0]).toContain("13.9");
+    expect(french.calls).toHaveLength(1);
+    expect(french.calls[0]!.variables).toMatchObject({ country: "FR" });
+    // The app is not asked again, and the mug's impression is not counted twice.
+    expect(app.offerRequests()).toHaveLength(1);
+    unmount();
+    await waitFor(() => expect(app.eventBatches()).toHaveLength(1));
+    expect(app.eventBatches()[0]!.map(({ type, offerId }) => [type, offerId])).toEqual([
+      ["impression", "o1.mug"],
+      ["impression", "o1.filter"],
+    ]);
   });
 
   it.each([

@@ -70,6 +70,7 @@ it("prices the offers in the buyer's market, as checkout does", async () => {
   const storefront = fakeStorefront({ variants: FR_VARIANTS });
   extension.shopify.query = storefront.query as typeof extension.shopify.query;
   extension.shopify.localization.country.value = { isoCode: "FR" };
+  extension.shopify.localization.currency.value = { isoCode: "EUR" };
   extension.shopify.localization.language.value = { isoCode: "fr" };
   extension.shopify.i18n = buyerI18n("fr") as unknown as typeof extension.shopify.i18n;
   await extension.render();

@@ -39,6 +39,13 @@ describe("marketQuery", () => {
       country: "BR",
       language: "PT_BR",
     });
+    expect(marketQuery({ country: "PH", language: "fil" }).variables).toEqual({
+      country: "PH",
+      language: "FIL",
+    });
+    // A language outside Storefront's enum would fail the query: titles come in the default language.
+    expect(marketQuery({ country: "US", language: "tlh" }).variables).toEqual({ country: "US" });
+    expect(marketQuery({ country: "US", language: "xx" }).variables).toEqual({ country: "US" });
     // Without a country checkout does not know yet, Shopify answers for the shop's primary market.
     const unknown = marketQuery({ country: undefined, language: "klingon" });
     expect(unknown.variables).toEqual({});

@@ -51,16 +51,27 @@ function countryCode(country: string | undefined): string | null {
   return code && /^[A-Z]{2}$/.test(code) ? code : null;
 }
 
+/** Storefront's LanguageCode values (API 2026-07): a value outside them fails the whole query. */
+const LANGUAGE_CODES = new Set(
+  (
+    "AF AK AM AR AS AZ BE BG BM BN BO BR BS CA CE CKB CS CU CY DA DE DZ EE EL EN EO ES ET EU FA FF FI " +
+    "FIL FO FR FY GA GD GL GU GV HA HE HI HR HU HY IA ID IG II IS IT JA JV KA KI KK KL KM KN KO KS KU " +
+    "KW KY LA LB LG LN LO LT LU LV MG MI MK ML MN MO MR MS MT MY NB ND NE NL NN NO OM OR OS PA PL PS PT " +
+    "PT_BR PT_PT QU RM RN RO RU RW SA SC SD SE SG SH SI SK SL SN SO SQ SR SU SV SW TA TE TG TH TI TK TO " +
+    "TR TT UG UK UR UZ VI VO WO XH YI YO ZH ZH_CN ZH_TW ZU"
+  ).split(" "),
+);
+
 /**
- * Storefront's LanguageCode from a BCP 47 tag: the language alone ("fr-CA" gives FR), but for the
- * regional values the enum has. A value outside the enum would fail the whole query.
+ * Storefront's LanguageCode for a BCP 47 tag: the language with its region where the enum has that
+ * pair ("pt-BR" gives PT_BR), else the language alone ("fr-CA" gives FR); null for a language
+ * Storefront does not know, which is then left out of the query.
  */
-const REGIONAL_LANGUAGES = new Set(["PT_BR", "PT_PT", "ZH_CN", "ZH_TW"]);
 function languageCode(tag: string): string | null {
   const [language = "", region = ""] = tag.toUpperCase().split(/[-_]/);
-  if (!/^[A-Z]{2}$/.test(language)) return null;
   const regional = `${language}_${region}`;
-  return REGIONAL_LANGUAGES.has(regional) ? regional : language;
+  if (LANGUAGE_CODES.has(regional)) return regional;
+  return LANGUAGE_CODES.has(language) ? language : null;
 }
 
 interface VariantNode {
