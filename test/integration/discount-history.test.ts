@@ -3,13 +3,13 @@ import { db } from "~/db.server";
 import { customerKey } from "~/lib/customer-key.server";
 import { verifyOfferToken } from "~/lib/offer-token.server";
 import type { OrderSnapshot } from "~/lib/order-snapshot";
-import { insertShopsOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { action as eventsAction } from "~/routes/api.checkout.events";
 import { action as offersAction } from "~/routes/api.checkout.offers";
 import { announceServingChange } from "~/serving/serving.server";
 import type { DiscountHistory } from "~ml";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { logDiscountOutcomes } from "../helpers/discount-outcomes";
 import { offeredNoDiscount } from "../helpers/discount-slice";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
@@ -168,7 +168,22 @@ describe("a shopper's discount history", () => {
       // Too few outcomes leave a shopper at the default, no discount: any discount comes from the outcomes.
       discounts: { ...discountSettings(1_000), maxPercent: 10, defaultPercent: 0 },
     });
-    await logOutcomes(shopId, shop);
+    await logDiscountOutcomes(
+      { shopId, shopDomain: shop },
+      OFFERED.flatMap((productId) =>
+        Object.entries(OUTCOMES).flatMap(([history, levels]) =>
+          levels.map(([percent, impressions, takes]) => ({
+            productId,
+            segment: "returning" as const,
+            discountHistory: history as DiscountHistory,
+            percent,
+            impressions,
+            takes,
+          })),
+        ),
+      ),
+      { unitPrice: "10.00" },
+    );
 
     const served = async (customerIds: string[]) => {
       const answers = [];
@@ -215,50 +230,3 @@ const OUTCOMES: Record<"mostly" | "never", Level[]> = {
     [10, 1_000, 600],
   ],
 };
-
-/**
- * Each product's impressions as the events API stores them from signed offer ids, with the returning
- * customers' history and the discount, and the orders whose lines carry the offer ids of the ones taken.
- */
-async function logOutcomes(shopId: string, shopDomain: string) {
-  const occurredAt = new Date(Date.now() - DAY_MS);
-  const events: OfferEventRow[] = [];
-  const orders: OrderSnapshot[] = [];
-  for (const productId of OFFERED) {
-    const taken: string[] = [];
-    for (const [history, levels] of Object.entries(OUTCOMES)) {
-      for (const [percent, impressions, takes] of levels) {
-        for (let n = 0; n < impressions; n++) {
-          const offerId = `logged-${productId}-${history}-${percent}-${n}`;
-          events.push({
-            offerId,
-            productId,
-            modelVersion: null,
-            surface: "checkout",
-            type: "impression",
-            discountPercent: percent,
-            segment: "returning",
-            discountHistory: history,
-            customerKey: null,
-            occurredAt,
-          });
-          if (n < takes) taken.push(offerId);
-        }
-      }
-    }
-    for (let start = 0; start < taken.length; start += 50) {
-      orders.push(
-        buildOrder({
-          externalId: `taken-${productId}-${start}`,
-          orderedAt: occurredAt.toISOString(),
-          lines: taken
-            .slice(start, start + 50)
-            .map((offerId) => ({ productId, unitPrice: "10.00", offerId })),
-        }),
-      );
-    }
-  }
-  // In one statement, as the events API writes a batch: thousands of rows at once.
-  await insertShopsOfferEvents([{ shopDomain, events }]);
-  await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
-}

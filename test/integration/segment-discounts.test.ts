@@ -5,12 +5,12 @@ import { verifyOfferToken } from "~/lib/offer-token.server";
 import type { OrderSnapshot } from "~/lib/order-snapshot";
 import type { Segment } from "~/lib/segments";
 import { DiscountSettingsSchema } from "~/lib/shop-settings";
-import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
 import { upsertOrderBatch } from "~/models/orders.server";
 import { action } from "~/routes/api.checkout.offers";
 import { explainOfferDiscounts } from "~/services/offer-discounts.server";
 import { announceServingChange } from "~/serving/serving.server";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
+import { logDiscountOutcomes } from "../helpers/discount-outcomes";
 import { offeredNoDiscount } from "../helpers/discount-slice";
 import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
@@ -69,7 +69,18 @@ let checkouts = 0;
 async function openShop(domain: string, { outcomes, maxPercent, segments = {} }: ShopSetup) {
   const { shopId } = await seedOfferShop(db(), domain);
   await upsertOrderBatch(db(), { shopId, source: "shopify", orders: customerOrders(domain) });
-  await logOutcomes(shopId, outcomes);
+  await logDiscountOutcomes(
+    { shopId, shopDomain: domain },
+    Object.entries(outcomes).flatMap(([segment, levels]) =>
+      levels.map(([percent, impressions, takes]) => ({
+        productId: KETTLE,
+        segment: segment as Segment,
+        percent,
+        impressions,
+        takes,
+      })),
+    ),
+  );
   await setSettings(domain, { maxPercent, segments });
 }
 
@@ -103,49 +114,6 @@ function customerOrders(domain: string): OrderSnapshot[] {
     ...REGULARS.map((customerId, i) => order(customerId, 5 + (i % 20), (5 * (i + 1)).toFixed(2))),
     ...VIPS.map((customerId) => order(customerId, 3, "1000.00")),
   ];
-}
-
-/**
- * The kettle's impressions as the events API stores them, each with its segment and discount, and
- * the orders whose lines carry the offer ids of the ones taken.
- */
-async function logOutcomes(shopId: string, outcomes: Partial<Record<Segment, Level[]>>) {
-  const occurredAt = new Date(Date.now() - DAY_MS);
-  const events: OfferEventRow[] = [];
-  const taken: string[] = [];
-  for (const [segment, levels] of Object.entries(outcomes)) {
-    for (const [percent, impressions, takes] of levels) {
-      for (let n = 0; n < impressions; n++) {
-        const offerId = `logged-${segment}-${percent}-${n}`;
-        events.push({
-          offerId,
-          productId: KETTLE,
-          modelVersion: null,
-          surface: "checkout",
-          type: "impression",
-          discountPercent: percent,
-          segment,
-          customerKey: null,
-          occurredAt,
-        });
-        if (n < takes) taken.push(offerId);
-      }
-    }
-  }
-  await insertOfferEvents(db(), { shopId, events });
-  const orders: OrderSnapshot[] = [];
-  for (let start = 0; start < taken.length; start += 50) {
-    orders.push(
-      buildOrder({
-        externalId: `taken-${start}`,
-        orderedAt: occurredAt.toISOString(),
-        lines: taken
-          .slice(start, start + 50)
-          .map((offerId) => ({ productId: KETTLE, unitPrice: "12.50", offerId })),
-      }),
-    );
-  }
-  await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
 }
 
 /**

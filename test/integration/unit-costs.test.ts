@@ -3,9 +3,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { type RunningWorkers, startWorkers } from "~/jobs/worker.server";
-import type { OrderSnapshot } from "~/lib/order-snapshot";
-import { insertOfferEvents, type OfferEventRow } from "~/models/offer-events.server";
-import { upsertOrderBatch } from "~/models/orders.server";
 import { createRedis } from "~/redis.server";
 import { action as offersAction } from "~/routes/api.checkout.offers";
 import { action as webhookAction } from "~/routes/webhooks.$";
@@ -15,8 +12,8 @@ import { announceServingChange } from "~/serving/serving.server";
 import { API_VERSION, shopify } from "~/shopify.server";
 import { discountSettings, POPULAR, seedOfferShop } from "../fixtures/offer-shop";
 import { webhookFixture } from "../fixtures/webhooks";
+import { logDiscountOutcomes } from "../helpers/discount-outcomes";
 import { offeredNoDiscount } from "../helpers/discount-slice";
-import { buildOrder } from "../helpers/factories";
 import { isolateIntegration } from "../helpers/integration";
 import { callRoute } from "../helpers/routes";
 import { checkoutRequest, checkoutToken, TEST_SHOP, webhookRequest } from "../helpers/shopify";
@@ -223,39 +220,6 @@ const GUEST_RESPONSIVE = [
   [10, 300, 150],
 ] as const;
 
-/** The kettle's impressions as the events API stores them, and orders carrying the taken offers' ids. */
-async function logGuestOutcomes(shopId: string) {
-  const occurredAt = new Date(Date.now() - 86_400_000);
-  const events: OfferEventRow[] = [];
-  const taken: string[] = [];
-  for (const [percent, impressions, takes] of GUEST_RESPONSIVE) {
-    for (let n = 0; n < impressions; n++) {
-      const offerId = `logged-${percent}-${n}`;
-      events.push({
-        offerId,
-        productId: KETTLE,
-        modelVersion: null,
-        surface: "checkout",
-        type: "impression",
-        discountPercent: percent,
-        segment: "guest",
-        customerKey: null,
-        occurredAt,
-      });
-      if (n < takes) taken.push(offerId);
-    }
-  }
-  await insertOfferEvents(db(), { shopId, events });
-  const orders: OrderSnapshot[] = [];
-  for (let start = 0; start < taken.length; start += 50) {
-    const lines = taken
-      .slice(start, start + 50)
-      .map((offerId) => ({ productId: KETTLE, unitPrice: "12.50", offerId }));
-    orders.push(buildOrder({ externalId: `taken-${start}`, orderedAt: occurredAt.toISOString(), lines }));
-  }
-  await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
-}
-
 let checkouts = 0;
 
 /** The discount percent each of `count` guests' checkouts is offered on the kettle. */
@@ -294,7 +258,16 @@ describe("checkout's discount and the product's cost", () => {
         offerDiscountId: SHOPIFY_DISCOUNT,
       },
     });
-    await logGuestOutcomes(shop.id);
+    await logDiscountOutcomes(
+      { shopId: shop.id, shopDomain: TEST_SHOP },
+      GUEST_RESPONSIVE.map(([percent, impressions, takes]) => ({
+        productId: KETTLE,
+        segment: "guest",
+        percent,
+        impressions,
+        takes,
+      })),
+    );
     await announceServingChange(TEST_SHOP);
 
     // At Shopify's cost of 5.25 a discount keeps its margin, and guests take the kettle far more with one.
