@@ -16,7 +16,7 @@ describe("costCoverageText", () => {
 
   it("names no percentage while the field holds none", () => {
     expect(costCoverageText({ products: 0, withCost: 0, assumedCostPercent: null })).toBe(
-      "No products can be offered yet; the assumed cost applies where Shopify has no cost.",
+      "No products can be offered yet: checkout offers products synced from Shopify with a variant for sale, not those known only from an order file. The assumed cost applies where Shopify has no cost.",
     );
   });
 });

@@ -16,7 +16,7 @@ export function costCoverageText({
 }): string {
   const assumed = assumedCostPercent === null ? "assumed cost" : `assumed ${assumedCostPercent}%`;
   if (products === 0)
-    return `No products can be offered yet; the ${assumed} applies where Shopify has no cost.`;
+    return `No products can be offered yet: checkout offers products synced from Shopify with a variant for sale, not those known only from an order file. The ${assumed} applies where Shopify has no cost.`;
   if (withCost === 0)
     return `Shopify has no cost for any of the ${count.format(products)} products that can be offered; the ${assumed} applies to all of them.`;
   if (withCost >= products)
