@@ -31,6 +31,11 @@ export interface LongTailSeedReport {
   monthlyBudget: number;
   /** each run, with its cumulative regret against the oracle's run at each checkpoint */
   runs: Array<Omit<LongTailRun, "expected"> & { regret: number[] }>;
+  /**
+   * The learned policy's margin over the same shoppers with other explorations (policy seeds 0, 1, …),
+   * as shares of the oracle's and of never discounting's; one entry each
+   */
+  explorations: Array<{ ofOracle: number; vsNever: number }>;
 }
 
 export function runLongTailSimulation(options: {
@@ -38,8 +43,11 @@ export function runLongTailSimulation(options: {
   rounds: number;
   budgetPer1000: number;
   checkpoints?: number;
+  /** how many explorations of the learned policy to run (policy seeds 0 to n − 1); default 1 */
+  explorations?: number;
 }): LongTailSeedReport[] {
   const checkpoints = options.checkpoints ?? 10;
+  const explorations = Math.max(1, options.explorations ?? 1);
   return options.seeds.map((seed) => {
     const shop = longTailShop(seed, options.budgetPer1000);
     const full = LONG_TAIL_POLICIES.map((policy) =>
@@ -54,7 +62,23 @@ export function runLongTailSimulation(options: {
       );
       return { ...run, regret };
     });
-    return { seed, rounds: options.rounds, monthlyBudget: shop.monthlyBudget, runs };
+    const none = full.find((run) => run.policy === "none")!;
+    const learned = [
+      full.find((run) => run.policy === "learned")!,
+      ...Array.from({ length: explorations - 1 }, (_, i) =>
+        runLongTail(shop, "learned", { seed, rounds: options.rounds, policySeed: i + 1 }),
+      ),
+    ];
+    return {
+      seed,
+      rounds: options.rounds,
+      monthlyBudget: shop.monthlyBudget,
+      runs,
+      explorations: learned.map((run) => ({
+        ofOracle: run.margin / oracle.margin,
+        vsNever: run.margin / none.margin - 1,
+      })),
+    };
   });
 }
 
@@ -129,6 +153,7 @@ export function formatLongTailReport(reports: readonly LongTailSeedReport[]): st
         ]),
       ),
       "",
+      ...explorationLines(report),
       `Time per discount decision: median ${learned.decisionMs!.median.toFixed(3)} ms, 99th percentile ` +
         `${learned.decisionMs!.p99.toFixed(3)} ms; refitting the model every ${REFIT_EVERY} checkouts: median ` +
         `${learned.fitMs!.median.toFixed(1)} ms, longest ${learned.fitMs!.max.toFixed(1)} ms.`,
@@ -136,4 +161,27 @@ export function formatLongTailReport(reports: readonly LongTailSeedReport[]): st
     );
   }
   return out.join("\n");
+}
+
+/** The learned policy's spread over explorations, when more than one ran. */
+function explorationLines({ explorations }: LongTailSeedReport): string[] {
+  if (explorations.length < 2) return [];
+  const range = (values: number[], format: (value: number) => string) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    const median =
+      sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return `median ${format(median)} (${format(sorted[0]!)} to ${format(sorted.at(-1)!)})`;
+  };
+  return [
+    `Learned discounts over ${explorations.length} explorations (the same shoppers, the policy's own dice ` +
+      `differing): ${range(
+        explorations.map((e) => e.ofOracle),
+        share,
+      )} of the oracle, ${range(
+        explorations.map((e) => e.vsNever),
+        signed,
+      )} vs never discounting.`,
+    "",
+  ];
 }

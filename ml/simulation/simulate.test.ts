@@ -81,4 +81,27 @@ describe("the simulate command", () => {
     expect(JSON.parse(json)).toMatchObject({ seed: 7, rounds: 2000, budgetPer1000: null });
     expect(() => main(["--rounds", "five"])).toThrow(/bad argument --rounds five/);
   });
+
+  it("runs the learned policy over several explorations of the long-tail shop and gives their spread", () => {
+    const argv = ["--shop", "long-tail", "--seeds", "2", "--rounds", "3000", "--explorations", "3"];
+    let json = "";
+    main([...argv, "--json", "-"], (chunk) => {
+      json += chunk;
+    });
+    const [report] = JSON.parse(json);
+    // The first is the learned run of the main table; the others differ only by the policy's dice.
+    expect(report.explorations).toHaveLength(3);
+    const learned = report.runs.find((run: { policy: string }) => run.policy === "learned");
+    const oracle = report.runs.find((run: { policy: string }) => run.policy === "oracle");
+    expect(report.explorations[0].ofOracle).toBeCloseTo(learned.margin / oracle.margin, 10);
+    expect(new Set(report.explorations.map((e: { ofOracle: number }) => e.ofOracle)).size).toBe(3);
+    let text = "";
+    main(argv, (chunk) => {
+      text += chunk;
+    });
+    expect(text).toMatch(
+      /Learned discounts over 3 explorations .*: median \d+\.\d% \(\d+\.\d% to \d+\.\d%\) of the oracle/,
+    );
+    expect(() => main(["--explorations", "2"])).toThrow(/--explorations is for the long-tail shop/);
+  });
 });

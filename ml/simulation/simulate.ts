@@ -127,7 +127,7 @@ export function runSimulation(options: SimulationOptions = {}): SimulationReport
 
 const USAGE =
   "usage: simulate [--shop basic | long-tail] [--seed N | --seeds N,N,...] [--rounds N] " +
-  "[--budget <per 1,000 checkouts>] [--json <file | ->]";
+  "[--budget <per 1,000 checkouts>] [--explorations N] [--json <file | ->]";
 
 /** The long-tail shop's defaults: three seeds of 60,000 checkouts, a budget of 300 per 1,000. */
 const LONG_TAIL_DEFAULTS = { seeds: [1, 2, 3], rounds: 60_000, budgetPer1000: 300 };
@@ -135,6 +135,8 @@ const LONG_TAIL_DEFAULTS = { seeds: [1, 2, 3], rounds: 60_000, budgetPer1000: 30
 interface Args {
   shop: "basic" | "long-tail";
   seeds: number[] | null;
+  /** long-tail shop: explorations of the learned policy per seed */
+  explorations: number;
   options: SimulationOptions;
   json: string | null;
 }
@@ -144,6 +146,7 @@ function parseArgs(argv: readonly string[]): Args {
   let json: string | null = null;
   let shop: Args["shop"] = "basic";
   let seeds: number[] | null = null;
+  let explorations = 1;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined || value.trim() === "") throw new Error(`${flag} needs a value\n${USAGE}`);
@@ -155,21 +158,24 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--seed" && Number.isInteger(number)) options.seed = number;
     else if (flag === "--rounds" && Number.isInteger(number) && number >= 10) options.rounds = number;
     else if (flag === "--budget" && number >= 0) options.budgetPer1000 = number;
+    else if (flag === "--explorations" && Number.isInteger(number) && number >= 1 && number <= 20)
+      explorations = number;
     else throw new Error(`bad argument ${flag} ${value}\n${USAGE}`);
   }
-  return { shop, seeds, options, json };
+  return { shop, seeds, explorations, options, json };
 }
 
 export function main(
   argv: readonly string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): void {
-  const { shop, seeds, options, json } = parseArgs(argv);
+  const { shop, seeds, explorations, options, json } = parseArgs(argv);
   if (shop === "long-tail") {
     const reports = runLongTailSimulation({
       seeds: seeds ?? (options.seed !== undefined ? [options.seed] : LONG_TAIL_DEFAULTS.seeds),
       rounds: options.rounds ?? LONG_TAIL_DEFAULTS.rounds,
       budgetPer1000: options.budgetPer1000 ?? LONG_TAIL_DEFAULTS.budgetPer1000,
+      explorations,
     });
     if (json === "-") out(`${JSON.stringify(reports, null, 2)}\n`);
     else out(formatLongTailReport(reports));
@@ -177,6 +183,7 @@ export function main(
     return;
   }
   if (seeds) throw new Error(`--seeds is for the long-tail shop\n${USAGE}`);
+  if (explorations > 1) throw new Error(`--explorations is for the long-tail shop\n${USAGE}`);
   const report = runSimulation(options);
   if (json === "-") {
     out(`${JSON.stringify(report, null, 2)}\n`);
