@@ -67,4 +67,8 @@ export async function logDiscountOutcomes(
     }
   }
   await upsertOrderBatch(db(), { shopId, source: "shopify", orders });
+  // Thousands of rows just written and no statistics yet: without them Postgres may plan the
+  // outcomes query's lookup of taken offers as a nested loop, which took over 30 s here. A live
+  // database has them (autovacuum).
+  await db().$executeRaw`ANALYZE "OfferEvent", "Order", "OrderLine"`;
 }
